@@ -1,0 +1,11 @@
+import { FORMATS } from '../../parsers/registry.js';
+
+export const command = 'formats';
+export const describe = 'list the input formats and how each is recognized';
+
+export function handler(): void {
+  const width = Math.max(...FORMATS.map((f) => f.id.length));
+  for (const f of FORMATS) {
+    process.stdout.write(`${f.id.padEnd(width)}  ${f.description}\n${' '.repeat(width)}  recognized by: ${f.recognizedBy}\n`);
+  }
+}

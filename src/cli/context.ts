@@ -1,0 +1,70 @@
+/** What every command derives from its options: validated values, rules, and the input loop's settings. */
+import { createProgress, type Progress } from './progress.js';
+import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone } from './options.js';
+import { loadRules, type LoadedRules } from '../rules/load.js';
+import { requiredDstPorts } from '../rules/compile.js';
+import type { NetworkPolicy } from '../rules/plan.js';
+import type { Prefilter } from '../parsers/types.js';
+import type { InputRun } from './inputs.js';
+
+export interface RuleArgs {
+  rules: string;
+  ports?: string;
+  internal?: string[];
+  allow?: string[];
+  semantics: string;
+}
+
+export interface InputArgs {
+  files?: string[];
+  format: string;
+  tz: string;
+  year?: number;
+  map?: string[];
+  strictInput: boolean;
+  quiet: boolean;
+}
+
+export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { network: NetworkPolicy }> {
+  const network: NetworkPolicy = { semantics: parseSemantics(args.semantics), internal: parseCidrs('internal', args.internal) };
+  const ports = parsePorts(args.ports);
+  const allow = parseCidrs('allow', args.allow);
+  const loaded = await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network);
+  return { ...loaded, network };
+}
+
+/** Inputs: the files given, or stdin when none are given and stdin is not a terminal. */
+export function inputFiles(files: string[] | undefined): string[] {
+  const list = (files ?? []).map(String);
+  if (list.length > 0) return list;
+  if (process.stdin.isTTY) return [];
+  return ['-'];
+}
+
+export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter): InputRun & { progress: Progress } {
+  const year = parseYear(args.year);
+  return {
+    files,
+    read: {
+      format: args.format,
+      tz: parseZone(args.tz),
+      ...(year !== undefined ? { year } : {}),
+      columnMap: parseColumnMap(args.map),
+      ...(prefilter ? { prefilter } : {}),
+    },
+    strictInput: args.strictInput,
+    stderr: process.stderr,
+    progress: createProgress(process.stderr, !args.quiet),
+  };
+}
+
+/** The union of the destination ports every plan requires, or undefined when some plan requires none. */
+export function prefilterFor(loaded: LoadedRules): Prefilter | undefined {
+  const all = new Set<number>();
+  for (const plan of loaded.plans) {
+    const ports = requiredDstPorts(plan.filter);
+    if (!ports) return undefined;
+    for (const p of ports) all.add(p);
+  }
+  return { dstPorts: all };
+}

@@ -1,0 +1,83 @@
+/** The CLI's input loop: every file through the reader, diagnostics and progress on stderr, totals at the end. */
+import { access } from 'node:fs/promises';
+import { inputSize, readRecords, type ReadOptions } from '../io/reader.js';
+import type { NetworkEvent } from '../model/event.js';
+import { InputFileError } from '../parsers/errors.js';
+import { addInfo, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
+import type { RecordOutcome } from '../parsers/types.js';
+import { UsageError } from './options.js';
+import type { Progress } from './progress.js';
+
+/** Per file, malformed records printed before the rest are only counted (the summary has them all). */
+const MAX_PRINTED_ERRORS = 50;
+
+export interface InputRun {
+  files: string[];
+  read: Omit<ReadOptions, 'onBytes'>;
+  strictInput: boolean;
+  stderr: NodeJS.WritableStream;
+  progress: Progress;
+}
+
+/** Fail early, before any output, when an input cannot be opened. */
+export async function checkReadable(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    if (file === '-') continue;
+    try {
+      await access(file);
+    } catch (e) {
+      throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+}
+
+export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent) => void | Promise<void>): Promise<ParserInfo> {
+  await checkReadable(run.files);
+  const total = emptyInfo();
+  for (const file of run.files) {
+    run.progress.file(file, await inputSize(file));
+    const holder: { current?: ParserInfo } = {};
+    let printed = 0;
+    const report = (o: Extract<RecordOutcome, { kind: 'error' }>) => {
+      const text = `${file}:${o.line}: ${o.code}: ${o.message}\n`;
+      if (run.strictInput) throw new UsageError(`${text.trimEnd()} (--strict-input)`);
+      if (printed < MAX_PRINTED_ERRORS) run.stderr.write(text);
+      else if (printed === MAX_PRINTED_ERRORS) run.stderr.write(`${file}: more malformed records; only counted from here on\n`);
+      printed++;
+    };
+    try {
+      for await (const batch of readRecords(file, { ...run.read, onBytes: (n) => run.progress.bytes(n) }, holder)) {
+        for (const o of batch) {
+          if (o.kind === 'events') {
+            for (const e of o.events) {
+              const pending = onEvent(e);
+              if (pending) await pending;
+            }
+          } else if (o.kind === 'error') report(o);
+        }
+        run.progress.records(total.records + (holder.current?.records ?? 0));
+      }
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      const message = e instanceof InputFileError ? e.message : `cannot read: ${(e as Error).message}`;
+      throw new UsageError(`${file}: ${message}`);
+    }
+    addInfo(total, holder.current!);
+  }
+  return total;
+}
+
+function byCode(counts: Partial<Record<string, number>>): string {
+  const parts = Object.entries(counts).map(([code, n]) => `${code.toLowerCase().replace(/_/g, ' ')} ${n}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** The final account: records read = parsed + skipped + errors. */
+export function formatSummary(info: ParserInfo, files: number, tail: string[] = []): string {
+  return [
+    `dicomwatch: ${files} file${files === 1 ? '' : 's'}, ${info.records} records read: ${info.parsed} parsed (${info.events} events)`,
+    `${info.skipped} skipped${byCode(info.skippedBy)}`,
+    `${info.errors} malformed${byCode(info.errorsBy)}`,
+    ...tail,
+  ].join(', ') + '\n';
+}

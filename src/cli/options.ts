@@ -1,0 +1,86 @@
+/** Shared CLI options: their yargs definitions and their validation into library values. */
+import type { Argv } from 'yargs';
+import { parseCidr } from '../net/cidr.js';
+import { SOURCE_FIELDS } from '../parsers/fields.js';
+import { FORMATS } from '../parsers/registry.js';
+import type { Semantics } from '../rules/plan.js';
+import { DEFAULT_RULES_PATH } from '../rules/load.js';
+import { normalizeZone } from '../time/zone.js';
+
+/** Bad usage: exit code 2, message without a stack. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function withRuleOptions<T>(y: Argv<T>) {
+  return y
+    .option('rules', { type: 'string', describe: 'Sigma rule file or directory', default: DEFAULT_RULES_PATH, defaultDescription: 'the shipped rules/' })
+    .option('ports', { type: 'string', describe: 'DICOM ports, replacing the rules\' (e.g. 104,11112)' })
+    .option('internal', { type: 'string', array: true, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
+    .option('allow', { type: 'string', array: true, describe: 'trusted external source CIDR, never alerted on (repeatable)' })
+    .option('semantics', { choices: ['strict', 'kql'] as const, default: 'strict' as const, describe: 'what "external" means: strict (IPv6-aware, organisation view) or kql (exactly ipv4_is_private() == false)' });
+}
+
+export function withInputOptions<T>(y: Argv<T>) {
+  return y
+    .positional('files', { type: 'string', array: true, describe: 'log files (plain or .gz); - for stdin' })
+    .option('format', { type: 'string', default: 'auto', describe: `input format: auto or ${FORMATS.map((f) => f.id).join(', ')}` })
+    .option('tz', { type: 'string', default: 'UTC', describe: 'zone for timestamps without one (IANA name or +hh:mm)' })
+    .option('year', { type: 'number', describe: 'year for timestamps without one' })
+    .option('map', { type: 'string', array: true, describe: 'column mapping, e.g. time=ColA,srcIp=ColB (fields: ' + SOURCE_FIELDS.join(', ') + ')' })
+    .option('strict-input', { type: 'boolean', default: false, describe: 'stop at the first malformed record (exit 2)' })
+    .option('out', { type: 'string', describe: 'write results to FILE instead of stdout' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing on stderr but errors' });
+}
+
+export function parsePorts(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const ports = String(text).split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (ports.length === 0) throw new UsageError('--ports: give at least one port, e.g. --ports 104,11112');
+  return [...new Set(ports.map((p) => {
+    const n = /^\d{1,5}$/.test(p) ? Number(p) : NaN;
+    if (!(n >= 1 && n <= 65535)) throw new UsageError(`--ports: '${p}' is not a port (1-65535)`);
+    return n;
+  }))];
+}
+
+export function parseCidrs(option: string, values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '').map((v) => {
+    const cidr = parseCidr(v);
+    if (!cidr) throw new UsageError(`--${option}: '${v}' is not an IPv4 or IPv6 CIDR (e.g. 10.20.0.0/16, 2001:db8:1::/48)`);
+    return cidr.text;
+  });
+}
+
+export function parseZone(tz: string): string {
+  const zone = normalizeZone(tz);
+  if (!zone) throw new UsageError(`--tz: '${tz}' is not a time zone (use an IANA name like Europe/London, or an offset like +02:00)`);
+  return zone;
+}
+
+export function parseYear(year: number | undefined): number | undefined {
+  if (year === undefined) return undefined;
+  if (!Number.isInteger(year) || year < 1970 || year > 9999) throw new UsageError(`--year: '${year}' is not a year`);
+  return year;
+}
+
+export function parseColumnMap(values: readonly string[] | undefined): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of (values ?? []).flatMap((v) => String(v).split(','))) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    const field = pair.slice(0, eq).trim();
+    const column = pair.slice(eq + 1).trim();
+    if (eq <= 0 || column === '') throw new UsageError(`--map: '${pair}' is not field=Column`);
+    if (!(SOURCE_FIELDS as readonly string[]).includes(field)) {
+      throw new UsageError(`--map: unknown field '${field}' (fields: ${SOURCE_FIELDS.join(', ')})`);
+    }
+    map[field] = column;
+  }
+  return map;
+}
+
+export function parseSemantics(value: string): Semantics {
+  if (value !== 'strict' && value !== 'kql') throw new UsageError(`--semantics: '${value}' is not strict or kql`);
+  return value;
+}

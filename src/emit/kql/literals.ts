@@ -1,0 +1,135 @@
+/**
+ * KQL literals. Every value that reaches a query is parsed and re-rendered here, never pasted: strings become
+ * escaped string literals, numbers must be finite integers in range, CIDRs are re-parsed, timespans are computed
+ * from milliseconds. Anything that cannot be rendered safely throws (the caller adds the rule's name).
+ */
+import { parseCidr, type Cidr } from '../../net/cidr.js';
+import type { KqlScalarType } from './tables.js';
+
+/**
+ * A double-quoted KQL string literal. Kusto documents the escapes `\"`, `\'`, `\\`, `\t`, `\n` (and `\r`) in
+ * double-quoted literals (https://learn.microsoft.com/kusto/query/scalar-data-types/string). Other control
+ * characters and lone surrogates are refused rather than guessed at.
+ */
+export function kqlString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) {
+      throw new Error(`string ${JSON.stringify(value)} contains control character U+${c.toString(16).padStart(4, '0')}`);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      throw new Error(`string ${JSON.stringify(value)} contains an unpaired surrogate`);
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/**
+ * A number literal for a column of type `type`. Accepts a number, or a string holding a plain decimal integer
+ * (`"104"`, as YAML may deliver it). int/long: a safe integer (int: 32-bit); real: a finite number.
+ */
+export function kqlNumber(value: string | number, type: KqlScalarType): string {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (/^[+-]?[0-9]{1,15}$/.test(value)) n = Number(value);
+  else throw new Error(`value ${JSON.stringify(value)} is not a number`);
+  if (!Number.isFinite(n)) throw new Error(`value ${String(n)} is not a finite number`);
+  if (type === 'real') {
+    const text = String(n);
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(text)) throw new Error(`value ${text} cannot be written as a KQL real literal`);
+    return Number.isInteger(n) ? `real(${text})` : text;
+  }
+  if (!Number.isSafeInteger(n)) throw new Error(`value ${String(n)} is not an integer`);
+  if (type === 'int' && (n < INT_MIN || n > INT_MAX)) throw new Error(`value ${n} does not fit a KQL int`);
+  return Object.is(n, -0) ? '0' : String(n);
+}
+
+const TIMESPAN_UNITS: readonly [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+  ['ms', 1],
+];
+
+/** A KQL timespan literal for a positive whole number of milliseconds, in the largest exact unit: 1h, 30m, 1d, 15s. */
+export function kqlTimespan(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new Error(`time bucket ${String(ms)} ms is not a positive whole number of milliseconds`);
+  for (const [unit, size] of TIMESPAN_UNITS) if (ms % size === 0) return `${ms / size}${unit}`;
+  /* c8 ignore next */
+  throw new Error('unreachable');
+}
+
+/** Parse a CIDR, throwing a message naming it when it is not one. */
+export function mustParseCidr(text: string, what: string): Cidr {
+  const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
+  if (cidr === undefined) throw new Error(`invalid CIDR ${JSON.stringify(text)} in ${what}`);
+  return cidr;
+}
+
+/**
+ * Eight 16-bit groups → RFC 5952 text, always hexadecimal (no dotted IPv4 tail): Kusto's documentation shows
+ * hexadecimal IPv6 ranges only (e.g. `0:0:0:0:0:ffff:c0a8:ac/60`), so the emitter does not rely on mixed notation.
+ */
+function hexIpv6(groups: readonly number[]): string {
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+}
+
+function groupsOf(v: bigint): number[] {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(16 * i)) & 0xffffn));
+  return groups;
+}
+
+/** The CIDR's text for a KQL range list: IPv4 `a.b.c.d/n`, IPv6 hexadecimal `x::y/n`. */
+export function kqlCidrText(cidr: Cidr): string {
+  return cidr.version === 4 ? cidr.text : `${hexIpv6(groupsOf(cidr.first))}/${cidr.prefix}`;
+}
+
+/**
+ * The IPv4-mapped (`::ffff:a.b.c.d/(96+n)`) and IPv4-compatible (`::a.b.c.d/(96+n)`) IPv6 forms of an IPv4 CIDR,
+ * in KQL text. Strict mode classifies such IPv6 addresses as their embedded IPv4 address (DESIGN.md), and
+ * src/net/classify.ts unwraps both forms; the KQL does the same with these extra IPv6 ranges.
+ */
+export function embeddedV4Forms(cidr: Cidr): string[] {
+  if (cidr.version !== 4) throw new Error(`${cidr.text} is not an IPv4 CIDR`);
+  const prefix = 96 + cidr.prefix;
+  const mapped = (0xffffn << 32n) | cidr.first;
+  return [`${hexIpv6(groupsOf(mapped))}/${prefix}`, `${hexIpv6(groupsOf(cidr.first))}/${prefix}`];
+}
+
+/** `dynamic(["a", "b"])`. */
+export function kqlDynamicStrings(values: readonly string[]): string {
+  return `dynamic([${values.map(kqlString).join(', ')}])`;
+}
+
+/** A column or other identifier, bracket-quoted when it is not a plain identifier. */
+export function kqlName(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
+  return `[${kqlString(name)}]`;
+}

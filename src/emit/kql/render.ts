@@ -1,0 +1,483 @@
+/**
+ * QueryPlan → KQL for one Sentinel table profile.
+ *
+ * Shape of every query (the advisory's, DESIGN.md):
+ *
+ *     let ...;                          ports, internal ranges (each query carries its own lets)
+ *     <source>
+ *     | where <table pre-filter>        from the profile, if any
+ *     | where <filter item>             one line per item of the filter's top-level AND, in plan order
+ *     | project <columns>               from the profile, if any
+ *     | summarize count() by <keys>, bin(<time>, <bin>)
+ *     | where count_ <op> <n>           unless the threshold is `>= 1`
+ *     | order by count_ desc
+ *
+ * ## Null semantics
+ *
+ * The plan's filter is three-valued (plan.ts): a leaf may be true, false or null (cannot be evaluated, e.g. KQL's
+ * `ipv4_is_private()` on an IPv6 string), combined with Kleene logic, and a row is kept only when the filter is
+ * true. KQL's `where` also keeps a row only when its predicate is true (false and null both drop it), but KQL's
+ * null handling inside `not()` is not something to lean on. So the renderer never negates a KQL expression that
+ * might be null. Instead every predicate P is rendered twice, as two KQL expressions that are true exactly when P
+ * is true, resp. exactly when P is false, and are false or null otherwise:
+ *
+ *     T(a and b) = T(a) and T(b)        F(a and b) = F(a) or F(b)
+ *     T(a or b)  = T(a) or T(b)         F(a or b)  = F(a) and F(b)
+ *     T(not a)   = F(a)                 F(not a)   = T(a)
+ *
+ * and the query filters on T(filter). T and F only combine leaves with `and`/`or`, which are monotone: Kusto
+ * documents `bool(null) and true` → false and `bool(null) or true` → true
+ * (https://learn.microsoft.com/kusto/query/logical-operators), so a null leaf can never make T(filter) true — it
+ * behaves exactly like the engine's null, which can never make the filter true either. Leaves state their T and F
+ * below; wherever a leaf compares a possibly-null value with `== false`, Kusto's rule "null == non-null is false"
+ * (https://learn.microsoft.com/kusto/query/scalar-data-types/null-values) makes F false, never null-but-kept.
+ *
+ * ## Address leaves (functions relied on, per Microsoft's documentation)
+ *
+ * - `ipv4_is_private(s)`: true for 10/8, 172.16/12, 192.168/16; false for other IPv4; null when `s` is not an IPv4
+ *   string (IPv6 included).
+ * - `ipv4_is_in_any_range(s, ranges)`: true/false; null when `s` (or a range) does not parse as IPv4.
+ * - `ipv6_is_in_any_range(s, ranges)`: true/false; null when a string does not parse. The ipv6_* functions accept
+ *   IPv4 strings too (compared as IPv4-mapped IPv6, see ipv6_is_match), which is why IPv4 addresses are routed
+ *   to the IPv4 function explicitly instead of ever reaching an IPv6 range list.
+ * - `parse_ipv4(s)`: a long, or null when `s` is not an IPv4 string; so `isnotnull(parse_ipv4(s))` is "s is IPv4",
+ *   never null, and the only condition `iff` is given.
+ * - `parse_ipv6(s)`: canonical IPv6 text, or null (empty for a string) when `s` is not an address.
+ */
+import type { EventField, Predicate, QueryPlan, ThresholdOp } from '../../rules/plan.js';
+import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../../net/ranges.js';
+import type { Cidr } from '../../net/cidr.js';
+import {
+  embeddedV4Forms,
+  kqlCidrText,
+  kqlDynamicStrings,
+  kqlName,
+  kqlNumber,
+  kqlString,
+  kqlTimespan,
+  mustParseCidr,
+} from './literals.js';
+import {
+  KQL_NUMERIC_TYPES,
+  KQL_OUTPUT_NAMES,
+  KQL_TIME_OUTPUT,
+  type KqlColumn,
+  type KqlTableProfile,
+} from './tables.js';
+
+/** A plan the emitter cannot render for this table: names the rule, and the field when one is to blame. */
+export class KqlEmitError extends Error {
+  constructor(
+    message: string,
+    readonly rule: string,
+    readonly table: string,
+    readonly field?: EventField,
+  ) {
+    super(message);
+    this.name = 'KqlEmitError';
+  }
+}
+
+/**
+ * In `strict` mode, does a `cidr` leaf (an allowlist, say) also match an IPv4-mapped/compatible IPv6 address whose
+ * embedded IPv4 address is in one of its IPv4 CIDRs? DESIGN.md: in strict mode such an address "is classified as its
+ * IPv4 address"; classify.ts does this for `internal`, and the emitter applies it to `cidr` leaves too, so that
+ * `::ffff:198.51.100.5` is covered by an allowlisted 198.51.100.0/24. The engine's `cidr` evaluation must agree.
+ */
+export const STRICT_CIDR_MATCHES_EMBEDDED_IPV4 = true;
+
+// ---------------------------------------------------------------------------------------------------------------
+// A tiny boolean expression tree, so `and`/`or` nest with the right parentheses and the top-level AND splits into
+// one `| where` line per item.
+// ---------------------------------------------------------------------------------------------------------------
+type Expr =
+  | { kind: 'const'; value: boolean }
+  | { kind: 'atom'; text: string }
+  | { kind: 'and' | 'or'; items: Expr[] };
+
+const TRUE: Expr = { kind: 'const', value: true };
+const FALSE: Expr = { kind: 'const', value: false };
+const atom = (text: string): Expr => ({ kind: 'atom', text });
+
+function junction(kind: 'and' | 'or', parts: Expr[]): Expr {
+  const unit = kind === 'and' ? true : false; // neutral element
+  const items: Expr[] = [];
+  for (const p of parts) {
+    if (p.kind === 'const') {
+      if (p.value === unit) continue;
+      return p; // absorbing element: false in an AND, true in an OR
+    }
+    if (p.kind === kind) items.push(...p.items);
+    else items.push(p);
+  }
+  if (items.length === 0) return unit ? TRUE : FALSE;
+  if (items.length === 1) return items[0]!;
+  return { kind, items };
+}
+const and = (...parts: Expr[]) => junction('and', parts);
+const or = (...parts: Expr[]) => junction('or', parts);
+
+function exprText(e: Expr, parent: 'and' | 'or' | 'top' = 'top'): string {
+  switch (e.kind) {
+    case 'const':
+      return e.value ? 'true' : 'false';
+    case 'atom':
+      return e.text;
+    case 'and':
+    case 'or': {
+      const text = e.items.map((i) => exprText(i, e.kind)).join(` ${e.kind} `);
+      // `and` binds tighter than `or`; parenthesize any junction nested in another for readability.
+      return parent === 'top' ? text : `(${text})`;
+    }
+  }
+}
+
+/** T(P) and F(P): true exactly when P is true, resp. false; false or null otherwise (see the header). */
+interface Rendered {
+  t: Expr;
+  f: Expr;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering context
+// ---------------------------------------------------------------------------------------------------------------
+const LET_ORDER = ['DICOMPort', 'DICOMPorts', 'InternalV4', 'InternalV6'] as const;
+type LetName = (typeof LET_ORDER)[number];
+
+class Ctx {
+  readonly lets = new Map<LetName, string>();
+  constructor(
+    readonly plan: QueryPlan,
+    readonly table: KqlTableProfile,
+  ) {}
+
+  get label(): string {
+    return `rule '${this.plan.rule.name}' (${this.plan.rule.file})`;
+  }
+
+  fail(message: string, field?: EventField): never {
+    throw new KqlEmitError(`${this.label}: ${message}`, this.plan.rule.name, this.table.name, field);
+  }
+
+  /** Run `fn`, re-throwing a literal error with the rule and field in front. */
+  guard<T>(field: EventField | undefined, what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof KqlEmitError) throw e;
+      this.fail(`${what}: ${(e as Error).message}`, field);
+    }
+  }
+
+  column(field: EventField, construct: string): KqlColumn {
+    const col = Object.hasOwn(this.table.columns, field) ? this.table.columns[field] : undefined;
+    if (col === undefined) {
+      const has = Object.keys(this.table.columns).join(', ');
+      this.fail(
+        `field '${field}' (used in ${construct}) is not available in KQL table '${this.table.name}' (it has: ${has})`,
+        field,
+      );
+    }
+    return col;
+  }
+
+  stringColumn(field: EventField, construct: string): string {
+    const col = this.column(field, construct);
+    if (col.type !== 'string') {
+      this.fail(`${construct} needs a string column, but '${col.name}' in '${this.table.name}' is ${col.type}`, field);
+    }
+    return kqlName(col.name);
+  }
+
+  let(name: LetName, value: string): string {
+    const prev = this.lets.get(name);
+    if (prev !== undefined && prev !== value) this.fail(`conflicting values for 'let ${name}'`);
+    this.lets.set(name, value);
+    return name;
+  }
+
+  letLines(): string[] {
+    return LET_ORDER.filter((n) => this.lets.has(n)).map((n) => `let ${n} = ${this.lets.get(n)};`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Leaves
+// ---------------------------------------------------------------------------------------------------------------
+const PORT_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcPort', 'dstPort']);
+
+/** The values of an `equals` leaf as KQL literals for `col` (translated, validated, de-duplicated). */
+function equalsLiterals(ctx: Ctx, field: EventField, col: KqlColumn, values: readonly (string | number)[]): string[] {
+  if (!Array.isArray(values) || values.length === 0) ctx.fail(`equals(${field}) has no values`, field);
+  const numeric = KQL_NUMERIC_TYPES.has(col.type);
+  const out: string[] = [];
+  for (const raw of values) {
+    const lit = ctx.guard(field, `value ${JSON.stringify(raw)} of equals(${field})`, () => {
+      let v: string | number = raw;
+      if (typeof v !== 'string' && typeof v !== 'number') throw new Error('not a string or number');
+      if (col.values !== undefined) {
+        const key = String(v).toLowerCase();
+        if (!Object.hasOwn(col.values, key)) {
+          throw new Error(`column ${col.name} of '${ctx.table.name}' has no equivalent (known: ${Object.keys(col.values).join(', ')})`);
+        }
+        v = col.values[key]!;
+      }
+      if (numeric) {
+        const text = kqlNumber(v, col.type);
+        if (PORT_FIELDS.has(field)) {
+          const n = Number(text);
+          if (n < 0 || n > 65535) throw new Error('not a port number (0-65535)');
+        }
+        return text;
+      }
+      if (typeof v === 'number') kqlNumber(v, 'real'); // finite check; rendered as its decimal text
+      return kqlString(String(v));
+    });
+    if (!out.includes(lit)) out.push(lit);
+  }
+  return out;
+}
+
+/**
+ * equals: T = `C == v` / `C in (v, w)` on numeric columns, `C =~ "v"` / `C in~ ("v", "w")` on string columns (Sigma
+ * string matching is case-insensitive); F = the negated operator (`!=`, `!in`, `!~`, `!in~`). Two-valued, like the
+ * engine: a missing value is simply not equal (KQL: `null == 104` is false, `null != 104` is true, an empty
+ * string matches no value).
+ */
+function renderEquals(ctx: Ctx, field: EventField, values: readonly (string | number)[], portLet: boolean): Rendered {
+  const col = ctx.column(field, `equals(${field})`);
+  const name = kqlName(col.name);
+  const lits = equalsLiterals(ctx, field, col, values);
+  if (KQL_NUMERIC_TYPES.has(col.type)) {
+    if (portLet) {
+      // The advisory names the port list: `let DICOMPort = 104;` / `let DICOMPorts = dynamic([104, 11112]);`
+      if (lits.length === 1) {
+        const v = ctx.let('DICOMPort', lits[0]!);
+        return { t: atom(`${name} == ${v}`), f: atom(`${name} != ${v}`) };
+      }
+      const v = ctx.let('DICOMPorts', `dynamic([${lits.join(', ')}])`);
+      return { t: atom(`${name} in (${v})`), f: atom(`${name} !in (${v})`) };
+    }
+    if (lits.length === 1) return { t: atom(`${name} == ${lits[0]}`), f: atom(`${name} != ${lits[0]}`) };
+    return { t: atom(`${name} in (${lits.join(', ')})`), f: atom(`${name} !in (${lits.join(', ')})`) };
+  }
+  if (lits.length === 1) return { t: atom(`${name} =~ ${lits[0]}`), f: atom(`${name} !~ ${lits[0]}`) };
+  return { t: atom(`${name} in~ (${lits.join(', ')})`), f: atom(`${name} !in~ (${lits.join(', ')})`) };
+}
+
+const isV4 = (x: string) => `isnotnull(parse_ipv4(${x}))`;
+
+/**
+ * Membership of address column `x` in IPv4 ranges `v4` and IPv6 ranges `v6` (KQL expressions, each a `dynamic`
+ * list or a let name; `undefined` = no ranges of that family). Semantics, matching CidrSet.has: an IPv4 address is
+ * checked against the IPv4 ranges only, an IPv6 address against the IPv6 ranges only; text that is not an address
+ * is null (neither T nor F holds).
+ *
+ *   T = iff(isnotnull(parse_ipv4(x)), ipv4_is_in_any_range(x, v4), ipv6_is_in_any_range(x, v6))
+ *   F = iff(isnotnull(parse_ipv4(x)), ipv4_is_in_any_range(x, v4) == false, ipv6_is_in_any_range(x, v6) == false)
+ *
+ * With no IPv6 ranges an IPv6 address is simply not in the list: T's IPv6 branch is `false` (and T reduces to the
+ * IPv4 call, which is null for non-IPv4 text), F's is `isnotempty(parse_ipv6(x))` (true for an IPv6 address,
+ * false for garbage). With no IPv4 ranges, symmetrically `false` / `true` in the IPv4 branch.
+ */
+function membership(x: string, v4: string | undefined, v6: string | undefined): Rendered {
+  const in4 = v4 === undefined ? undefined : `ipv4_is_in_any_range(${x}, ${v4})`;
+  const in6 = v6 === undefined ? undefined : `ipv6_is_in_any_range(${x}, ${v6})`;
+  if (in4 !== undefined && in6 !== undefined) {
+    return {
+      t: atom(`iff(${isV4(x)}, ${in4}, ${in6})`),
+      f: atom(`iff(${isV4(x)}, ${in4} == false, ${in6} == false)`),
+    };
+  }
+  if (in4 !== undefined) {
+    return { t: atom(in4), f: atom(`iff(${isV4(x)}, ${in4} == false, isnotempty(parse_ipv6(${x})))`) };
+  }
+  if (in6 !== undefined) {
+    return { t: atom(`iff(${isV4(x)}, false, ${in6})`), f: atom(`iff(${isV4(x)}, true, ${in6} == false)`) };
+  }
+  /* c8 ignore next */
+  throw new Error('membership needs at least one range list');
+}
+
+function uniq(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** The IPv6 range texts of `v6` plus, in strict mode, the embedded forms of every IPv4 range. */
+function v6RangesFor(v4: readonly Cidr[], v6: readonly Cidr[], embedV4: boolean): string[] {
+  return uniq([...v6.map(kqlCidrText), ...(embedV4 ? v4.flatMap(embeddedV4Forms) : [])]);
+}
+
+/** cidr(field, cidrs): membership in the listed ranges (see `membership`), the lists written inline. */
+function renderCidr(ctx: Ctx, field: EventField, cidrs: readonly string[]): Rendered {
+  const x = ctx.stringColumn(field, `cidr(${field})`);
+  if (!Array.isArray(cidrs) || cidrs.length === 0) ctx.fail(`cidr(${field}) has no CIDRs`, field);
+  const parsed = cidrs.map((c) => ctx.guard(field, `cidr(${field})`, () => mustParseCidr(c, `cidr(${field})`)));
+  const v4 = parsed.filter((c) => c.version === 4);
+  const v6 = parsed.filter((c) => c.version === 6);
+  const embed = ctx.plan.network.semantics === 'strict' && STRICT_CIDR_MATCHES_EMBEDDED_IPV4;
+  const v4Texts = uniq(v4.map(kqlCidrText));
+  const v6Texts = v6RangesFor(v4, v6, embed);
+  return membership(
+    x,
+    v4Texts.length > 0 ? kqlDynamicStrings(v4Texts) : undefined,
+    v6Texts.length > 0 ? kqlDynamicStrings(v6Texts) : undefined,
+  );
+}
+
+/** The user's `--internal` CIDRs, parsed. */
+function userInternal(ctx: Ctx): Cidr[] {
+  const list = ctx.plan.network.internal;
+  if (!Array.isArray(list)) ctx.fail('network.internal is not a list');
+  return list.map((c) => ctx.guard(undefined, 'network.internal', () => mustParseCidr(c, '--internal')));
+}
+
+/**
+ * internal(field), as src/net/classify.ts defines it.
+ *
+ * kql:    internal = ipv4_is_private(x) [or ipv4_is_in_any_range(x, InternalV4)]   (InternalV4 = the user's
+ *         IPv4 CIDRs, only when there are any; the user's IPv6 CIDRs have no effect in this mode)
+ *         T = that disjunction: null for non-IPv4 text, so never true there.
+ *         F = ipv4_is_private(x) == false [and ipv4_is_in_any_range(x, InternalV4) == false]: false for non-IPv4
+ *             text (null == false is false), so an IPv6 source drops, as the engine's null does. With no extra
+ *             CIDRs F is exactly the advisory's `ipv4_is_private(SourceIP) == false`.
+ * strict: InternalV4 = STRICT_INTERNAL_V4 + user IPv4; InternalV6 = STRICT_INTERNAL_V6 + user IPv6 + the
+ *         IPv4-mapped and IPv4-compatible forms of every InternalV4 range, so `::ffff:10.0.0.1` is internal;
+ *         membership() with both lists: every IPv4 and IPv6 address gets a definite answer, nothing valid drops.
+ */
+function renderInternal(ctx: Ctx, field: EventField): Rendered {
+  const x = ctx.stringColumn(field, `internal(${field})`);
+  const user = userInternal(ctx);
+  const user4 = user.filter((c) => c.version === 4);
+  if (ctx.plan.network.semantics === 'kql') {
+    const isPrivate = `ipv4_is_private(${x})`;
+    // ranges ipv4_is_private() already covers are not repeated in the list
+    const extra = uniq(user4.map(kqlCidrText)).filter((c) => !KQL_PRIVATE_V4.includes(c));
+    if (extra.length === 0) return { t: atom(isPrivate), f: atom(`${isPrivate} == false`) };
+    const list = ctx.let('InternalV4', kqlDynamicStrings(extra));
+    const inList = `ipv4_is_in_any_range(${x}, ${list})`;
+    return { t: or(atom(isPrivate), atom(inList)), f: and(atom(`${isPrivate} == false`), atom(`${inList} == false`)) };
+  }
+  if (ctx.plan.network.semantics !== 'strict') ctx.fail(`unknown semantics '${String(ctx.plan.network.semantics)}'`);
+  const v4 = [...STRICT_INTERNAL_V4.map((c) => mustParseCidr(c, 'STRICT_INTERNAL_V4')), ...user4];
+  const v6 = [
+    ...STRICT_INTERNAL_V6.map((c) => mustParseCidr(c, 'STRICT_INTERNAL_V6')),
+    ...user.filter((c) => c.version === 6),
+  ];
+  const list4 = ctx.let('InternalV4', kqlDynamicStrings(uniq(v4.map(kqlCidrText))));
+  const list6 = ctx.let('InternalV6', kqlDynamicStrings(v6RangesFor(v4, v6, true)));
+  return membership(x, list4, list6);
+}
+
+function renderPredicate(ctx: Ctx, p: Predicate, portLet = false): Rendered {
+  switch (p?.kind) {
+    case 'and': {
+      const parts = p.items.map((i) => renderPredicate(ctx, i));
+      return { t: and(...parts.map((r) => r.t)), f: or(...parts.map((r) => r.f)) };
+    }
+    case 'or': {
+      const parts = p.items.map((i) => renderPredicate(ctx, i));
+      return { t: or(...parts.map((r) => r.t)), f: and(...parts.map((r) => r.f)) };
+    }
+    case 'not': {
+      const inner = renderPredicate(ctx, p.item);
+      return { t: inner.f, f: inner.t };
+    }
+    case 'equals':
+      return renderEquals(ctx, p.field, p.values, portLet);
+    case 'cidr':
+      return renderCidr(ctx, p.field, p.cidrs);
+    case 'internal':
+      return renderInternal(ctx, p.field);
+    default:
+      return ctx.fail(`unsupported filter construct ${JSON.stringify((p as { kind?: unknown })?.kind)}`);
+  }
+}
+
+/** The filter's top-level AND items (nested top-level ANDs flattened), in plan order. */
+function topLevelItems(p: Predicate): Predicate[] {
+  return p.kind === 'and' ? p.items.flatMap(topLevelItems) : [p];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Query
+// ---------------------------------------------------------------------------------------------------------------
+const THRESHOLD_OPS: Readonly<Record<ThresholdOp, string>> = {
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  eq: '==',
+  neq: '!=',
+};
+
+/** Columns a `project` line must keep: the profile's list, then the time and group-by columns it lacks. */
+function projectColumns(table: KqlTableProfile, groupCols: readonly string[]): string[] | undefined {
+  if (table.project === undefined) return undefined;
+  const cols = [...table.project];
+  for (const c of [table.time.name, ...groupCols]) if (!cols.includes(c)) cols.push(c);
+  return cols;
+}
+
+/**
+ * The plan as one KQL query for `table` (no trailing newline). Throws KqlEmitError when the table lacks a field the
+ * rule uses, or a value cannot be rendered safely.
+ */
+export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
+  const ctx = new Ctx(plan, table);
+  if (plan.aggregate?.kind !== 'count') ctx.fail(`unsupported aggregate ${JSON.stringify(plan.aggregate)}`);
+
+  // filter: one `| where` per top-level AND item; the first equality on dstPort gets the advisory's `let`
+  const wheres: string[] = [];
+  let portLetUsed = false;
+  for (const item of topLevelItems(plan.filter)) {
+    const portLet = !portLetUsed && item.kind === 'equals' && item.field === 'dstPort' &&
+      KQL_NUMERIC_TYPES.has(ctx.column('dstPort', 'equals(dstPort)').type);
+    if (portLet) portLetUsed = true;
+    const t = renderPredicate(ctx, item, portLet).t;
+    const conjuncts = t.kind === 'and' ? t.items : [t];
+    for (const c of conjuncts) if (!(c.kind === 'const' && c.value)) wheres.push(exprText(c));
+  }
+
+  // group keys → output columns
+  const keys: string[] = [];
+  const groupCols: string[] = [];
+  for (const field of new Set(plan.groupBy)) {
+    const col = ctx.column(field, 'group-by');
+    const out = KQL_OUTPUT_NAMES[field];
+    groupCols.push(col.name);
+    keys.push(col.name === out ? kqlName(out) : `${kqlName(out)} = ${kqlName(col.name)}`);
+  }
+  const bin = ctx.guard(undefined, 'timespan', () => kqlTimespan(plan.binMs));
+  const time = kqlName(table.time.name);
+  keys.push(table.time.name === KQL_TIME_OUTPUT ? `bin(${time}, ${bin})` : `${KQL_TIME_OUTPUT} = bin(${time}, ${bin})`);
+
+  const { op, value } = plan.threshold ?? {};
+  if (op === undefined || !Object.hasOwn(THRESHOLD_OPS, op)) ctx.fail(`unsupported threshold operator ${JSON.stringify(op)}`);
+  const n = ctx.guard(undefined, 'threshold', () => kqlNumber(value as number, 'long'));
+
+  const lines = [...ctx.letLines(), table.source];
+  for (const pre of table.preFilters ?? []) lines.push(`| where ${pre}`);
+  for (const w of wheres) lines.push(`| where ${w}`);
+  const project = projectColumns(table, groupCols);
+  if (project !== undefined) lines.push(`| project ${project.map(kqlName).join(', ')}`);
+  lines.push(`| summarize count() by ${keys.join(', ')}`);
+  if (!(op === 'gte' && n === '1')) lines.push(`| where count_ ${THRESHOLD_OPS[op]} ${n}`);
+  lines.push('| order by count_ desc');
+  return lines.join('\n');
+}
+
+/** A `//` comment line's text: one line, no control characters. */
+function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+}
+
+/**
+ * Several rules for one table: each query preceded by `// <title> (<name>)`, queries separated by a blank line.
+ * Every query is complete on its own (its `let`s included), so each can be pasted into Sentinel separately.
+ */
+export function renderKqlRules(plans: readonly QueryPlan[], table: KqlTableProfile): string {
+  return plans
+    .map((plan) => `// ${commentText(plan.rule.title)} (${commentText(plan.rule.name)})\n${renderKql(plan, table)}`)
+    .join('\n\n');
+}

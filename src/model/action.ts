@@ -1,0 +1,19 @@
+import type { Action } from './event.js';
+
+/**
+ * Vendor and pipeline spellings of a firewall decision. Reject counts as deny: the connection was refused by
+ * policy (AWS VPC `REJECT`, Check Point `Reject`); `drop` is kept apart because it is silent; `reset` covers the
+ * TCP-reset variants. Anything else (session-end reasons, `alert`, `close`) states no decision: absent.
+ */
+const ACTION_WORDS: Readonly<Record<string, Action>> = {
+  allow: 'allow', allowed: 'allow', accept: 'allow', accepted: 'allow', permit: 'allow', permitted: 'allow',
+  pass: 'allow', passthrough: 'allow', a: 'allow',
+  deny: 'deny', denied: 'deny', reject: 'deny', rejected: 'deny', block: 'deny', blocked: 'deny', d: 'deny',
+  drop: 'drop', dropped: 'drop', 'drop-icmp': 'drop', 'drop-all-packets': 'drop',
+  reset: 'reset', rst: 'reset', 'reset-client': 'reset', 'reset-server': 'reset', 'reset-both': 'reset',
+};
+
+/** Normalize an action as logs write it (`Allow`, `ACCEPT`, `denied`, `reset-both`) to the event model's value. */
+export function normalizeAction(text: string): Action | undefined {
+  return ACTION_WORDS[text.trim().toLowerCase()];
+}

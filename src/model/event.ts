@@ -1,0 +1,50 @@
+/** What the device decided about the connection. Absent when the log does not say. */
+export type Action = 'allow' | 'deny' | 'drop' | 'reset';
+
+export const ACTIONS: readonly Action[] = ['allow', 'deny', 'drop', 'reset'];
+
+/**
+ * One normalized connection record: the JSON object `dicomwatch parse` prints, one per line.
+ * Fields the source does not carry are absent, never invented.
+ */
+export interface NetworkEvent {
+  /** ISO-8601 UTC with milliseconds: the device's own timestamp, or a flow's start. */
+  time: string;
+  /** Canonical text: IPv4 dotted quad, IPv6 RFC 5952 lower-case compressed. */
+  srcIp: string;
+  srcPort?: number;
+  dstIp: string;
+  dstPort?: number;
+  /** Lower-case IANA keyword (`tcp`, `udp`, `ipv6-icmp`…) or the protocol number as a string. */
+  protocol?: string;
+  action?: Action;
+  bytes?: number;
+  packets?: number;
+  device?: string;
+  vendor?: string;
+  product?: string;
+  /** Id of the format module that parsed the record. */
+  format: string;
+  /** Input file name as given (`-` for stdin). */
+  file: string;
+  /** 1-based line where the record starts (JSON array: element index; NetFlow: data record index). */
+  line: number;
+  /** NetFlow/IPFIX: 1-based packet index. */
+  packet?: number;
+}
+
+/** The order the event contract lists its keys in; JSON output follows it. */
+export const EVENT_KEYS = [
+  'time', 'srcIp', 'srcPort', 'dstIp', 'dstPort', 'protocol', 'action', 'bytes', 'packets',
+  'device', 'vendor', 'product', 'format', 'file', 'line', 'packet',
+] as const satisfies readonly (keyof NetworkEvent)[];
+
+/** The event as one JSON line, keys in contract order, absent fields left out. */
+export function eventToJson(event: NetworkEvent): string {
+  const out: Record<string, unknown> = {};
+  for (const key of EVENT_KEYS) {
+    const value = event[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return JSON.stringify(out);
+}

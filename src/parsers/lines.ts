@@ -1,0 +1,93 @@
+/**
+ * Bytes → physical lines, push-style and free of I/O: `push(chunk)` any number of times, then `end()`.
+ * Splits on LF (a CR before it is dropped), decodes UTF-8 per line, drops a UTF-8 BOM at the start, numbers lines
+ * from 1, and bounds memory: a line longer than `maxLineBytes` is reported (not buffered) and skipped to its end.
+ */
+export interface LineHandler {
+  line(text: string, lineNo: number): void;
+  /** A physical line over the limit: its content is gone, only its number is reported. */
+  tooLong(lineNo: number, bytes: number): void;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+export class LineSplitter {
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private lineNo = 0;
+  private discarding = false;
+  private discardedBytes = 0;
+  private atStart = true;
+
+  constructor(
+    private readonly handler: LineHandler,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.atStart && chunk.length > 0) {
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
+      this.atStart = false;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl === -1) {
+        this.keep(chunk, start, chunk.length);
+        return;
+      }
+      if (this.discarding) {
+        this.lineNo++;
+        this.handler.tooLong(this.lineNo, this.discardedBytes + nl - start);
+        this.discarding = false;
+        this.discardedBytes = 0;
+      } else if (this.carryBytes + nl - start > this.maxLineBytes) {
+        this.lineNo++;
+        this.handler.tooLong(this.lineNo, this.carryBytes + nl - start);
+        this.carry = [];
+        this.carryBytes = 0;
+      } else {
+        this.emit(this.carryBytes === 0 ? chunk.subarray(start, nl) : Buffer.concat([...this.carry, chunk.subarray(start, nl)]));
+        this.carry = [];
+        this.carryBytes = 0;
+      }
+      start = nl + 1;
+    }
+  }
+
+  end(): void {
+    if (this.discarding) {
+      this.lineNo++;
+      this.handler.tooLong(this.lineNo, this.discardedBytes);
+    } else if (this.carryBytes > 0) {
+      this.emit(Buffer.concat(this.carry));
+    }
+    this.carry = [];
+    this.carryBytes = 0;
+    this.discarding = false;
+  }
+
+  private keep(chunk: Buffer, start: number, end: number): void {
+    if (start === end) return;
+    if (this.discarding) {
+      this.discardedBytes += end - start;
+      return;
+    }
+    if (this.carryBytes + end - start > this.maxLineBytes) {
+      this.discarding = true;
+      this.discardedBytes = this.carryBytes + end - start;
+      this.carry = [];
+      this.carryBytes = 0;
+      return;
+    }
+    // Copy: the caller may reuse the chunk's memory.
+    this.carry.push(Buffer.from(chunk.subarray(start, end)));
+    this.carryBytes += end - start;
+  }
+
+  private emit(bytes: Buffer): void {
+    this.lineNo++;
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+    this.handler.line(bytes.toString('utf8', 0, end), this.lineNo);
+  }
+}

@@ -1,0 +1,114 @@
+import type { NetworkEvent } from '../model/event.js';
+
+/** Why a record yielded no event although nothing was wrong with it. */
+export type SkipCode =
+  /** A well-formed record that does not describe a connection (system event, header, options record…). */
+  | 'NOT_A_CONNECTION'
+  /** Rejected by the scan's pre-filter before it was fully parsed: it cannot match any rule. */
+  | 'FILTERED';
+
+/** Why a record could not be parsed: a closed set, so callers can count and react by code. */
+export type ErrorCode =
+  | 'BAD_ADDRESS'
+  | 'BAD_PORT'
+  | 'BAD_TIME'
+  | 'BAD_VALUE'
+  | 'MISSING_FIELD'
+  | 'MALFORMED'
+  | 'RECORD_TOO_LONG'
+  | 'UNRECOGNISED_FORMAT';
+
+/** What became of one input record. Every record read yields exactly one outcome. */
+export type RecordOutcome =
+  | { kind: 'events'; line: number; events: NetworkEvent[] }
+  | { kind: 'skip'; line: number; code: SkipCode; message: string }
+  | { kind: 'error'; line: number; code: ErrorCode; message: string };
+
+/** What a parser returns for one record, before the session attaches the line number. */
+export type ParseResult = NetworkEvent | NetworkEvent[] | Rejection;
+
+export interface Rejection {
+  reject: 'skip' | 'error';
+  code: SkipCode | ErrorCode;
+  message: string;
+}
+
+export function skip(code: SkipCode, message: string): Rejection {
+  return { reject: 'skip', code, message };
+}
+
+export function fail(code: ErrorCode, message: string): Rejection {
+  return { reject: 'error', code, message };
+}
+
+export function isRejection(r: ParseResult): r is Rejection {
+  return (r as Rejection).reject !== undefined;
+}
+
+/**
+ * A cheap test from the compiled rules: records whose destination port is not in `dstPorts` cannot match.
+ * Parsers may apply it on raw text before building an event; `parse` runs without it.
+ */
+export interface Prefilter {
+  dstPorts: ReadonlySet<number>;
+}
+
+/** Everything a parser may know about its input besides the text. */
+export interface ParseContext {
+  /** File name as the user gave it (`-` for stdin): goes into every event and message. */
+  file: string;
+  /** Zone for timestamps that carry none (`--tz`), already validated. */
+  tz: string;
+  /** Year for timestamps that lack one (`--year`). */
+  year?: number;
+  /** User column mapping (`--map srcIp=ColB`), event field → source column name. */
+  columnMap?: Readonly<Record<string, string>>;
+  prefilter?: Prefilter;
+}
+
+/** A parser instance for one input file: fed physical lines in order, it reports one outcome per record. */
+export interface LineSession {
+  /** One physical line without its terminator, with its 1-based line number. */
+  push(line: string, lineNo: number, out: RecordOutcome[]): void;
+  /** End of input: flush a record still open. */
+  end(out: RecordOutcome[]): void;
+}
+
+/** A text log format: one module per format, listed in the registry. */
+export interface LineFormat {
+  id: string;
+  vendor?: string;
+  product?: string;
+  /** One line for `dicomwatch formats`. */
+  description: string;
+  /** How it is recognized, for `dicomwatch formats`. */
+  recognizedBy: string;
+  /** Whether the first non-blank line of a file looks like this format. */
+  sniff(firstLine: string): boolean;
+  open(ctx: ParseContext): LineSession;
+}
+
+/** Turn a per-line parse function into a session: one physical line is one record. */
+export function lineByLine(parse: (line: string, lineNo: number) => ParseResult): LineSession {
+  return {
+    push(line, lineNo, out) {
+      if (isBlank(line)) return; // blank lines are not records
+      out.push(toOutcome(parse(line, lineNo), lineNo));
+    },
+    end() {},
+  };
+}
+
+export function isBlank(line: string): boolean {
+  return line.length === 0 || line.trim().length === 0;
+}
+
+export function toOutcome(result: ParseResult, line: number): RecordOutcome {
+  if (Array.isArray(result)) return { kind: 'events', line, events: result };
+  if (isRejection(result)) {
+    return result.reject === 'skip'
+      ? { kind: 'skip', line, code: result.code as SkipCode, message: result.message }
+      : { kind: 'error', line, code: result.code as ErrorCode, message: result.message };
+  }
+  return { kind: 'events', line, events: [result] };
+}
