@@ -33,7 +33,10 @@ function parseJsonLine(ctx: ParseContext): (line: string, lineNo: number) => Par
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
   const cache = new Map<string, Bindings>();
   const eventCtx = { file: ctx.file, tz: ctx.tz, format: 'jsonl' };
+  // A port written in a record is its decimal digits: a line containing none of them cannot match.
+  const portTexts = ctx.prefilter ? [...ctx.prefilter.dstPorts].map(String) : undefined;
   return (line, lineNo) => {
+    if (portTexts && !portTexts.some((p) => line.includes(p))) return skip('FILTERED', 'destination port cannot match');
     let value: unknown;
     try {
       value = JSON.parse(line);

@@ -30,27 +30,34 @@ function levelOf(rule: SigmaRule, fallback: Severity): Severity {
   throw ruleError(rule, ['level'], `${ruleLabel(rule)}: level '${String(level)}' is not one of ${LEVELS.join(', ')}`);
 }
 
+/** The event field of a Sigma field name; own keys only (`toString`, `constructor` are not fields). */
+function sigmaFieldOf(name: string): EventField | undefined {
+  return Object.hasOwn(SIGMA_FIELDS, name) ? SIGMA_FIELDS[name] : undefined;
+}
+
 /** One `field|mods: value(s)` entry of a search → predicate. */
 function compileFieldTest(rule: SigmaDetection, path: (string | number)[], key: string, value: unknown): Predicate {
   const [sigmaField = '', ...modifiers] = key.split('|');
-  const field = SIGMA_FIELDS[sigmaField];
+  const field = sigmaFieldOf(sigmaField);
   const label = `${ruleLabel(rule)}, field '${sigmaField}'`;
   if (!field) {
     throw ruleError(rule, path, `${label}: unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
   }
   const values = Array.isArray(value) ? value : [value];
+  // Errors about one value of a list point at that value's line.
+  const at = (i: number): (string | number)[] => (Array.isArray(value) ? [...path, i] : path);
   if (values.length === 0) throw ruleError(rule, path, `${label}: empty value list`);
-  for (const v of values) {
+  values.forEach((v, i) => {
     if (v === null || typeof v === 'object') {
-      throw ruleError(rule, path, `${label}: value ${JSON.stringify(v)} is not supported (null or nested values)`);
+      throw ruleError(rule, at(i), `${label}: value ${JSON.stringify(v)} is not supported (null or nested values)`);
     }
-  }
+  });
   const [modifier, ...more] = modifiers;
   if (more.length > 0) throw ruleError(rule, path, `${label}: modifier chain '|${modifiers.join('|')}' is not supported`);
   if (modifier === 'cidr') {
-    const cidrs = values.map((v) => {
+    const cidrs = values.map((v, i) => {
       const c = parseCidr(String(v));
-      if (!c) throw ruleError(rule, path, `${label}: '${String(v)}' is not a CIDR`);
+      if (!c) throw ruleError(rule, at(i), `${label}: '${String(v)}' is not a CIDR`);
       return c.text;
     });
     return { kind: 'cidr', field, cidrs };
@@ -64,7 +71,7 @@ function compileFieldTest(rule: SigmaDetection, path: (string | number)[], key: 
   if (modifier !== undefined) {
     throw ruleError(rule, path, `${label}: modifier '|${modifier}' is not supported (supported: none, cidr, expand)`);
   }
-  return { kind: 'equals', field, values: values.map((v) => equalityValue(rule, path, label, field, v)) };
+  return { kind: 'equals', field, values: values.map((v, i) => equalityValue(rule, at(i), label, field, v)) };
 }
 
 function equalityValue(rule: SigmaDetection, path: (string | number)[], label: string, field: EventField, v: unknown): string | number {
@@ -178,7 +185,7 @@ function mapGroupBy(rule: SigmaCorrelation, fields: unknown): EventField[] {
     throw ruleError(rule, ['correlation', 'group-by'], `${ruleLabel(rule)}: 'group-by' must be a non-empty list`);
   }
   return fields.map((f, i) => {
-    const field = SIGMA_FIELDS[String(f)];
+    const field = sigmaFieldOf(String(f));
     if (!field) {
       throw ruleError(rule, ['correlation', 'group-by', i], `${ruleLabel(rule)}, group-by field '${String(f)}': unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
     }

@@ -72,11 +72,15 @@ export function parseCondition(text: string): Condition {
   return result;
 }
 
-/** Names of the searches a `1 of`/`all of` pattern selects (`them` = all). */
+/**
+ * Names of the searches a `1 of`/`all of` pattern selects (`them` = all). Searches whose name starts with `_` are
+ * never selected (Sigma spec, "1/all of them"; pySigma applies it to patterns too).
+ */
 export function matchPattern(pattern: string, names: readonly string[]): string[] {
-  if (pattern === 'them') return [...names];
+  const selectable = names.filter((n) => !n.startsWith('_'));
+  if (pattern === 'them') return selectable;
   const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return names.filter((n) => re.test(n));
+  return selectable.filter((n) => re.test(n));
 }
 
 /** Render a condition back to Sigma text (used when options add a filter). */

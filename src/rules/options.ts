@@ -84,7 +84,10 @@ export function expandPlaceholders(rules: readonly SigmaRule[], cidrs: readonly 
     forEachFieldMap(detection, (map) => {
       for (const key of Object.keys(map)) {
         const [field, ...mods] = key.split('|');
-        if (!mods.includes('expand') || map[key] !== INTERNAL_PLACEHOLDER) continue;
+        const value = map[key];
+        // The single value may be written as a scalar or a one-item list (the compiler accepts both).
+        const isPlaceholder = value === INTERNAL_PLACEHOLDER || (Array.isArray(value) && value.length === 1 && value[0] === INTERNAL_PLACEHOLDER);
+        if (!mods.includes('expand') || !isPlaceholder) continue;
         const rebuilt: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(map)) {
           if (k === key) rebuilt[[field, ...mods.filter((m) => m !== 'expand'), 'cidr'].join('|')] = [...cidrs];

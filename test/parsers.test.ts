@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../src/parsers/lines.js';
+import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
+import { InputFileError } from '../src/parsers/errors.js';
+import { detectDelimiter } from '../src/parsers/csv.js';
+import type { RecordOutcome } from '../src/parsers/types.js';
+import type { NetworkEvent } from '../src/model/event.js';
+
+const ctx = { file: 'in.csv', tz: 'UTC' };
+
+function events(outcomes: RecordOutcome[]): NetworkEvent[] {
+  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+}
+
+function split(chunks: (string | Buffer)[], max?: number) {
+  const got: [number, string][] = [];
+  const tooLong: [number, number][] = [];
+  const s = new LineSplitter({ line: (t, n) => got.push([n, t]), tooLong: (n, b) => tooLong.push([n, b]) }, max);
+  for (const c of chunks) s.push(typeof c === 'string' ? Buffer.from(c) : c);
+  s.end();
+  return { got, tooLong };
+}
+
+describe('LineSplitter', () => {
+  it('splits LF and CRLF, numbers lines, keeps a last line without terminator', () => {
+    expect(split(['a\r\nb\n', '\nc']).got).toEqual([[1, 'a'], [2, 'b'], [3, ''], [4, 'c']]);
+  });
+  it('drops a UTF-8 BOM only at the start', () => {
+    expect(split(['\ufeffa\n\ufeffb']).got).toEqual([[1, 'a'], [2, '\ufeffb']]);
+  });
+  it('joins lines and multi-byte characters split across chunks', () => {
+    const bytes = Buffer.from('héllo wörld\nzwei\n');
+    expect(split([bytes.subarray(0, 2), bytes.subarray(2, 9), bytes.subarray(9)]).got).toEqual([[1, 'héllo wörld'], [2, 'zwei']]);
+  });
+  it('reports a line over the limit by number and resynchronises at its end', () => {
+    const r = split(['ok\n', 'x'.repeat(30), 'y'.repeat(30), '\nnext\n'], 40);
+    expect(r.got).toEqual([[1, 'ok'], [3, 'next']]);
+    expect(r.tooLong).toEqual([[2, 60]]);
+  });
+  it('reports an over-long last line without terminator', () => {
+    expect(split(['a\n', 'z'.repeat(50)], 10).tooLong).toEqual([[2, 50]]);
+  });
+});
+
+describe('CSV', () => {
+  it('detects the delimiter outside quotes', () => {
+    expect(detectDelimiter('a,b,c')).toBe(',');
+    expect(detectDelimiter('a\tb\tc')).toBe('\t');
+    expect(detectDelimiter('"x,y";b;c')).toBe(';');
+  });
+
+  it('reads a Sentinel export: BOM, CRLF, [UTC] header, quoted fields, a multi-line record', () => {
+    const text =
+      '\ufeffTimeGenerated [UTC],SourceIP,DestinationIP,DestinationPort,Protocol,DeviceAction,DeviceName,Note\r\n' +
+      '"3/16/2026, 10:15:02.123 AM",203.0.113.7,10.1.2.3,104,TCP,Deny,"fw01, core","a ""quoted"" note"\r\n' +
+      '2026-03-16T10:16:00+01:00,198.51.100.1,10.1.2.3,104,6,Allow,fw02,"two\r\nlines"\r\n' +
+      '2026-03-16 10:17:00,2001:DB8::1,10.1.2.3,104,udp,drop,fw02,x\r\n';
+    const { outcomes, info } = parseText(text, ctx);
+    expect(events(outcomes)).toEqual([
+      { time: '2026-03-16T10:15:02.123Z', srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, protocol: 'tcp', action: 'deny', device: 'fw01, core', format: 'csv', file: 'in.csv', line: 2 },
+      { time: '2026-03-16T09:16:00.000Z', srcIp: '198.51.100.1', dstIp: '10.1.2.3', dstPort: 104, protocol: 'tcp', action: 'allow', device: 'fw02', format: 'csv', file: 'in.csv', line: 3 },
+      { time: '2026-03-16T10:17:00.000Z', srcIp: '2001:db8::1', dstIp: '10.1.2.3', dstPort: 104, protocol: 'udp', action: 'drop', device: 'fw02', format: 'csv', file: 'in.csv', line: 5 },
+    ]);
+    expect(info).toMatchObject({ records: 3, parsed: 3, skipped: 0, errors: 0, lines: 5 });
+  });
+
+  it('interprets zone-less values in --tz, except in a column whose header says [UTC]', () => {
+    const plain = parseText('timestamp,src_ip,dst_ip,dst_port\n2026-07-01 12:00:00,203.0.113.7,10.0.0.1,104\n', { ...ctx, tz: 'Europe/London' });
+    expect(events(plain.outcomes)[0]!.time).toBe('2026-07-01T11:00:00.000Z');
+    const utc = parseText('TimeGenerated [UTC],SourceIP,DestinationIP\n2026-07-01 12:00:00,203.0.113.7,10.0.0.1\n', { ...ctx, tz: 'Europe/London' });
+    expect(events(utc.outcomes)[0]!.time).toBe('2026-07-01T12:00:00.000Z');
+  });
+
+  it('knows ASIM, ECS and plain column names, case-insensitively, and TSV', () => {
+    const asim = parseText('TimeGenerated\tSrcIpAddr\tSrcPortNumber\tDstIpAddr\tDstPortNumber\tNetworkProtocol\tDvcAction\tDvc\n' +
+      '1773656102\t203.0.113.7\t5000\t10.0.0.1\t104\tTCP\tAllow\tfw9\n', ctx);
+    expect(events(asim.outcomes)[0]).toMatchObject({ time: '2026-03-16T10:15:02.000Z', srcPort: 5000, dstPort: 104, protocol: 'tcp', action: 'allow', device: 'fw9' });
+    const ecs = parseText('@timestamp,source.ip,destination.ip,destination.port,network.transport,event.type\n' +
+      '2026-03-16T10:15:02Z,203.0.113.7,10.0.0.1,104,tcp,denied\n', ctx);
+    expect(events(ecs.outcomes)[0]).toMatchObject({ srcIp: '203.0.113.7', dstPort: 104, action: 'deny' });
+    const plain = parseText('TIME,SRC_IP,DST_IP,DST_PORT,ACTION\n2026-03-16T10:15:02Z,203.0.113.7,10.0.0.1,104,permit\n', ctx);
+    expect(events(plain.outcomes)[0]).toMatchObject({ action: 'allow' });
+  });
+
+  it('reports bad records with their line and keeps going; the counts add up', () => {
+    const text = 'time,src_ip,dst_ip,dst_port\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,104\n' +
+      '2026-03-16T10:00:00Z,10.0.0.999,10.0.0.1,104\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,70000\n' +
+      'yesterday,203.0.113.7,10.0.0.1,104\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1\n' +
+      ',,,\n' +
+      '2026-03-16T10:00:00Z,,10.0.0.1,104\n' +
+      '2026-03-16T11:00:00Z,203.0.113.8,10.0.0.1,104\n';
+    const { outcomes, info } = parseText(text, ctx);
+    expect(outcomes.map((o) => [o.line, o.kind === 'events' ? 'ok' : o.code])).toEqual([
+      [2, 'ok'], [3, 'BAD_ADDRESS'], [4, 'BAD_PORT'], [5, 'BAD_TIME'], [6, 'MALFORMED'], [7, 'NOT_A_CONNECTION'],
+      [8, 'MISSING_FIELD'], [9, 'ok'],
+    ]);
+    expect(info.records).toBe(info.parsed + info.skipped + info.errors);
+    expect(info).toMatchObject({ records: 8, parsed: 2, skipped: 1, errors: 5 });
+    const bad = outcomes[1]!;
+    expect(bad.kind === 'error' && bad.message).toBe('src_ip: not an IP address: "10.0.0.999"');
+  });
+
+  it('bounds a runaway quote and resynchronises', () => {
+    const filler = `${'x'.repeat(1000)}\n`.repeat(1100); // 1.1 MB inside one open quoted field, lines 3..1102
+    const text = 'time,src_ip,dst_ip,dst_port\n' +
+      '2026-03-16T10:00:00Z,"203.0.113.7,10.0.0.1,104\n' + filler + 'closing"\n' +
+      '2026-03-16T10:00:00Z,203.0.113.9,10.0.0.1,104\n';
+    const { outcomes, info } = parseText(text, ctx);
+    expect(outcomes.map((o) => [o.line, o.kind === 'events' ? o.events[0]!.srcIp : o.code])).toEqual([
+      [2, 'RECORD_TOO_LONG'], [1104, '203.0.113.9'],
+    ]);
+    expect(info.records).toBe(2);
+  });
+
+  it('reports an unterminated quote at the end of input', () => {
+    const { outcomes } = parseText('time,src_ip,dst_ip\n2026-03-16T10:00:00Z,"203.0.113.7,10.0.0.1\n', ctx);
+    expect(outcomes).toEqual([{ kind: 'error', line: 2, code: 'MALFORMED', message: 'unterminated quoted field at end of input' }]);
+  });
+
+  it('says which column is missing and how to map it', () => {
+    expect(() => parseText('When,Client,Server\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1\n', { ...ctx, format: 'csv' }))
+      .toThrow(/no column for time .*srcIp .*dstIp .*--map time=YourColumn,srcIp=YourColumn,dstIp=YourColumn/);
+    const mapped = parseText('When,Client,Server\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1\n', {
+      ...ctx, format: 'csv', columnMap: { time: 'When', srcIp: 'Client', dstIp: 'Server' },
+    });
+    expect(events(mapped.outcomes)[0]).toMatchObject({ srcIp: '203.0.113.7', dstIp: '10.0.0.1' });
+  });
+
+  it('applies the pre-filter on the port column only', () => {
+    const text = 'time,src_ip,dst_ip,dst_port\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,80\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,104\n';
+    const { outcomes } = parseText(text, { ...ctx, prefilter: { dstPorts: new Set([104]) } });
+    expect(outcomes.map((o) => o.kind === 'skip' ? o.code : o.kind)).toEqual(['FILTERED', 'events']);
+  });
+});
+
+describe('JSON Lines', () => {
+  it('reads flat, nested ECS and Sentinel-named objects', () => {
+    const text = [
+      '{"TimeGenerated":"2026-03-16T10:00:00Z","SourceIP":"203.0.113.7","DestinationIP":"10.0.0.1","DestinationPort":104}',
+      '{"@timestamp":"2026-03-16T10:00:01Z","source":{"ip":"203.0.113.8","port":4000},"destination":{"ip":"10.0.0.1","port":104},"network":{"transport":"tcp"},"event":{"type":["connection","denied"]}}',
+      '{"ts":1773655202.25,"src_ip":"203.0.113.9","dst_ip":"10.0.0.1","dst_port":"104","action":"ACCEPT"}',
+    ].join('\n');
+    expect(events(parseText(text, { ...ctx, file: 'x.jsonl' }).outcomes)).toEqual([
+      { time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.0.0.1', dstPort: 104, format: 'jsonl', file: 'x.jsonl', line: 1 },
+      { time: '2026-03-16T10:00:01.000Z', srcIp: '203.0.113.8', srcPort: 4000, dstIp: '10.0.0.1', dstPort: 104, protocol: 'tcp', format: 'jsonl', file: 'x.jsonl', line: 2 },
+      { time: '2026-03-16T10:00:02.250Z', srcIp: '203.0.113.9', dstIp: '10.0.0.1', dstPort: 104, action: 'allow', format: 'jsonl', file: 'x.jsonl', line: 3 },
+    ]);
+  });
+
+  it('keeps the provenance of dicomwatch events read back', () => {
+    const line = '{"time":"2026-03-16T10:15:02.000Z","srcIp":"203.0.113.7","srcPort":51515,"dstIp":"10.1.2.3","dstPort":104,"protocol":"tcp","action":"deny","device":"fw01","format":"csv","file":"traffic.csv","line":42}';
+    expect(events(parseText(`${line}\n`, { ...ctx, file: '-' }).outcomes)).toEqual([JSON.parse(line)]);
+  });
+
+  it('reports broken JSON and non-objects by line; blank lines are not records', () => {
+    const { outcomes, info } = parseText('{"a":1}\n\n{broken\n[1,2]\n', { ...ctx, format: 'jsonl' });
+    expect(outcomes.map((o) => [o.line, o.kind === 'events' ? 'ok' : o.code])).toEqual([
+      [1, 'NOT_A_CONNECTION'], [3, 'MALFORMED'], [4, 'MALFORMED'],
+    ]);
+    expect(info.records).toBe(3);
+  });
+});
+
+describe('format sniffing', () => {
+  it('recognizes JSON Lines and CSV after leading blank lines, and rejects unknown text', () => {
+    expect(createRecordParser(ctx).format).toBeUndefined();
+    const p = createRecordParser(ctx);
+    p.push('\n\n{"SourceIP":"203.0.113.7","DestinationIP":"10.0.0.1","TimeGenerated":"2026-03-16T10:00:00Z"}\n');
+    expect(p.format?.id).toBe('jsonl');
+    expect(() => parseText('hello world\n', ctx)).toThrow(InputFileError);
+    expect(() => parseText('hello world\n', ctx)).toThrow(/unrecognised format \(line 1: "hello world"\)/);
+  });
+  it('rejects an unknown --format', () => {
+    expect(() => createRecordParser({ ...ctx, format: 'nope' })).toThrow(/unknown format 'nope'/);
+  });
+});
