@@ -6,7 +6,7 @@
  */
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
-  bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, splitHeaderName, FIELD_ALIASES, type Bindings,
+  bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, portOf, splitHeaderName, FIELD_ALIASES, type Bindings,
 } from './fields.js';
 import { InputFileError } from './errors.js';
 import { fail, isBlank, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
@@ -93,8 +93,10 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
       return toOutcome(skip('FILTERED', 'destination port cannot match'), line);
     }
     if (prefilter && dstPortColumn !== undefined) {
-      const port = Number(fields[dstPortColumn]);
-      if (Number.isInteger(port) && !prefilter.dstPorts.has(port)) {
+      // Only a value the full parse would take as this record's port: an empty cell falls through to the next
+      // port column, and an invalid one is reported as BAD_PORT there.
+      const port = portOf(fields[dstPortColumn]);
+      if (typeof port === 'number' && !prefilter.dstPorts.has(port)) {
         return toOutcome(skip('FILTERED', 'destination port cannot match'), line);
       }
     }

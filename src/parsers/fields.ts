@@ -119,7 +119,7 @@ function asText(value: unknown): string | undefined {
 }
 
 /** A port as an integer 0..65535; `undefined` for absent, `null` for present but invalid. */
-function portOf(value: unknown): number | null | undefined {
+export function portOf(value: unknown): number | null | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : NaN;
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;

@@ -4,7 +4,7 @@
  * so `dicomwatch parse … | dicomwatch scan -` reports the original records.
  */
 import type { NetworkEvent } from '../model/event.js';
-import { bindColumns, eventFromRecord, missingRequired, type Bindings } from './fields.js';
+import { bindColumns, eventFromRecord, missingRequired, portOf, type Bindings } from './fields.js';
 import { fail, isRejection, lineByLine, skip, type LineFormat, type ParseContext, type ParseResult } from './types.js';
 
 const MAX_DEPTH = 4;
@@ -59,8 +59,9 @@ function parseJsonLine(ctx: ParseContext): (line: string, lineNo: number) => Par
     const missing = missingRequired(bindings);
     if (missing.length === 3) return skip('NOT_A_CONNECTION', 'no time, source or destination keys');
     if (ctx.prefilter && bindings.dstPort) {
-      const port = Number(flat.get(bindings.dstPort[0]!.key as string));
-      if (Number.isInteger(port) && !ctx.prefilter.dstPorts.has(port)) {
+      // as in csv.ts: only a value the full parse would take as the port (null/'' fall through to the next key)
+      const port = portOf(flat.get(bindings.dstPort[0]!.key as string));
+      if (typeof port === 'number' && !ctx.prefilter.dstPorts.has(port)) {
         return skip('FILTERED', 'destination port cannot match');
       }
     }

@@ -19,6 +19,6 @@ export function builder(y: Argv) {
 export async function handler(args: RuleArgs & { table: string; out?: string }): Promise<void> {
   const { plans } = await rulesFromArgs(args);
   const out = openOutput(args.out);
-  await out.write(renderKqlRules(plans, kqlTable(args.table)));
+  await out.write(`${renderKqlRules(plans, kqlTable(args.table))}\n`);
   await out.close();
 }

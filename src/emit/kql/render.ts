@@ -42,7 +42,12 @@
  *   to the IPv4 function explicitly instead of ever reaching an IPv6 range list.
  * - `parse_ipv4(s)`: a long, or null when `s` is not an IPv4 string; so `isnotnull(parse_ipv4(s))` is "s is IPv4",
  *   never null, and the only condition `iff` is given.
- * - `parse_ipv6(s)`: canonical IPv6 text, or null (empty for a string) when `s` is not an address.
+ * - `parse_ipv6(s)`: canonical IPv6 text for an IPv6 or IPv4 string, the empty string when conversion fails; so
+ *   `isnotempty(parse_ipv6(s))` (outside the IPv4 branch) is "s is an IPv6 address".
+ *
+ * Pages: learn.microsoft.com/kusto/query/ ipv4-is-private-function, ipv4-is-in-any-range-function,
+ * ipv6-is-in-any-range-function, ipv6-is-match-function, parse-ipv4-function, parse-ipv6-function,
+ * logical-operators, scalar-data-types/null-values.
  */
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from '../../rules/plan.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../../net/ranges.js';
@@ -100,7 +105,7 @@ const FALSE: Expr = { kind: 'const', value: false };
 const atom = (text: string): Expr => ({ kind: 'atom', text });
 
 function junction(kind: 'and' | 'or', parts: Expr[]): Expr {
-  const unit = kind === 'and' ? true : false; // neutral element
+  const unit = kind === 'and'; // neutral element: true for AND, false for OR
   const items: Expr[] = [];
   for (const p of parts) {
     if (p.kind === 'const') {
@@ -475,8 +480,10 @@ function commentText(text: string): string {
 /**
  * Several rules for one table: each query preceded by `// <title> (<name>)`, queries separated by a blank line.
  * Every query is complete on its own (its `let`s included), so each can be pasted into Sentinel separately.
+ * A lone rule is printed bare, so the shipped rule in kql mode is the advisory's query to the byte.
  */
 export function renderKqlRules(plans: readonly QueryPlan[], table: KqlTableProfile): string {
+  if (plans.length === 1) return renderKql(plans[0]!, table);
   return plans
     .map((plan) => `// ${commentText(plan.rule.title)} (${commentText(plan.rule.name)})\n${renderKql(plan, table)}`)
     .join('\n\n');

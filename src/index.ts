@@ -1,0 +1,38 @@
+/** dicomwatch's public API: parsers → model → rules engine → emitters. */
+export type { Action, NetworkEvent } from './model/event.js';
+export { ACTIONS, EVENT_KEYS, eventToJson } from './model/event.js';
+export type { Alert, Severity } from './model/alert.js';
+export { normalizeAction } from './model/action.js';
+export { normalizeProtocol, protocolFromNumber } from './model/protocol.js';
+
+export { canonicalIp } from './net/ip.js';
+export { parseCidr, CidrSet, type Cidr } from './net/cidr.js';
+export { createClassifier, ipv4IsPrivate, type Classifier } from './net/classify.js';
+export { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from './net/ranges.js';
+
+export { parseTimestamp, formatTime, type TimeContext } from './time/parse.js';
+export { normalizeZone } from './time/zone.js';
+export { binMs, hourBucket, HOUR_MS, parseTimespan } from './time/bin.js';
+
+export type {
+  ErrorCode, LineFormat, LineSession, ParseContext, Prefilter, RecordOutcome, SkipCode,
+} from './parsers/types.js';
+export { FORMATS, formatById, sniffFormat } from './parsers/registry.js';
+export {
+  createRecordParser, parseText, emptyInfo, addInfo, type ParserInfo, type RecordParser, type RecordParserOptions,
+} from './parsers/record-parser.js';
+export { InputFileError } from './parsers/errors.js';
+export { readRecords, type ReadOptions } from './io/reader.js';
+
+export type { EventField, NetworkPolicy, Predicate, QueryPlan, Semantics } from './rules/plan.js';
+export { loadRules, DEFAULT_RULES_PATH, type LoadedRules } from './rules/load.js';
+export { loadSigmaRules, parseSigmaText, type SigmaRule } from './rules/sigma.js';
+export { applyRuleOptions, expandPlaceholders, internalNetworks, type RuleOptions } from './rules/options.js';
+export { compileRules, requiredDstPorts } from './rules/compile.js';
+export { createEngine, evaluate, compareAlerts, type Engine, type EngineInfo } from './rules/engine.js';
+export { RuleError } from './rules/errors.js';
+
+export { renderKql, renderKqlRules, KqlEmitError } from './emit/kql/render.js';
+export { KQL_TABLES, kqlTable, type KqlTableProfile } from './emit/kql/tables.js';
+export { renderSigma } from './emit/sigma.js';
+export { renderAlerts, ALERT_OUTPUTS, type AlertOutput } from './emit/alerts/index.js';

@@ -1,0 +1,22 @@
+// The README's library example, through the package's own `exports` (the built dist/, as users import it).
+import { describe, expect, it } from 'vitest';
+
+describe('public API', () => {
+  it('runs the README example: read a file, run the shipped rules, render KQL', async () => {
+    const { readRecords, loadRules, createEngine, DEFAULT_RULES_PATH, renderKqlRules, kqlTable } = await import('dicomwatch');
+    const { plans } = await loadRules(DEFAULT_RULES_PATH, { ports: [104, 11112] }, { semantics: 'strict', internal: [] });
+    const engine = createEngine(plans);
+    for await (const batch of readRecords('fixtures/sentinel-export.csv', { tz: 'UTC' })) {
+      for (const outcome of batch) if (outcome.kind === 'events') outcome.events.forEach((e) => engine.push(e));
+    }
+    const alerts = engine.end();
+    expect(alerts[0]).toEqual({
+      rule: 'dicom-external-access', time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.1.2.3', count: 6,
+      firstSeen: '2026-03-16T10:02:11.000Z', lastSeen: '2026-03-16T10:59:59.999Z', dstPorts: [104],
+      actions: { allow: 1, deny: 5 }, severity: 'high', devices: ['fw01'],
+    });
+    // --ports 104,11112 brings in 203.0.113.9's two connections to 11112 (1104 and 10400 stay out).
+    expect(alerts.find((a) => a.srcIp === '203.0.113.9')).toMatchObject({ count: 2, dstPorts: [11112] });
+    expect(renderKqlRules(plans, kqlTable('NetworkEvent'))).toContain('let DICOMPorts = dynamic([104, 11112]);');
+  });
+});

@@ -1,0 +1,63 @@
+// `dicomwatch kql` as a user runs it: every variant through Microsoft's parser, zero diagnostics.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { analyzeKql } from './helpers/kusto.js';
+
+const ADVISORY = `let DICOMPort = 104;
+NetworkEvent
+| where DestinationPort == DICOMPort
+| where ipv4_is_private(SourceIP) == false
+| project TimeGenerated, SourceIP, DestinationIP, DeviceName, OriginalProtocol
+| summarize count() by SourceIP, DestinationIP, bin(TimeGenerated, 1h)
+| order by count_ desc
+`;
+
+function kql(...args: string[]): string {
+  return execFileSync(process.execPath, ['dist/cli/main.js', 'kql', ...args], { encoding: 'utf8' });
+}
+
+describe('dicomwatch kql', () => {
+  it('--semantics kql prints the advisory query to the byte', () => {
+    expect(kql('--semantics', 'kql')).toBe(ADVISORY);
+  });
+
+  const variants: string[][] = [
+    [],
+    ['--semantics', 'kql'],
+    ['--ports', '104,11112'],
+    ['--ports', '104,11112', '--semantics', 'kql'],
+    ['--internal', '198.18.0.0/15', '--internal', 'fd12:3456::/32'],
+    ['--internal', '198.18.0.0/15', '--semantics', 'kql'],
+    ['--allow', '198.51.100.0/24', '--allow', '2001:db8:beef::/48'],
+    ['--allow', '198.51.100.0/24', '--semantics', 'kql'],
+    ['--ports', '104', '--internal', '10.0.0.0/8', '--allow', '203.0.113.0/24', '--allow', '2001:db8::/32'],
+    ['--rules', 'rules/dicom-external-access.yml', '--table', 'NetworkEvent'],
+  ];
+  for (const args of variants) {
+    it(`passes Microsoft's parser with zero diagnostics: kql ${args.join(' ') || '(defaults)'}`, () => {
+      const query = kql(...args);
+      const analysis = analyzeKql(query, 'NetworkEvent');
+      expect(analysis.diagnostics).toEqual([]);
+      expect(analysis.resultColumns).toEqual(['SourceIP:string', 'DestinationIP:string', 'TimeGenerated:datetime', 'count_:long']);
+    });
+  }
+
+  it('strict mode keeps IPv6 sources: no ipv4_is_private, an IPv6 branch with the ULA and mapped ranges', () => {
+    const query = kql();
+    expect(query).not.toContain('ipv4_is_private');
+    expect(query).toMatch(/ipv6_is_in_any_range\(SourceIP, InternalV6\) == false/);
+    expect(query).toContain('"fc00::/7"');
+    expect(query).toContain('"::ffff:a00:0/104"'); // ::ffff:10.0.0.0/104, so ::ffff:10.x is internal
+  });
+
+  it('rejects an unknown table with exit 2 and the known tables listed', () => {
+    let error: { status?: number; stderr?: string } = {};
+    try {
+      kql('--table', 'NetworkEvents');
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error.status).toBe(2);
+    expect(String(error.stderr)).toContain('NetworkEvent');
+  });
+});
