@@ -4,7 +4,7 @@
  */
 import { parseCidr } from '../net/cidr.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../net/ranges.js';
-import { parseCondition, renderCondition } from './condition.js';
+import { matchPattern, parseCondition, renderCondition, type Condition } from './condition.js';
 import type { Semantics } from './plan.js';
 import type { SigmaRule } from './sigma.js';
 
@@ -37,6 +37,30 @@ function forEachFieldMap(detection: Record<string, unknown>, fn: (map: Record<st
   }
 }
 
+function tryParseCondition(text: unknown): Condition | undefined {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return parseCondition(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The patterns of a condition's `1 of` / `all of` terms. */
+function ofPatterns(c: Condition): string[] {
+  switch (c.kind) {
+    case 'of':
+      return [c.pattern];
+    case 'not':
+      return ofPatterns(c.item);
+    case 'and':
+    case 'or':
+      return c.items.flatMap(ofPatterns);
+    default:
+      return [];
+  }
+}
+
 /** Rewrite the rules with the user's options; the input is not modified. */
 export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptions): SigmaRule[] {
   return rules.map((rule) => {
@@ -50,15 +74,21 @@ export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptio
         if ('dst_port' in map) map.dst_port = ports;
       });
     }
-    if (options.allow && options.allow.length > 0 && typeof detection.condition === 'string') {
+    // A condition that does not parse is left alone: the compiler reports it as a RuleError at its line.
+    const condition = options.allow && options.allow.length > 0 ? tryParseCondition(detection.condition) : undefined;
+    if (options.allow && condition) {
+      // The new search must not be picked up by the condition's `1 of`/`all of` patterns (`all of them` would
+      // then require the allowlist and its negation at once): such a name gets a leading `_`, which `them` and
+      // patterns never select.
+      const patterns = ofPatterns(condition);
+      const captured = (n: string) => patterns.some((p) => matchPattern(p, [n]).length > 0);
       let name = 'filter_allowlist';
-      while (name in detection) name = `${name}_`;
-      const condition = detection.condition;
+      while (name in detection || captured(name)) name = captured(name) ? `_${name}` : `${name}_`;
       delete detection.condition; // keep `condition` last, as rules are written
       detection[name] = { 'src_ip|cidr': [...options.allow] } satisfies Search;
       detection.condition = renderCondition({
         kind: 'and',
-        items: [parseCondition(condition), { kind: 'not', item: { kind: 'ref', name } }],
+        items: [condition, { kind: 'not', item: { kind: 'ref', name } }],
       });
     }
     return { ...rule, data };
