@@ -76,6 +76,23 @@ export function parseCidr(text: string): Cidr | undefined {
   return { version: 6, text: `${network}/${prefix}`, network, prefix, first, last: first | hostMask };
 }
 
+/** An IPv6 CIDR from its first address and prefix. */
+function ipv6Cidr(first: bigint, prefix: number): Cidr {
+  const network = formatIpv6(ipv6GroupsFromBigInt(first));
+  return { version: 6, text: `${network}/${prefix}`, network, prefix, first, last: first | ((1n << BigInt(128 - prefix)) - 1n) };
+}
+
+/**
+ * The IPv6 ranges that carry an IPv4 range: IPv4-mapped (`::ffff:a.b.c.d/(96+n)`) and IPv4-compatible
+ * (`::a.b.c.d/(96+n)`). Strict mode judges such addresses as their IPv4 address; query languages that only see
+ * IPv6 ranges (KQL's ipv6 functions, Sigma `|cidr`) need these forms listed to agree with it.
+ */
+export function embeddedIpv4Ranges(cidr: Cidr): [mapped: Cidr, compatible: Cidr] {
+  if (cidr.version !== 4) throw new Error(`${cidr.text} is not an IPv4 CIDR`);
+  const prefix = 96 + cidr.prefix;
+  return [ipv6Cidr((0xffffn << 32n) | cidr.first, prefix), ipv6Cidr(cidr.first, prefix)];
+}
+
 /** Sorted, non-overlapping [first, last] pairs: a binary search then needs to look at one candidate only. */
 function mergeRanges<T extends number | bigint>(ranges: [T, T][]): [T, T][] {
   ranges.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -2,7 +2,7 @@
  * The user's options applied to rules, pySigma-pipeline style: each option rewrites the Sigma documents, so the
  * engine, the KQL emitter and the Sigma emitter all see the same rule.
  */
-import { parseCidr } from '../net/cidr.js';
+import { embeddedIpv4Ranges, parseCidr, type Cidr } from '../net/cidr.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../net/ranges.js';
 import { matchPattern, parseCondition, renderCondition, type Condition } from './condition.js';
 import type { Semantics } from './plan.js';
@@ -95,13 +95,22 @@ export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptio
   });
 }
 
-/** The CIDRs `%internal_networks%` stands for in a mode, plus the user's `--internal` ranges. */
+/**
+ * The CIDRs `%internal_networks%` stands for when written out for other SIEMs, plus the user's `--internal` ranges,
+ * chosen so that `not src_ip in these` (how the placeholder marks "external") keeps the same rows as the engine:
+ * - strict: the built-in ranges, the user's, and the IPv4-mapped/compatible forms of every IPv4 one (the engine
+ *   judges `::ffff:10.0.0.1` as 10.0.0.1; a `|cidr` match in another SIEM only sees an IPv6 address);
+ * - kql: RFC 1918 and the user's IPv4 ranges, plus `::/0`: every IPv6 source is a null in KQL and drops, which
+ *   in Sigma (no nulls) is the same as counting it internal.
+ */
 export function internalNetworks(semantics: Semantics, extra: readonly string[]): string[] {
+  const user = extra.map((text) => parseCidr(text)).filter((c): c is Cidr => c !== undefined);
   if (semantics === 'kql') {
-    // kql mode is ipv4_is_private(): IPv6 ranges cannot apply there.
-    return [...KQL_PRIVATE_V4, ...extra.filter((c) => parseCidr(c)?.version === 4)];
+    return [...KQL_PRIVATE_V4, ...user.filter((c) => c.version === 4).map((c) => c.text), '::/0'];
   }
-  return [...STRICT_INTERNAL_V4, ...STRICT_INTERNAL_V6, ...extra];
+  const v4 = [...STRICT_INTERNAL_V4.map((t) => parseCidr(t)!), ...user.filter((c) => c.version === 4)];
+  const embedded = v4.flatMap((c) => embeddedIpv4Ranges(c)).map((c) => c.text);
+  return [...new Set([...STRICT_INTERNAL_V4, ...STRICT_INTERNAL_V6, ...user.map((c) => c.text), ...embedded])];
 }
 
 /** Replace `field|expand: '%internal_networks%'` by `field|cidr: [...]` (for Sigma output without placeholders). */

@@ -3,7 +3,7 @@
  * escaped string literals, numbers must be finite integers in range, CIDRs are re-parsed, timespans are computed
  * from milliseconds. Anything that cannot be rendered safely throws (the caller adds the rule's name).
  */
-import { parseCidr, type Cidr } from '../../net/cidr.js';
+import { embeddedIpv4Ranges, parseCidr, type Cidr } from '../../net/cidr.js';
 import type { KqlScalarType } from './tables.js';
 
 /**
@@ -111,16 +111,9 @@ export function kqlCidrText(cidr: Cidr): string {
   return cidr.version === 4 ? cidr.text : `${hexIpv6(groupsOf(cidr.first))}/${cidr.prefix}`;
 }
 
-/**
- * The IPv4-mapped (`::ffff:a.b.c.d/(96+n)`) and IPv4-compatible (`::a.b.c.d/(96+n)`) IPv6 forms of an IPv4 CIDR,
- * in KQL text. Strict mode classifies such IPv6 addresses as their embedded IPv4 address (DESIGN.md), and
- * src/net/classify.ts unwraps both forms; the KQL does the same with these extra IPv6 ranges.
- */
+/** The IPv4-mapped and IPv4-compatible forms of an IPv4 CIDR, in KQL text (see embeddedIpv4Ranges). */
 export function embeddedV4Forms(cidr: Cidr): string[] {
-  if (cidr.version !== 4) throw new Error(`${cidr.text} is not an IPv4 CIDR`);
-  const prefix = 96 + cidr.prefix;
-  const mapped = (0xffffn << 32n) | cidr.first;
-  return [`${hexIpv6(groupsOf(mapped))}/${prefix}`, `${hexIpv6(groupsOf(cidr.first))}/${prefix}`];
+  return embeddedIpv4Ranges(cidr).map(kqlCidrText);
 }
 
 /** `dynamic(["a", "b"])`. */
