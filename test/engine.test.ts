@@ -214,7 +214,23 @@ const eventArb: fc.Arbitrary<NetworkEvent> = fc
     return e;
   });
 
-const eventsArb = fc.array(eventArb, { maxLength: 60 });
+/** Few sources, destinations and hours, so groups get several events (counts, actions, devices, ports). */
+const denseEventArb: fc.Arbitrary<NetworkEvent> = fc
+  .record({
+    base: eventArb,
+    srcIp: fc.constantFrom('203.0.113.7', '::ffff:203.0.113.50', '100.64.0.1', '2001:db8::1', '10.1.2.3'),
+    dstIp: fc.constantFrom('10.1.2.3', '10.1.2.4'),
+    time: fc.constantFrom(BASE, BASE + HOUR - 1, BASE + HOUR, BASE + 2 * HOUR - 1, BASE + 1234567).map((ms) => new Date(ms).toISOString()),
+    dstPort: fc.constantFrom(104, 11112, 104, undefined),
+  })
+  .map(({ base, srcIp, dstIp, time, dstPort }) => {
+    const e: NetworkEvent = { ...base, srcIp, dstIp, time };
+    if (dstPort === undefined) delete e.dstPort;
+    else e.dstPort = dstPort;
+    return e;
+  });
+
+const eventsArb = fc.oneof(fc.array(eventArb, { maxLength: 60 }), fc.array(denseEventArb, { maxLength: 40 }));
 
 const optionsArb: fc.Arbitrary<Options> = fc.record({
   semantics: fc.constantFrom<Semantics>('strict', 'kql'),
@@ -506,7 +522,7 @@ async function comparePaths(text: string, file: string, plans: QueryPlan[]) {
   const full = parseText(text, { file, tz: 'UTC' });
   const filtered = parseText(text, { file, tz: 'UTC', prefilter });
   const matches = (events: NetworkEvent[]) => {
-    const tests = plans.map((p) => compilePredicate(p.filter, createClassifier(p.network)));
+    const tests = plans.map((p) => compilePredicate(p.filter, createClassifier(p.network), p.network.semantics === 'strict'));
     return events.filter((e) => tests.some((t) => t(e) === true));
   };
   for (const r of [full, filtered]) {

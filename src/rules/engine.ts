@@ -2,10 +2,11 @@
  * The streaming evaluator: events in, alerts out. Pure and deterministic: no I/O, no clock. Memory is the number
  * of open (rule, group keys, bucket) groups, whatever the input size.
  */
-import type { Action, NetworkEvent } from '../model/event.js';
+import { ACTIONS, type Action, type NetworkEvent } from '../model/event.js';
 import type { Alert } from '../model/alert.js';
 import { createClassifier, type Classifier } from '../net/classify.js';
 import { CidrSet } from '../net/cidr.js';
+import { embeddedIpv4Number, parseIpv6 } from '../net/ip.js';
 import { binMs as floorToBin } from '../time/bin.js';
 import { formatTime } from '../time/parse.js';
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from './plan.js';
@@ -16,11 +17,16 @@ type Test = (event: NetworkEvent) => Truth;
 
 const NUMERIC_FIELDS: ReadonlySet<EventField> = new Set(['srcPort', 'dstPort']);
 
-/** Compile a predicate into a function. KQL semantics for absent values: strings are '', numbers null. */
-export function compilePredicate(p: Predicate, classifier: Classifier): Test {
+/**
+ * Compile a predicate into a function. KQL semantics for absent values: strings are '', numbers null, and
+ * `null == 104` is false (Kusto: equality of null with a non-null value is false, inequality true).
+ * `embedIpv4` (strict mode): a `cidr` test also matches an IPv4-mapped/compatible IPv6 address by its embedded IPv4
+ * address, as the KQL emitter renders it (STRICT_CIDR_MATCHES_EMBEDDED_IPV4).
+ */
+export function compilePredicate(p: Predicate, classifier: Classifier, embedIpv4 = false): Test {
   switch (p.kind) {
     case 'and': {
-      const items = p.items.map((i) => compilePredicate(i, classifier));
+      const items = p.items.map((i) => compilePredicate(i, classifier, embedIpv4));
       return (e) => {
         let unknown = false;
         for (const t of items) {
@@ -32,7 +38,7 @@ export function compilePredicate(p: Predicate, classifier: Classifier): Test {
       };
     }
     case 'or': {
-      const items = p.items.map((i) => compilePredicate(i, classifier));
+      const items = p.items.map((i) => compilePredicate(i, classifier, embedIpv4));
       return (e) => {
         let unknown = false;
         for (const t of items) {
@@ -44,7 +50,7 @@ export function compilePredicate(p: Predicate, classifier: Classifier): Test {
       };
     }
     case 'not': {
-      const item = compilePredicate(p.item, classifier);
+      const item = compilePredicate(p.item, classifier, embedIpv4);
       return (e) => {
         const v = item(e);
         return v === null ? null : !v;
@@ -56,7 +62,7 @@ export function compilePredicate(p: Predicate, classifier: Classifier): Test {
         const values = new Set(p.values.map(Number));
         return (e) => {
           const v = e[field];
-          return v === undefined ? null : values.has(v as number);
+          return v !== undefined && values.has(v as number);
         };
       }
       const values = new Set(p.values.map((v) => String(v).toLowerCase()));
@@ -67,7 +73,12 @@ export function compilePredicate(p: Predicate, classifier: Classifier): Test {
       const field = p.field;
       return (e) => {
         const v = e[field];
-        return typeof v === 'string' && v !== '' ? set.has(v) : null;
+        if (typeof v !== 'string' || v === '') return null;
+        if (set.has(v)) return true;
+        if (!embedIpv4 || v.indexOf(':') < 0) return false;
+        const groups = parseIpv6(v);
+        const v4 = groups === undefined ? -1 : embeddedIpv4Number(groups);
+        return v4 >= 0 && set.hasIpv4Number(v4);
       };
     }
     case 'internal': {
@@ -125,7 +136,7 @@ export interface Engine {
 export function createEngine(plans: readonly QueryPlan[]): Engine {
   const compiled: CompiledPlan[] = plans.map((plan) => ({
     plan,
-    test: compilePredicate(plan.filter, createClassifier(plan.network)),
+    test: compilePredicate(plan.filter, createClassifier(plan.network), plan.network.semantics === 'strict'),
     groups: new Map(),
   }));
   const info: EngineInfo = { events: 0, matched: 0, groups: 0 };
@@ -175,7 +186,8 @@ export function createEngine(plans: readonly QueryPlan[]): Engine {
             firstSeen: formatTime(g.first),
             lastSeen: formatTime(g.last),
             dstPorts: [...g.ports].sort((a, b) => a - b),
-            actions: g.actions,
+            // a fixed key order, so the alert JSON does not depend on the order the events came in
+            actions: Object.fromEntries(ACTIONS.filter((a) => g.actions[a] !== undefined).map((a) => [a, g.actions[a]])),
             severity: c.plan.rule.level,
             devices: [...g.devices].sort(),
           });

@@ -1,0 +1,463 @@
+/**
+ * The built command line, end to end: `node dist/cli/main.js …` as a child process (TZ=UTC), every distinct
+ * command run once (memoized, started together in beforeAll). Expected answers are derived BY HAND from the
+ * fixtures' rows; line numbers below are physical lines of fixtures/sentinel-export.csv (header = line 1).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, prefetch, ROOT, type CliResult } from './helpers/cli.js';
+
+const FIXTURE = 'fixtures/sentinel-export.csv';
+const MALFORMED = 'fixtures/malformed.csv';
+const fixtureBytes = readFileSync(join(ROOT, FIXTURE));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+const TMP = mkdtempSync(join(tmpdir(), 'dicomwatch-cli-'));
+const GZ = join(TMP, 'export.csv.gz');
+const GZ_MISNAMED = join(TMP, 'misleading.csv'); // gzip bytes under a .csv name: detected by magic bytes
+const NO_SOURCE = join(TMP, 'no-source.csv');
+const OUT_JSONL = join(TMP, 'alerts.jsonl');
+const OUT_CSV = join(TMP, 'alerts.csv');
+writeFileSync(GZ, gzipSync(fixtureBytes));
+writeFileSync(GZ_MISNAMED, gzipSync(fixtureBytes));
+writeFileSync(
+  NO_SOURCE,
+  'When,Client,Server,DestinationPort\n' +
+    '2026-03-16T10:15:00Z,203.0.113.7,10.1.2.3,104\n' +
+    '2026-03-16T10:16:00Z,10.0.0.5,10.1.2.3,104\n' + // internal source
+    '2026-03-16T10:17:00Z,203.0.113.7,10.1.2.3,443\n', // not DICOM
+);
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+const HEADER = 'SourceIP,DestinationIP,TimeGenerated,count_';
+
+/** Rows and why; `order by count_ desc`, ties by bucket, then source, then destination (string order). */
+const KQL_ROWS = [
+  // lines 2, 3 (portal AM), 4 (Z), 5 (11:20+01:00 = 10:20Z), 6 (no zone; the [UTC] header says UTC),
+  // 7 (10:59:59.999, the last ms of the 10:00 bucket)
+  '203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,6',
+  // lines 11, 12-13 (multi-line quoted note), 14 (UDP to 104 counts: the KQL does not test the protocol)
+  '198.51.100.23,10.1.2.4,2026-03-16T11:00:00.000Z,3',
+  // lines 8 (11:00:00.000, first ms of the 11:00 bucket), 9 (11:14:09.5Z)
+  '203.0.113.7,10.1.2.3,2026-03-16T11:00:00.000Z,2',
+  // line 19: 100.64/10 (CGNAT) is not RFC 1918, so ipv4_is_private() is false: external in kql mode
+  '100.64.12.34,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  // line 20: loopback, likewise
+  '127.0.0.1,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  // line 21: link-local, likewise
+  '169.254.7.7,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  // line 22: just below 172.16/12
+  '172.15.255.1,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  // line 23: just above 172.16/12
+  '172.32.0.5,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  // line 25: just above 192.168/16
+  '192.169.1.1,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  // line 10: 06:30-05:00 is 11:30Z
+  '198.51.100.23,10.1.2.3,2026-03-16T11:00:00.000Z,1',
+  // line 38: TEST-NET-1 is external; Reset
+  '192.0.2.44,10.1.2.5,2026-03-16T12:00:00.000Z,1',
+  // line 36: 12:06 PM
+  '198.51.100.23,10.1.2.4,2026-03-16T12:00:00.000Z,1',
+  // line 35: 12:05 PM is 12:05, not 00:05
+  '203.0.113.7,10.1.2.3,2026-03-16T12:00:00.000Z,1',
+  // line 37: UDP, source port 53, dropped: still a connection to 104 ("8" sorts after "2" as text)
+  '8.8.4.4,10.1.2.3,2026-03-16T12:00:00.000Z,1',
+  // Not here: 15-16 (IPv6: ipv4_is_private() is null, the row drops), 17-18 (::ffff: addresses are not IPv4
+  // strings either), 24, 26, 27-28 (RFC 1918), 29-30 (replies FROM source port 104 to 51515/51517),
+  // 31 (1104), 32-33 (11112), 34 (10400).
+];
+
+const STRICT_ROWS = [
+  '203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,6', // as in kql mode
+  '198.51.100.23,10.1.2.4,2026-03-16T11:00:00.000Z,3', // as in kql mode
+  // lines 15 (upper-case, uncompressed: canonicalized) and 16, the same address: IPv6 is judged in strict mode
+  '2001:db8:dead:beef::7,2001:db8:100::10,2026-03-16T10:00:00.000Z,2',
+  '203.0.113.7,10.1.2.3,2026-03-16T11:00:00.000Z,2',
+  '172.15.255.1,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  '172.32.0.5,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  '192.169.1.1,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  // line 17: IPv4-mapped, judged as 203.0.113.50: external (":" sorts after digits)
+  '::ffff:203.0.113.50,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+  '198.51.100.23,10.1.2.3,2026-03-16T11:00:00.000Z,1',
+  '192.0.2.44,10.1.2.5,2026-03-16T12:00:00.000Z,1',
+  '198.51.100.23,10.1.2.4,2026-03-16T12:00:00.000Z,1',
+  '203.0.113.7,10.1.2.3,2026-03-16T12:00:00.000Z,1',
+  '8.8.4.4,10.1.2.3,2026-03-16T12:00:00.000Z,1',
+  // Not here: 18 (::ffff:10.9.9.9 is 10.9.9.9), 19 (CGNAT), 20 (loopback), 21 (link-local): internal in strict
+];
+
+/** --ports 104,11112 adds lines 32-33 (11112); 31 (1104) and 34 (10400) still do not match. */
+const PORTS_ROWS = [
+  ...STRICT_ROWS.slice(0, 3),
+  '203.0.113.9,10.1.2.3,2026-03-16T10:00:00.000Z,2', // count 2, 10:00, after "2001:…" and before 11:00
+  ...STRICT_ROWS.slice(3),
+];
+
+/** --allow 203.0.113.0/24 removes 203.0.113.7 and the mapped ::ffff:203.0.113.50. */
+const ALLOW_ROWS = STRICT_ROWS.filter((r) => !r.startsWith('203.0.113.') && !r.startsWith('::ffff:203.0.113.'));
+
+const csv = (rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
+
+const ALERT_KEYS = ['rule', 'time', 'srcIp', 'dstIp', 'count', 'firstSeen', 'lastSeen', 'dstPorts', 'actions', 'severity', 'devices'];
+const EVENT_KEYS = ['time', 'srcIp', 'srcPort', 'dstIp', 'dstPort', 'protocol', 'action', 'bytes', 'packets', 'device', 'vendor', 'product', 'format', 'file', 'line', 'packet'];
+
+// Every command of the suite, started together (memoized: the tests below get the same results).
+const run = {
+  kqlCsv: () => cli(['scan', FIXTURE, '--output', 'csv', '--semantics', 'kql']),
+  strictCsv: () => cli(['scan', FIXTURE, '--output', 'csv']),
+  portsCsv: () => cli(['scan', FIXTURE, '--output', 'csv', '--ports', '104,11112']),
+  allowCsv: () => cli(['scan', FIXTURE, '--output', 'csv', '--allow', '203.0.113.0/24']),
+  noPrefilterCsv: () => cli(['scan', FIXTURE, '--output', 'csv', '--semantics', 'kql', '--no-prefilter']),
+  stdinCsv: () => cli(['scan', '-', '--output', 'csv', '--semantics', 'kql'], { input: fixtureBytes }),
+  gzCsv: () => cli(['scan', GZ, '--output', 'csv', '--semantics', 'kql']),
+  gzMisnamedCsv: () => cli(['scan', GZ_MISNAMED, '--output', 'csv', '--semantics', 'kql']),
+  gzStdinCsv: () => cli(['scan', '-', '--output', 'csv', '--semantics', 'kql'], { input: gzipSync(fixtureBytes) }),
+  parse: () => cli(['parse', FIXTURE]),
+  parseStdin: () => cli(['parse', '-'], { input: fixtureBytes }),
+  jsonl: () => cli(['scan', FIXTURE, '--output', 'jsonl']),
+  defaultOutput: () => cli(['scan', FIXTURE]),
+  outJsonl: () => cli(['scan', FIXTURE, '--out', OUT_JSONL]),
+  outCsv: () => cli(['scan', FIXTURE, '--out', OUT_CSV, '--semantics', 'kql']),
+  quiet: () => cli(['scan', FIXTURE, '--quiet']),
+  malformedScan: () => cli(['scan', MALFORMED, '--output', 'csv']),
+  malformedParse: () => cli(['parse', MALFORMED]),
+  malformedStrict: () => cli(['scan', MALFORMED, '--output', 'csv', '--strict-input']),
+  missing: () => cli(['scan', 'fixtures/does-not-exist.csv']),
+  ports0: () => cli(['scan', FIXTURE, '--ports', '0']),
+  portsAbc: () => cli(['scan', FIXTURE, '--ports', 'abc']),
+  internal33: () => cli(['scan', FIXTURE, '--internal', '10.0.0.0/33']),
+  tzMars: () => cli(['scan', FIXTURE, '--tz', 'Mars/Olympus']),
+  semanticsLoose: () => cli(['scan', FIXTURE, '--semantics', 'loose']),
+  unknownCommand: () => cli(['frobnicate']),
+  noSource: () => cli(['scan', NO_SOURCE, '--output', 'csv']),
+  mapped: () => cli(['scan', NO_SOURCE, '--output', 'csv', '--map', 'srcIp=Client,dstIp=Server,time=When']),
+  version: () => cli(['--version']),
+  help: () => cli(['--help']),
+  formats: () => cli(['formats']),
+  kql: () => cli(['kql']),
+  kqlKql: () => cli(['kql', '--semantics', 'kql']),
+};
+
+beforeAll(async () => {
+  await prefetch(Object.values(run));
+  // the pipe: `parse fixture | scan -`, fed with the memoized parse output
+  const parsed = await run.parse();
+  await Promise.all([
+    cli(['scan', '-', '--output', 'csv', '--semantics', 'kql'], { input: parsed.stdout }),
+    cli(['scan', '-', '--output', 'jsonl'], { input: parsed.stdout }),
+  ]);
+}, 60_000);
+
+const pipedKql = async () => cli(['scan', '-', '--output', 'csv', '--semantics', 'kql'], { input: (await run.parse()).stdout });
+const pipedJsonl = async () => cli(['scan', '-', '--output', 'jsonl'], { input: (await run.parse()).stdout });
+
+function ok(r: CliResult): CliResult {
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  expect(text.endsWith('\n')).toBe(true);
+  return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('scan: the answer derived by hand from the fixture', () => {
+  it('--semantics kql is exactly the advisory KQL', async () => {
+    expect(ok(await run.kqlCsv()).stdout).toBe(csv(KQL_ROWS));
+  });
+
+  it('strict (default): IPv6 and ::ffff:203.0.113.50 appear; CGNAT, loopback, link-local, ::ffff:10.x do not', async () => {
+    expect(ok(await run.strictCsv()).stdout).toBe(csv(STRICT_ROWS));
+  });
+
+  it('--ports 104,11112 adds the 11112 rows', async () => {
+    expect(ok(await run.portsCsv()).stdout).toBe(csv(PORTS_ROWS));
+  });
+
+  it('--allow 203.0.113.0/24 removes those sources, IPv4-mapped included', async () => {
+    expect(ALLOW_ROWS).toHaveLength(STRICT_ROWS.length - 4);
+    expect(ok(await run.allowCsv()).stdout).toBe(csv(ALLOW_ROWS));
+  });
+
+  it('--no-prefilter gives the same answer', async () => {
+    expect(ok(await run.noPrefilterCsv()).stdout).toBe(csv(KQL_ROWS));
+  });
+
+  it('the csv header is exactly the columns the KQL returns', async () => {
+    expect((await run.kqlCsv()).stdout.split('\n')[0]).toBe('SourceIP,DestinationIP,TimeGenerated,count_');
+  });
+
+  it('the summary on stderr accounts for every record', async () => {
+    // 36 records (38 lines, one record spans 12-13); the pre-filter drops 29-34 (destination port not 104)
+    expect((await run.strictCsv()).stderr).toBe(
+      'dicomwatch: 1 file, 36 records read: 30 parsed (30 events), 6 skipped (filtered 6), 0 malformed, 22 events matched, 13 alerts\n',
+    );
+    expect((await run.kqlCsv()).stderr).toBe(
+      'dicomwatch: 1 file, 36 records read: 30 parsed (30 events), 6 skipped (filtered 6), 0 malformed, 22 events matched, 14 alerts\n',
+    );
+  });
+});
+
+describe('scan: the same answer through every input path', () => {
+  it('stdin (-)', async () => {
+    expect(ok(await run.stdinCsv()).stdout).toBe(csv(KQL_ROWS));
+  });
+
+  it('a gzip copy named .gz', async () => {
+    expect(ok(await run.gzCsv()).stdout).toBe(csv(KQL_ROWS));
+  });
+
+  it('a gzip copy with a misleading .csv name (magic bytes decide)', async () => {
+    expect(ok(await run.gzMisnamedCsv()).stdout).toBe(csv(KQL_ROWS));
+  });
+
+  it('gzip on stdin', async () => {
+    expect(ok(await run.gzStdinCsv()).stdout).toBe(csv(KQL_ROWS));
+  });
+
+  it('parse fixture | scan -', async () => {
+    const r = ok(await pipedKql());
+    expect(r.stdout).toBe(csv(KQL_ROWS));
+    // the events come back as JSON Lines, 36 of them; the pre-filter drops the same six as on the CSV
+    expect(r.stderr).toBe('dicomwatch: 1 file, 36 records read: 30 parsed (30 events), 6 skipped (filtered 6), 0 malformed, 22 events matched, 14 alerts\n');
+    expect((await pipedJsonl()).stdout).toBe((await run.jsonl()).stdout);
+  });
+});
+
+describe('scan: alert JSON Lines', () => {
+  it('every line has exactly the contract keys, in order', async () => {
+    const alerts = jsonLines(ok(await run.jsonl()).stdout);
+    expect(alerts).toHaveLength(STRICT_ROWS.length);
+    for (const a of alerts) expect(Object.keys(a)).toEqual(ALERT_KEYS);
+    expect(alerts.map((a) => `${a.srcIp},${a.dstIp},${a.time},${a.count}`)).toEqual(STRICT_ROWS);
+  });
+
+  it('concrete alerts: first/last seen, ports, actions, devices, severity', async () => {
+    const alerts = jsonLines((await run.jsonl()).stdout);
+    expect(alerts[0]).toEqual({
+      rule: 'dicom-external-access',
+      time: '2026-03-16T10:00:00.000Z',
+      srcIp: '203.0.113.7',
+      dstIp: '10.1.2.3',
+      count: 6,
+      firstSeen: '2026-03-16T10:02:11.000Z', // line 2
+      lastSeen: '2026-03-16T10:59:59.999Z', // line 7
+      dstPorts: [104],
+      actions: { allow: 1, deny: 5 }, // line 4 is Allow
+      severity: 'high',
+      devices: ['fw01'],
+    });
+    expect(alerts[1]).toEqual({
+      rule: 'dicom-external-access',
+      time: '2026-03-16T11:00:00.000Z',
+      srcIp: '198.51.100.23',
+      dstIp: '10.1.2.4',
+      count: 3,
+      firstSeen: '2026-03-16T11:31:00.000Z',
+      lastSeen: '2026-03-16T11:33:00.000Z',
+      dstPorts: [104],
+      actions: { allow: 1, deny: 2 },
+      severity: 'high',
+      devices: ['fw02, edge'], // a quoted field with a comma
+    });
+    expect(alerts[alerts.length - 1]).toMatchObject({ srcIp: '8.8.4.4', actions: { drop: 1 }, count: 1 });
+    expect(alerts.find((a) => a.srcIp === '192.0.2.44')).toMatchObject({ actions: { reset: 1 }, dstIp: '10.1.2.5' });
+  });
+
+  it('the default output when stdout is not a terminal is jsonl', async () => {
+    expect(ok(await run.defaultOutput()).stdout).toBe((await run.jsonl()).stdout);
+  });
+
+  it('--out FILE writes the file (format from its extension), nothing on stdout', async () => {
+    const j = ok(await run.outJsonl());
+    expect(j.stdout).toBe('');
+    expect(readFileSync(OUT_JSONL, 'utf8')).toBe((await run.jsonl()).stdout);
+    const c = ok(await run.outCsv());
+    expect(c.stdout).toBe('');
+    expect(readFileSync(OUT_CSV, 'utf8')).toBe(csv(KQL_ROWS));
+  });
+
+  it('--quiet prints nothing on stderr for a clean run', async () => {
+    const r = await run.quiet();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe((await run.jsonl()).stdout);
+  });
+});
+
+describe('parse', () => {
+  // every physical line from 2 to 38 starts a record, except 13 (the second line of the quoted note on 12)
+  const LINES = [...Array.from({ length: 11 }, (_, i) => i + 2), ...Array.from({ length: 25 }, (_, i) => i + 14)];
+
+  it('prints one event per record with the contract keys, in order', async () => {
+    const r = ok(await run.parse());
+    const events = jsonLines(r.stdout);
+    expect(events).toHaveLength(36);
+    for (const e of events) {
+      const keys = Object.keys(e);
+      expect(keys.filter((k) => EVENT_KEYS.includes(k))).toEqual(keys); // no other keys
+      expect(keys).toEqual(EVENT_KEYS.filter((k) => keys.includes(k))); // contract order
+      for (const k of ['time', 'srcIp', 'dstIp', 'format', 'file', 'line']) expect(keys).toContain(k);
+      expect(e.file).toBe(FIXTURE);
+      expect(e.format).toBe('csv');
+      expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    expect(events.map((e) => e.line)).toEqual(LINES);
+    expect(r.stderr).toBe('dicomwatch: 1 file, 36 records read: 36 parsed (36 events), 0 skipped, 0 malformed\n');
+  });
+
+  it('the records around the multi-line quoted field, and normalized values', async () => {
+    const events = jsonLines((await run.parse()).stdout);
+    const at = (line: number) => events.find((e) => e.line === line);
+    expect(at(12)).toMatchObject({ time: '2026-03-16T11:32:00.000Z', action: 'allow', srcPort: 40003 });
+    expect(at(13)).toBeUndefined();
+    expect(at(14)).toEqual({
+      time: '2026-03-16T11:33:00.000Z',
+      srcIp: '198.51.100.23',
+      srcPort: 40004,
+      dstIp: '10.1.2.4',
+      dstPort: 104,
+      protocol: 'udp',
+      action: 'deny',
+      device: 'fw02, edge',
+      format: 'csv',
+      file: FIXTURE,
+      line: 14,
+    });
+    expect(at(15)).toMatchObject({ srcIp: '2001:db8:dead:beef::7', dstIp: '2001:db8:100::10' });
+    expect(at(5)).toMatchObject({ time: '2026-03-16T10:20:00.000Z' }); // 11:20+01:00
+    expect(at(9)).toMatchObject({ time: '2026-03-16T11:14:09.500Z' });
+    expect(at(10)).toMatchObject({ time: '2026-03-16T11:30:00.000Z' }); // 06:30-05:00
+    expect(at(35)).toMatchObject({ time: '2026-03-16T12:05:00.000Z' }); // 12:05 PM
+    expect(at(38)).toMatchObject({ action: 'reset', line: 38 });
+  });
+
+  it('stdin is named -', async () => {
+    const events = jsonLines(ok(await run.parseStdin()).stdout);
+    expect(events.map((e) => e.file)).toEqual(Array(36).fill('-'));
+    expect(events.map((e) => e.line)).toEqual(LINES);
+  });
+});
+
+describe('malformed input', () => {
+  // fixtures/malformed.csv: 2, 7, 8 good; 3 bad address; 4 bad port (70000); 5 bad time (month 13);
+  // 6 one column short; 9 an unterminated quote at the very end of the file
+  const CSV_GOOD = csv([
+    '203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,2', // lines 2 and 7
+    '198.51.100.23,10.1.2.4,2026-03-16T10:00:00.000Z,1', // line 8
+  ]);
+
+  function summary(stderr: string) {
+    const m = /^dicomwatch: 1 file, (\d+) records read: (\d+) parsed \((\d+) events\), (\d+) skipped[^,]*, (\d+) malformed/m.exec(stderr);
+    expect(m).not.toBeNull();
+    const [read, parsed, , skipped, malformed] = m!.slice(1).map(Number) as [number, number, number, number, number];
+    expect(read).toBe(parsed + skipped + malformed);
+    return { read, parsed, skipped, malformed };
+  }
+
+  it('scan: exit 0, every bad record reported as file:line, the good rows still counted', async () => {
+    const r = await run.malformedScan();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(CSV_GOOD);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      'fixtures/malformed.csv:3: BAD_ADDRESS: SourceIP: not an IP address: "10.0.0.999"',
+      // line 4 (port 70000): the pre-filter skips it (no "104" in the record) before its port is read
+      'fixtures/malformed.csv:5: BAD_TIME: TimeGenerated: not a timestamp: "2026-13-16T10:00:04Z"',
+      'fixtures/malformed.csv:6: MALFORMED: expected 8 columns, found 7',
+      'fixtures/malformed.csv:9: MALFORMED: unterminated quoted field at end of input',
+      'dicomwatch: 1 file, 8 records read: 3 parsed (3 events), 1 skipped (filtered 1), 4 malformed (bad address 1, bad time 1, malformed 2), 3 events matched, 2 alerts',
+    ]);
+    expect(summary(r.stderr)).toEqual({ read: 8, parsed: 3, skipped: 1, malformed: 4 });
+  });
+
+  it('parse (no pre-filter) reports the bad port too', async () => {
+    const r = await run.malformedParse();
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.stdout).map((e) => e.line)).toEqual([2, 7, 8]);
+    expect(r.stderr).toContain('fixtures/malformed.csv:4: BAD_PORT: DestinationPort: not a port: "70000"\n');
+    expect(r.stderr.match(/^fixtures\/malformed\.csv:(\d+): ([A-Z_]+):/gm)).toEqual([
+      'fixtures/malformed.csv:3: BAD_ADDRESS:',
+      'fixtures/malformed.csv:4: BAD_PORT:',
+      'fixtures/malformed.csv:5: BAD_TIME:',
+      'fixtures/malformed.csv:6: MALFORMED:',
+      'fixtures/malformed.csv:9: MALFORMED:',
+    ]);
+    expect(summary(r.stderr)).toEqual({ read: 8, parsed: 3, skipped: 0, malformed: 5 });
+  });
+
+  it('--strict-input makes the first one fatal: exit 2, no alerts', async () => {
+    const r = await run.malformedStrict();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('dicomwatch: fixtures/malformed.csv:3: BAD_ADDRESS: SourceIP: not an IP address: "10.0.0.999" (--strict-input)\n');
+  });
+});
+
+describe('bad usage exits 2 with a message', () => {
+  it.each<[keyof typeof run, RegExp]>([
+    ['missing', /^dicomwatch: fixtures\/does-not-exist\.csv: cannot read \(ENOENT\)/],
+    ['ports0', /--ports: '0' is not a port/],
+    ['portsAbc', /--ports: 'abc' is not a port/],
+    ['internal33', /--internal: '10\.0\.0\.0\/33' is not an IPv4 or IPv6 CIDR/],
+    ['tzMars', /--tz: 'Mars\/Olympus' is not a time zone/],
+    ['semanticsLoose', /semantics.*loose/s],
+    ['unknownCommand', /frobnicate/],
+  ])('%s', async (name, message) => {
+    const r = await run[name]();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a CSV without a source column names the field and suggests --map', async () => {
+    const r = await run.noSource();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${NO_SOURCE}: header: no column for`);
+    expect(r.stderr).toMatch(/srcIp \(looked for srcip, sourceip/);
+    expect(r.stderr).toContain('--map');
+    expect(r.stderr).toContain('srcIp=YourColumn');
+  });
+
+  it('--map srcIp=Client,dstIp=Server,time=When reads that CSV', async () => {
+    const r = ok(await run.mapped());
+    expect(r.stdout).toBe(csv(['203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,1']));
+    expect(r.stderr).toBe('dicomwatch: 1 file, 3 records read: 2 parsed (2 events), 1 skipped (filtered 1), 0 malformed, 1 events matched, 1 alerts\n');
+  });
+});
+
+describe('the other commands', () => {
+  it('--version prints package.json\'s version', async () => {
+    const r = ok(await run.version());
+    expect(r.stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('--help lists the commands', async () => {
+    const r = ok(await run.help());
+    for (const c of ['scan [files..]', 'parse [files..]', 'kql', 'sigma', 'formats', 'check <rules..>']) {
+      expect(r.stdout).toContain(`dicomwatch ${c}`);
+    }
+  });
+
+  it('formats lists csv and jsonl', async () => {
+    const r = ok(await run.formats());
+    const ids = r.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0]);
+    expect(ids).toContain('csv');
+    expect(ids).toContain('jsonl');
+  });
+
+  it('kql and kql --semantics kql print a query that starts with let', async () => {
+    for (const r of [ok(await run.kql()), ok(await run.kqlKql())]) {
+      // leading `//` lines are comments naming the rule; the query itself starts with its lets
+      const query = r.stdout.replace(/^(\/\/[^\n]*\n|\s*\n)*/, '');
+      expect(query).toMatch(/^let DICOMPort = 104;\n/);
+      expect(r.stdout).toContain('| summarize count() by SourceIP, DestinationIP, bin(TimeGenerated, 1h)');
+    }
+    expect((await run.kqlKql()).stdout).toContain('\n| where ipv4_is_private(SourceIP) == false\n');
+    expect((await run.kql()).stdout).not.toContain('ipv4_is_private');
+  });
+});
