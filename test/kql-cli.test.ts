@@ -2,15 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { analyzeKql } from './helpers/kusto.js';
+import { ADVISORY_KQL } from './helpers/advisory.js';
 
-const ADVISORY = `let DICOMPort = 104;
-NetworkEvent
-| where DestinationPort == DICOMPort
-| where ipv4_is_private(SourceIP) == false
-| project TimeGenerated, SourceIP, DestinationIP, DeviceName, OriginalProtocol
-| summarize count() by SourceIP, DestinationIP, bin(TimeGenerated, 1h)
-| order by count_ desc
-`;
+const ADVISORY = `${ADVISORY_KQL}\n`;
 
 function kql(...args: string[]): string {
   return execFileSync(process.execPath, ['dist/cli/main.js', 'kql', ...args], { encoding: 'utf8' });

@@ -5,17 +5,12 @@ import { KQL_TABLES, kqlTable, type KqlTableProfile } from '../src/emit/kql/tabl
 import { CidrSet } from '../src/net/cidr.js';
 import { createClassifier } from '../src/net/classify.js';
 import { analyzeKql, readKqlSchema } from './helpers/kusto.js';
+import { ADVISORY_KQL } from './helpers/advisory.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Plans are built by hand (the rules compiler is separate); they follow src/rules/plan.ts.
 // ---------------------------------------------------------------------------------------------------------------
-const ADVISORY = `let DICOMPort = 104;
-NetworkEvent
-| where DestinationPort == DICOMPort
-| where ipv4_is_private(SourceIP) == false
-| project TimeGenerated, SourceIP, DestinationIP, DeviceName, OriginalProtocol
-| summarize count() by SourceIP, DestinationIP, bin(TimeGenerated, 1h)
-| order by count_ desc`;
+const ADVISORY = ADVISORY_KQL;
 
 const RESULT_COLUMNS = ['SourceIP:string', 'DestinationIP:string', 'TimeGenerated:datetime', 'count_:long'];
 

@@ -6,9 +6,10 @@
  */
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
-  bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, portOf, splitHeaderName, FIELD_ALIASES, type Bindings,
+  bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, splitHeaderName, FIELD_ALIASES, type Bindings,
 } from './fields.js';
 import { InputFileError } from './errors.js';
+import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 export const MAX_RECORD_CHARS = 1 << 20;
@@ -59,8 +60,7 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
   let startLine = 0;
   let overflow = false;
   const eventCtx = { file: ctx.file, tz: ctx.tz, format };
-  // A port written in a record is its decimal digits: a record containing none of them cannot match.
-  const portTexts = ctx.prefilter ? [...ctx.prefilter.dstPorts].map(String) : undefined;
+  const prefilter = recordPrefilter(ctx.prefilter);
 
   const readHeader = (text: string) => {
     delimiter = detectDelimiter(text);
@@ -79,6 +79,7 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
   };
 
   const record = (text: string, line: number): RecordOutcome => {
+    if (prefilter && !prefilter.textMayMatch(text)) return toOutcome(FILTERED, line);
     let fields: string[];
     try {
       fields = splitRecord(text, delimiter);
@@ -88,17 +89,8 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     if (fields.length !== header!.length) {
       return toOutcome(fail('MALFORMED', `expected ${header!.length} columns, found ${fields.length}`), line);
     }
-    const prefilter = ctx.prefilter;
-    if (portTexts && !portTexts.some((p) => text.includes(p))) {
-      return toOutcome(skip('FILTERED', 'destination port cannot match'), line);
-    }
-    if (prefilter && dstPortColumn !== undefined) {
-      // Only a value the full parse would take as this record's port: an empty cell falls through to the next
-      // port column, and an invalid one is reported as BAD_PORT there.
-      const port = portOf(fields[dstPortColumn]);
-      if (typeof port === 'number' && !prefilter.dstPorts.has(port)) {
-        return toOutcome(skip('FILTERED', 'destination port cannot match'), line);
-      }
+    if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) {
+      return toOutcome(FILTERED, line);
     }
     return toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, line), line);
   };

@@ -4,7 +4,8 @@
  * so `dicomwatch parse … | dicomwatch scan -` reports the original records.
  */
 import type { NetworkEvent } from '../model/event.js';
-import { bindColumns, eventFromRecord, missingRequired, portOf, type Bindings } from './fields.js';
+import { bindColumns, eventFromRecord, missingRequired, type Bindings } from './fields.js';
+import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isRejection, lineByLine, skip, type LineFormat, type ParseContext, type ParseResult } from './types.js';
 
 const MAX_DEPTH = 4;
@@ -33,10 +34,9 @@ function parseJsonLine(ctx: ParseContext): (line: string, lineNo: number) => Par
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
   const cache = new Map<string, Bindings>();
   const eventCtx = { file: ctx.file, tz: ctx.tz, format: 'jsonl' };
-  // A port written in a record is its decimal digits: a line containing none of them cannot match.
-  const portTexts = ctx.prefilter ? [...ctx.prefilter.dstPorts].map(String) : undefined;
+  const prefilter = recordPrefilter(ctx.prefilter);
   return (line, lineNo) => {
-    if (portTexts && !portTexts.some((p) => line.includes(p))) return skip('FILTERED', 'destination port cannot match');
+    if (prefilter && !prefilter.textMayMatch(line)) return FILTERED;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -58,13 +58,7 @@ function parseJsonLine(ctx: ParseContext): (line: string, lineNo: number) => Par
     }
     const missing = missingRequired(bindings);
     if (missing.length === 3) return skip('NOT_A_CONNECTION', 'no time, source or destination keys');
-    if (ctx.prefilter && bindings.dstPort) {
-      // as in csv.ts: only a value the full parse would take as the port (null/'' fall through to the next key)
-      const port = portOf(flat.get(bindings.dstPort[0]!.key as string));
-      if (typeof port === 'number' && !ctx.prefilter.dstPorts.has(port)) {
-        return skip('FILTERED', 'destination port cannot match');
-      }
-    }
+    if (prefilter && bindings.dstPort && !prefilter.portMayMatch(flat.get(bindings.dstPort[0]!.key as string))) return FILTERED;
     const result = eventFromRecord(bindings, (k) => flat.get(k as string), eventCtx, lineNo);
     if (isRejection(result) || Array.isArray(result) || !isOwnEvent(flat)) return result;
     return keepProvenance(result, flat);

@@ -1,0 +1,28 @@
+/**
+ * The scan's pre-filter as parsers apply it: first on the record's text (a port written in a record is its decimal
+ * digits, so text containing none of them cannot match), then on the port value once the record is split. Either
+ * test rejects only what the full parse could never turn into a matching event, so `parse` and `scan` agree.
+ */
+import { portOf } from './fields.js';
+import { skip, type Prefilter, type Rejection } from './types.js';
+
+export interface RecordPrefilter {
+  /** False when the raw record text cannot hold a wanted port. */
+  textMayMatch(text: string): boolean;
+  /** False when `value` is a valid port that is not wanted (absent or invalid values are left to the full parse). */
+  portMayMatch(value: unknown): boolean;
+}
+
+export const FILTERED: Rejection = skip('FILTERED', 'destination port cannot match');
+
+export function recordPrefilter(prefilter: Prefilter | undefined): RecordPrefilter | undefined {
+  if (!prefilter) return undefined;
+  const texts = [...prefilter.dstPorts].map(String);
+  return {
+    textMayMatch: (text) => texts.some((t) => text.includes(t)),
+    portMayMatch: (value) => {
+      const port = portOf(value);
+      return typeof port !== 'number' || prefilter.dstPorts.has(port);
+    },
+  };
+}
