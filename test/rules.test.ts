@@ -500,3 +500,33 @@ describe('dicomwatch check', () => {
     expect(errs('bad-correlation-timespan.yml')).toEqual(['doc 2: [spec] timespan "1 hour" is not a number followed by s, m, h or d']);
   });
 });
+
+describe('options that rewrite rules', () => {
+  const text = `title: t
+name: r
+logsource:
+    category: firewall
+detection:
+    selection:
+        dst_port: 104
+    filter_web:
+        dst_port: 443
+    condition: selection and not filter_web
+`;
+  it('--ports replaces dst_port only in searches the condition uses un-negated', async () => {
+    const { applyRuleOptions } = await import('../src/rules/options.js');
+    const { parseSigmaText } = await import('../src/rules/sigma.js');
+    const [rule] = applyRuleOptions(parseSigmaText(text, 'r.yml'), { ports: [104, 11112] });
+    const detection = rule!.data.detection as Record<string, Record<string, unknown>>;
+    expect(detection.selection).toEqual({ dst_port: [104, 11112] });
+    expect(detection.filter_web).toEqual({ dst_port: 443 });
+  });
+
+  it('compiles searches the condition does not use, so an unsupported one is still an error', async () => {
+    const { parseSigmaText } = await import('../src/rules/sigma.js');
+    const { compileRules } = await import('../src/rules/compile.js');
+    const unused = text.replace('    condition: selection and not filter_web', "    unused:\n        dst_ip|contains: '10.'\n    condition: selection");
+    expect(() => compileRules(parseSigmaText(unused, 'u.yml'), { semantics: 'strict', internal: [] }))
+      .toThrow(/u\.yml:11:\d+: rule 'r', field 'dst_ip': modifier '\|contains' is not supported/);
+  });
+});

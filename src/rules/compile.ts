@@ -177,7 +177,10 @@ export function compileDetection(rule: SigmaDetection): Predicate {
       }
     }
   };
-  return build(condition);
+  const filter = build(condition);
+  // Searches the condition never uses are compiled too: an unsupported construct is an error wherever it stands.
+  for (const name of names) searchOf(name);
+  return filter;
 }
 
 function mapGroupBy(rule: SigmaCorrelation, fields: unknown): EventField[] {

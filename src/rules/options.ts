@@ -28,9 +28,14 @@ function detectionOf(data: Record<string, unknown>): Record<string, unknown> | u
   return d && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : undefined;
 }
 
-function forEachFieldMap(detection: Record<string, unknown>, fn: (map: Record<string, unknown>) => void): void {
+function forEachFieldMap(
+  detection: Record<string, unknown>,
+  fn: (map: Record<string, unknown>) => void,
+  only?: ReadonlySet<string>,
+): void {
   for (const [name, search] of Object.entries(detection)) {
     if (name === 'condition' || search === null || typeof search !== 'object') continue;
+    if (only && !only.has(name)) continue;
     for (const map of Array.isArray(search) ? search : [search]) {
       if (map && typeof map === 'object' && !Array.isArray(map)) fn(map as Record<string, unknown>);
     }
@@ -61,6 +66,33 @@ function ofPatterns(c: Condition): string[] {
   }
 }
 
+/**
+ * Searches the condition uses only un-negated: where `--ports` may replace `dst_port` values. A search used under
+ * `not` is an exclusion (`filter_web: dst_port: 443`); giving it the DICOM ports would invert the rule.
+ */
+function positiveSearches(c: Condition | undefined, names: readonly string[]): Set<string> {
+  const positive = new Set<string>();
+  const negative = new Set<string>();
+  const walk = (node: Condition, negated: boolean): void => {
+    switch (node.kind) {
+      case 'ref':
+        (negated ? negative : positive).add(node.name);
+        return;
+      case 'of':
+        for (const n of matchPattern(node.pattern, names)) (negated ? negative : positive).add(n);
+        return;
+      case 'not':
+        return walk(node.item, !negated);
+      case 'and':
+      case 'or':
+        return node.items.forEach((i) => walk(i, negated));
+    }
+  };
+  if (c) walk(c, false);
+  for (const n of negative) positive.delete(n);
+  return positive;
+}
+
 /** Rewrite the rules with the user's options; the input is not modified. */
 export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptions): SigmaRule[] {
   return rules.map((rule) => {
@@ -70,9 +102,11 @@ export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptio
     if (!detection) return rule;
     if (options.ports && options.ports.length > 0) {
       const ports = options.ports.length === 1 ? options.ports[0] : [...options.ports];
+      const names = Object.keys(detection).filter((k) => k !== 'condition');
+      const targets = positiveSearches(tryParseCondition(detection.condition), names);
       forEachFieldMap(detection, (map) => {
         if ('dst_port' in map) map.dst_port = ports;
-      });
+      }, targets);
     }
     // A condition that does not parse is left alone: the compiler reports it as a RuleError at its line.
     const condition = options.allow && options.allow.length > 0 ? tryParseCondition(detection.condition) : undefined;
