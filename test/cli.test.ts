@@ -19,10 +19,12 @@ const TMP = mkdtempSync(join(tmpdir(), 'dicomwatch-cli-'));
 const GZ = join(TMP, 'export.csv.gz');
 const GZ_MISNAMED = join(TMP, 'misleading.csv'); // gzip bytes under a .csv name: detected by magic bytes
 const NO_SOURCE = join(TMP, 'no-source.csv');
+const TRUNCATED = join(TMP, 'truncated.csv.gz'); // a gzip cut short, as a log copied mid-rotation
 const OUT_JSONL = join(TMP, 'alerts.jsonl');
 const OUT_CSV = join(TMP, 'alerts.csv');
 writeFileSync(GZ, gzipSync(fixtureBytes));
 writeFileSync(GZ_MISNAMED, gzipSync(fixtureBytes));
+writeFileSync(TRUNCATED, gzipSync(fixtureBytes).subarray(0, 700));
 writeFileSync(
   NO_SOURCE,
   'When,Client,Server,DestinationPort\n' +
@@ -133,6 +135,7 @@ const run = {
   semanticsLoose: () => cli(['scan', FIXTURE, '--semantics', 'loose']),
   unknownCommand: () => cli(['frobnicate']),
   noSource: () => cli(['scan', NO_SOURCE, '--output', 'csv']),
+  truncatedThenGood: () => cli(['scan', TRUNCATED, 'fixtures/sentinel-export.csv', '--output', 'csv', '--semantics', 'kql']),
   mapped: () => cli(['scan', NO_SOURCE, '--output', 'csv', '--map', 'srcIp=Client,dstIp=Server,time=When']),
   version: () => cli(['--version']),
   help: () => cli(['--help']),
@@ -416,11 +419,25 @@ describe('bad usage exits 2 with a message', () => {
   it('a CSV without a source column names the field and suggests --map', async () => {
     const r = await run.noSource();
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toBe(`${HEADER}\n`); // the run finished (no other input): no rows
     expect(r.stderr).toContain(`${NO_SOURCE}: header: no column for`);
     expect(r.stderr).toMatch(/srcIp \(looked for srcip, sourceip/);
     expect(r.stderr).toContain('--map');
     expect(r.stderr).toContain('srcIp=YourColumn');
+  });
+
+  it('an input that breaks off (truncated gzip) is reported, what was read of it counts, the next file is read: exit 2', async () => {
+    const r = await run.truncatedThenGood();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`dicomwatch: ${TRUNCATED}: cannot read to the end: unexpected end of file`);
+    expect(r.stderr).toMatch(/^dicomwatch: 2 files \(1 not read to the end\), (\d+) records read/m);
+    const records = Number(/ (\d+) records read/.exec(r.stderr)![1]);
+    expect(records).toBeGreaterThan(36); // the whole fixture plus the part of the truncated copy that decompressed
+    expect(records).toBeLessThan(72);
+    // 192.0.2.44 is on the fixture's last line, so it only comes from the complete file: counted once
+    expect(r.stdout).toContain('192.0.2.44,10.1.2.5,2026-03-16T12:00:00.000Z,1\n');
+    // 203.0.113.7's first rows are near the top, so the truncated copy adds to its 10:00 count
+    expect(r.stdout).toContain('203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,12\n');
   });
 
   it('--map srcIp=Client,dstIp=Server,time=When reads that CSV', async () => {

@@ -31,9 +31,21 @@ export async function checkReadable(files: readonly string[]): Promise<void> {
   }
 }
 
-export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent) => void | Promise<void>): Promise<ParserInfo> {
+export interface InputTotals {
+  info: ParserInfo;
+  /** Inputs that stopped early (corrupt gzip, unknown format, unusable header): reported, the run went on. */
+  failed: string[];
+}
+
+/**
+ * Feed every event of every input to `onEvent`. An input that cannot be read to its end is reported on stderr and
+ * the run goes on with the next one (what was read of it still counts), like grep over several files; the caller
+ * exits 2 when any failed. A missing file fails the whole run up front, before any output.
+ */
+export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent) => void | Promise<void>): Promise<InputTotals> {
   await checkReadable(run.files);
   const total = emptyInfo();
+  const failed: string[] = [];
   for (const file of run.files) {
     run.progress.file(file, await inputSize(file));
     const holder: { current?: ParserInfo } = {};
@@ -59,12 +71,13 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
       }
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      const message = e instanceof InputFileError ? e.message : `cannot read: ${(e as Error).message}`;
-      throw new UsageError(`${file}: ${message}`);
+      const message = e instanceof InputFileError ? e.message : `cannot read to the end: ${(e as Error).message}`;
+      run.stderr.write(`dicomwatch: ${file}: ${message}\n`);
+      failed.push(file);
     }
-    addInfo(total, holder.current!);
+    if (holder.current) addInfo(total, holder.current);
   }
-  return total;
+  return { info: total, failed };
 }
 
 function byCode(counts: Partial<Record<string, number>>): string {
@@ -73,9 +86,11 @@ function byCode(counts: Partial<Record<string, number>>): string {
 }
 
 /** The final account: records read = parsed + skipped + errors. */
-export function formatSummary(info: ParserInfo, files: number, tail: string[] = []): string {
+export function formatSummary(totals: InputTotals, files: number, tail: string[] = []): string {
+  const { info, failed } = totals;
   return [
-    `dicomwatch: ${files} file${files === 1 ? '' : 's'}, ${info.records} records read: ${info.parsed} parsed (${info.events} events)`,
+    `dicomwatch: ${files} file${files === 1 ? '' : 's'}${failed.length > 0 ? ` (${failed.length} not read to the end)` : ''}, ` +
+      `${info.records} records read: ${info.parsed} parsed (${info.events} events)`,
     `${info.skipped} skipped${byCode(info.skippedBy)}`,
     `${info.errors} malformed${byCode(info.errorsBy)}`,
     ...tail,

@@ -24,7 +24,7 @@ export function withRuleOptions<T>(y: Argv<T>) {
 export function withInputOptions<T>(y: Argv<T>) {
   return y
     .positional('files', { type: 'string', array: true, describe: 'log files (plain or .gz); - for stdin' })
-    .option('format', { type: 'string', default: 'auto', describe: `input format: auto or ${FORMATS.map((f) => f.id).join(', ')}` })
+    .option('format', { choices: ['auto', ...FORMATS.map((f) => f.id)], default: 'auto', describe: 'input format (auto: recognized per file)' })
     .option('tz', { type: 'string', default: 'UTC', describe: 'zone for timestamps without one (IANA name or +hh:mm)' })
     .option('year', { type: 'number', describe: 'year for timestamps without one' })
     .option('map', { type: 'string', array: true, describe: 'column mapping, e.g. time=ColA,srcIp=ColB (fields: ' + SOURCE_FIELDS.join(', ') + ')' })

@@ -20,8 +20,9 @@ export async function handler(args: InputArgs & { out?: string }): Promise<void>
   const run = inputRun(args, files);
   const out = openOutput(args.out);
   const lines = new BufferedOutput(out);
-  const info = await forEachEvent(run, (e) => lines.line(eventToJson(e))).finally(() => run.progress.stop());
+  const totals = await forEachEvent(run, (e) => lines.line(eventToJson(e))).finally(() => run.progress.stop());
   await lines.flush();
   await out.close();
-  if (!args.quiet) process.stderr.write(formatSummary(info, files.length));
+  if (!args.quiet) process.stderr.write(formatSummary(totals, files.length));
+  if (totals.failed.length > 0) process.exitCode = 2;
 }

@@ -30,12 +30,13 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
   if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
   const run = inputRun(args, files, args.prefilter ? prefilterFor(loaded) : undefined);
   const engine = createEngine(loaded.plans);
-  const info = await forEachEvent(run, (e) => engine.push(e)).finally(() => run.progress.stop());
+  const totals = await forEachEvent(run, (e) => engine.push(e)).finally(() => run.progress.stop());
   const alerts = engine.end();
   const out = openOutput(args.out);
   await out.write(renderAlerts(alerts, chooseOutput(args.output, args.out)));
   await out.close();
   if (!args.quiet) {
-    process.stderr.write(formatSummary(info, files.length, [`${engine.info.matched} events matched`, `${alerts.length} alerts`]));
+    process.stderr.write(formatSummary(totals, files.length, [`${engine.info.matched} events matched`, `${alerts.length} alerts`]));
   }
+  if (totals.failed.length > 0) process.exitCode = 2;
 }
