@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { LineSplitter } from '../src/parsers/lines.js';
 import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
 import { InputFileError } from '../src/parsers/errors.js';
@@ -175,5 +176,60 @@ describe('format sniffing', () => {
   });
   it('rejects an unknown --format', () => {
     expect(() => createRecordParser({ ...ctx, format: 'nope' })).toThrow(/unknown format 'nope'/);
+  });
+});
+
+describe('hostile and arbitrary input (property tests)', () => {
+  // Text built from the characters that matter to the parsers, so generated records hit quoting, splitting,
+  // numbers, addresses and JSON structure rather than only garbage.
+  const piece = fc.constantFrom(
+    '"', ',', '\n', '\r\n', '\t', ' ', '{', '}', '[', ']', ':', '""', '104', '2026-03-16T10:00:00Z', '203.0.113.7',
+    '10.1.2.3', '::ffff:10.0.0.1', 'null', '"SourceIP"', '"DestinationIP"', '"TimeGenerated"', 'é', '\u0000', 'x',
+  );
+  const text = fc.array(piece, { maxLength: 80 }).map((parts) => parts.join(''));
+  const header = fc.constantFrom(
+    'TimeGenerated,SourceIP,DestinationIP,DestinationPort\n',
+    'time\tsrc_ip\tdst_ip\tdst_port\n',
+    '',
+  );
+
+  function run(input: string, chunks: number[], prefilter: boolean) {
+    const parser = createRecordParser({ ...ctx, ...(prefilter ? { prefilter: { dstPorts: new Set([104]) } } : {}) });
+    const bytes = Buffer.from(input);
+    const outcomes: RecordOutcome[] = [];
+    let at = 0;
+    for (const cut of [...chunks.map((c) => Math.floor(c * bytes.length)).sort((a, b) => a - b), bytes.length]) {
+      outcomes.push(...parser.push(bytes.subarray(at, Math.max(at, cut))));
+      at = Math.max(at, cut);
+    }
+    outcomes.push(...parser.end());
+    return { outcomes, info: parser.info };
+  }
+
+  it('never throws but for a file-level error, accounts for every record, and does not depend on chunking', () => {
+    fc.assert(
+      fc.property(header, text, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }), fc.boolean(), (head, body, cuts, prefilter) => {
+        let whole: ReturnType<typeof run>;
+        try {
+          whole = run(head + body, [], prefilter);
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputFileError); // unrecognised format or unusable header: the file, not a record
+          expect(() => run(head + body, cuts, prefilter)).toThrow(InputFileError);
+          return;
+        }
+        const { outcomes, info } = whole;
+        expect(info.records).toBe(info.parsed + info.skipped + info.errors);
+        expect(info.records).toBe(outcomes.length);
+        const lines = outcomes.map((o) => o.line);
+        expect(lines).toEqual([...lines].sort((a, b) => a - b));
+        expect(new Set(lines).size).toBe(lines.length);
+        for (const o of outcomes) {
+          expect(o.line).toBeGreaterThanOrEqual(1);
+          expect(o.line).toBeLessThanOrEqual(info.lines);
+        }
+        expect(run(head + body, cuts, prefilter).outcomes).toEqual(outcomes);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
