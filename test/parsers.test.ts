@@ -233,3 +233,17 @@ describe('hostile and arbitrary input (property tests)', () => {
     );
   });
 });
+
+describe('byte and packet counters', () => {
+  it('take a total, else the sum of both directions, never one direction alone', () => {
+    const text = 'TimeGenerated,SourceIP,DestinationIP,SentBytes,ReceivedBytes,bytes\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,100,250,\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,100,,\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,100,250,999\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,-5,250,\n';
+    const { outcomes } = parseText(text, ctx);
+    expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.bytes ?? 'absent' : o.code))).toEqual([350, 'absent', 999, 'BAD_VALUE']);
+    const ecs = parseText('{"@timestamp":"2026-03-16T10:00:00Z","source":{"ip":"203.0.113.7","packets":3},"destination":{"ip":"10.0.0.1","packets":4}}\n', ctx);
+    expect(events(ecs.outcomes)[0]!.packets).toBe(7);
+  });
+});

@@ -12,11 +12,11 @@ import { fail, skip, type ParseResult } from './types.js';
 
 export type SourceField =
   | 'time' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort' | 'protocol' | 'action'
-  | 'bytes' | 'packets' | 'device' | 'vendor' | 'product';
+  | 'bytes' | 'packets' | 'srcBytes' | 'dstBytes' | 'srcPackets' | 'dstPackets' | 'device' | 'vendor' | 'product';
 
 /** Aliases in priority order (the first present, non-empty one wins; for `action`, the first that is a decision). */
 export const FIELD_ALIASES: Readonly<Record<SourceField, readonly string[]>> = {
-  time: ['time', 'timegenerated', '@timestamp', 'timestamp', 'eventtime', 'event_time', 'event.start', 'starttime',
+  time: ['time', 'timegenerated', '@timestamp', 'timestamp', 'eventtime', 'event_time', 'event.start', 'eventstarttime', 'starttime',
     'start_time', 'datetime', 'ts'],
   srcIp: ['srcip', 'sourceip', 'srcipaddr', 'src_ip', 'source.ip', 'source_ip', 'srcaddr', 'src_addr',
     'sourceaddress', 'source_address', 'src'],
@@ -30,6 +30,12 @@ export const FIELD_ALIASES: Readonly<Record<SourceField, readonly string[]>> = {
     'event.action'],
   bytes: ['bytes', 'network.bytes', 'totalbytes', 'total_bytes'],
   packets: ['packets', 'network.packets', 'totalpackets', 'total_packets'],
+  // One direction each (CommonSecurityLog SentBytes/ReceivedBytes, ASIM SrcBytes/DstBytes, ECS source/destination):
+  // their sum is the total when the record has no total; one direction alone is not a total.
+  srcBytes: ['srcbytes', 'sentbytes', 'source.bytes', 'src_bytes'],
+  dstBytes: ['dstbytes', 'receivedbytes', 'destination.bytes', 'dst_bytes'],
+  srcPackets: ['srcpackets', 'sentpackets', 'source.packets', 'src_packets'],
+  dstPackets: ['dstpackets', 'receivedpackets', 'destination.packets', 'dst_packets'],
   device: ['device', 'devicename', 'dvc', 'dvchostname', 'observer.hostname', 'observer.name', 'host.name',
     'computer', 'hostname'],
   vendor: ['vendor', 'devicevendor', 'dvcvendor', 'observer.vendor'],
@@ -125,6 +131,12 @@ export function portOf(value: unknown): number | null | undefined {
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
 }
 
+/** Totals and the two directions that add up to them. */
+const COUNTERS = [
+  ['bytes', 'srcBytes', 'dstBytes'],
+  ['packets', 'srcPackets', 'dstPackets'],
+] as const;
+
 /** A non-negative integer counter (bytes, packets); `null` for present but invalid. */
 function counterOf(value: unknown): number | null | undefined {
   if (value === undefined) return undefined;
@@ -180,11 +192,17 @@ export function eventFromRecord(
       break;
     }
   }
-  for (const field of ['bytes', 'packets'] as const) {
-    const raw = firstValue(bindings[field], lookup);
-    const n = counterOf(raw?.value);
-    if (n === null) return fail('BAD_VALUE', `${raw!.binding.name}: not a count: ${quote(raw!.value)}`);
-    if (n !== undefined) event[field] = n;
+  for (const [field, out, back] of COUNTERS) {
+    const counts: (number | undefined)[] = [];
+    for (const f of [field, out, back]) {
+      const raw = firstValue(bindings[f], lookup);
+      const n = counterOf(raw?.value);
+      if (n === null) return fail('BAD_VALUE', `${raw!.binding.name}: not a count: ${quote(raw!.value)}`);
+      counts.push(n);
+    }
+    const [total, forward, reverse] = counts;
+    if (total !== undefined) event[field] = total;
+    else if (forward !== undefined && reverse !== undefined) event[field] = forward + reverse;
   }
   for (const field of ['device', 'vendor', 'product'] as const) {
     const raw = firstValue(bindings[field], lookup);
