@@ -15,11 +15,11 @@ export { normalizeZone } from './time/zone.js';
 export { binMs, hourBucket, HOUR_MS, parseTimespan } from './time/bin.js';
 
 export type {
-  ErrorCode, LineFormat, LineSession, ParseContext, Prefilter, RecordOutcome, SkipCode,
+  ByteFormat, ByteSession, ErrorCode, Format, LineFormat, LineSession, ParseContext, Prefilter, RecordOutcome, SkipCode,
 } from './parsers/types.js';
-export { FORMATS, formatById, sniffFormat } from './parsers/registry.js';
+export { FORMATS, formatById, sniffBytes, sniffFormat } from './parsers/registry.js';
 export {
-  createRecordParser, parseText, emptyInfo, addInfo, type ParserInfo, type RecordParser, type RecordParserOptions,
+  createRecordParser, parseText, emptyInfo, addInfo, SNIFF_BYTES, type ParserInfo, type RecordParser, type RecordParserOptions,
 } from './parsers/record-parser.js';
 export { InputFileError } from './parsers/errors.js';
 export { readRecords, type ReadOptions } from './io/reader.js';

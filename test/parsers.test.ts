@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { LineSplitter } from '../src/parsers/lines.js';
 import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
 import { InputFileError } from '../src/parsers/errors.js';
-import { detectDelimiter } from '../src/parsers/csv.js';
-import type { RecordOutcome } from '../src/parsers/types.js';
+import { csvFormat, detectDelimiter } from '../src/parsers/csv.js';
+import type { ByteFormat, RecordOutcome } from '../src/parsers/types.js';
 import type { NetworkEvent } from '../src/model/event.js';
 
 const ctx = { file: 'in.csv', tz: 'UTC' };
@@ -245,5 +245,65 @@ describe('byte and packet counters', () => {
     expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.bytes ?? 'absent' : o.code))).toEqual([350, 'absent', 999, 'BAD_VALUE']);
     const ecs = parseText('{"@timestamp":"2026-03-16T10:00:00Z","source":{"ip":"203.0.113.7","packets":3},"destination":{"ip":"10.0.0.1","packets":4}}\n', ctx);
     expect(events(ecs.outcomes)[0]!.packets).toBe(7);
+  });
+});
+
+describe('binary formats (push-style sessions)', () => {
+  // A toy binary format: magic `TOY1`, then 4-byte records (a big-endian port in the first two bytes). It stands in
+  // for NetFlow/IPFIX to prove the core's byte path: sniffing on the first bytes, any chunking, record numbering.
+  const toy: ByteFormat = {
+    kind: 'bytes',
+    id: 'toy',
+    description: 'test format',
+    recognizedBy: 'magic TOY1',
+    sniffBytes: (head) => head.subarray(0, 4).toString('latin1') === 'TOY1',
+    open: (c) => {
+      let pending = Buffer.alloc(0);
+      let record = 0;
+      let seenMagic = false;
+      return {
+        push(chunk, out) {
+          pending = Buffer.concat([pending, chunk]);
+          if (!seenMagic) {
+            if (pending.length < 4) return;
+            pending = pending.subarray(4);
+            seenMagic = true;
+          }
+          while (pending.length >= 4) {
+            const port = pending.readUInt16BE(0);
+            pending = pending.subarray(4);
+            record++;
+            out.push({ kind: 'events', line: record, events: [{ time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.0.0.1', dstPort: port, format: 'toy', file: c.file, line: record }] });
+          }
+        },
+        end(out) {
+          if (pending.length > 0) out.push({ kind: 'error', line: record + 1, code: 'MALFORMED', message: `${pending.length} trailing bytes` });
+        },
+      };
+    },
+  };
+  const bytes = Buffer.concat([Buffer.from('TOY1'), ...[104, 80, 11112].map((p) => Buffer.from([p >> 8, p & 255, 0, 0])), Buffer.from([1])]);
+
+  it('is recognized by its first bytes, gets raw chunks of any size, and numbers its records', () => {
+    for (const size of [1, 3, 7, 64, bytes.length]) {
+      const parser = createRecordParser({ ...ctx, formats: [toy, csvFormat] });
+      const out: RecordOutcome[] = [];
+      for (let i = 0; i < bytes.length; i += size) out.push(...parser.push(bytes.subarray(i, i + size)));
+      out.push(...parser.end());
+      expect(parser.format?.id).toBe('toy');
+      expect(out.map((o) => (o.kind === 'events' ? o.events[0]!.dstPort : o.code))).toEqual([104, 80, 11112, 'MALFORMED']);
+      expect(out.map((o) => o.line)).toEqual([1, 2, 3, 4]);
+      expect(parser.info).toMatchObject({ records: 4, parsed: 3, errors: 1, bytes: bytes.length });
+    }
+  });
+
+  it('leaves text inputs to the line formats, and a short input is still decided at the end', () => {
+    const parser = createRecordParser({ ...ctx, formats: [toy, csvFormat] });
+    const out = [...parser.push('time,src_ip,dst_ip\n'), ...parser.push('2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1\n'), ...parser.end()];
+    expect(parser.format?.id).toBe('csv');
+    expect(events(out)).toHaveLength(1);
+    const tiny = createRecordParser({ ...ctx, formats: [toy] });
+    expect([...tiny.push('TOY1'), ...tiny.end()]).toEqual([]);
+    expect(tiny.format?.id).toBe('toy');
   });
 });

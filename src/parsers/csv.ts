@@ -160,6 +160,7 @@ function sniffCsvHeader(firstLine: string): boolean {
 
 export const csvFormat: LineFormat = {
   id: 'csv',
+  kind: 'lines',
   description: 'CSV/TSV with a header row: Sentinel/Log Analytics exports, ASIM, ECS and plain column names',
   recognizedBy: 'first line is a comma/tab/semicolon/pipe-separated header naming a known column (SourceIP, src_ip, source.ip, …)',
   sniff: sniffCsvHeader,

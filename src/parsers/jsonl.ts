@@ -77,6 +77,7 @@ function keepProvenance(event: NetworkEvent, flat: Map<string, unknown>): Networ
 
 export const jsonlFormat: LineFormat = {
   id: 'jsonl',
+  kind: 'lines',
   description: 'JSON Lines / NDJSON objects, flat or nested (ECS), incl. dicomwatch\'s own event JSONL',
   recognizedBy: 'first line starts with `{`',
   sniff: (firstLine) => firstLine.trimStart().startsWith('{'),

@@ -4,13 +4,17 @@
  */
 import { InputFileError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
-import { formatById, sniffFormat, FORMATS } from './registry.js';
-import { isBlank, type ErrorCode, type LineFormat, type LineSession, type ParseContext, type RecordOutcome, type SkipCode } from './types.js';
+import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
+import {
+  isBlank, type ByteSession, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
+} from './types.js';
 
 export interface RecordParserOptions extends ParseContext {
-  /** A format id, or `auto` (default) to sniff it from the first non-blank line. */
+  /** A format id, or `auto` (default): binary formats by their first bytes, text ones by the first non-blank line. */
   format?: string;
   maxLineBytes?: number;
+  /** The formats to choose from (default: the registry). */
+  formats?: readonly Format[];
 }
 
 /** Running totals: `records === parsed + skipped + errors` at every point. */
@@ -43,75 +47,99 @@ export interface RecordParser {
   push(chunk: Buffer | string): RecordOutcome[];
   end(): RecordOutcome[];
   /** The format in use, once known. */
-  readonly format: LineFormat | undefined;
+  readonly format: Format | undefined;
   readonly info: ParserInfo;
 }
 
+/** Bytes looked at to recognize a binary format (magic numbers and version fields sit in the first few). */
+export const SNIFF_BYTES = 64;
 const MAX_BLANK_LINES_BEFORE_SNIFF = 100_000;
 
-export function createRecordParser(options: RecordParserOptions): RecordParser {
-  const info = emptyInfo();
-  const forced = options.format && options.format !== 'auto' ? formatById(options.format) : undefined;
-  if (options.format && options.format !== 'auto' && !forced) {
-    throw new InputFileError(`unknown format '${options.format}' (known: ${FORMATS.map((f) => f.id).join(', ')})`);
+function countInto(info: ParserInfo, outcomes: readonly RecordOutcome[]): void {
+  for (const o of outcomes) {
+    info.records++;
+    if (o.kind === 'events') {
+      info.parsed++;
+      info.events += o.events.length;
+    } else if (o.kind === 'skip') {
+      info.skipped++;
+      info.skippedBy[o.code] = (info.skippedBy[o.code] ?? 0) + 1;
+    } else {
+      info.errors++;
+      info.errorsBy[o.code] = (info.errorsBy[o.code] ?? 0) + 1;
+    }
   }
-  let format: LineFormat | undefined = forced;
-  let session: LineSession | undefined = forced?.open(options);
+}
+
+export function createRecordParser(options: RecordParserOptions): RecordParser {
+  const formats = options.formats ?? FORMATS;
+  const info = emptyInfo();
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const forced = options.format && options.format !== 'auto' ? formatById(options.format, formats) : undefined;
+  if (options.format && options.format !== 'auto' && !forced) {
+    throw new InputFileError(`unknown format '${options.format}' (known: ${formats.map((f) => f.id).join(', ')})`);
+  }
+  let format: Format | undefined = forced;
+  let lineSession: LineSession | undefined = forced?.kind === 'lines' ? forced.open(options) : undefined;
+  let byteSession: ByteSession | undefined = forced?.kind === 'bytes' ? forced.open(options) : undefined;
+  // Until the input's kind is known (auto), its first bytes wait here.
+  let head: Buffer[] | undefined = forced ? undefined : [];
+  let headBytes = 0;
   let blankLines: number[] = [];
   let out: RecordOutcome[] = [];
-
-  const count = (outcomes: RecordOutcome[], from: number) => {
-    for (let i = from; i < outcomes.length; i++) {
-      const o = outcomes[i]!;
-      info.records++;
-      if (o.kind === 'events') {
-        info.parsed++;
-        info.events += o.events.length;
-      } else if (o.kind === 'skip') {
-        info.skipped++;
-        info.skippedBy[o.code] = (info.skippedBy[o.code] ?? 0) + 1;
-      } else {
-        info.errors++;
-        info.errorsBy[o.code] = (info.errorsBy[o.code] ?? 0) + 1;
-      }
-    }
-  };
 
   const splitter = new LineSplitter(
     {
       line(text, lineNo) {
         info.lines = lineNo;
-        if (!session) {
+        if (!lineSession) {
           if (isBlank(text)) {
             if (blankLines.length < MAX_BLANK_LINES_BEFORE_SNIFF) blankLines.push(lineNo);
             return;
           }
-          format = sniffFormat(text);
-          if (!format) {
+          const sniffed = sniffFormat(text, formats);
+          if (!sniffed) {
             throw new InputFileError(
               `unrecognised format (line ${lineNo}: ${JSON.stringify(text.slice(0, 80))}); ` +
-                `choose one with --format (${FORMATS.map((f) => f.id).join(', ')})`,
+                `choose one with --format (${formats.map((f) => f.id).join(', ')})`,
             );
           }
-          session = format.open(options);
-          for (const n of blankLines) session.push('', n, out);
+          format = sniffed;
+          lineSession = sniffed.open(options);
+          for (const n of blankLines) lineSession.push('', n, out);
           blankLines = [];
         }
-        session.push(text, lineNo, out);
+        lineSession.push(text, lineNo, out);
       },
       tooLong(lineNo, bytes) {
         info.lines = lineNo;
         out.push({ kind: 'error', line: lineNo, code: 'RECORD_TOO_LONG', message: `line of ${bytes} bytes exceeds the ${maxLine} byte limit` });
       },
     },
-    options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    maxLine,
   );
-  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+
+  const feed = (bytes: Buffer) => {
+    if (byteSession) byteSession.push(bytes, out);
+    else splitter.push(bytes);
+  };
+
+  /** Decide between a binary format and the line path from the bytes seen so far, then replay them. */
+  const decide = () => {
+    const bytes = Buffer.concat(head!);
+    head = undefined;
+    const binary = sniffBytes(bytes, formats);
+    if (binary) {
+      format = binary;
+      byteSession = binary.open(options);
+    }
+    feed(bytes);
+  };
 
   const drain = () => {
     const done = out;
     out = [];
-    count(done, 0);
+    countInto(info, done);
     return done;
   };
 
@@ -123,12 +151,23 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
     push(chunk) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       info.bytes += bytes.length;
-      splitter.push(bytes);
+      if (head) {
+        head.push(bytes);
+        headBytes += bytes.length;
+        if (headBytes >= SNIFF_BYTES) decide();
+      } else {
+        feed(bytes);
+      }
       return drain();
     },
     end() {
-      splitter.end();
-      session?.end(out);
+      if (head) decide();
+      if (byteSession) {
+        byteSession.end(out);
+      } else {
+        splitter.end();
+        lineSession?.end(out);
+      }
       return drain();
     },
   };

@@ -4,15 +4,20 @@
  */
 import { csvFormat } from './csv.js';
 import { jsonlFormat } from './jsonl.js';
-import type { LineFormat } from './types.js';
+import type { ByteFormat, Format, LineFormat } from './types.js';
 
-export const FORMATS: readonly LineFormat[] = [jsonlFormat, csvFormat];
+export const FORMATS: readonly Format[] = [jsonlFormat, csvFormat];
 
-export function formatById(id: string): LineFormat | undefined {
-  return FORMATS.find((f) => f.id === id);
+export function formatById(id: string, formats: readonly Format[] = FORMATS): Format | undefined {
+  return formats.find((f) => f.id === id);
 }
 
-/** The format of a file from its first non-blank line, or undefined when none recognizes it. */
-export function sniffFormat(firstLine: string): LineFormat | undefined {
-  return FORMATS.find((f) => f.sniff(firstLine));
+/** The binary format whose magic the first bytes of a file carry, if any. */
+export function sniffBytes(head: Buffer, formats: readonly Format[] = FORMATS): ByteFormat | undefined {
+  return formats.find((f): f is ByteFormat => f.kind === 'bytes' && f.sniffBytes(head));
+}
+
+/** The text format of a file from its first non-blank line, or undefined when none recognizes it. */
+export function sniffFormat(firstLine: string, formats: readonly Format[] = FORMATS): LineFormat | undefined {
+  return formats.find((f): f is LineFormat => f.kind === 'lines' && f.sniff(firstLine));
 }

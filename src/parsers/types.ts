@@ -74,8 +74,8 @@ export interface LineSession {
   end(out: RecordOutcome[]): void;
 }
 
-/** A text log format: one module per format, listed in the registry. */
-export interface LineFormat {
+/** What every format module says about itself (for the registry and `dicomwatch formats`). */
+interface FormatInfo {
   id: string;
   vendor?: string;
   product?: string;
@@ -83,10 +83,34 @@ export interface LineFormat {
   description: string;
   /** How it is recognized, for `dicomwatch formats`. */
   recognizedBy: string;
+}
+
+/** A text log format: one module per format, listed in the registry. */
+export interface LineFormat extends FormatInfo {
+  kind: 'lines';
   /** Whether the first non-blank line of a file looks like this format. */
   sniff(firstLine: string): boolean;
   open(ctx: ParseContext): LineSession;
 }
+
+/**
+ * A parser instance for one binary input (NetFlow/IPFIX export packets, pcap…): fed the raw bytes in chunks of any
+ * size, it reports one outcome per record, numbered as DESIGN.md says for its kind of input.
+ */
+export interface ByteSession {
+  push(chunk: Buffer, out: RecordOutcome[]): void;
+  end(out: RecordOutcome[]): void;
+}
+
+/** A binary input format, recognized by its first bytes (magic numbers, version fields). */
+export interface ByteFormat extends FormatInfo {
+  kind: 'bytes';
+  /** Whether the first bytes of a file (up to SNIFF_BYTES, fewer for a shorter file) look like this format. */
+  sniffBytes(head: Buffer): boolean;
+  open(ctx: ParseContext): ByteSession;
+}
+
+export type Format = LineFormat | ByteFormat;
 
 /** Turn a per-line parse function into a session: one physical line is one record. */
 export function lineByLine(parse: (line: string, lineNo: number) => ParseResult): LineSession {
