@@ -1,0 +1,32 @@
+// The README's worked examples are real output: each `$ npx dicomwatch …` block is run and compared.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** Every fenced block that starts with `$ npx dicomwatch ARGS`: the args and the lines shown after it. */
+function examples(): { args: string[]; shown: string }[] {
+  const blocks = [...README.matchAll(/```\n\$ npx dicomwatch ([^\n]+)\n([\s\S]*?)```/g)];
+  return blocks.map((m) => ({ args: m[1]!.split(' '), shown: m[2]! }));
+}
+
+describe('README examples', () => {
+  const found = examples();
+  it('are there (scan as a table, scan as csv, kql)', () => {
+    expect(found.map((e) => e.args.join(' '))).toEqual([
+      'scan fixtures/sentinel-export.csv',
+      'scan fixtures/sentinel-export.csv --semantics kql --output csv',
+      'kql --semantics kql',
+    ]);
+  });
+  for (const { args, shown } of found) {
+    it(`dicomwatch ${args.join(' ')} prints what the README shows`, async () => {
+      // A terminal gets the table by default; the test's pipe would get JSON Lines, so ask for the table.
+      const tty = args[0] === 'scan' && !args.includes('--output') ? ['--output', 'table'] : [];
+      const r = await runCli([...args, ...tty]);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).toBe(shown);
+    });
+  }
+});
