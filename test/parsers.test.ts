@@ -307,3 +307,19 @@ describe('binary formats (push-style sessions)', () => {
     expect(tiny.format?.id).toBe('toy');
   });
 });
+
+describe('column names as exports spell them', () => {
+  it('ignore case, spaces, _ and -: a PAN-OS traffic export header', () => {
+    // Column names of PAN-OS's documented Traffic log fields, as the web UI's CSV export writes them.
+    const text = 'Receive Time,Generate Time,Source address,Destination address,Source Port,Destination Port,IP Protocol,Action,Bytes Sent,Bytes Received,Start Time\n' +
+      '2026/03/16 10:15:09,2026/03/16 10:15:08,203.0.113.7,10.1.2.3,51515,104,tcp,deny,60,0,2026/03/16 10:15:01\n';
+    expect(events(parseText(text, ctx).outcomes)).toEqual([{
+      time: '2026-03-16T10:15:08.000Z', srcIp: '203.0.113.7', srcPort: 51515, dstIp: '10.1.2.3', dstPort: 104,
+      protocol: 'tcp', action: 'deny', bytes: 60, format: 'csv', file: 'in.csv', line: 2,
+    }]);
+  });
+  it('src-ip, SRC_IP and srcip are one column name', () => {
+    const text = 'TIME_STAMP,src-ip,DST_IP\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1\n';
+    expect(events(parseText(text, ctx).outcomes)[0]).toMatchObject({ srcIp: '203.0.113.7', dstIp: '10.0.0.1' });
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
-  bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, splitHeaderName, FIELD_ALIASES, type Bindings,
+  bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, splitHeaderName, KNOWN_COLUMN_KEYS, type Bindings,
 } from './fields.js';
 import { InputFileError } from './errors.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
@@ -47,7 +47,6 @@ function splitRecord(text: string, delimiter: string): string[] {
   return rows[0]!;
 }
 
-const KNOWN_NAMES = new Set(Object.values(FIELD_ALIASES).flat());
 
 function openCsv(ctx: ParseContext, format: string): LineSession {
   let delimiter = ',';
@@ -155,7 +154,7 @@ function sniffCsvHeader(firstLine: string): boolean {
   } catch {
     return false;
   }
-  return names.some((n) => KNOWN_NAMES.has(splitHeaderName(n).name));
+  return names.some((n) => KNOWN_COLUMN_KEYS.has(splitHeaderName(n).name));
 }
 
 export const csvFormat: LineFormat = {

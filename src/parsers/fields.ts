@@ -14,30 +14,31 @@ export type SourceField =
   | 'time' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort' | 'protocol' | 'action'
   | 'bytes' | 'packets' | 'srcBytes' | 'dstBytes' | 'srcPackets' | 'dstPackets' | 'device' | 'vendor' | 'product';
 
-/** Aliases in priority order (the first present, non-empty one wins; for `action`, the first that is a decision). */
+/**
+ * Aliases in priority order (the first present, non-empty one wins; for `action`, the first that is a decision),
+ * written in compared form (see columnKey): `sourceaddress` also matches `Source Address` and `source_address`.
+ */
 export const FIELD_ALIASES: Readonly<Record<SourceField, readonly string[]>> = {
-  time: ['time', 'timegenerated', '@timestamp', 'timestamp', 'eventtime', 'event_time', 'event.start', 'eventstarttime', 'starttime',
-    'start_time', 'datetime', 'ts'],
-  srcIp: ['srcip', 'sourceip', 'srcipaddr', 'src_ip', 'source.ip', 'source_ip', 'srcaddr', 'src_addr',
-    'sourceaddress', 'source_address', 'src'],
-  srcPort: ['srcport', 'sourceport', 'srcportnumber', 'src_port', 'source.port', 'source_port', 'spt'],
-  dstIp: ['dstip', 'destinationip', 'dstipaddr', 'dst_ip', 'destination.ip', 'destination_ip', 'dstaddr',
-    'dst_addr', 'destinationaddress', 'destination_address', 'dst'],
-  dstPort: ['dstport', 'destinationport', 'dstportnumber', 'dst_port', 'destination.port', 'destination_port', 'dpt'],
-  protocol: ['protocol', 'networkprotocol', 'network.transport', 'originalprotocol', 'network.iana_number',
-    'transport', 'proto', 'ipprotocol'],
-  action: ['action', 'deviceaction', 'dvcaction', 'simplifieddeviceaction', 'event.type', 'event.outcome',
-    'event.action'],
-  bytes: ['bytes', 'network.bytes', 'totalbytes', 'total_bytes'],
-  packets: ['packets', 'network.packets', 'totalpackets', 'total_packets'],
-  // One direction each (CommonSecurityLog SentBytes/ReceivedBytes, ASIM SrcBytes/DstBytes, ECS source/destination):
-  // their sum is the total when the record has no total; one direction alone is not a total.
-  srcBytes: ['srcbytes', 'sentbytes', 'source.bytes', 'src_bytes'],
-  dstBytes: ['dstbytes', 'receivedbytes', 'destination.bytes', 'dst_bytes'],
-  srcPackets: ['srcpackets', 'sentpackets', 'source.packets', 'src_packets'],
-  dstPackets: ['dstpackets', 'receivedpackets', 'destination.packets', 'dst_packets'],
-  device: ['device', 'devicename', 'dvc', 'dvchostname', 'observer.hostname', 'observer.name', 'host.name',
-    'computer', 'hostname'],
+  // A device's own timestamp before a session start (PAN-OS exports carry both `Generate Time` and `Start Time`).
+  time: ['time', 'timegenerated', '@timestamp', 'timestamp', 'eventtime', 'generatedtime', 'generatetime', 'event.start',
+    'eventstarttime', 'starttime', 'datetime', 'ts', 'receivetime', 'start'],
+  srcIp: ['srcip', 'sourceip', 'srcipaddr', 'source.ip', 'srcaddr', 'sourceaddress', 'src'],
+  srcPort: ['srcport', 'sourceport', 'srcportnumber', 'source.port', 'spt'],
+  dstIp: ['dstip', 'destinationip', 'dstipaddr', 'destination.ip', 'dstaddr', 'destinationaddress', 'dst'],
+  dstPort: ['dstport', 'destinationport', 'dstportnumber', 'destination.port', 'dpt'],
+  protocol: ['protocol', 'networkprotocol', 'network.transport', 'originalprotocol', 'network.iananumber', 'transport',
+    'proto', 'ipprotocol'],
+  action: ['action', 'deviceaction', 'dvcaction', 'simplifieddeviceaction', 'event.type', 'event.outcome', 'event.action'],
+  bytes: ['bytes', 'network.bytes', 'totalbytes'],
+  packets: ['packets', 'network.packets', 'totalpackets'],
+  // One direction each (CommonSecurityLog SentBytes/ReceivedBytes, ASIM SrcBytes/DstBytes, PAN-OS Bytes Sent/Received,
+  // ECS source/destination): their sum is the total when the record has no total; one direction alone is not.
+  srcBytes: ['srcbytes', 'sentbytes', 'bytessent', 'source.bytes'],
+  dstBytes: ['dstbytes', 'receivedbytes', 'bytesreceived', 'destination.bytes'],
+  srcPackets: ['srcpackets', 'sentpackets', 'packetssent', 'source.packets'],
+  dstPackets: ['dstpackets', 'receivedpackets', 'packetsreceived', 'destination.packets'],
+  device: ['device', 'devicename', 'dvc', 'dvchostname', 'observer.hostname', 'observer.name', 'host.name', 'computer',
+    'hostname'],
   vendor: ['vendor', 'devicevendor', 'dvcvendor', 'observer.vendor'],
   product: ['product', 'deviceproduct', 'dvcproduct', 'observer.product'],
 };
@@ -56,14 +57,25 @@ export interface Binding {
 
 export type Bindings = Partial<Record<SourceField, Binding[]>>;
 
+/**
+ * How column names compare: case, spaces, `_` and `-` do not matter, so the spellings exports use all meet
+ * (`SourceAddress`, `Source Address` from a PAN-OS export, `source_address`, `src-ip`/`src_ip`/`srcip`).
+ */
+export function columnKey(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]+/g, '');
+}
+
 /** `TimeGenerated [UTC]` → name `timegenerated`, zone `UTC`. The portal's export writes the zone in the header. */
 export function splitHeaderName(header: string): { name: string; zone?: string } {
   const trimmed = header.trim();
-  const m = /^(.*?)\s*\[([^\]]{1,40})\]$/.exec(trimmed);
-  if (!m) return { name: trimmed.toLowerCase() };
+  const m = /^([^[]*)\[([^\]]{1,40})\]$/.exec(trimmed);
+  if (!m) return { name: columnKey(trimmed) };
   const zone = m[2]!.trim().toUpperCase() === 'UTC' ? 'UTC' : undefined;
-  return zone ? { name: m[1]!.toLowerCase(), zone } : { name: m[1]!.toLowerCase() };
+  return zone ? { name: columnKey(m[1]!), zone } : { name: columnKey(m[1]!) };
 }
+
+/** Every alias in its compared form. */
+export const KNOWN_COLUMN_KEYS: ReadonlySet<string> = new Set(Object.values(FIELD_ALIASES).flat().map(columnKey));
 
 /**
  * Bind source columns to fields. `columnMap` (from `--map field=Column`) takes precedence over the aliases.
