@@ -323,3 +323,53 @@ describe('column names as exports spell them', () => {
     expect(events(parseText(text, ctx).outcomes)[0]).toMatchObject({ srcIp: '203.0.113.7', dstIp: '10.0.0.1' });
   });
 });
+
+describe('JSON arrays', () => {
+  const az = `[
+  {
+    "TimeGenerated": "2026-03-16T10:15:02.123Z",
+    "SourceIP": "203.0.113.7",
+    "DestinationIP": "10.1.2.3",
+    "DestinationPort": 104,
+    "Note": "brackets ] and braces } and \\"quotes\\" in a string, and a comma,"
+  },
+  {"TimeGenerated": "2026-03-16T10:16:00Z", "SourceIP": "10.0.0.999", "DestinationIP": "10.1.2.3", "DestinationPort": 104},
+  {"TimeGenerated": "2026-03-16T10:17:00Z", "SourceIP": "2001:db8::7", "DestinationIP": "10.1.2.3", "DestinationPort": 104, "Tags": [1, [2, {"x": "]"}]]},
+  42
+]
+`;
+
+  it('reads elements across lines, numbering them by index; a bad element is one error', () => {
+    const { outcomes, info } = parseText(az, { ...ctx, file: 'q.json' });
+    expect(outcomes.map((o) => [o.line, o.kind === 'events' ? o.events[0]!.srcIp : o.code])).toEqual([
+      [1, '203.0.113.7'], [2, 'BAD_ADDRESS'], [3, '2001:db8::7'], [4, 'MALFORMED'],
+    ]);
+    expect(events(outcomes)[0]).toEqual({
+      time: '2026-03-16T10:15:02.123Z', srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, format: 'json', file: 'q.json', line: 1,
+    });
+    expect(info).toMatchObject({ records: 4, parsed: 2, errors: 2 });
+  });
+
+  it('gives the same outcomes however the input is chunked, also all on one line', () => {
+    const oneLine = az.replace(/\n\s*/g, '');
+    const whole = parseText(oneLine, ctx).outcomes;
+    const parser = createRecordParser(ctx);
+    const bytes = Buffer.from(oneLine);
+    const chunked: RecordOutcome[] = [];
+    for (let i = 0; i < bytes.length; i += 5) chunked.push(...parser.push(bytes.subarray(i, i + 5)));
+    chunked.push(...parser.end());
+    expect(chunked).toEqual(whole);
+    expect(whole.map((o) => o.kind)).toEqual(['events', 'error', 'events', 'error']);
+  });
+
+  it('reports empty elements, text after the array, a cut-off element, and an unclosed array', () => {
+    const a = parseText('[{"a":1},,{"b":2}] trailing', ctx).outcomes;
+    expect(a.map((o) => [o.line, o.kind === 'error' ? o.code : o.kind])).toEqual([
+      [1, 'skip'], [2, 'MALFORMED'], [3, 'skip'], [4, 'MALFORMED'],
+    ]);
+    const cut = parseText('[{"TimeGenerated":"2026-03-16T10:00:00Z","SourceIP":"203.0.113.7","DestinationIP":"10.0.0.1"},{"Time', ctx);
+    expect(cut.outcomes.map((o) => o.kind)).toEqual(['events', 'error']);
+    expect(() => parseText('[{"a":1},', ctx)).toThrow(/not closed/);
+    expect(parseText('[]', ctx).outcomes).toEqual([]);
+  });
+});

@@ -1,79 +1,6 @@
-/**
- * JSON Lines / NDJSON: one object per line, flat (`{"SourceIP": …}`) or nested ECS-style
- * (`{"source": {"ip": …}}`), including dicomwatch's own events, which keep their provenance (format, file, line)
- * so `dicomwatch parse … | dicomwatch scan -` reports the original records.
- */
-import type { NetworkEvent } from '../model/event.js';
-import { bindColumns, eventFromRecord, missingRequired, type Bindings } from './fields.js';
-import { FILTERED, recordPrefilter } from './prefilter.js';
-import { fail, isRejection, lineByLine, skip, type LineFormat, type ParseContext, type ParseResult } from './types.js';
-
-const MAX_DEPTH = 4;
-const MAX_KEYS = 2000;
-const BINDING_CACHE_SIZE = 256;
-
-/** Flatten nested objects into lower-cased dotted keys (`source.ip`); arrays and deep levels are left out. */
-function flatten(obj: Record<string, unknown>, into: Map<string, unknown>, prefix: string, depth: number): void {
-  for (const key in obj) {
-    if (into.size >= MAX_KEYS) return;
-    const value = obj[key];
-    const path = prefix + key.toLowerCase();
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      if (depth < MAX_DEPTH) flatten(value as Record<string, unknown>, into, `${path}.`, depth + 1);
-    } else if (!into.has(path)) {
-      into.set(path, value);
-    }
-  }
-}
-
-function isOwnEvent(flat: Map<string, unknown>): boolean {
-  return typeof flat.get('format') === 'string' && Number.isInteger(flat.get('line')) && typeof flat.get('file') === 'string';
-}
-
-function parseJsonLine(ctx: ParseContext): (line: string, lineNo: number) => ParseResult {
-  // Records of one file usually share a key set: bind once per distinct set (bounded cache).
-  const cache = new Map<string, Bindings>();
-  const eventCtx = { file: ctx.file, tz: ctx.tz, format: 'jsonl' };
-  const prefilter = recordPrefilter(ctx.prefilter);
-  return (line, lineNo) => {
-    if (prefilter && !prefilter.textMayMatch(line)) return FILTERED;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      return fail('MALFORMED', `JSON: ${(e as Error).message}`);
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return fail('MALFORMED', 'JSON: expected an object on each line');
-    }
-    const flat = new Map<string, unknown>();
-    flatten(value as Record<string, unknown>, flat, '', 1);
-    const keys = [...flat.keys()];
-    const signature = keys.join('\u0000');
-    let bindings = cache.get(signature);
-    if (!bindings) {
-      bindings = bindColumns(keys, keys, ctx.columnMap);
-      if (cache.size >= BINDING_CACHE_SIZE) cache.clear();
-      cache.set(signature, bindings);
-    }
-    const missing = missingRequired(bindings);
-    if (missing.length === 3) return skip('NOT_A_CONNECTION', 'no time, source or destination keys');
-    if (prefilter && bindings.dstPort && !prefilter.portMayMatch(flat.get(bindings.dstPort[0]!.key as string))) return FILTERED;
-    const result = eventFromRecord(bindings, (k) => flat.get(k as string), eventCtx, lineNo);
-    if (isRejection(result) || Array.isArray(result) || !isOwnEvent(flat)) return result;
-    return keepProvenance(result, flat);
-  };
-}
-
-/** A dicomwatch event read back: it still names the record it came from. */
-function keepProvenance(event: NetworkEvent, flat: Map<string, unknown>): NetworkEvent {
-  event.format = flat.get('format') as string;
-  event.file = flat.get('file') as string;
-  event.line = flat.get('line') as number;
-  const packet = flat.get('packet');
-  if (Number.isInteger(packet)) event.packet = packet as number;
-  return event;
-}
+/** JSON Lines / NDJSON: one JSON object per line (see json-record.ts for what an object may hold). */
+import { jsonRecordParser } from './json-record.js';
+import { lineByLine, type LineFormat } from './types.js';
 
 export const jsonlFormat: LineFormat = {
   id: 'jsonl',
@@ -81,5 +8,5 @@ export const jsonlFormat: LineFormat = {
   description: 'JSON Lines / NDJSON objects, flat or nested (ECS), incl. dicomwatch\'s own event JSONL',
   recognizedBy: 'first line starts with `{`',
   sniff: (firstLine) => firstLine.trimStart().startsWith('{'),
-  open: (ctx) => lineByLine(parseJsonLine(ctx)),
+  open: (ctx) => lineByLine(jsonRecordParser(ctx, 'jsonl')),
 };

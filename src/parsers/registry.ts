@@ -3,10 +3,11 @@
  * module plus one line here.
  */
 import { csvFormat } from './csv.js';
+import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
 import type { ByteFormat, Format, LineFormat } from './types.js';
 
-export const FORMATS: readonly Format[] = [jsonlFormat, csvFormat];
+export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, csvFormat];
 
 export function formatById(id: string, formats: readonly Format[] = FORMATS): Format | undefined {
   return formats.find((f) => f.id === id);
