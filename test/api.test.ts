@@ -20,3 +20,22 @@ describe('public API', () => {
     expect(renderKqlRules(plans, kqlTable('NetworkEvent'))).toContain('let DICOMPorts = dynamic([104, 11112]);');
   });
 });
+
+describe('one hunt, two export shapes', () => {
+  it('the az CLI JSON array of the fixture rows gives the same alerts as the portal CSV, in both semantics', async () => {
+    const { readRecords, loadRules, evaluate, DEFAULT_RULES_PATH } = await import('dicomwatch');
+    const eventsOf = async (file: string) => {
+      const out = [];
+      for await (const batch of readRecords(file, { tz: 'UTC' })) for (const o of batch) if (o.kind === 'events') out.push(...o.events);
+      return out;
+    };
+    const [csv, json] = await Promise.all([eventsOf('fixtures/sentinel-export.csv'), eventsOf('fixtures/az-query.json')]);
+    expect(json.map((e) => e.line)).toEqual(csv.map((_, i) => i + 1)); // array elements are numbered by index
+    for (const semantics of ['strict', 'kql'] as const) {
+      const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics, internal: [] });
+      const a = evaluate(plans, csv);
+      expect(a.length).toBeGreaterThan(10);
+      expect(evaluate(plans, json)).toEqual(a);
+    }
+  });
+});
