@@ -530,3 +530,36 @@ detection:
       .toThrow(/u\.yml:11:\d+: rule 'r', field 'dst_ip': modifier '\|contains' is not supported/);
   });
 });
+
+describe('arbitrary rule files (property test)', () => {
+  // YAML built from Sigma's own vocabulary, so generated documents reach the compiler, not only the YAML parser.
+  const scalar = fc.constantFrom('104', "'104'", '10.0.0.0/8', "'%internal_networks%'", 'null', '[]', '{}', 'deny', 'x', '1h', '-1', '[1, 2]', '{a: 1}');
+  const key = fc.constantFrom('dst_port', 'src_ip|cidr', 'src_ip|expand', 'dst_ip|contains', 'action', 'Image', 'src_port|cidr|all', '');
+  const search = fc.array(fc.tuple(key, scalar), { maxLength: 3 }).map((kv) => kv.map(([k, v]) => `        ${k}: ${v}`).join('\n') || '        {}');
+  const condition = fc.constantFrom('selection', 'selection and not filter', '1 of sel*', 'all of them', 'not', 'selection |', '(selection', 'missing');
+  const correlation = fc.constantFrom(
+    '',
+    '---\ntitle: c\ncorrelation:\n    type: event_count\n    rules: [r]\n    group-by: [src_ip]\n    timespan: 1h\n    condition: {gte: 1}\n',
+    '---\ntitle: c\ncorrelation:\n    type: value_count\n    rules: r\n    group-by: src_ip\n    timespan: 1 hour\n    condition: {gte: x}\n',
+    '---\ncorrelation: 5\n',
+  );
+  const doc = fc.tuple(search, search, condition, fc.constantFrom('firewall', 'process_creation', '[]'), correlation).map(
+    ([sel, filter, cond, category, corr]) =>
+      `title: t\nname: r\nlogsource:\n    category: ${category}\ndetection:\n    selection:\n${sel}\n    filter:\n${filter}\n    condition: ${cond}\nlevel: high\n${corr}`,
+  );
+
+  it('either compiles or fails with a RuleError pointing into the file, never another exception', () => {
+    fc.assert(
+      fc.property(doc, fc.constantFrom('strict', 'kql'), (text, semantics) => {
+        try {
+          const plans = compileRules(parseSigmaText(text, 'fuzz.yml'), { semantics: semantics as 'strict' | 'kql', internal: [] });
+          expect(plans.length).toBeGreaterThan(0);
+        } catch (e) {
+          expect(e, String((e as Error).stack)).toBeInstanceOf(RuleError);
+          expect((e as Error).message).toMatch(/^fuzz\.yml(:\d+(:\d+)?)?: /);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
