@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { compileRules, requiredDstPorts } from '../src/rules/compile.js';
 import { matchPattern, parseCondition, renderCondition, type Condition } from '../src/rules/condition.js';
 import { RuleError } from '../src/rules/errors.js';
+import { KqlEmitError, renderKql } from '../src/emit/kql/render.js';
+import { kqlTable } from '../src/emit/kql/tables.js';
 import { DEFAULT_RULES_PATH, loadRules } from '../src/rules/load.js';
 import { applyRuleOptions } from '../src/rules/options.js';
 import type { NetworkPolicy, QueryPlan } from '../src/rules/plan.js';
@@ -548,12 +550,21 @@ describe('arbitrary rule files (property test)', () => {
       `title: t\nname: r\nlogsource:\n    category: ${category}\ndetection:\n    selection:\n${sel}\n    filter:\n${filter}\n    condition: ${cond}\nlevel: high\n${corr}`,
   );
 
-  it('either compiles or fails with a RuleError pointing into the file, never another exception', () => {
+  it('either compiles or fails with a RuleError pointing into the file, never another exception; plans render or name the field', () => {
     fc.assert(
-      fc.property(doc, fc.constantFrom('strict', 'kql'), (text, semantics) => {
+      fc.property(doc, fc.constantFrom('strict', 'kql'), fc.boolean(), (text, semantics, withOptions) => {
         try {
-          const plans = compileRules(parseSigmaText(text, 'fuzz.yml'), { semantics: semantics as 'strict' | 'kql', internal: [] });
+          const rules = parseSigmaText(text, 'fuzz.yml');
+          const shown = withOptions ? applyRuleOptions(rules, { ports: [104, 11112], allow: ['198.51.100.0/24'] }) : rules;
+          const plans = compileRules(shown, { semantics: semantics as 'strict' | 'kql', internal: [] });
           expect(plans.length).toBeGreaterThan(0);
+          for (const plan of plans) {
+            try {
+              expect(renderKql(plan, kqlTable('NetworkEvent'))).toContain('| summarize count() by');
+            } catch (e) {
+              expect(e).toBeInstanceOf(KqlEmitError);
+            }
+          }
         } catch (e) {
           expect(e, String((e as Error).stack)).toBeInstanceOf(RuleError);
           expect((e as Error).message).toMatch(/^fuzz\.yml(:\d+(:\d+)?)?: /);
