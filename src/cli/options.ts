@@ -1,5 +1,6 @@
 /** Shared CLI options: their yargs definitions and their validation into library values. */
 import type { Argv } from 'yargs';
+import { portOf } from '../model/port.js';
 import { parseCidr } from '../net/cidr.js';
 import { SOURCE_FIELDS } from '../parsers/fields.js';
 import { FORMATS } from '../parsers/registry.js';
@@ -38,8 +39,8 @@ export function parsePorts(text: string | undefined): number[] | undefined {
   const ports = String(text).split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (ports.length === 0) throw new UsageError('--ports: give at least one port, e.g. --ports 104,11112');
   return [...new Set(ports.map((p) => {
-    const n = /^\d{1,5}$/.test(p) ? Number(p) : NaN;
-    if (!(n >= 1 && n <= 65535)) throw new UsageError(`--ports: '${p}' is not a port (1-65535)`);
+    const n = portOf(p);
+    if (typeof n !== 'number' || n === 0) throw new UsageError(`--ports: '${p}' is not a port (1-65535)`);
     return n;
   }))];
 }

@@ -5,6 +5,7 @@
  */
 import { normalizeAction } from '../model/action.js';
 import type { NetworkEvent } from '../model/event.js';
+import { portOf } from '../model/port.js';
 import { normalizeProtocol } from '../model/protocol.js';
 import { canonicalIp } from '../net/ip.js';
 import { formatTime, parseTimestamp } from '../time/parse.js';
@@ -134,13 +135,6 @@ function asText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
-}
-
-/** A port as an integer 0..65535; `undefined` for absent, `null` for present but invalid. */
-export function portOf(value: unknown): number | null | undefined {
-  if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : NaN;
-  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
 }
 
 /** Totals and the two directions that add up to them. */

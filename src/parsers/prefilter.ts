@@ -3,7 +3,7 @@
  * digits, so text containing none of them cannot match), then on the port value once the record is split. Either
  * test rejects only what the full parse could never turn into a matching event, so `parse` and `scan` agree.
  */
-import { portOf } from './fields.js';
+import { portOf } from '../model/port.js';
 import { skip, type Prefilter, type Rejection } from './types.js';
 
 export interface RecordPrefilter {

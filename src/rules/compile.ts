@@ -5,6 +5,7 @@
  */
 import type { Severity } from '../model/alert.js';
 import { normalizeAction } from '../model/action.js';
+import { portOf } from '../model/port.js';
 import { normalizeProtocol } from '../model/protocol.js';
 import { parseCidr } from '../net/cidr.js';
 import { canonicalIp } from '../net/ip.js';
@@ -79,8 +80,8 @@ function equalityValue(rule: SigmaDetection, path: (string | number)[], label: s
   switch (field) {
     case 'srcPort':
     case 'dstPort': {
-      const n = typeof v === 'number' ? v : /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw ruleError(rule, path, `${label}: '${text}' is not a port`);
+      const n = portOf(v);
+      if (typeof n !== 'number') throw ruleError(rule, path, `${label}: '${text}' is not a port`);
       return n;
     }
     case 'srcIp':
