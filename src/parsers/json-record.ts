@@ -26,6 +26,20 @@ function flatten(obj: Record<string, unknown>, into: Map<string, unknown>, prefi
   }
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The record inside an export envelope: an Elasticsearch hit (`{"_index": …, "_source": {…}}`, as elasticdump and
+ * search exports write it) or a Splunk export row (`{"preview": false, "result": {…}}`).
+ */
+function unwrapEnvelope(value: Record<string, unknown>): Record<string, unknown> {
+  if (isObject(value._source)) return value._source;
+  if (isObject(value.result) && 'preview' in value) return value.result;
+  return value;
+}
+
 function isOwnEvent(flat: Map<string, unknown>): boolean {
   return typeof flat.get('format') === 'string' && Number.isInteger(flat.get('line')) && typeof flat.get('file') === 'string';
 }
@@ -48,7 +62,7 @@ export function jsonRecordParser(ctx: ParseContext, format: string): (text: stri
       return fail('MALFORMED', 'JSON: expected an object');
     }
     const flat = new Map<string, unknown>();
-    flatten(value as Record<string, unknown>, flat, '', 1);
+    flatten(unwrapEnvelope(value as Record<string, unknown>), flat, '', 1);
     const keys = [...flat.keys()];
     const signature = keys.join('\u0000');
     let bindings = cache.get(signature);
