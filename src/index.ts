@@ -22,7 +22,7 @@ export {
   createRecordParser, parseText, emptyInfo, addInfo, SNIFF_BYTES, type ParserInfo, type RecordParser, type RecordParserOptions,
 } from './parsers/record-parser.js';
 export { InputFileError } from './parsers/errors.js';
-export { readRecords, type ReadOptions } from './io/reader.js';
+export { readRecords, type ReadOptions, type RecordStream } from './io/reader.js';
 
 export type { EventField, NetworkPolicy, Predicate, QueryPlan, Semantics } from './rules/plan.js';
 export { loadRules, DEFAULT_RULES_PATH, type LoadedRules } from './rules/load.js';

@@ -48,7 +48,7 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
   const failed: string[] = [];
   for (const file of run.files) {
     run.progress.file(file, await inputSize(file));
-    const holder: { current?: ParserInfo } = {};
+    let info: ParserInfo | undefined;
     let printed = 0;
     const report = (o: Extract<RecordOutcome, { kind: 'error' }>) => {
       const text = `${file}:${o.line}: ${o.code}: ${o.message}\n`;
@@ -58,7 +58,9 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
       printed++;
     };
     try {
-      for await (const batch of readRecords(file, { ...run.read, onBytes: (n) => run.progress.bytes(n) }, holder)) {
+      const records = readRecords(file, { ...run.read, onBytes: (n) => run.progress.bytes(n) });
+      info = records.info;
+      for await (const batch of records) {
         for (const o of batch) {
           if (o.kind === 'events') {
             for (const e of o.events) {
@@ -67,7 +69,7 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
             }
           } else if (o.kind === 'error') report(o);
         }
-        run.progress.records(total.records + (holder.current?.records ?? 0));
+        run.progress.records(total.records + info.records);
       }
     } catch (e) {
       if (e instanceof UsageError) throw e;
@@ -75,7 +77,7 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
       run.stderr.write(`dicomwatch: ${file}: ${message}\n`);
       failed.push(file);
     }
-    if (holder.current) addInfo(total, holder.current);
+    if (info) addInfo(total, info);
   }
   return { info: total, failed };
 }

@@ -76,18 +76,27 @@ function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => stream.once('drain', resolve));
 }
 
+/** One input's record outcomes in batches, in record order, with its running counters. */
+export interface RecordStream extends AsyncIterable<RecordOutcome[]> {
+  /** Filled as reading goes; final once iteration has finished. */
+  readonly info: ParserInfo;
+}
+
 /**
- * Read one input and yield its record outcomes in batches, in record order. Throws (with the file named) when the
- * input cannot be read at all or is not a known format; bad records are outcomes, never exceptions.
- * `info` is filled as reading goes and is final when the generator finishes.
+ * Read one input. Iterating throws (naming the problem) when the input cannot be read to its end or is not a known
+ * format; bad records are outcomes, never exceptions.
  */
-export async function* readRecords(file: string, options: ReadOptions, info?: { current?: ParserInfo }): AsyncGenerator<RecordOutcome[]> {
+export function readRecords(file: string, options: ReadOptions): RecordStream {
   const parser = createRecordParser({ ...options, file });
-  if (info) info.current = parser.info;
-  for await (const chunk of decodedChunks(rawChunks(file, options))) {
-    const outcomes = parser.push(chunk);
-    if (outcomes.length > 0) yield outcomes;
-  }
-  const last = parser.end();
-  if (last.length > 0) yield last;
+  return {
+    info: parser.info,
+    async *[Symbol.asyncIterator]() {
+      for await (const chunk of decodedChunks(rawChunks(file, options))) {
+        const outcomes = parser.push(chunk);
+        if (outcomes.length > 0) yield outcomes;
+      }
+      const last = parser.end();
+      if (last.length > 0) yield last;
+    },
+  };
 }
