@@ -23,6 +23,7 @@ export {
 } from './parsers/record-parser.js';
 export { InputFileError } from './parsers/errors.js';
 export { readRecords, type ReadOptions, type RecordStream } from './io/reader.js';
+export { recordTransform, recordTransformStream } from './io/streams.js';
 
 export type { EventField, NetworkPolicy, Predicate, QueryPlan, Semantics } from './rules/plan.js';
 export { loadRules, DEFAULT_RULES_PATH, type LoadedRules } from './rules/load.js';

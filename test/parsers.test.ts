@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { recordTransform, recordTransformStream } from '../src/io/streams.js';
 import { LineSplitter } from '../src/parsers/lines.js';
 import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
 import { InputFileError } from '../src/parsers/errors.js';
@@ -383,5 +387,41 @@ describe('JSON export envelopes', () => {
       '{"preview":false,"result":{"_time":"2026-03-16T10:00:01Z","timestamp":"2026-03-16T10:00:01Z","src_ip":"203.0.113.8","dest_ip":"x","dst_ip":"10.0.0.1","dest_port":"104","dst_port":"104"}}',
     ].join('\n');
     expect(events(parseText(text, ctx).outcomes).map((e) => [e.srcIp, e.dstPort])).toEqual([['203.0.113.7', 104], ['203.0.113.8', 104]]);
+  });
+});
+
+describe('stream wrappers', () => {
+  const text = readFileSync(new URL('../fixtures/sentinel-export.csv', import.meta.url));
+  const expected = parseText(text.toString('utf8'), { ...ctx, file: 'f.csv' }).outcomes;
+
+  it('a Node Transform gives the same outcomes as parseText, with its counters', async () => {
+    const transform = recordTransform({ ...ctx, file: 'f.csv' });
+    const got: RecordOutcome[] = [];
+    await pipeline(Readable.from([text.subarray(0, 100), text.subarray(100, 777), text.subarray(777)]), transform, async (source) => {
+      for await (const o of source) got.push(o as RecordOutcome);
+    });
+    expect(got).toEqual(expected);
+    expect(transform.info.records).toBe(36);
+  });
+
+  it('a WHATWG TransformStream gives the same outcomes', async () => {
+    const stream = recordTransformStream({ ...ctx, file: 'f.csv' });
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < text.length; i += 333) controller.enqueue(new Uint8Array(text.subarray(i, i + 333)));
+        controller.close();
+      },
+    });
+    const got: RecordOutcome[] = [];
+    const reader = source.pipeThrough(stream).getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) got.push(r.value);
+    expect(got).toEqual(expected);
+    expect(stream.info.parsed).toBe(36);
+  });
+
+  it('a file-level problem fails the Node stream with that error', async () => {
+    const transform = recordTransform({ ...ctx });
+    await expect(pipeline(Readable.from(['hello world\n']), transform, async (s) => { for await (const _ of s) void _; }))
+      .rejects.toThrow(/unrecognised format/);
   });
 });
