@@ -39,3 +39,27 @@ describe('one hunt, two export shapes', () => {
     }
   });
 });
+
+describe('gzip inputs', () => {
+  it('a multi-member gzip (rotated logs concatenated) reads as one file', async () => {
+    const { readRecords } = await import('dicomwatch');
+    const { gzipSync } = await import('node:zlib');
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const text = readFileSync('fixtures/sentinel-export.csv');
+    const cut = text.indexOf('\n', 2000) + 1;
+    const dir = mkdtempSync(join(tmpdir(), 'dicomwatch-gz-'));
+    try {
+      const file = join(dir, 'rotated.csv.gz');
+      writeFileSync(file, Buffer.concat([gzipSync(text.subarray(0, cut)), gzipSync(text.subarray(cut))]));
+      const stream = readRecords(file, { tz: 'UTC' });
+      const lines: number[] = [];
+      for await (const batch of stream) for (const o of batch) lines.push(o.line);
+      expect(stream.info.records).toBe(36);
+      expect(lines.at(-1)).toBe(38); // the last record's physical line, across the member boundary
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
