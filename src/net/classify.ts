@@ -10,6 +10,33 @@ import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from './ranges
 const KQL_PRIVATE = new CidrSet(KQL_PRIVATE_V4);
 
 /**
+ * DESIGN.md, strict mode: an IPv4-mapped or IPv4-compatible IPv6 address is judged as the IPv4 address it carries.
+ * kql mode has no such rule (KQL's ipv4 functions give null for any IPv6 text). The engine, the KQL emitter and
+ * the Sigma expansion all ask here.
+ */
+export function judgesEmbeddedIpv4(semantics: 'strict' | 'kql'): boolean {
+  return semantics === 'strict';
+}
+
+/**
+ * Whether address `ip` is in `set`; with `embedded`, an IPv4-mapped/compatible IPv6 address also counts when its
+ * IPv4 address is in the set (or an IPv6 range covers it outright). Null when `ip` is not an address, as KQL's
+ * range functions answer.
+ */
+export function inCidrSet(set: CidrSet, ip: string, embedded: boolean): boolean | null {
+  const n = ipv4ToNumber(ip);
+  if (n !== undefined) return set.hasIpv4Number(n);
+  if (ip.indexOf(':') < 0) return null;
+  const groups = parseIpv6(ip);
+  if (groups === undefined) return null;
+  if (embedded) {
+    const v4 = embeddedIpv4Number(groups);
+    if (v4 >= 0 && set.hasIpv4Number(v4)) return true;
+  }
+  return set.hasIpv6Number(ipv6GroupsToBigInt(groups));
+}
+
+/**
  * Kusto's `ipv4_is_private()`: true in 10/8, 172.16/12, 192.168/16; false for every other IPv4 address (CGNAT,
  * loopback and link-local included); null when `text` is not an IPv4 address (IPv6, IPv4-mapped IPv6, garbage, "").
  * Kusto also accepts a masked string such as '10.1.2.3/24'; event addresses never carry a mask, so that form is
@@ -70,16 +97,7 @@ export function createClassifier(policy: ClassifierPolicy): Classifier {
     });
   }
   const internal = new CidrSet([...STRICT_INTERNAL_V4, ...STRICT_INTERNAL_V6, ...user.cidrs]);
-  return fromIsInternal((ip) => {
-    const n = ipv4ToNumber(ip);
-    if (n !== undefined) return internal.hasIpv4Number(n);
-    if (ip.indexOf(':') < 0) return null;
-    const groups = parseIpv6(ip);
-    if (groups === undefined) return null;
-    const v4 = embeddedIpv4Number(groups);
-    if (v4 >= 0 && internal.hasIpv4Number(v4)) return true;
-    return internal.hasIpv6Number(ipv6GroupsToBigInt(groups));
-  });
+  return fromIsInternal((ip) => inCidrSet(internal, ip, true));
 }
 
 function fromIsInternal(isInternal: (ip: string) => boolean | null): Classifier {

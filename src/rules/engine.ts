@@ -4,9 +4,8 @@
  */
 import { ACTIONS, type Action, type NetworkEvent } from '../model/event.js';
 import type { Alert } from '../model/alert.js';
-import { createClassifier, type Classifier } from '../net/classify.js';
+import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from '../net/classify.js';
 import { CidrSet } from '../net/cidr.js';
-import { embeddedIpv4Number, parseIpv6 } from '../net/ip.js';
 import { binMs as floorToBin } from '../time/bin.js';
 import { formatTime } from '../time/parse.js';
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from './plan.js';
@@ -20,8 +19,8 @@ const NUMERIC_FIELDS: ReadonlySet<EventField> = new Set(['srcPort', 'dstPort']);
 /**
  * Compile a predicate into a function. KQL semantics for absent values: strings are '', numbers null, and
  * `null == 104` is false (Kusto: equality of null with a non-null value is false, inequality true).
- * `embedIpv4` (strict mode): a `cidr` test also matches an IPv4-mapped/compatible IPv6 address by its embedded IPv4
- * address, as the KQL emitter renders it (STRICT_CIDR_MATCHES_EMBEDDED_IPV4).
+ * `embedIpv4` (strict mode, see judgesEmbeddedIpv4): a `cidr` test also matches an IPv4-mapped/compatible IPv6
+ * address by its embedded IPv4 address, as the KQL emitter renders it.
  */
 export function compilePredicate(p: Predicate, classifier: Classifier, embedIpv4 = false): Test {
   switch (p.kind) {
@@ -73,12 +72,7 @@ export function compilePredicate(p: Predicate, classifier: Classifier, embedIpv4
       const field = p.field;
       return (e) => {
         const v = e[field];
-        if (typeof v !== 'string' || v === '') return null;
-        if (set.has(v)) return true;
-        if (!embedIpv4 || v.indexOf(':') < 0) return false;
-        const groups = parseIpv6(v);
-        const v4 = groups === undefined ? -1 : embeddedIpv4Number(groups);
-        return v4 >= 0 && set.hasIpv4Number(v4);
+        return typeof v === 'string' ? inCidrSet(set, v, embedIpv4) : null;
       };
     }
     case 'internal': {
@@ -136,7 +130,7 @@ export interface Engine {
 export function createEngine(plans: readonly QueryPlan[]): Engine {
   const compiled: CompiledPlan[] = plans.map((plan) => ({
     plan,
-    test: compilePredicate(plan.filter, createClassifier(plan.network), plan.network.semantics === 'strict'),
+    test: compilePredicate(plan.filter, createClassifier(plan.network), judgesEmbeddedIpv4(plan.network.semantics)),
     groups: new Map(),
   }));
   const info: EngineInfo = { events: 0, matched: 0, groups: 0 };

@@ -1,4 +1,4 @@
-export { KqlEmitError, renderKql, renderKqlRules, STRICT_CIDR_MATCHES_EMBEDDED_IPV4 } from './render.js';
+export { KqlEmitError, renderKql, renderKqlRules } from './render.js';
 export {
   KQL_NUMERIC_TYPES,
   KQL_OUTPUT_NAMES,

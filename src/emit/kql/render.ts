@@ -50,6 +50,7 @@
  * logical-operators, scalar-data-types/null-values.
  */
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from '../../rules/plan.js';
+import { judgesEmbeddedIpv4 } from '../../net/classify.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../../net/ranges.js';
 import type { Cidr } from '../../net/cidr.js';
 import {
@@ -82,14 +83,6 @@ export class KqlEmitError extends Error {
     this.name = 'KqlEmitError';
   }
 }
-
-/**
- * In `strict` mode, does a `cidr` leaf (an allowlist, say) also match an IPv4-mapped/compatible IPv6 address whose
- * embedded IPv4 address is in one of its IPv4 CIDRs? DESIGN.md: in strict mode such an address "is classified as its
- * IPv4 address"; classify.ts does this for `internal`, and the emitter applies it to `cidr` leaves too, so that
- * `::ffff:198.51.100.5` is covered by an allowlisted 198.51.100.0/24. The engine's `cidr` evaluation must agree.
- */
-export const STRICT_CIDR_MATCHES_EMBEDDED_IPV4 = true;
 
 // ---------------------------------------------------------------------------------------------------------------
 // A tiny boolean expression tree, so `and`/`or` nest with the right parentheses and the top-level AND splits into
@@ -320,7 +313,8 @@ function renderCidr(ctx: Ctx, field: EventField, cidrs: readonly string[]): Rend
   const parsed = cidrs.map((c) => ctx.guard(field, `cidr(${field})`, () => mustParseCidr(c, `cidr(${field})`)));
   const v4 = parsed.filter((c) => c.version === 4);
   const v6 = parsed.filter((c) => c.version === 6);
-  const embed = ctx.plan.network.semantics === 'strict' && STRICT_CIDR_MATCHES_EMBEDDED_IPV4;
+  // strict mode: `::ffff:198.51.100.5` is covered by an allowlisted 198.51.100.0/24, as in the engine
+  const embed = judgesEmbeddedIpv4(ctx.plan.network.semantics);
   const v4Texts = uniq(v4.map(kqlCidrText));
   const v6Texts = v6RangesFor(v4, v6, embed);
   return membership(
