@@ -10,7 +10,7 @@ import {
 } from './fields.js';
 import { InputFileError } from './errors.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
-import { fail, isBlank, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
+import { fail, isBlank, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 export const MAX_RECORD_CHARS = 1 << 20;
 const MAX_RECORD_LINES = 10_000;
