@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, prefetch, ROOT, type CliResult } from './helpers/cli.js';
+import { cli, prefetch, ROOT, runCli, type CliResult } from './helpers/cli.js';
 
 const FIXTURE = 'fixtures/sentinel-export.csv';
 const MALFORMED = 'fixtures/malformed.csv';
@@ -414,6 +414,14 @@ describe('bad usage exits 2 with a message', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
+  });
+
+  it('an unwritable --out is bad usage, reported before any input is read', async () => {
+    for (const command of [['scan', 'fixtures/sentinel-export.csv'], ['parse', 'fixtures/sentinel-export.csv'], ['kql'], ['sigma']]) {
+      const r = await runCli([...command, '--out', join(TMP, 'no-such-dir', 'out.txt')]);
+      expect(r.code, command.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^dicomwatch: --out: cannot write .*out\.txt \(ENOENT\)\n$/);
+    }
   });
 
   it('a CSV without a source column names the field and suggests --map', async () => {

@@ -1,14 +1,29 @@
 /** Output sinks for the CLI: stdout or `--out FILE`, with backpressure and a quiet exit on a closed pipe. */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { UsageError } from './options.js';
 
 export interface Output {
   write(text: string): Promise<void> | void;
   close(): Promise<void>;
 }
 
+/**
+ * Open the results' destination. `--out FILE` is opened here, at once, so an unwritable path is a usage error
+ * before any input is read, never a silent loss at the end.
+ */
 export function openOutput(path: string | undefined, stdout: Writable = process.stdout): Output {
-  const stream: Writable = path ? createWriteStream(path) : stdout;
+  let stream: Writable = stdout;
+  if (path) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch (e) {
+      throw new UsageError(`--out: cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    stream = createWriteStream('', { fd });
+  }
   let failed: Error | undefined;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     // A reader that stops early (`| head`) is not an error of ours.
@@ -20,11 +35,11 @@ export function openOutput(path: string | undefined, stdout: Writable = process.
       if (failed) throw failed;
       if (!stream.write(text)) return new Promise((resolve) => stream.once('drain', () => resolve()));
     },
-    close() {
-      if (!path) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        stream.end(() => (failed ? reject(failed) : resolve()));
-      });
+    async close() {
+      if (!path) return;
+      stream.end();
+      await finished(stream);
+      if (failed) throw failed;
     },
   };
 }

@@ -29,10 +29,10 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
   const files = inputFiles(args.files);
   if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
   const run = inputRun(args, files, args.prefilter ? prefilterFor(loaded) : undefined);
+  const out = openOutput(args.out);
   const engine = createEngine(loaded.plans);
   const totals = await forEachEvent(run, (e) => engine.push(e)).finally(() => run.progress.stop());
   const alerts = engine.end();
-  const out = openOutput(args.out);
   await out.write(renderAlerts(alerts, chooseOutput(args.output, args.out)));
   await out.close();
   if (!args.quiet) {
