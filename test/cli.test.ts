@@ -416,6 +416,16 @@ describe('bad usage exits 2 with a message', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it('--rules that cannot be read, or hold no rules, is bad usage', async () => {
+    const missing = await runCli(['scan', 'fixtures/sentinel-export.csv', '--rules', join(TMP, 'no-rules-here')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^dicomwatch: --rules: cannot read .*no-rules-here \(ENOENT\)\n$/);
+    const empty = await runCli(['kql', '--rules', join(ROOT, 'fixtures')]); // a directory without any *.yml
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toMatch(/--rules: no Sigma rules in .*fixtures/);
+  });
+
   it('an unwritable --out is bad usage, reported before any input is read', async () => {
     for (const command of [['scan', 'fixtures/sentinel-export.csv'], ['parse', 'fixtures/sentinel-export.csv'], ['kql'], ['sigma']]) {
       const r = await runCli([...command, '--out', join(TMP, 'no-such-dir', 'out.txt')]);

@@ -1,6 +1,6 @@
 /** What every command derives from its options: validated values, rules, and the input loop's settings. */
 import { createProgress, type Progress } from './progress.js';
-import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone } from './options.js';
+import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
 import { loadRules, type LoadedRules } from '../rules/load.js';
 import { requiredDstPorts } from '../rules/compile.js';
 import type { NetworkPolicy } from '../rules/plan.js';
@@ -29,7 +29,15 @@ export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { net
   const network: NetworkPolicy = { semantics: parseSemantics(args.semantics), internal: parseCidrs('internal', args.internal) };
   const ports = parsePorts(args.ports);
   const allow = parseCidrs('allow', args.allow);
-  const loaded = await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network);
+  let loaded: LoadedRules;
+  try {
+    loaded = await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new UsageError(`--rules: cannot read ${args.rules} (${code})`);
+    throw e;
+  }
+  if (loaded.plans.length === 0) throw new UsageError(`--rules: no Sigma rules in ${args.rules} (looked for *.yml, *.yaml)`);
   return { ...loaded, network };
 }
 
