@@ -63,3 +63,34 @@ describe('gzip inputs', () => {
     }
   });
 });
+
+describe('UTF-16 inputs', () => {
+  it('UTF-16LE (PowerShell 5 `>`), UTF-16BE and gzipped UTF-16 give the same events as UTF-8', async () => {
+    const { readRecords } = await import('dicomwatch');
+    const { gzipSync } = await import('node:zlib');
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const eventsOf = async (file: string) => {
+      const out = [];
+      for await (const batch of readRecords(file, { tz: 'UTC' })) for (const o of batch) if (o.kind === 'events') out.push(...o.events.map((e) => ({ ...e, file: '' })));
+      return out;
+    };
+    const text = readFileSync('fixtures/az-query.json', 'utf8').replace(/\n/g, '\r\n');
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le.subarray(0));
+    be.swap16(); // FE FF, then big-endian code units
+    const dir = mkdtempSync(join(tmpdir(), 'dicomwatch-u16-'));
+    try {
+      const files = { le: join(dir, 'le.json'), be: join(dir, 'be.json'), gz: join(dir, 'le.json.gz') };
+      writeFileSync(files.le, le);
+      writeFileSync(files.be, be);
+      writeFileSync(files.gz, gzipSync(le));
+      const want = await eventsOf('fixtures/az-query.json');
+      expect(want).toHaveLength(36);
+      for (const file of Object.values(files)) expect(await eventsOf(file)).toEqual(want);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -41,28 +41,37 @@ async function* rawChunks(file: string, options: ReadOptions): AsyncGenerator<Bu
   }
 }
 
-/** Decompress when the first bytes are the gzip magic number; otherwise pass chunks through. */
-async function* decodedChunks(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+/** The first `n` bytes (fewer when the input is shorter) and all chunks, those bytes included. */
+async function peek(chunks: AsyncIterator<Buffer>, n: number): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
   let head: Buffer = Buffer.alloc(0);
-  for (;;) {
-    if (head.length >= 2) break;
+  let done = false;
+  while (head.length < n) {
     const next = await chunks.next();
     if (next.done) {
-      if (head.length > 0) yield head;
-      return;
+      done = true;
+      break;
     }
     head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
   }
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return { head, all: all() };
+}
+
+/** Decompress when the first bytes are the gzip magic number (a multi-member gzip reads as one stream). */
+async function* gunzipped(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  const { head, all } = await peek(chunks, 2);
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
-    yield head;
-    yield* chunks;
+    yield* all;
     return;
   }
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   const feed = (async () => {
     try {
-      if (!gunzip.write(head)) await onceDrained(gunzip);
-      for await (const chunk of chunks) if (!gunzip.write(chunk)) await onceDrained(gunzip);
+      for await (const chunk of all) if (!gunzip.write(chunk)) await onceDrained(gunzip);
       gunzip.end();
     } catch (e) {
       gunzip.destroy(e as Error);
@@ -70,6 +79,26 @@ async function* decodedChunks(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Bu
   })();
   for await (const chunk of gunzip) yield chunk as Buffer;
   await feed;
+}
+
+/**
+ * UTF-16 text (a byte-order mark FF FE or FE FF: what Windows PowerShell 5's `>` and `Out-File` write) re-encoded as
+ * UTF-8, so `az … > export.json` on Windows reads like any other export. Anything else passes through.
+ */
+async function* utf8(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  const { head, all } = await peek(chunks, 2);
+  const encoding = head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : undefined;
+  if (!encoding) {
+    yield* all;
+    return;
+  }
+  const decoder = new TextDecoder(encoding); // consumes the BOM; `stream: true` keeps characters split across chunks
+  for await (const chunk of all) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length > 0) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest.length > 0) yield Buffer.from(rest, 'utf8');
 }
 
 function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
@@ -91,7 +120,7 @@ export function readRecords(file: string, options: ReadOptions): RecordStream {
   return {
     info: parser.info,
     async *[Symbol.asyncIterator]() {
-      for await (const chunk of decodedChunks(rawChunks(file, options))) {
+      for await (const chunk of utf8(gunzipped(rawChunks(file, options)))) {
         const outcomes = parser.push(chunk);
         if (outcomes.length > 0) yield outcomes;
       }
