@@ -16,7 +16,7 @@ const KEYWORDS: readonly (string | undefined)[] = (() => {
     'iplt sps pipe sctp fc rsvp-e2e-ignore mobility_header udplite mpls-in-ip manet hip shim6 wesp rohc ethernet ' +
     'aggfrag nsh';
   // IANA writes two keywords with a space; `_` stands for it above so the list can be split on spaces.
-  for (const word of list.split(' ')) table.push(word === '-' ? undefined : word.replace('_', ' '));
+  for (const word of list.split(' ')) table.push(word === '-' ? undefined : word.replaceAll('_', ' '));
   return table;
 })();
 
