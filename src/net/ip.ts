@@ -157,10 +157,11 @@ function isMapped(g: Uint16Array): boolean {
 
 /**
  * Eight groups → RFC 5952 text. IPv4-compatible (::/96) stays hexadecimal on purpose: it is deprecated, and mixed
- * notation there would turn `::1` into `::0.0.0.1`.
+ * notation there would turn `::1` into `::0.0.0.1`. `dottedMapped: false` writes IPv4-mapped addresses in
+ * hexadecimal too (`::ffff:a00:1`), for consumers that only document that form (Kusto's range lists).
  */
-export function formatIpv6(g: Uint16Array): string {
-  if (isMapped(g)) return `::ffff:${ipv4FromNumber(g[6]! * 65536 + g[7]!)}`;
+export function formatIpv6(g: Uint16Array, dottedMapped = true): string {
+  if (dottedMapped && isMapped(g)) return `::ffff:${ipv4FromNumber(g[6]! * 65536 + g[7]!)}`;
   // RFC 5952 §4.2: compress the longest run of two or more zero groups; on a tie, the first
   let bestStart = -1;
   let bestLen = 1;

@@ -4,6 +4,7 @@
  * from milliseconds. Anything that cannot be rendered safely throws (the caller adds the rule's name).
  */
 import { embeddedIpv4Ranges, parseCidr, type Cidr } from '../../net/cidr.js';
+import { formatIpv6, ipv6GroupsFromBigInt } from '../../net/ip.js';
 import type { KqlScalarType } from './tables.js';
 
 /**
@@ -76,39 +77,12 @@ export function mustParseCidr(text: string, what: string): Cidr {
 }
 
 /**
- * Eight 16-bit groups → RFC 5952 text, always hexadecimal (no dotted IPv4 tail): Kusto's documentation shows
- * hexadecimal IPv6 ranges only (e.g. `0:0:0:0:0:ffff:c0a8:ac/60`), so the emitter does not rely on mixed notation.
+ * The CIDR's text for a KQL range list: IPv4 `a.b.c.d/n`, IPv6 hexadecimal `x::y/n` even for IPv4-mapped ranges:
+ * Kusto's documentation shows hexadecimal IPv6 ranges only (e.g. `0:0:0:0:0:ffff:c0a8:ac/60`), so the emitter does
+ * not rely on mixed notation.
  */
-function hexIpv6(groups: readonly number[]): string {
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
-}
-
-function groupsOf(v: bigint): number[] {
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(16 * i)) & 0xffffn));
-  return groups;
-}
-
-/** The CIDR's text for a KQL range list: IPv4 `a.b.c.d/n`, IPv6 hexadecimal `x::y/n`. */
 export function kqlCidrText(cidr: Cidr): string {
-  return cidr.version === 4 ? cidr.text : `${hexIpv6(groupsOf(cidr.first))}/${cidr.prefix}`;
+  return cidr.version === 4 ? cidr.text : `${formatIpv6(ipv6GroupsFromBigInt(cidr.first), false)}/${cidr.prefix}`;
 }
 
 /** The IPv4-mapped and IPv4-compatible forms of an IPv4 CIDR, in KQL text (see embeddedIpv4Ranges). */
