@@ -24,28 +24,19 @@ const NUMERIC_FIELDS: ReadonlySet<EventField> = new Set(['srcPort', 'dstPort']);
  */
 export function compilePredicate(p: Predicate, classifier: Classifier, embedIpv4 = false): Test {
   switch (p.kind) {
-    case 'and': {
-      const items = p.items.map((i) => compilePredicate(i, classifier, embedIpv4));
-      return (e) => {
-        let unknown = false;
-        for (const t of items) {
-          const v = t(e);
-          if (v === false) return false;
-          if (v === null) unknown = true;
-        }
-        return unknown ? null : true;
-      };
-    }
+    case 'and':
     case 'or': {
+      // Kleene logic: the decisive value (false for and, true for or) wins; otherwise any unknown makes it unknown.
       const items = p.items.map((i) => compilePredicate(i, classifier, embedIpv4));
+      const decisive = p.kind === 'or';
       return (e) => {
         let unknown = false;
         for (const t of items) {
           const v = t(e);
-          if (v === true) return true;
+          if (v === decisive) return decisive;
           if (v === null) unknown = true;
         }
-        return unknown ? null : false;
+        return unknown ? null : !decisive;
       };
     }
     case 'not': {

@@ -93,13 +93,21 @@ function positiveSearches(c: Condition | undefined, names: readonly string[]): S
   return positive;
 }
 
-/** Rewrite the rules with the user's options; the input is not modified. */
-export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptions): SigmaRule[] {
+/** Each detection rule with `edit` applied to a copy of its `detection` mapping; other documents as they are. */
+function editDetections(rules: readonly SigmaRule[], edit: (detection: Record<string, unknown>) => void): SigmaRule[] {
   return rules.map((rule) => {
     if (rule.kind !== 'detection') return rule;
     const data = clone(rule.data);
     const detection = detectionOf(data);
     if (!detection) return rule;
+    edit(detection);
+    return { ...rule, data };
+  });
+}
+
+/** Rewrite the rules with the user's options; the input is not modified. */
+export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptions): SigmaRule[] {
+  return editDetections(rules, (detection) => {
     if (options.ports && options.ports.length > 0) {
       const ports = options.ports.length === 1 ? options.ports[0] : [...options.ports];
       const names = Object.keys(detection).filter((k) => k !== 'condition');
@@ -125,7 +133,6 @@ export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptio
         items: [condition, { kind: 'not', item: { kind: 'ref', name } }],
       });
     }
-    return { ...rule, data };
   });
 }
 
@@ -149,11 +156,7 @@ export function internalNetworks(semantics: Semantics, extra: readonly string[])
 
 /** Replace `field|expand: '%internal_networks%'` by `field|cidr: [...]` (for Sigma output without placeholders). */
 export function expandPlaceholders(rules: readonly SigmaRule[], cidrs: readonly string[]): SigmaRule[] {
-  return rules.map((rule) => {
-    if (rule.kind !== 'detection') return rule;
-    const data = clone(rule.data);
-    const detection = detectionOf(data);
-    if (!detection) return rule;
+  return editDetections(rules, (detection) => {
     forEachFieldMap(detection, (map) => {
       for (const key of Object.keys(map)) {
         const [field, ...mods] = key.split('|');
@@ -170,6 +173,5 @@ export function expandPlaceholders(rules: readonly SigmaRule[], cidrs: readonly 
         Object.assign(map, rebuilt);
       }
     });
-    return { ...rule, data };
   });
 }
