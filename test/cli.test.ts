@@ -458,6 +458,17 @@ describe('bad usage exits 2 with a message', () => {
     expect(r.stdout).toContain('203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,12\n');
   });
 
+  it('a log without a recognized port column says so in the summary instead of passing for a quiet network', async () => {
+    const file = join(TMP, 'no-port-column.csv');
+    writeFileSync(file, 'time,src,dst,Port\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,104\n');
+    const plain = await runCli(['scan', file, '--output', 'csv']);
+    expect(plain.stdout).toBe(`${HEADER}\n`);
+    expect(plain.stderr).toContain('0 alerts, 1 events had no destination port (use --map dstPort=Column if the log has one)');
+    const mapped = await runCli(['scan', file, '--output', 'csv', '--map', 'dstPort=Port']);
+    expect(mapped.stdout).toBe(csv(['203.0.113.7,10.0.0.1,2026-03-16T10:00:00.000Z,1']));
+    expect(mapped.stderr).not.toContain('no destination port');
+  });
+
   it('--map srcIp=Client,dstIp=Server,time=When reads that CSV', async () => {
     const r = ok(await run.mapped());
     expect(r.stdout).toBe(csv(['203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,1']));

@@ -31,12 +31,20 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
   const run = inputRun(args, files, args.prefilter ? prefilterFor(loaded) : undefined);
   const out = openOutput(args.out);
   const engine = createEngine(loaded.plans);
-  const totals = await forEachEvent(run, (e) => engine.push(e)).finally(() => run.progress.stop());
+  // Events without a destination port can never match a port rule: said in the summary, so a log whose port
+  // column went unrecognized does not pass for a quiet network.
+  let withoutPort = 0;
+  const totals = await forEachEvent(run, (e) => {
+    if (e.dstPort === undefined) withoutPort++;
+    engine.push(e);
+  }).finally(() => run.progress.stop());
   const alerts = engine.end();
   await out.write(renderAlerts(alerts, chooseOutput(args.output, args.out)));
   await out.close();
   if (!args.quiet) {
-    process.stderr.write(formatSummary(totals, files.length, [`${engine.info.matched} events matched`, `${alerts.length} alerts`]));
+    const tail = [`${engine.info.matched} events matched`, `${alerts.length} alerts`];
+    if (withoutPort > 0) tail.push(`${withoutPort} events had no destination port (use --map dstPort=Column if the log has one)`);
+    process.stderr.write(formatSummary(totals, files.length, tail));
   }
   if (totals.failed.length > 0) process.exitCode = 2;
 }
