@@ -33,7 +33,8 @@ describe('actions', () => {
   it.each([
     ['Allow', 'allow'], ['ACCEPT', 'allow'], ['permitted', 'allow'], ['passthrough', 'allow'], ['Deny', 'deny'],
     ['REJECT', 'deny'], ['blocked', 'deny'], ['drop', 'drop'], ['drop-icmp', 'drop'], ['reset-both', 'reset'],
-    ['close', undefined], ['alert', undefined], ['', undefined], ['timeout', undefined],
+    ['Reset both', 'reset'], ['Reset Source', 'reset'], ['Drop ICMP', 'drop'], ['drop_all_packets', 'drop'],
+    ['close', undefined], ['alert', undefined], ['', undefined], ['timeout', undefined], ['constructor', undefined],
   ])('%s → %s', (input, want) => {
     expect(normalizeAction(input)).toBe(want);
   });

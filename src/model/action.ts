@@ -11,9 +11,14 @@ const ACTION_WORDS: Readonly<Record<string, Action>> = {
   deny: 'deny', denied: 'deny', reject: 'deny', rejected: 'deny', block: 'deny', blocked: 'deny', d: 'deny',
   drop: 'drop', dropped: 'drop', 'drop-icmp': 'drop', 'drop-all-packets': 'drop',
   reset: 'reset', rst: 'reset', 'reset-client': 'reset', 'reset-server': 'reset', 'reset-both': 'reset',
+  'reset-source': 'reset', 'reset-destination': 'reset',
 };
 
-/** Normalize an action as logs write it (`Allow`, `ACCEPT`, `denied`, `reset-both`) to the event model's value. */
+/**
+ * Normalize an action as logs write it (`Allow`, `ACCEPT`, `denied`, `reset-both`, PAN-OS's `Reset both`, ASIM's
+ * `Drop ICMP` / `Reset Source`) to the event model's value; spaces and `_` count as `-`.
+ */
 export function normalizeAction(text: string): Action | undefined {
-  return ACTION_WORDS[text.trim().toLowerCase()];
+  const key = text.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return Object.hasOwn(ACTION_WORDS, key) ? ACTION_WORDS[key] : undefined;
 }
