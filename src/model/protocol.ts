@@ -51,5 +51,5 @@ export function normalizeProtocol(value: string | number): string | undefined {
   if (s === '') return undefined;
   if (/^\d{1,3}$/.test(s)) return protocolFromNumber(Number(s));
   if (NUMBER_BY_KEYWORD.has(s)) return s;
-  return ALIASES[s] ?? s;
+  return Object.hasOwn(ALIASES, s) ? ALIASES[s]! : s;
 }

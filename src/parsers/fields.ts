@@ -94,7 +94,7 @@ export function bindColumns(
   });
   const bindings: Bindings = {};
   for (const [field, column] of Object.entries(columnMap)) {
-    if (!(field in FIELD_ALIASES)) {
+    if (!Object.hasOwn(FIELD_ALIASES, field)) {
       throw new Error(`--map ${field}=${column}: unknown field '${field}' (fields: ${SOURCE_FIELDS.join(', ')})`);
     }
     const bound = byName.get(splitHeaderName(column).name);
