@@ -91,9 +91,18 @@ interface Group {
   count: number;
   first: number;
   last: number;
-  ports: Set<number>;
+  /** Distinct values; arrays, not Sets: a group usually sees one or two, and a Set costs far more memory. */
+  ports: number[];
   actions: Partial<Record<Action, number>>;
-  devices: Set<string>;
+  devices: string[];
+}
+
+/**
+ * Add `value` unless present. Linear, which is right for the handful of ports and devices a group sees; a group
+ * fed thousands of distinct device names (hostile input) costs time, never more memory than the names themselves.
+ */
+function addDistinct<T>(list: T[], value: T): void {
+  if (!list.includes(value)) list.push(value);
 }
 
 interface CompiledPlan {
@@ -141,16 +150,16 @@ export function createEngine(plans: readonly QueryPlan[]): Engine {
         const id = `${bucket}\u0000${keys.join('\u0000')}`;
         let g = c.groups.get(id);
         if (!g) {
-          g = { keys, bucket, count: 0, first: ms, last: ms, ports: new Set(), actions: {}, devices: new Set() };
+          g = { keys, bucket, count: 0, first: ms, last: ms, ports: [], actions: {}, devices: [] };
           c.groups.set(id, g);
           info.groups++;
         }
         g.count++;
         if (ms < g.first) g.first = ms;
         if (ms > g.last) g.last = ms;
-        if (event.dstPort !== undefined) g.ports.add(event.dstPort);
+        if (event.dstPort !== undefined) addDistinct(g.ports, event.dstPort);
         if (event.action) g.actions[event.action] = (g.actions[event.action] ?? 0) + 1;
-        if (event.device) g.devices.add(event.device);
+        if (event.device) addDistinct(g.devices, event.device);
       }
       if (matched) info.matched++;
     },
