@@ -1,5 +1,17 @@
 // The README's library example, through the package's own `exports` (the built dist/, as users import it).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { readRecords, type NetworkEvent } from '../src/index.js';
+
+/** Every event of a file, through the library's reader. */
+async function eventsOf(file: string): Promise<NetworkEvent[]> {
+  const out: NetworkEvent[] = [];
+  for await (const batch of readRecords(file, { tz: 'UTC' })) for (const o of batch) if (o.kind === 'events') out.push(...o.events);
+  return out;
+}
 
 describe('public API', () => {
   it('runs the README example: read a file, run the shipped rules, render KQL', async () => {
@@ -23,12 +35,7 @@ describe('public API', () => {
 
 describe('one hunt, two export shapes', () => {
   it('the az CLI JSON array of the fixture rows gives the same alerts as the portal CSV, in both semantics', async () => {
-    const { readRecords, loadRules, evaluate, DEFAULT_RULES_PATH } = await import('dicomwatch');
-    const eventsOf = async (file: string) => {
-      const out = [];
-      for await (const batch of readRecords(file, { tz: 'UTC' })) for (const o of batch) if (o.kind === 'events') out.push(...o.events);
-      return out;
-    };
+    const { loadRules, evaluate, DEFAULT_RULES_PATH } = await import('dicomwatch');
     const [csv, json] = await Promise.all([eventsOf('fixtures/sentinel-export.csv'), eventsOf('fixtures/az-query.json')]);
     expect(json.map((e) => e.line)).toEqual(csv.map((_, i) => i + 1)); // array elements are numbered by index
     for (const semantics of ['strict', 'kql'] as const) {
@@ -42,11 +49,6 @@ describe('one hunt, two export shapes', () => {
 
 describe('gzip inputs', () => {
   it('a multi-member gzip (rotated logs concatenated) reads as one file', async () => {
-    const { readRecords } = await import('dicomwatch');
-    const { gzipSync } = await import('node:zlib');
-    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const text = readFileSync('fixtures/sentinel-export.csv');
     const cut = text.indexOf('\n', 2000) + 1;
     const dir = mkdtempSync(join(tmpdir(), 'dicomwatch-gz-'));
@@ -66,16 +68,7 @@ describe('gzip inputs', () => {
 
 describe('UTF-16 inputs', () => {
   it('UTF-16LE (PowerShell 5 `>`), UTF-16BE and gzipped UTF-16 give the same events as UTF-8', async () => {
-    const { readRecords } = await import('dicomwatch');
-    const { gzipSync } = await import('node:zlib');
-    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const eventsOf = async (file: string) => {
-      const out = [];
-      for await (const batch of readRecords(file, { tz: 'UTC' })) for (const o of batch) if (o.kind === 'events') out.push(...o.events.map((e) => ({ ...e, file: '' })));
-      return out;
-    };
+    const withoutFile = async (file: string) => (await eventsOf(file)).map((e) => ({ ...e, file: '' }));
     const text = readFileSync('fixtures/az-query.json', 'utf8').replace(/\n/g, '\r\n');
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const be = Buffer.from(le.subarray(0));
@@ -86,9 +79,9 @@ describe('UTF-16 inputs', () => {
       writeFileSync(files.le, le);
       writeFileSync(files.be, be);
       writeFileSync(files.gz, gzipSync(le));
-      const want = await eventsOf('fixtures/az-query.json');
+      const want = await withoutFile('fixtures/az-query.json');
       expect(want).toHaveLength(36);
-      for (const file of Object.values(files)) expect(await eventsOf(file)).toEqual(want);
+      for (const file of Object.values(files)) expect(await withoutFile(file)).toEqual(want);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

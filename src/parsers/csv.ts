@@ -9,10 +9,10 @@ import {
   bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, splitHeaderName, KNOWN_COLUMN_KEYS, type Bindings,
 } from './fields.js';
 import { InputFileError } from './errors.js';
+import { MAX_RECORD_CHARS } from './lines.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
-export const MAX_RECORD_CHARS = 1 << 20;
 const MAX_RECORD_LINES = 10_000;
 const DELIMITERS = [',', '\t', ';', '|'] as const;
 

@@ -4,7 +4,7 @@
  * in the array. The scanner only tracks strings, escapes and nesting depth to find element boundaries; each element
  * is then parsed by JSON.parse (json-record.ts), so one bad element is one error and the rest still count.
  */
-import { MAX_RECORD_CHARS } from './csv.js';
+import { MAX_RECORD_CHARS } from './lines.js';
 import { InputFileError } from './errors.js';
 import { jsonRecordParser } from './json-record.js';
 import { fail, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';

@@ -11,6 +11,9 @@ export interface LineHandler {
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
+/** The most characters one record may span across lines (a quoted CSV field, a JSON array element). */
+export const MAX_RECORD_CHARS = 1 << 20;
+
 export class LineSplitter {
   private carry: Buffer[] = [];
   private carryBytes = 0;
