@@ -32,6 +32,7 @@ export { applyRuleOptions, expandPlaceholders, internalNetworks, type RuleOption
 export { compileRules, requiredDstPorts } from './rules/compile.js';
 export { createEngine, evaluate, compareAlerts, type Engine, type EngineInfo } from './rules/engine.js';
 export { RuleError } from './rules/errors.js';
+export { DicomwatchError, type DicomwatchErrorCode } from './errors.js';
 
 export { renderKql, renderKqlRules, KqlEmitError } from './emit/kql/render.js';
 export { KQL_TABLES, kqlTable, type KqlTableProfile } from './emit/kql/tables.js';

@@ -6,7 +6,7 @@ import { InputFileError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
 import {
-  isBlank, type ByteSession, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
+  isBlank, type ByteSession, type ColumnReport, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
 } from './types.js';
 
 export interface RecordParserOptions extends ParseContext {
@@ -29,10 +29,16 @@ export interface ParserInfo {
   errors: number;
   skippedBy: Partial<Record<SkipCode, number>>;
   errorsBy: Partial<Record<ErrorCode, number>>;
+  /** Optional values present but unusable, left absent, per event field (the record still counts as parsed). */
+  unusableBy: Partial<Record<string, number>>;
+  /** The column layouts the format bound, first few per input (CSV: one; JSON: one per distinct key set). */
+  columns: ColumnReport[];
 }
 
 export function emptyInfo(): ParserInfo {
-  return { bytes: 0, lines: 0, records: 0, parsed: 0, events: 0, skipped: 0, errors: 0, skippedBy: {}, errorsBy: {} };
+  return {
+    bytes: 0, lines: 0, records: 0, parsed: 0, events: 0, skipped: 0, errors: 0, skippedBy: {}, errorsBy: {}, unusableBy: {}, columns: [],
+  };
 }
 
 /** Add `b`'s counts into `a` (summaries over several files). */
@@ -40,6 +46,7 @@ export function addInfo(a: ParserInfo, b: ParserInfo): ParserInfo {
   for (const k of ['bytes', 'lines', 'records', 'parsed', 'events', 'skipped', 'errors'] as const) a[k] += b[k];
   for (const [k, v] of Object.entries(b.skippedBy)) a.skippedBy[k as SkipCode] = (a.skippedBy[k as SkipCode] ?? 0) + v;
   for (const [k, v] of Object.entries(b.errorsBy)) a.errorsBy[k as ErrorCode] = (a.errorsBy[k as ErrorCode] ?? 0) + v;
+  for (const [k, v] of Object.entries(b.unusableBy)) a.unusableBy[k] = (a.unusableBy[k] ?? 0) + v!;
   return a;
 }
 
@@ -54,6 +61,7 @@ export interface RecordParser {
 /** Bytes looked at to recognize a binary format (magic numbers and version fields sit in the first few). */
 export const SNIFF_BYTES = 64;
 const MAX_BLANK_LINES_BEFORE_SNIFF = 100_000;
+const MAX_COLUMN_REPORTS = 8;
 
 function countInto(info: ParserInfo, outcomes: readonly RecordOutcome[]): void {
   for (const o of outcomes) {
@@ -74,6 +82,20 @@ function countInto(info: ParserInfo, outcomes: readonly RecordOutcome[]): void {
 export function createRecordParser(options: RecordParserOptions): RecordParser {
   const formats = options.formats ?? FORMATS;
   const info = emptyInfo();
+  const callerObserver = options.observe;
+  options = {
+    ...options,
+    observe: {
+      columns(report) {
+        if (info.columns.length < MAX_COLUMN_REPORTS) info.columns.push(report);
+        callerObserver?.columns(report);
+      },
+      unusable(field) {
+        info.unusableBy[field] = (info.unusableBy[field] ?? 0) + 1;
+        callerObserver?.unusable(field);
+      },
+    },
+  };
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const forced = options.format && options.format !== 'auto' ? formatById(options.format, formats) : undefined;
   if (options.format && options.format !== 'auto' && !forced) {

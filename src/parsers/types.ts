@@ -64,6 +64,24 @@ export interface ParseContext {
   /** User column mapping (`--map srcIp=ColB`), event field → source column name. */
   columnMap?: Readonly<Record<string, string>>;
   prefilter?: Prefilter;
+  /** Where a session reports what it learned about its input (the record parser keeps it in its `info`). */
+  observe?: ParseObserver;
+}
+
+/** Which columns (CSV header names, JSON keys) a session bound to event fields, and which it could have used. */
+export interface ColumnReport {
+  /** Event field → the source column that fed it (`time` → `TimeGenerated [UTC]`). */
+  used: Readonly<Record<string, string>>;
+  /** Every column name the layout offers, as written in the input (bounded). */
+  available: readonly string[];
+}
+
+/** Side channel from a session to its record parser: facts about the input, not about one record's outcome. */
+export interface ParseObserver {
+  /** A column layout was bound (CSV: at the header; JSON: at each new key set, the first few per file). */
+  columns(report: ColumnReport): void;
+  /** An optional value was present but unusable (`null`, `-`, not a number…) and the field was left absent. */
+  unusable(field: string): void;
 }
 
 /** A parser instance for one input file: fed physical lines in order, it reports one outcome per record. */

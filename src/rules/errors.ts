@@ -1,5 +1,7 @@
+import { DicomwatchError } from '../errors.js';
+
 /** A rule the engine cannot use, pointing into the rule file like a compiler error: `file:line:col: message`. */
-export class RuleError extends Error {
+export class RuleError extends DicomwatchError {
   override name = 'RuleError';
   constructor(
     readonly file: string,
@@ -7,6 +9,6 @@ export class RuleError extends Error {
     readonly col: number | undefined,
     readonly detail: string,
   ) {
-    super(`${file}${line ? `:${line}${col ? `:${col}` : ''}` : ''}: ${detail}`);
+    super('BAD_RULE', `${file}${line ? `:${line}${col ? `:${col}` : ''}` : ''}: ${detail}`, file);
   }
 }
