@@ -135,13 +135,19 @@ describe('parseTimestamp: epoch numbers by magnitude', () => {
     ['1773656102123456', 'UTC', '2026-03-16T10:15:02.123Z'],
     ['1773656102123456789', 'UTC', '2026-03-16T10:15:02.123Z'],
     ['1773656102999999999', 'UTC', '2026-03-16T10:15:02.999Z'],
-    ['0', 'UTC', '1970-01-01T00:00:00.000Z'],
-    // Thresholds: 99999999999 (< 1e11) is seconds, 100000000000 is milliseconds.
-    ['99999999999', 'UTC', '5138-11-16T09:46:39.000Z'],
-    ['100000000000', 'UTC', '1973-03-03T09:46:40.000Z'],
-    ['99999999999999', 'UTC', '5138-11-16T09:46:39.999Z'],
-    ['100000000000000', 'UTC', '1973-03-03T09:46:40.000Z'],
-    ['100000000000000000', 'UTC', '1973-03-03T09:46:40.000Z'],
+    // Only readings from 1990-01-01 to 2100-01-01 (exclusive) are times of connections (issue 7): `0`, 1973, 5138
+    // are placeholders or counters. These were accepted before the window.
+    ['0', 'UTC', undefined],
+    ['99999999999', 'UTC', undefined],
+    ['100000000000', 'UTC', undefined],
+    ['100000000000000', 'UTC', undefined],
+    ['100000000000000000', 'UTC', undefined],
+    ['631152000', 'UTC', '1990-01-01T00:00:00.000Z'],
+    ['631151999.999', 'UTC', undefined],
+    ['4102444799', 'UTC', '2099-12-31T23:59:59.000Z'],
+    ['4102444800', 'UTC', undefined],
+    ['4102444799999', 'UTC', '2099-12-31T23:59:59.999Z'],
+    ['631152000000000000', 'UTC', '1990-01-01T00:00:00.000Z'],
     // Epoch values carry their own zone (UTC): ctx.tz does not apply.
     ['1773656102', 'America/New_York', '2026-03-16T10:15:02.000Z'],
     // 20 digits is beyond every unit.
@@ -179,6 +185,58 @@ describe('parseTimestamp: Log Analytics / Sentinel portal CSV export', () => {
     ['3/16/2026, 10:15 AM', 'UTC', undefined],
     ['3/16/26, 10:15:02 AM', 'UTC', undefined],
   ]);
+});
+
+describe('parseTimestamp: compact YYYYMMDDhhmmss (14 digits) is a wall clock in ctx.tz', () => {
+  table([
+    ['20260316101502', 'UTC', '2026-03-16T10:15:02.000Z'],
+    ['20260316101502.123456', 'UTC', '2026-03-16T10:15:02.123Z'],
+    ['20260716101502', 'Europe/London', '2026-07-16T09:15:02.000Z'],
+    ['20261316101502', 'UTC', undefined],
+    ['20260230101502', 'UTC', undefined],
+    ['20260316241502', 'UTC', undefined],
+    ['20260316101502.', 'UTC', undefined],
+    ['20260316101502Z', 'UTC', undefined],
+    // Not 14 digits: epoch numbers, and outside the window.
+    ['20260316', 'UTC', undefined],
+    ['202603161015020', 'UTC', undefined],
+  ]);
+});
+
+describe('parseTimestamp: RFC 3164 stamps without a year', () => {
+  const at = (text: string, ctx: Partial<TimeContext>): string | undefined => {
+    const ms = parseTimestamp(text, { tz: 'UTC', ...ctx });
+    return ms === undefined ? undefined : formatTime(ms);
+  };
+  const NOW = Date.UTC(2026, 2, 20, 12); // 2026-03-20T12:00Z
+
+  it('takes ctx.year when given, in ctx.tz', () => {
+    expect(at('Mar 16 10:15:02', { year: 2025 })).toBe('2025-03-16T10:15:02.000Z');
+    expect(at('Mar  6 10:15:02', { year: 2025 })).toBe('2025-03-06T10:15:02.000Z');
+    expect(at('Mar 06 10:15:02.5', { year: 2025 })).toBe('2025-03-06T10:15:02.500Z');
+    expect(at('mar 6 10:15:02', { year: 2025 })).toBe('2025-03-06T10:15:02.000Z');
+    expect(at('Jul 16 10:15:02', { year: 2025, tz: 'Europe/Berlin' })).toBe('2025-07-16T08:15:02.000Z');
+    expect(at('Feb 29 10:15:02', { year: 2025 })).toBeUndefined();
+    expect(at('Feb 29 10:15:02', { year: 2024 })).toBe('2024-02-29T10:15:02.000Z');
+  });
+
+  it('infers the latest year that is not more than two days after ctx.now', () => {
+    expect(at('Mar 16 10:15:02', { now: NOW })).toBe('2026-03-16T10:15:02.000Z');
+    expect(at('Mar 22 10:00:00', { now: NOW })).toBe('2026-03-22T10:00:00.000Z'); // a clock ~2 days fast
+    expect(at('Mar 23 10:00:00', { now: NOW })).toBe('2025-03-23T10:00:00.000Z');
+    expect(at('Dec 31 23:59:59', { now: Date.UTC(2027, 0, 1, 0, 5) })).toBe('2026-12-31T23:59:59.000Z');
+    // Already New Year in Kiribati (UTC+14) while it is still 31 December in UTC.
+    expect(at('Jan  1 00:30:00', { now: Date.UTC(2026, 11, 31, 11), tz: 'Pacific/Kiritimati' })).toBe('2026-12-31T10:30:00.000Z');
+    // Feb 29 in a non-leap "now" year: the latest leap year before it.
+    expect(at('Feb 29 10:00:00', { now: Date.UTC(2027, 2, 1) })).toBe('2024-02-29T10:00:00.000Z');
+  });
+
+  it('is refused without a year and a clock, and when malformed', () => {
+    expect(at('Mar 16 10:15:02', {})).toBeUndefined();
+    for (const text of ['Mar 32 10:15:02', 'Mar 16 24:15:02', 'Mar 16 10:15', 'Mar16 10:15:02', 'Foo 16 10:15:02', 'Mar 16 10:15:02 2026', 'Mar 16 10:15:02Z', 'Mar 123 10:15:02']) {
+      expect(at(text, { year: 2026, now: NOW }), text).toBeUndefined();
+    }
+  });
 });
 
 describe('parseTimestamp: refuses what it does not recognise', () => {

@@ -16,10 +16,15 @@
  *      < 1e14 → milliseconds (1e14 ms is the year 5138; 13 digits today)
  *      < 1e17 → microseconds (16 digits today)
  *      < 1e19 → nanoseconds  (19 digits today; 1e19 ns is the year 2286)
- *    Larger values are refused. Today a 10-digit value is seconds and a 13-digit one milliseconds; what is
- *    misread is only a ms/µs/ns value from before 1973-03-03 (taken one unit too coarse) — no firewall log
- *    dates from then. Sub-millisecond digits are truncated, as above. An all-digit `20260316` is therefore
- *    epoch seconds (1970-08-23), not a compact ISO date.
+ *    Larger values are refused, and so is a reading outside EPOCH_WINDOW (1990-01-01 to 2100-01-01, UTC):
+ *    a number that lands in 1970 or in 2612 is a counter, a placeholder (`0`) or a date written without
+ *    separators, not the time of a connection. Inside the window the units cannot be confused: seconds are
+ *    9-10 digits, milliseconds 12-13, microseconds 15-16, nanoseconds 18-19. Sub-millisecond digits are
+ *    truncated, as above.
+ *
+ * 2a. Compact ISO `YYYYMMDDhhmmss[.fraction]`: exactly 14 digits (as milliseconds that would be after 2286,
+ *    so never a plausible epoch), read as a wall clock in `ctx.tz`. Shorter digit runs (`20260316`) stay
+ *    epoch numbers, and so are refused by the window rather than guessed.
  *
  * 3. The Log Analytics / Sentinel portal "Export to CSV" layout, read in `ctx.tz` (the CSV reader passes
  *    `UTC` for a `… [UTC]` column): `M/D/YYYY, h:mm:ss[.fff] AM|PM`, also without the comma.
@@ -29,18 +34,36 @@
  *    `"2/25/2025, 9:19:25.391 AM"`, `12/5/2022, 5:22:23.884 AM`, `1/1/2025, 12:00:00.000 AM`: month, day and
  *    hour without leading zeros, milliseconds always written, a comma after the year, a 12-hour clock.
  *    With the portal's display zone set to local time the header reads `TimeGenerated [Local Time]` and the
- *    cell follows the browser's locale (an example quoted in a public project's notes: `16/07/2026 20:26:12.030`,
+ *    cell follows the browser's locale and zone (an example quoted in a public project's notes: `16/07/2026 20:26:12.030`,
  *    day first, 24-hour, no comma).
  *    Only the US layout with AM/PM is accepted: a slash date without AM/PM may be day-first, and reading
  *    `07/06` as July when it means 7 June would silently move records by weeks. (`16/07/2026 …` is refused
  *    anyway: month 16.)
+ *
+ * 4. Syslog (RFC 3164) without a year: `Mmm dd hh:mm:ss[.fraction]`, month an English abbreviation (any case),
+ *    day space- or zero-padded or a single digit; a wall clock in `ctx.tz`. The year is `ctx.year` when given
+ *    (`--year`); otherwise it is inferred from `ctx.now`: the latest year that puts the stamp no more than
+ *    YEAR_INFERENCE_SLACK_MS (two days) after `now` — so a log of last December read in January is last year's,
+ *    and a device clock a day fast is still this year's. Without `year` and `now` such a stamp is refused:
+ *    the parser has no clock of its own. `MM/DD` without a year is not read (it may be day-first).
  */
 import { localToEpoch } from './zone.js';
 
-/** The zone for readings that carry none: an IANA name, `UTC`, or a fixed offset (`+02:00`, `-0500`, `UTC+2`). */
+/** What a reading may lack and where it comes from then. */
 export interface TimeContext {
+  /** The zone for readings that carry none: an IANA name, `UTC`, or a fixed offset (`+02:00`, `-0500`, `UTC+2`). */
   tz: string;
+  /** The year for readings that carry none (`--year`). */
+  year?: number;
+  /** Epoch ms of "now", to infer the year of a year-less reading when `year` is not given (the CLI passes the clock). */
+  now?: number;
 }
+
+/** Epoch readings outside [start, end) are refused: see the module comment (2). */
+export const EPOCH_WINDOW = { start: Date.UTC(1990, 0, 1), end: Date.UTC(2100, 0, 1) } as const;
+
+/** How far after `now` a year-less stamp may fall and still be this year's (clock skew, zone mix-ups). */
+export const YEAR_INFERENCE_SLACK_MS = 2 * 86_400_000;
 
 /** Longer than any accepted shape (a 9-digit fraction with offset is 35); refusing unread keeps hostile input cheap. */
 const MAX_INPUT = 64;
@@ -139,13 +162,20 @@ export function parseTimestamp(text: string, ctx: TimeContext): number | undefin
   let e = n;
   while (s < e && isBlank(text.charCodeAt(s))) s++;
   while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
-  if (e === s || dig(text, s) < 0) return undefined;
+  if (e === s) return undefined;
+  if (dig(text, s) < 0) return isLetter(text.charCodeAt(s)) ? parseSyslog(text, s, e, ctx) : undefined;
   const c4 = text.charCodeAt(s + 4);
   if ((c4 === C_MINUS || c4 === C_SLASH) && dig(text, s + 1) >= 0 && dig(text, s + 2) >= 0 && dig(text, s + 3) >= 0) {
     return parseIso(text, s, e, ctx);
   }
   if (text.charCodeAt(s + 1) === C_SLASH || text.charCodeAt(s + 2) === C_SLASH) return parseUsPortal(text, s, e, ctx);
+  if (skipDigits(text, s, e) - s === 14) return parseCompact(text, s, e, ctx);
   return parseEpoch(text, s, e);
+}
+
+function isLetter(c: number): boolean {
+  const lower = c | 0x20;
+  return lower >= C_a && lower <= C_z;
 }
 
 function isBlank(c: number): boolean {
@@ -285,14 +315,78 @@ function parseEpoch(t: string, s: number, e: number): number | undefined {
   }
   const len = intEnd - sig;
   if (len > 19) return undefined;
+  let ms: number;
   if (len <= 11) {
     // Seconds: at most 11 digits, so the value and its x1000 are exact doubles.
     const seconds = len === 0 ? 0 : Number(t.slice(sig, intEnd));
-    return seconds * 1000 + fracMs;
+    ms = seconds * 1000 + fracMs;
+  } else {
+    // Milliseconds and finer: drop the sub-millisecond digits as text, since 19-digit nanoseconds exceed 2^53.
+    const drop = len <= 14 ? 0 : len <= 17 ? 3 : 6;
+    ms = Number(t.slice(sig, intEnd - drop));
   }
-  // Milliseconds and finer: drop the sub-millisecond digits as text, since 19-digit nanoseconds exceed 2^53.
-  const drop = len <= 14 ? 0 : len <= 17 ? 3 : 6;
-  return Number(t.slice(sig, intEnd - drop));
+  return ms >= EPOCH_WINDOW.start && ms < EPOCH_WINDOW.end ? ms : undefined;
+}
+
+/** `YYYYMMDDhhmmss[.fraction]`, 14 digits: see the module comment (2a). */
+function parseCompact(t: string, s: number, e: number, ctx: TimeContext): number | undefined {
+  const y = two(t, s) * 100 + two(t, s + 2);
+  const mo = two(t, s + 4);
+  const d = two(t, s + 6);
+  const h = two(t, s + 8);
+  const mi = two(t, s + 10);
+  const sec = two(t, s + 12);
+  if (!validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined;
+  const i = s + 14;
+  let ms = 0;
+  if (i < e) {
+    if (t.charCodeAt(i) !== C_DOT) return undefined;
+    const end = skipDigits(t, i + 1, e);
+    if (end === i + 1 || end !== e) return undefined;
+    ms = fractionMs(t, i + 1, end);
+  }
+  return inZone(wallMs(y, mo, d, h, mi, sec, ms), ctx.tz);
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** `Mmm dd hh:mm:ss[.fraction]` (RFC 3164, no year): see the module comment (4). */
+function parseSyslog(t: string, s: number, e: number, ctx: TimeContext): number | undefined {
+  if (e - s < 14 || t.charCodeAt(s + 3) !== C_SPACE) return undefined;
+  const mo = MONTHS.indexOf(t.slice(s, s + 3).toLowerCase()) + 1;
+  if (mo === 0) return undefined;
+  // Day: `16`, ` 6` (RFC 3164's space padding), `06` or `6`.
+  let i = s + 4;
+  if (t.charCodeAt(i) === C_SPACE) i++;
+  const dw = width12(t, i);
+  const d = num12(t, i, dw);
+  i += dw;
+  if (dw === 0 || d < 1 || d > 31 || t.charCodeAt(i) !== C_SPACE) return undefined;
+  i++;
+  const h = two(t, i);
+  const mi = two(t, i + 3);
+  const sec = two(t, i + 6);
+  if (h < 0 || h > 23 || t.charCodeAt(i + 2) !== C_COLON || mi < 0 || mi > 59 || t.charCodeAt(i + 5) !== C_COLON) return undefined;
+  if (sec < 0 || sec > 59) return undefined;
+  i += 8;
+  let ms = 0;
+  if (i < e) {
+    if (t.charCodeAt(i) !== C_DOT) return undefined;
+    const end = skipDigits(t, i + 1, e);
+    if (end === i + 1 || end !== e) return undefined;
+    ms = fractionMs(t, i + 1, end);
+  }
+  const wall = (y: number) => (validDate(y, mo, d) ? inZone(wallMs(y, mo, d, h, mi, sec, ms), ctx.tz) : undefined);
+  if (ctx.year !== undefined) return wall(ctx.year);
+  if (ctx.now === undefined || !Number.isFinite(ctx.now)) return undefined;
+  // The latest candidate year that is not after now (+ slack); next year's covers zones already past New Year, and
+  // going back past last year only ever matters for 29 February (the latest leap year, at most 8 years back).
+  const thisYear = new Date(ctx.now).getUTCFullYear();
+  for (let y = thisYear + 1; y >= thisYear - 8; y--) {
+    const instant = wall(y);
+    if (instant !== undefined && instant <= ctx.now + YEAR_INFERENCE_SLACK_MS) return instant;
+  }
+  return undefined;
 }
 
 /**
