@@ -98,12 +98,15 @@ describe('CSV', () => {
       '2026-03-16T10:00:00Z,,10.0.0.1,104\n' +
       '2026-03-16T11:00:00Z,203.0.113.8,10.0.0.1,104\n';
     const { outcomes, info } = parseText(text, ctx);
+    // Line 4's port 70000 is an unusable optional value: the event is kept without dstPort, and counted (issue 7).
     expect(outcomes.map((o) => [o.line, o.kind === 'events' ? 'ok' : o.code])).toEqual([
-      [2, 'ok'], [3, 'BAD_ADDRESS'], [4, 'BAD_PORT'], [5, 'BAD_TIME'], [6, 'MALFORMED'], [7, 'NOT_A_CONNECTION'],
+      [2, 'ok'], [3, 'BAD_ADDRESS'], [4, 'ok'], [5, 'BAD_TIME'], [6, 'MALFORMED'], [7, 'NOT_A_CONNECTION'],
       [8, 'MISSING_FIELD'], [9, 'ok'],
     ]);
+    expect(events(outcomes)[1]!.dstPort).toBeUndefined();
+    expect(info.unusableBy).toEqual({ dstPort: 1 });
     expect(info.records).toBe(info.parsed + info.skipped + info.errors);
-    expect(info).toMatchObject({ records: 8, parsed: 2, skipped: 1, errors: 5 });
+    expect(info).toMatchObject({ records: 8, parsed: 3, skipped: 1, errors: 4 });
     const bad = outcomes[1]!;
     expect(bad.kind === 'error' && bad.message).toBe('src_ip: not an IP address: "10.0.0.999"');
   });
@@ -150,7 +153,8 @@ describe('JSON Lines', () => {
     ].join('\n');
     expect(events(parseText(text, { ...ctx, file: 'x.jsonl' }).outcomes)).toEqual([
       { time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.0.0.1', dstPort: 104, format: 'jsonl', file: 'x.jsonl', line: 1 },
-      { time: '2026-03-16T10:00:01.000Z', srcIp: '203.0.113.8', srcPort: 4000, dstIp: '10.0.0.1', dstPort: 104, protocol: 'tcp', format: 'jsonl', file: 'x.jsonl', line: 2 },
+      // ECS event.type is a list: its `denied` states the decision.
+      { time: '2026-03-16T10:00:01.000Z', srcIp: '203.0.113.8', srcPort: 4000, dstIp: '10.0.0.1', dstPort: 104, protocol: 'tcp', action: 'deny', format: 'jsonl', file: 'x.jsonl', line: 2 },
       { time: '2026-03-16T10:00:02.250Z', srcIp: '203.0.113.9', dstIp: '10.0.0.1', dstPort: 104, action: 'allow', format: 'jsonl', file: 'x.jsonl', line: 3 },
     ]);
   });
@@ -247,8 +251,10 @@ describe('byte and packet counters', () => {
       '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,100,,\n' +
       '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,100,250,999\n' +
       '2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,-5,250,\n';
-    const { outcomes } = parseText(text, ctx);
-    expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.bytes ?? 'absent' : o.code))).toEqual([350, 'absent', 999, 'BAD_VALUE']);
+    const { outcomes, info } = parseText(text, ctx);
+    // -5 is not a count: that direction is left out (and counted), so there is no total; the row is kept.
+    expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.bytes ?? 'absent' : o.code))).toEqual([350, 'absent', 999, 'absent']);
+    expect(info.unusableBy).toEqual({ srcBytes: 1 });
     const ecs = parseText('{"@timestamp":"2026-03-16T10:00:00Z","source":{"ip":"203.0.113.7","packets":3},"destination":{"ip":"10.0.0.1","packets":4}}\n', ctx);
     expect(events(ecs.outcomes)[0]!.packets).toBe(7);
   });

@@ -1,4 +1,5 @@
 /** What every command derives from its options: validated values, rules, and the input loop's settings. */
+import { DicomwatchError } from '../errors.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
 import { loadRules, type LoadedRules } from '../rules/load.js';
@@ -18,8 +19,9 @@ export interface RuleArgs {
 export interface InputArgs {
   files?: string[];
   format: string;
-  tz: string;
-  year?: number;
+  /** Absent unless given: see withInputOptions. */
+  tz?: string;
+  year?: string;
   map?: string[];
   strictInput: boolean;
   quiet: boolean;
@@ -33,8 +35,9 @@ export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { net
   try {
     loaded = await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network);
   } catch (e) {
+    // A file system error (ENOENT…); a RuleError also has a string `code` (BAD_RULE) and keeps its own message.
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new UsageError(`--rules: cannot read ${args.rules} (${code})`);
+    if (typeof code === 'string' && !(e instanceof DicomwatchError)) throw new UsageError(`--rules: cannot read ${args.rules} (${code})`);
     throw e;
   }
   if (loaded.plans.length === 0) throw new UsageError(`--rules: no Sigma rules in ${args.rules} (looked for *.yml, *.yaml)`);
@@ -55,12 +58,14 @@ export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter
     files,
     read: {
       format: args.format,
-      tz: parseZone(args.tz),
+      ...(args.tz !== undefined ? { tz: parseZone(args.tz) } : {}),
       ...(year !== undefined ? { year } : {}),
+      now: Date.now(),
       columnMap: parseColumnMap(args.map),
       ...(prefilter ? { prefilter } : {}),
     },
     strictInput: args.strictInput,
+    quiet: args.quiet,
     stderr: process.stderr,
     progress: createProgress(process.stderr, !args.quiet),
   };

@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { inputSize, readRecords, type ReadOptions } from '../io/reader.js';
 import type { NetworkEvent } from '../model/event.js';
 import { InputFileError } from '../parsers/errors.js';
+import { describeColumns, explainUnusedInput } from '../parsers/explain.js';
 import { addInfo, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
 import type { RecordOutcome } from '../parsers/types.js';
 import { UsageError } from './options.js';
@@ -15,6 +16,8 @@ export interface InputRun {
   files: string[];
   read: Omit<ReadOptions, 'onBytes'>;
   strictInput: boolean;
+  /** No notes on stderr (columns used, why a file yielded nothing); errors still print. */
+  quiet?: boolean;
   stderr: NodeJS.WritableStream;
   progress: Progress;
 }
@@ -77,7 +80,10 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
       run.stderr.write(`dicomwatch: ${file}: ${message}\n`);
       failed.push(file);
     }
-    if (info) addInfo(total, info);
+    if (info) {
+      addInfo(total, info);
+      if (!run.quiet) for (const note of [describeColumns(info, file), explainUnusedInput(info, file)]) if (note) run.stderr.write(`${note}\n`);
+    }
   }
   return { info: total, failed };
 }
@@ -85,6 +91,14 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
 function byCode(counts: Partial<Record<string, number>>): string {
   const parts = Object.entries(counts).map(([code, n]) => `${code.toLowerCase().replace(/_/g, ' ')} ${n}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** Optional values present but unusable (a port of 70000, a count of `abc`): left out of their events, per field. */
+function unusableValues(info: ParserInfo): string[] {
+  const counts = Object.entries(info.unusableBy);
+  const total = counts.reduce((n, [, v]) => n + (v ?? 0), 0);
+  if (total === 0) return [];
+  return [`${total} unusable value${total === 1 ? '' : 's'} left out (${counts.map(([field, n]) => `${field} ${n}`).join(', ')})`];
 }
 
 /** The final account: records read = parsed + skipped + errors. */
@@ -95,6 +109,7 @@ export function formatSummary(totals: InputTotals, files: number, tail: string[]
       `${info.records} records read: ${info.parsed} parsed (${info.events} events)`,
     `${info.skipped} skipped${byCode(info.skippedBy)}`,
     `${info.errors} malformed${byCode(info.errorsBy)}`,
+    ...unusableValues(info),
     ...tail,
   ].join(', ') + '\n';
 }

@@ -26,8 +26,9 @@ export function withInputOptions<T>(y: Argv<T>) {
   return y
     .positional('files', { type: 'string', array: true, describe: 'log files (plain or .gz); - for stdin' })
     .option('format', { choices: ['auto', ...FORMATS.map((f) => f.id)], default: 'auto', describe: 'input format (auto: recognized per file)' })
-    .option('tz', { type: 'string', default: 'UTC', describe: 'zone for timestamps without one (IANA name or +hh:mm)' })
-    .option('year', { type: 'number', describe: 'year for timestamps without one' })
+    // No yargs default for --tz: a `[Local Time]` column is read only in a zone the user named (UTC otherwise).
+    .option('tz', { type: 'string', describe: 'zone for timestamps without one (IANA name or +hh:mm)', defaultDescription: 'UTC' })
+    .option('year', { type: 'string', describe: 'year for timestamps without one (syslog `Mar 16 10:15:02`)', defaultDescription: 'inferred: not after today' })
     .option('map', { type: 'string', array: true, describe: 'column mapping, e.g. time=ColA,srcIp=ColB (fields: ' + SOURCE_FIELDS.join(', ') + ')' })
     .option('strict-input', { type: 'boolean', default: false, describe: 'stop at the first malformed record (exit 2)' })
     .option('out', { type: 'string', describe: 'write results to FILE instead of stdout' })
@@ -59,9 +60,12 @@ export function parseZone(tz: string): string {
   return zone;
 }
 
-export function parseYear(year: number | undefined): number | undefined {
-  if (year === undefined) return undefined;
-  if (!Number.isInteger(year) || year < 1970 || year > 9999) throw new UsageError(`--year: '${year}' is not a year`);
+/** `--year 2026`: four digits, 1970-9999. A string option, so the message can echo what was typed (`abc`, not NaN). */
+export function parseYear(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const trimmed = String(text).trim();
+  const year = /^\d{4}$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!(year >= 1970)) throw new UsageError(`--year: '${text}' is not a year (four digits, e.g. --year 2026)`);
   return year;
 }
 

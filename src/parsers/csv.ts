@@ -6,7 +6,8 @@
  */
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
-  bindColumns, eventFromRecord, missingColumnsMessage, missingRequired, splitHeaderName, KNOWN_COLUMN_KEYS, type Bindings,
+  bindColumns, columnReport, eventFromRecord, localTimeProblem, missingColumnsMessage, missingRequired, recordContext, splitHeaderName,
+  KNOWN_COLUMN_KEYS, type Bindings,
 } from './fields.js';
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
@@ -58,7 +59,7 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
   let pendingQuotes = 0;
   let startLine = 0;
   let overflow = false;
-  const eventCtx = { file: ctx.file, tz: ctx.tz, format };
+  const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
 
   const readHeader = (text: string) => {
@@ -73,6 +74,9 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     bindings = bindColumns(names.map((_, i) => i), names, ctx.columnMap);
     const missing = missingRequired(bindings);
     if (missing.length > 0) throw new InputFileError(`header: ${missingColumnsMessage(missing, names)}`);
+    const localTime = localTimeProblem(bindings, eventCtx.zoneGiven);
+    if (localTime) throw new InputFileError(`header: ${localTime}`);
+    ctx.observe?.columns(columnReport(bindings, names));
     const port = bindings.dstPort?.[0]?.key;
     dstPortColumn = typeof port === 'number' ? port : undefined;
   };
@@ -143,8 +147,8 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
   };
 }
 
-/** Whether the first line is a header naming at least one column dicomwatch knows. */
-function sniffCsvHeader(firstLine: string): boolean {
+/** Whether the first line is a header naming at least one column dicomwatch knows or the user mapped (`--map`). */
+function sniffCsvHeader(firstLine: string, ctx?: ParseContext): boolean {
   if (/^\s*[[{<]/.test(firstLine)) return false;
   const delimiter = detectDelimiter(firstLine);
   if (!firstLine.includes(delimiter)) return false;
@@ -154,7 +158,11 @@ function sniffCsvHeader(firstLine: string): boolean {
   } catch {
     return false;
   }
-  return names.some((n) => KNOWN_COLUMN_KEYS.has(splitHeaderName(n).name));
+  const mapped = new Set(Object.values(ctx?.columnMap ?? {}).map((column) => splitHeaderName(column).name));
+  return names.some((n) => {
+    const name = splitHeaderName(n).name;
+    return KNOWN_COLUMN_KEYS.has(name) || mapped.has(name);
+  });
 }
 
 export const csvFormat: LineFormat = {

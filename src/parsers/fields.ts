@@ -1,47 +1,66 @@
 /**
- * Column and key names → event fields, shared by the header-driven formats (CSV/TSV, JSON Lines).
- * One table of aliases: Sentinel column names, ASIM names, ECS dotted names, plain snake_case names, and
- * dicomwatch's own event keys (so `parse | scan -` round-trips). Names compare case-insensitively.
+ * Column and key names → event fields, shared by the header-driven formats (CSV/TSV, JSON Lines, JSON arrays).
+ * One table of aliases for the vocabularies exports use — Sentinel tables (CommonSecurityLog, AZFWNetworkRule,
+ * AWSVPCFlow…), ASIM NetworkSession, ECS, Splunk CIM Network Traffic, OCSF Network Activity, Zeek conn.log, plain
+ * snake_case — and dicomwatch's own event keys (so `parse | scan -` round-trips). Names compare case-insensitively.
+ *
+ * Values: only the required fields (time, source, destination) can make a record an error. An optional value that
+ * says "no value" (JSON null, empty, `-`, the text `null`) is absent; one that is present but unusable (a port of
+ * 70000, a count of `abc`) is absent too, and reported through `ParseObserver.unusable` so the summary can say so.
  */
 import { normalizeAction } from '../model/action.js';
-import type { NetworkEvent } from '../model/event.js';
+import type { Action, NetworkEvent } from '../model/event.js';
 import { portOf } from '../model/port.js';
 import { normalizeProtocol } from '../model/protocol.js';
 import { canonicalIp } from '../net/ip.js';
-import { formatTime, parseTimestamp } from '../time/parse.js';
-import { fail, skip, type ParseResult } from './types.js';
+import { formatTime, parseTimestamp, type TimeContext } from '../time/parse.js';
+import { normalizeZone } from '../time/zone.js';
+import { fail, skip, type ColumnReport, type ParseContext, type ParseObserver, type ParseResult } from './types.js';
 
 export type SourceField =
   | 'time' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort' | 'protocol' | 'action'
   | 'bytes' | 'packets' | 'srcBytes' | 'dstBytes' | 'srcPackets' | 'dstPackets' | 'device' | 'vendor' | 'product';
 
 /**
- * Aliases in priority order (the first present, non-empty one wins; for `action`, the first that is a decision),
- * written in compared form (see columnKey): `sourceaddress` also matches `Source Address` and `source_address`.
+ * Aliases in priority order, written in compared form (see columnKey): `sourceaddress` also matches `Source Address`
+ * and `source_address`; nested JSON keys are dotted (`srcendpoint.ip` is OCSF's `src_endpoint.ip`). For each field
+ * the first column with a usable value wins (for `action`, the first that states a decision; for the addresses, the
+ * first that is an IP address, so a Splunk `src` holding a host name gives way to `src_ip`).
  */
 export const FIELD_ALIASES: Readonly<Record<SourceField, readonly string[]>> = {
   // A device's own timestamp before a session start (PAN-OS exports carry both `Generate Time` and `Start Time`).
+  // Splunk's `_time` compares as `time`; OCSF's `time` is epoch milliseconds.
   time: ['time', 'timegenerated', '@timestamp', 'timestamp', 'eventtime', 'generatedtime', 'generatetime', 'event.start',
     'eventstarttime', 'starttime', 'datetime', 'ts', 'receivetime', 'start'],
-  srcIp: ['srcip', 'sourceip', 'srcipaddr', 'source.ip', 'srcaddr', 'sourceaddress', 'src'],
-  srcPort: ['srcport', 'sourceport', 'srcportnumber', 'source.port', 'spt'],
-  dstIp: ['dstip', 'destinationip', 'dstipaddr', 'destination.ip', 'dstaddr', 'destinationaddress', 'dst'],
-  dstPort: ['dstport', 'destinationport', 'dstportnumber', 'destination.port', 'dpt'],
-  protocol: ['protocol', 'networkprotocol', 'network.transport', 'originalprotocol', 'network.iananumber', 'transport',
-    'proto', 'ipprotocol'],
-  action: ['action', 'deviceaction', 'dvcaction', 'simplifieddeviceaction', 'event.type', 'event.outcome', 'event.action'],
-  bytes: ['bytes', 'network.bytes', 'totalbytes'],
-  packets: ['packets', 'network.packets', 'totalpackets'],
+  // Addresses that may hold a host name (Splunk CIM `src`/`dest`, ECS `*.address`) come after the IP-only ones.
+  srcIp: ['srcip', 'sourceip', 'srcipaddr', 'source.ip', 'srcendpoint.ip', 'srcaddr', 'sourceaddress', 'id.origh', 'src',
+    'source.address'],
+  dstIp: ['dstip', 'destinationip', 'dstipaddr', 'destination.ip', 'dstendpoint.ip', 'destip', 'dstaddr',
+    'destinationaddress', 'id.resph', 'dst', 'dest', 'destination.address'],
+  srcPort: ['srcport', 'sourceport', 'srcportnumber', 'source.port', 'srcendpoint.port', 'id.origp', 'spt'],
+  dstPort: ['dstport', 'destinationport', 'dstportnumber', 'destination.port', 'dstendpoint.port', 'destport', 'id.respp',
+    'dpt'],
+  // Splunk CIM's `protocol` names the network layer (`ip`); such values give way to its `transport` (see protocolOf).
+  protocol: ['protocol', 'networkprotocol', 'network.transport', 'transport', 'connectioninfo.protocolname',
+    'originalprotocol', 'network.iananumber', 'connectioninfo.protocolnum', 'proto', 'ipprotocol'],
+  action: ['action', 'deviceaction', 'dvcaction', 'simplifieddeviceaction', 'disposition', 'event.type', 'event.outcome',
+    'event.action'],
+  bytes: ['bytes', 'network.bytes', 'traffic.bytes', 'networkbytes', 'totalbytes'],
+  packets: ['packets', 'network.packets', 'traffic.packets', 'networkpackets', 'totalpackets'],
   // One direction each (CommonSecurityLog SentBytes/ReceivedBytes, ASIM SrcBytes/DstBytes, PAN-OS Bytes Sent/Received,
-  // ECS source/destination): their sum is the total when the record has no total; one direction alone is not.
-  srcBytes: ['srcbytes', 'sentbytes', 'bytessent', 'source.bytes'],
-  dstBytes: ['dstbytes', 'receivedbytes', 'bytesreceived', 'destination.bytes'],
-  srcPackets: ['srcpackets', 'sentpackets', 'packetssent', 'source.packets'],
-  dstPackets: ['dstpackets', 'receivedpackets', 'packetsreceived', 'destination.packets'],
-  device: ['device', 'devicename', 'dvc', 'dvchostname', 'observer.hostname', 'observer.name', 'host.name', 'computer',
-    'hostname'],
-  vendor: ['vendor', 'devicevendor', 'dvcvendor', 'observer.vendor'],
-  product: ['product', 'deviceproduct', 'dvcproduct', 'observer.product'],
+  // ECS source/destination, Splunk CIM and OCSF `*_out` = source → destination and `*_in` = destination → source,
+  // Zeek orig/resp): their sum is the total when the record has no total; one direction alone is not.
+  srcBytes: ['srcbytes', 'sentbytes', 'bytessent', 'source.bytes', 'bytesout', 'traffic.bytesout', 'origbytes'],
+  dstBytes: ['dstbytes', 'receivedbytes', 'bytesreceived', 'destination.bytes', 'bytesin', 'traffic.bytesin', 'respbytes'],
+  srcPackets: ['srcpackets', 'sentpackets', 'packetssent', 'source.packets', 'packetsout', 'traffic.packetsout', 'origpkts'],
+  dstPackets: ['dstpackets', 'receivedpackets', 'packetsreceived', 'destination.packets', 'packetsin', 'traffic.packetsin',
+    'resppkts'],
+  // The reporting device before the host that forwarded its log (CommonSecurityLog `Computer`).
+  device: ['device', 'devicename', 'dvc', 'dvchostname', 'observer.hostname', 'observer.name', 'device.hostname',
+    'device.name', 'host.name', 'computer', 'hostname'],
+  vendor: ['vendor', 'devicevendor', 'dvcvendor', 'eventvendor', 'observer.vendor', 'metadata.product.vendorname'],
+  product: ['product', 'deviceproduct', 'dvcproduct', 'eventproduct', 'observer.product', 'metadata.product.name',
+    'vendorproduct'],
 };
 
 export const SOURCE_FIELDS = Object.keys(FIELD_ALIASES) as SourceField[];
@@ -49,11 +68,17 @@ export const SOURCE_FIELDS = Object.keys(FIELD_ALIASES) as SourceField[];
 /** The fields without which a record is not a connection event. */
 export const REQUIRED_FIELDS: readonly SourceField[] = ['time', 'srcIp', 'dstIp'];
 
-/** One column (CSV index or JSON key) feeding a field; `zone` when its header fixes the zone (`[UTC]`). */
+/** One column (CSV index or JSON key) feeding a field. */
 export interface Binding {
   key: string | number;
+  /** The column's name as the input writes it (messages, column reports). */
   name: string;
+  /** The zone its header fixes (`[UTC]` → `UTC`, `[UTC+01:00]` → `UTC+1`). */
   zone?: string;
+  /** Its header says local time (`[Local Time]`): readable only in a zone the caller names (`--tz`). */
+  localTime?: boolean;
+  /** Feeds its field only in records where the column `label.key` names that field (see LABELLED_ADDRESSES). */
+  label?: { key: string | number; field: 'srcIp' | 'dstIp' };
 }
 
 export type Bindings = Partial<Record<SourceField, Binding[]>>;
@@ -66,21 +91,53 @@ export function columnKey(name: string): string {
   return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
 
-/** `TimeGenerated [UTC]` → name `timegenerated`, zone `UTC`. The portal's export writes the zone in the header. */
-export function splitHeaderName(header: string): { name: string; zone?: string } {
+/**
+ * `TimeGenerated [UTC]` → name `timegenerated`, zone `UTC`: the Log Analytics portal's export writes the display
+ * zone in the header. A bracket naming a zone (`[UTC+01:00]`, `[Europe/Berlin]`) fixes that zone; one that speaks of
+ * local time or of a zone it does not name usably (`[Local Time]`, `[GMT+1]`, whose sign is ambiguous) marks the
+ * column as local time; any other bracket (`[ms]`) is only dropped from the name.
+ */
+export function splitHeaderName(header: string): { name: string; zone?: string; localTime?: boolean } {
   const trimmed = header.trim();
   const m = /^([^[]*)\[([^\]]{1,40})\]$/.exec(trimmed);
   if (!m) return { name: columnKey(trimmed) };
-  const zone = m[2]!.trim().toUpperCase() === 'UTC' ? 'UTC' : undefined;
-  return zone ? { name: columnKey(m[1]!), zone } : { name: columnKey(m[1]!) };
+  const name = columnKey(m[1]!);
+  const suffix = m[2]!.trim();
+  const zone = normalizeZone(suffix);
+  if (zone) return { name, zone };
+  if (/local|time|zone|gmt|utc/i.test(suffix)) return { name, localTime: true };
+  return { name };
 }
 
 /** Every alias in its compared form. */
 export const KNOWN_COLUMN_KEYS: ReadonlySet<string> = new Set(Object.values(FIELD_ALIASES).flat().map(columnKey));
 
 /**
+ * CommonSecurityLog's custom IPv6 slots (CEF c6a1..c6a4): `DeviceCustomIPv6Address1..4` hold addresses whose meaning
+ * the sibling `…Label` column states per record. Devices that send IPv6 traffic this way label the slots
+ * `Source IPv6 Address` / `Destination IPv6 Address` (and leave SourceIP/DestinationIP empty).
+ */
+const LABELLED_ADDRESSES = [1, 2, 3, 4].map((n) => ({ value: `devicecustomipv6address${n}`, label: `devicecustomipv6address${n}label` }));
+
+const labelFields = new Map<string, 'srcIp' | 'dstIp' | null>();
+
+/** The address a slot label names: `Source IPv6 Address` → srcIp, `Destination IPv6 Address` → dstIp, else undefined. */
+export function labelledAddressField(label: unknown): 'srcIp' | 'dstIp' | undefined {
+  if (typeof label !== 'string' || label.length > 64) return undefined;
+  let field = labelFields.get(label);
+  if (field === undefined) {
+    // What is left once the words for "an IP address" are gone: `source`, `destination`, `device`, `source translated`…
+    const core = columnKey(label).replace(/ipv6|address|addr|ip/g, '');
+    field = core === 'source' || core === 'src' ? 'srcIp' : core === 'destination' || core === 'dest' || core === 'dst' ? 'dstIp' : null;
+    if (labelFields.size >= 64) labelFields.clear();
+    labelFields.set(label, field);
+  }
+  return field ?? undefined;
+}
+
+/**
  * Bind source columns to fields. `columnMap` (from `--map field=Column`) takes precedence over the aliases.
- * Throws a usage error when a `--map` names an unknown field or a column that is not there.
+ * Throws a usage error when a `--map` names an unknown field.
  */
 export function bindColumns(
   columns: readonly (string | number)[],
@@ -89,8 +146,12 @@ export function bindColumns(
 ): Bindings {
   const byName = new Map<string, Binding>();
   names.forEach((header, i) => {
-    const { name, zone } = splitHeaderName(header);
-    if (!byName.has(name)) byName.set(name, zone ? { key: columns[i]!, name: header, zone } : { key: columns[i]!, name: header });
+    const { name, zone, localTime } = splitHeaderName(header);
+    if (byName.has(name)) return;
+    const binding: Binding = { key: columns[i]!, name: header };
+    if (zone) binding.zone = zone;
+    if (localTime) binding.localTime = true;
+    byName.set(name, binding);
   });
   const bindings: Bindings = {};
   for (const [field, column] of Object.entries(columnMap)) {
@@ -104,6 +165,15 @@ export function bindColumns(
     if (bindings[field]) continue;
     const found = FIELD_ALIASES[field].map((alias) => byName.get(alias)).filter((b): b is Binding => !!b);
     if (found.length > 0) bindings[field] = found;
+  }
+  for (const slot of LABELLED_ADDRESSES) {
+    const value = byName.get(slot.value);
+    const label = byName.get(slot.label);
+    if (!value || !label) continue;
+    for (const field of ['srcIp', 'dstIp'] as const) {
+      if (columnMap[field] !== undefined) continue;
+      (bindings[field] ??= []).push({ key: value.key, name: value.name, label: { key: label.key, field } });
+    }
   }
   return bindings;
 }
@@ -119,16 +189,92 @@ export function missingColumnsMessage(missing: readonly SourceField[], found: re
   return `no column for ${hints}; columns are: ${found.slice(0, 30).join(', ')}. Map them with --map ${example}`;
 }
 
-/** Read one field's raw value from a record through its bindings: the first non-empty one. */
+/** Column names a report lists at most: enough to find the right one, bounded for 500-column exports. */
+const MAX_REPORTED_COLUMNS = 200;
+
+/**
+ * What a layout's bindings are, for `ParseObserver.columns`: each field's candidate columns in the order they are
+ * tried (`DeviceName | Computer`: the first with a usable value feeds the field).
+ */
+export function columnReport(bindings: Bindings, names: readonly string[]): ColumnReport {
+  const used: Record<string, string> = {};
+  for (const field of SOURCE_FIELDS) {
+    const list = bindings[field];
+    if (!list) continue;
+    const plain = list.filter((b) => !b.label).map((b) => b.name);
+    const labelled = list.filter((b) => b.label).map((b) => b.name);
+    used[field] = [...plain, ...(labelled.length > 0 ? [`${slotNames(labelled)} (by label)`] : [])].join(' | ');
+  }
+  return { used, available: names.slice(0, MAX_REPORTED_COLUMNS) };
+}
+
+/** `DeviceCustomIPv6Address1`, `DeviceCustomIPv6Address2` → `DeviceCustomIPv6Address1/2`. */
+function slotNames(names: readonly string[]): string {
+  const prefix = names[0]!.slice(0, -1);
+  return names.every((n) => n.length === prefix.length + 1 && n.startsWith(prefix))
+    ? `${prefix}${names.map((n) => n.slice(-1)).join('/')}`
+    : names.join(', ');
+}
+
+/**
+ * Why the time column cannot be read as it stands, or undefined: its header says local time and the caller named no
+ * zone. Reading it as UTC would move every record by the exporter's offset, silently.
+ */
+export function localTimeProblem(bindings: Bindings, zoneGiven: boolean): string | undefined {
+  const first = bindings.time?.[0];
+  if (zoneGiven || !first?.localTime) return undefined;
+  return `column ${JSON.stringify(first.name)} holds local time of an unnamed zone: pass --tz ZONE ` +
+    '(the zone the export was made in, e.g. --tz Europe/Berlin or --tz +01:00)';
+}
+
+/** What eventFromRecord needs besides the record: where it is from and how to read what a value lacks. */
+export interface RecordContext {
+  file: string;
+  format: string;
+  /** Zone, year and clock for timestamps that lack them. */
+  time: TimeContext;
+  /** The caller named the zone (`--tz`): only then can a `[Local Time]` column be read. */
+  zoneGiven: boolean;
+  observe?: ParseObserver | undefined;
+  /** Time contexts per zone fixed by a header (`[UTC]`), built once. */
+  zoned: Map<string, TimeContext>;
+}
+
+export function recordContext(ctx: ParseContext, format: string): RecordContext {
+  const time: TimeContext = { tz: ctx.tz ?? 'UTC' };
+  if (ctx.year !== undefined) time.year = ctx.year;
+  if (ctx.now !== undefined) time.now = ctx.now;
+  return { file: ctx.file, format, time, zoneGiven: ctx.tz !== undefined, observe: ctx.observe, zoned: new Map() };
+}
+
+function timeContextFor(binding: Binding, ctx: RecordContext): TimeContext {
+  if (!binding.zone) return ctx.time;
+  let time = ctx.zoned.get(binding.zone);
+  if (!time) {
+    time = { ...ctx.time, tz: binding.zone };
+    ctx.zoned.set(binding.zone, time);
+  }
+  return time;
+}
+
+/** Read one column's raw value from a record. */
 export type Lookup = (key: string | number) => unknown;
 
-function firstValue(bindings: Binding[] | undefined, lookup: Lookup): { value: unknown; binding: Binding } | undefined {
-  if (!bindings) return undefined;
-  for (const binding of bindings) {
-    const value = lookup(binding.key);
-    if (value !== undefined && value !== null && value !== '') return { value, binding };
-  }
-  return undefined;
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * Values that say "there is no value": absent, JSON null, empty or blank text, `-` (what many devices write for an
+ * empty field), and the text `null` in any case (what Log Analytics exports write in empty numeric columns).
+ */
+export function isNoValue(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'string') return false;
+  const n = value.length;
+  if (n === 0) return true;
+  const text = isSpace(value.charCodeAt(0)) || isSpace(value.charCodeAt(n - 1)) ? value.trim() : value;
+  return text.length === 0 || text === '-' || (text.length === 4 && text.toLowerCase() === 'null');
 }
 
 function asText(value: unknown): string | undefined {
@@ -137,83 +283,136 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A converter's answer for a value that is fine but says nothing for the field (an action of `close`): try the next. */
+const SILENT = Symbol('silent');
+
+type Converter<T> = (value: unknown) => T | undefined | typeof SILENT;
+
+/** A field's value from its candidate columns: the first usable one, else the first unusable one seen. */
+type Picked<T> = { value: T; binding: Binding } | { bad: Binding; raw: unknown } | undefined;
+
+function rawValue(binding: Binding, lookup: Lookup): unknown {
+  if (binding.label && labelledAddressField(lookup(binding.label.key)) !== binding.label.field) return undefined;
+  return lookup(binding.key);
+}
+
+function pick<T>(bindings: readonly Binding[] | undefined, lookup: Lookup, convert: Converter<T>): Picked<T> {
+  if (!bindings) return undefined;
+  let bad: { bad: Binding; raw: unknown } | undefined;
+  for (const binding of bindings) {
+    const raw = rawValue(binding, lookup);
+    if (isNoValue(raw)) continue;
+    const value = convert(raw);
+    if (value === SILENT) continue;
+    if (value !== undefined) return { value, binding };
+    bad ??= { bad: binding, raw };
+  }
+  return bad;
+}
+
+/** An optional field's value; an unusable one is left out and reported. */
+function optional<T>(picked: Picked<T>, field: SourceField, ctx: RecordContext): T | undefined {
+  if (picked === undefined) return undefined;
+  if ('value' in picked) return picked.value;
+  ctx.observe?.unusable(field);
+  return undefined;
+}
+
+const anyValue: Converter<unknown> = (value) => value;
+
+function addressOf(value: unknown): string | undefined {
+  const text = asText(value);
+  return text === undefined ? undefined : canonicalIp(text.trim());
+}
+
+function portValue(value: unknown): number | undefined {
+  return portOf(value) ?? undefined;
+}
+
+/** A non-negative integer counter (bytes, packets). */
+function counterOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,20}\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Network-layer names: Splunk CIM's `protocol` is `ip` where its `transport` says `tcp`. */
+const NETWORK_LAYER = new Set(['ip', 'ipv4', 'ipv6', 'appletalk', 'ipx']);
+
+function protocolOf(value: unknown): string | undefined | typeof SILENT {
+  const text = asText(value);
+  if (text === undefined) return undefined;
+  if (NETWORK_LAYER.has(text.trim().toLowerCase())) return SILENT;
+  return normalizeProtocol(text);
+}
+
+/** A decision, from text or from a list of words (ECS `event.type: ["connection", "denied"]`); other words say none. */
+function actionOf(value: unknown): Action | undefined | typeof SILENT {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const action = typeof item === 'string' ? normalizeAction(item) : undefined;
+      if (action) return action;
+    }
+    return SILENT;
+  }
+  const text = asText(value);
+  if (text === undefined) return undefined;
+  return normalizeAction(text) ?? SILENT;
+}
+
+function textOf(value: unknown): string | undefined {
+  const text = asText(value)?.trim();
+  return text ? text : undefined;
+}
+
 /** Totals and the two directions that add up to them. */
 const COUNTERS = [
   ['bytes', 'srcBytes', 'dstBytes'],
   ['packets', 'srcPackets', 'dstPackets'],
 ] as const;
 
-/** A non-negative integer counter (bytes, packets); `null` for present but invalid. */
-function counterOf(value: unknown): number | null | undefined {
-  if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,20}\s*$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
-}
-
 /**
- * Build an event from a record through its bindings. Both addresses empty → not a connection (skip);
- * otherwise a missing or bad required value is an error that names the column and the value.
+ * Build an event from a record through its bindings. No source and no destination value → not a connection (skip);
+ * otherwise a missing or bad required value is an error that names the column and the value. Optional values never
+ * cost the record: see the module comment.
  */
-export function eventFromRecord(
-  bindings: Bindings,
-  lookup: Lookup,
-  ctx: { file: string; tz: string; format: string },
-  line: number,
-): ParseResult {
-  const src = firstValue(bindings.srcIp, lookup);
-  const dst = firstValue(bindings.dstIp, lookup);
+export function eventFromRecord(bindings: Bindings, lookup: Lookup, ctx: RecordContext, line: number): ParseResult {
+  const src = pick(bindings.srcIp, lookup, addressOf);
+  const dst = pick(bindings.dstIp, lookup, addressOf);
   if (!src && !dst) return skip('NOT_A_CONNECTION', 'no source or destination address');
   if (!src) return fail('MISSING_FIELD', 'no source address');
   if (!dst) return fail('MISSING_FIELD', 'no destination address');
-  const srcIp = canonicalIp(String(src.value).trim());
-  if (srcIp === undefined) return fail('BAD_ADDRESS', `${src.binding.name}: not an IP address: ${quote(src.value)}`);
-  const dstIp = canonicalIp(String(dst.value).trim());
-  if (dstIp === undefined) return fail('BAD_ADDRESS', `${dst.binding.name}: not an IP address: ${quote(dst.value)}`);
+  if (!('value' in src)) return fail('BAD_ADDRESS', `${src.bad.name}: not an IP address: ${quote(src.raw)}`);
+  if (!('value' in dst)) return fail('BAD_ADDRESS', `${dst.bad.name}: not an IP address: ${quote(dst.raw)}`);
 
-  const t = firstValue(bindings.time, lookup);
-  if (!t) return fail('MISSING_FIELD', 'no timestamp');
-  const timeText = asText(t.value);
-  const ms = timeText === undefined ? undefined : parseTimestamp(timeText.trim(), { tz: t.binding.zone ?? ctx.tz });
-  if (ms === undefined) return fail('BAD_TIME', `${t.binding.name}: not a timestamp: ${quote(t.value)}`);
+  const t = pick(bindings.time, lookup, anyValue);
+  if (!t || !('value' in t)) return fail('MISSING_FIELD', 'no timestamp');
+  const { binding: timeColumn, value: timeValue } = t;
+  if (timeColumn.localTime && !ctx.zoneGiven) {
+    return fail('BAD_TIME', `${timeColumn.name}: local time of an unnamed zone: pass --tz ZONE`);
+  }
+  const timeText = asText(timeValue);
+  const ms = timeText === undefined ? undefined : parseTimestamp(timeText, timeContextFor(timeColumn, ctx));
+  if (ms === undefined) return fail('BAD_TIME', `${timeColumn.name}: not a timestamp: ${quote(timeValue)}`);
 
-  const event: NetworkEvent = { time: formatTime(ms), srcIp, dstIp, format: ctx.format, file: ctx.file, line };
+  const event: NetworkEvent = { time: formatTime(ms), srcIp: src.value, dstIp: dst.value, format: ctx.format, file: ctx.file, line };
   for (const field of ['srcPort', 'dstPort'] as const) {
-    const raw = firstValue(bindings[field], lookup);
-    const port = portOf(raw?.value);
-    if (port === null) return fail('BAD_PORT', `${raw!.binding.name}: not a port: ${quote(raw!.value)}`);
+    const port = optional(pick(bindings[field], lookup, portValue), field, ctx);
     if (port !== undefined) event[field] = port;
   }
-  const proto = firstValue(bindings.protocol, lookup);
-  if (proto) {
-    const text = asText(proto.value);
-    const protocol = text === undefined ? undefined : normalizeProtocol(text);
-    if (protocol === undefined) return fail('BAD_VALUE', `${proto.binding.name}: not a protocol: ${quote(proto.value)}`);
-    event.protocol = protocol;
-  }
-  for (const binding of bindings.action ?? []) {
-    const text = asText(lookup(binding.key));
-    const action = text === undefined ? undefined : normalizeAction(text);
-    if (action) {
-      event.action = action;
-      break;
-    }
-  }
+  const protocol = optional(pick(bindings.protocol, lookup, protocolOf), 'protocol', ctx);
+  if (protocol !== undefined) event.protocol = protocol;
+  const action = optional(pick(bindings.action, lookup, actionOf), 'action', ctx);
+  if (action !== undefined) event.action = action;
   for (const [field, out, back] of COUNTERS) {
-    const counts: (number | undefined)[] = [];
-    for (const f of [field, out, back]) {
-      const raw = firstValue(bindings[f], lookup);
-      const n = counterOf(raw?.value);
-      if (n === null) return fail('BAD_VALUE', `${raw!.binding.name}: not a count: ${quote(raw!.value)}`);
-      counts.push(n);
-    }
-    const [total, forward, reverse] = counts;
+    const total = optional(pick(bindings[field], lookup, counterOf), field, ctx);
+    const forward = optional(pick(bindings[out], lookup, counterOf), out, ctx);
+    const reverse = optional(pick(bindings[back], lookup, counterOf), back, ctx);
     if (total !== undefined) event[field] = total;
     else if (forward !== undefined && reverse !== undefined) event[field] = forward + reverse;
   }
   for (const field of ['device', 'vendor', 'product'] as const) {
-    const raw = firstValue(bindings[field], lookup);
-    const text = raw && asText(raw.value)?.trim();
-    if (text) event[field] = text;
+    const text = optional(pick(bindings[field], lookup, textOf), field, ctx);
+    if (text !== undefined) event[field] = text;
   }
   return event;
 }

@@ -4,7 +4,7 @@
  * (format, file, line), so `dicomwatch parse … | dicomwatch scan -` reports the original records.
  */
 import type { NetworkEvent } from '../model/event.js';
-import { bindColumns, eventFromRecord, missingRequired, type Bindings } from './fields.js';
+import { bindColumns, columnReport, eventFromRecord, missingRequired, recordContext, type Bindings } from './fields.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isRejection, skip, type ParseContext, type ParseResult } from './types.js';
 
@@ -30,14 +30,23 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Keys a Splunk export row may carry beside its `result` (`output_mode=json`, the REST export endpoint). */
+const SPLUNK_ROW_KEYS = new Set(['result', 'preview', 'offset', 'lastrow', 'init_offset', 'messages', 'highlighted']);
+
 /**
  * The record inside an export envelope: an Elasticsearch hit (`{"_index": …, "_source": {…}}`, as elasticdump and
- * search exports write it) or a Splunk export row (`{"preview": false, "result": {…}}`).
+ * search exports write it) or a Splunk export row (`{"preview": false, "result": {…}}`; `preview` and `offset` are
+ * not always written, so a `result` object with nothing but Splunk's row keys beside it is unwrapped too).
  */
-function unwrapEnvelope(value: Record<string, unknown>): Record<string, unknown> {
+export function unwrapEnvelope(value: Record<string, unknown>): Record<string, unknown> {
   if (isObject(value._source)) return value._source;
-  if (isObject(value.result) && 'preview' in value) return value.result;
+  if (isObject(value.result) && ('preview' in value || isSplunkRow(value))) return value.result;
   return value;
+}
+
+function isSplunkRow(value: Record<string, unknown>): boolean {
+  for (const key in value) if (!SPLUNK_ROW_KEYS.has(key)) return false;
+  return true;
 }
 
 function isOwnEvent(flat: Map<string, unknown>): boolean {
@@ -48,7 +57,7 @@ function isOwnEvent(flat: Map<string, unknown>): boolean {
 export function jsonRecordParser(ctx: ParseContext, format: string): (text: string, line: number) => ParseResult {
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
   const cache = new Map<string, Bindings>();
-  const eventCtx = { file: ctx.file, tz: ctx.tz, format };
+  const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
   return (text, lineNo) => {
     if (prefilter && !prefilter.textMayMatch(text)) return FILTERED;
@@ -70,6 +79,7 @@ export function jsonRecordParser(ctx: ParseContext, format: string): (text: stri
       bindings = bindColumns(keys, keys, ctx.columnMap);
       if (cache.size >= BINDING_CACHE_SIZE) cache.clear();
       cache.set(signature, bindings);
+      ctx.observe?.columns(columnReport(bindings, keys));
     }
     const missing = missingRequired(bindings);
     if (missing.length === 3) return skip('NOT_A_CONNECTION', 'no time, source or destination keys');

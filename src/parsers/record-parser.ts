@@ -119,7 +119,7 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
             if (blankLines.length < MAX_BLANK_LINES_BEFORE_SNIFF) blankLines.push(lineNo);
             return;
           }
-          const sniffed = sniffFormat(text, formats);
+          const sniffed = sniffFormat(text, formats, options);
           if (!sniffed) {
             throw new InputFileError(
               `unrecognised format (line ${lineNo}: ${JSON.stringify(text.slice(0, 80))}); ` +

@@ -5,7 +5,7 @@
 import { csvFormat } from './csv.js';
 import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
-import type { ByteFormat, Format, LineFormat } from './types.js';
+import type { ByteFormat, Format, LineFormat, ParseContext } from './types.js';
 
 export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, csvFormat];
 
@@ -19,6 +19,6 @@ export function sniffBytes(head: Buffer, formats: readonly Format[] = FORMATS): 
 }
 
 /** The text format of a file from its first non-blank line, or undefined when none recognizes it. */
-export function sniffFormat(firstLine: string, formats: readonly Format[] = FORMATS): LineFormat | undefined {
-  return formats.find((f): f is LineFormat => f.kind === 'lines' && f.sniff(firstLine));
+export function sniffFormat(firstLine: string, formats: readonly Format[] = FORMATS, ctx?: ParseContext): LineFormat | undefined {
+  return formats.find((f): f is LineFormat => f.kind === 'lines' && f.sniff(firstLine, ctx));
 }

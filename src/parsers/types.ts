@@ -57,10 +57,15 @@ export interface Prefilter {
 export interface ParseContext {
   /** File name as the user gave it (`-` for stdin): goes into every event and message. */
   file: string;
-  /** Zone for timestamps that carry none (`--tz`), already validated. */
-  tz: string;
+  /**
+   * Zone for timestamps that carry none (`--tz`), already validated. Absent: UTC, and a column whose header says it
+   * holds local time (`TimeGenerated [Local Time]`) is refused, since its zone is unknown.
+   */
+  tz?: string;
   /** Year for timestamps that lack one (`--year`). */
   year?: number;
+  /** Epoch ms of "now", to infer the year of year-less timestamps when `year` is absent (the CLI passes its clock). */
+  now?: number;
   /** User column mapping (`--map srcIp=ColB`), event field → source column name. */
   columnMap?: Readonly<Record<string, string>>;
   prefilter?: Prefilter;
@@ -80,7 +85,10 @@ export interface ColumnReport {
 export interface ParseObserver {
   /** A column layout was bound (CSV: at the header; JSON: at each new key set, the first few per file). */
   columns(report: ColumnReport): void;
-  /** An optional value was present but unusable (`null`, `-`, not a number…) and the field was left absent. */
+  /**
+   * An optional value was present but unusable (a port of 70000, a count of `abc`) and the field was left absent.
+   * Values that say "no value" (JSON null, empty, `-`, `null`) are simply absent and not reported.
+   */
   unusable(field: string): void;
 }
 
@@ -106,8 +114,8 @@ interface FormatInfo {
 /** A text log format: one module per format, listed in the registry. */
 export interface LineFormat extends FormatInfo {
   kind: 'lines';
-  /** Whether the first non-blank line of a file looks like this format. */
-  sniff(firstLine: string): boolean;
+  /** Whether the first non-blank line of a file looks like this format (`ctx`: e.g. a header naming a `--map` column). */
+  sniff(firstLine: string, ctx?: ParseContext): boolean;
   open(ctx: ParseContext): LineSession;
 }
 

@@ -1,0 +1,62 @@
+/**
+ * What to tell a user about how an input was read, from its counters alone (pure: the CLI prints the text).
+ * A file most of whose records yield nothing must not pass for a quiet network: it gets a reason and a `--map`.
+ */
+import { FIELD_ALIASES, REQUIRED_FIELDS, type SourceField } from './fields.js';
+import type { ParserInfo } from './record-parser.js';
+import type { ColumnReport } from './types.js';
+
+/** Column names quoted in a message at most. */
+const MAX_LISTED_COLUMNS = 30;
+
+/** `time=TimeGenerated [UTC], srcIp=SourceIP | DeviceCustomIPv6Address1 (by label), …` */
+function usedColumns(report: ColumnReport): string {
+  return Object.entries(report.used).map(([field, column]) => `${field}=${column}`).join(', ');
+}
+
+/** Every column name the file's layouts offered, first seen first, bounded. */
+function availableColumns(reports: readonly ColumnReport[]): string[] {
+  const names = new Set<string>();
+  for (const report of reports) for (const name of report.available) names.add(name);
+  return [...names].slice(0, MAX_LISTED_COLUMNS);
+}
+
+/**
+ * The "columns used" line for a file, when it tells the user something they could not take for granted: a field
+ * that more than one column could feed (`device=DeviceName | Computer`, `srcIp=src_ip | src`), where which one
+ * fed a record depends on the record. A layout whose every field has exactly one column says nothing new.
+ */
+export function describeColumns(info: ParserInfo, file: string): string | undefined {
+  const layout = info.columns.find((report) => Object.values(report.used).some((column) => column.includes(' | ')));
+  if (!layout) return undefined;
+  const more = info.columns.length > 1 ? ` (first of ${info.columns.length} key sets shown)` : '';
+  return `${file}: columns: ${usedColumns(layout)}${more}`;
+}
+
+/**
+ * Why most records of a file yielded nothing, and how to `--map` it; undefined unless more than half of the records
+ * were `NOT_A_CONNECTION` or `MISSING_FIELD` (a few such records in a real log are normal).
+ */
+export function explainUnusedInput(info: ParserInfo, file: string): string | undefined {
+  const notConnection = info.skippedBy.NOT_A_CONNECTION ?? 0;
+  const missingField = info.errorsBy.MISSING_FIELD ?? 0;
+  const unused = notConnection + missingField;
+  if (info.records === 0 || unused * 2 <= info.records) return undefined;
+  const counts = [
+    notConnection > 0 ? `${notConnection} without a source or destination` : '',
+    missingField > 0 ? `${missingField} missing the time, source or destination` : '',
+  ].filter((s) => s !== '').join(', ');
+  const head = `${file}: ${unused} of ${info.records} records yielded no event (${counts})`;
+  const available = availableColumns(info.columns);
+  const missing = REQUIRED_FIELDS.filter((field) => !info.columns.some((report) => report.used[field] !== undefined));
+  if (missing.length > 0) {
+    const hints = missing.map((f: SourceField) => `${f} (looked for ${FIELD_ALIASES[f].slice(0, 4).join(', ')}…)`).join('; ');
+    const example = missing.map((f) => `${f}=Column`).join(',');
+    return `${head}: no column for ${hints}; columns seen: ${available.join(', ')}. ` +
+      `If the log has them under other names, map them: --map ${example}`;
+  }
+  const layout = info.columns[0];
+  const using = layout ? ` (columns used: ${usedColumns(layout)})` : '';
+  return `${head}: their time, source or destination values are empty${using}. ` +
+    'If other columns hold them, map them: --map time=Column,srcIp=Column,dstIp=Column';
+}
