@@ -1,4 +1,5 @@
 /** What every command derives from its options: validated values, rules, and the input loop's settings. */
+import { DicomwatchError } from '../errors.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
 import { loadRules, type LoadedRules } from '../rules/load.js';
@@ -34,7 +35,7 @@ export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { net
     loaded = await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new UsageError(`--rules: cannot read ${args.rules} (${code})`);
+    if (typeof code === 'string' && !(e instanceof DicomwatchError)) throw new UsageError(`--rules: cannot read ${args.rules} (${code})`);
     throw e;
   }
   if (loaded.plans.length === 0) throw new UsageError(`--rules: no Sigma rules in ${args.rules} (looked for *.yml, *.yaml)`);

@@ -123,9 +123,11 @@ export function readRecords(file: string, options: ReadOptions): RecordStream {
       for await (const chunk of utf8(gunzipped(rawChunks(file, options)))) {
         const outcomes = parser.push(chunk);
         if (outcomes.length > 0) yield outcomes;
+        if (parser.failure) throw parser.failure;
       }
       const last = parser.end();
       if (last.length > 0) yield last;
+      if (parser.failure) throw parser.failure;
     },
   };
 }
