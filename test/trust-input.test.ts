@@ -13,6 +13,8 @@ import { createRecordParser, parseText, type RecordParserOptions } from '../src/
 import type { RecordOutcome } from '../src/parsers/types.js';
 import type { NetworkEvent } from '../src/model/event.js';
 import { runCli } from './helpers/cli.js';
+import { DicomwatchError } from '../src/errors.js';
+import { readRecords } from '../src/io/reader.js';
 
 const ctx = { file: 'in', tz: 'UTC' };
 const PREFILTER = { dstPorts: new Set([104]) };
@@ -280,5 +282,30 @@ describe('property: no good row is lost, whatever surrounds it', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('14. errors at the library boundary are typed and name the file or option', () => {
+  it('a bad zone or year fails at parser creation, not as BAD_TIME on every record', () => {
+    for (const [options, subject] of [[{ tz: 'Mars/Olympus' }, 'tz'], [{ tz: 'UTC', year: 12.5 }, 'year']] as const) {
+      let error: unknown;
+      try {
+        createRecordParser({ file: 'x', ...options });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DicomwatchError);
+      expect(error).toMatchObject({ code: 'BAD_OPTION', subject });
+    }
+  });
+
+  it('a missing or unreadable input is INPUT_UNREADABLE, naming the path and the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-in-'));
+    for (const [path, reason] of [[join(dir, 'missing.csv'), 'ENOENT'], [dir, 'EISDIR']] as const) {
+      const read = async () => {
+        for await (const _ of readRecords(path, { tz: 'UTC' })) void _;
+      };
+      await expect(read()).rejects.toMatchObject({ code: 'INPUT_UNREADABLE', subject: path, message: `${path}: cannot read (${reason})` });
+    }
   });
 });

@@ -2,6 +2,8 @@
  * The push-based core every input path wraps: bytes in, record outcomes out, with counters.
  * `push(chunk)` / `end()` return the outcomes completed so far; no I/O, no clock, no global state.
  */
+import { DicomwatchError } from '../errors.js';
+import { normalizeZone } from '../time/zone.js';
 import { InputFileError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
@@ -87,9 +89,16 @@ function countInto(info: ParserInfo, outcomes: readonly RecordOutcome[]): void {
 export function createRecordParser(options: RecordParserOptions): RecordParser {
   const formats = options.formats ?? FORMATS;
   const info = emptyInfo();
+  // Options are checked here, once: a bad zone would otherwise be a BAD_TIME on every record.
+  const tz = normalizeZone(options.tz);
+  if (!tz) throw new DicomwatchError('BAD_OPTION', `tz: '${options.tz}' is not a time zone (an IANA name like Europe/London, or an offset like +02:00)`, 'tz');
+  if (options.year !== undefined && !(Number.isInteger(options.year) && options.year >= 1970 && options.year <= 9999)) {
+    throw new DicomwatchError('BAD_OPTION', `year: '${String(options.year)}' is not a year`, 'year');
+  }
   const callerObserver = options.observe;
   options = {
     ...options,
+    tz,
     observe: {
       columns(report) {
         if (info.columns.length < MAX_COLUMN_REPORTS) info.columns.push(report);
