@@ -19,7 +19,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 function generate() {
   let seed = 42;
-  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  // 32-bit LCG (Math.imul: a plain multiply loses the low bits in a double); its high bits are the random ones.
+  const rnd = (n) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
   const ports = [104, 443, 80, 53, 11112, 3389, 22];
   const csv = ['TimeGenerated [UTC],SourceIP,SourcePort,DestinationIP,DestinationPort,Protocol,DeviceAction,DeviceName'];
   const jsonl = [];
