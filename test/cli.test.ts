@@ -371,7 +371,7 @@ describe('malformed input', () => {
       // line 4 (port 70000): the pre-filter skips it (no "104" in the record) before its port is read
       'fixtures/malformed.csv:5: BAD_TIME: TimeGenerated: not a timestamp: "2026-13-16T10:00:04Z"',
       'fixtures/malformed.csv:6: MALFORMED: expected 8 columns, found 7',
-      'fixtures/malformed.csv:9: MALFORMED: unterminated quoted field at end of input',
+      'fixtures/malformed.csv:9: MALFORMED: unterminated quoted field (at end of input)',
       'dicomwatch: 1 file, 8 records read: 3 parsed (3 events), 1 skipped (filtered 1), 4 malformed (bad address 1, bad time 1, malformed 2), 3 events matched, 2 alerts',
     ]);
     expect(summary(r.stderr)).toEqual({ read: 8, parsed: 3, skipped: 1, malformed: 4 });

@@ -30,8 +30,8 @@ describe('LineSplitter', () => {
   it('splits LF and CRLF, numbers lines, keeps a last line without terminator', () => {
     expect(split(['a\r\nb\n', '\nc']).got).toEqual([[1, 'a'], [2, 'b'], [3, ''], [4, 'c']]);
   });
-  it('drops a UTF-8 BOM only at the start', () => {
-    expect(split(['\ufeffa\n\ufeffb']).got).toEqual([[1, 'a'], [2, '\ufeffb']]);
+  it('leaves a BOM alone: the record parser drops it once, before the bytes reach the splitter', () => {
+    expect(split(['\ufeffa\n\ufeffb']).got).toEqual([[1, '\ufeffa'], [2, '\ufeffb']]);
   });
   it('joins lines and multi-byte characters split across chunks', () => {
     const bytes = Buffer.from('héllo wörld\nzwei\n');
@@ -111,21 +111,24 @@ describe('CSV', () => {
     expect(bad.kind === 'error' && bad.message).toBe('src_ip: not an IP address: "10.0.0.999"');
   });
 
-  it('bounds a runaway quote and resynchronises', () => {
-    const filler = `${'x'.repeat(1000)}\n`.repeat(1100); // 1.1 MB inside one open quoted field, lines 3..1102
+  it('bounds a runaway quote; every physical line is accounted for and reading resumes', () => {
+    const filler = `${'x'.repeat(1000)}\n`.repeat(1100); // 1.1 MB after an opening quote that never closes, lines 3..1102
     const text = 'time,src_ip,dst_ip,dst_port\n' +
       '2026-03-16T10:00:00Z,"203.0.113.7,10.0.0.1,104\n' + filler + 'closing"\n' +
       '2026-03-16T10:00:00Z,203.0.113.9,10.0.0.1,104\n';
     const { outcomes, info } = parseText(text, ctx);
-    expect(outcomes.map((o) => [o.line, o.kind === 'events' ? o.events[0]!.srcIp : o.code])).toEqual([
-      [2, 'RECORD_TOO_LONG'], [1104, '203.0.113.9'],
-    ]);
-    expect(info.records).toBe(2);
+    expect(outcomes[0]).toMatchObject({ line: 2, kind: 'error', code: 'MALFORMED' });
+    expect(outcomes[0]!.kind === 'error' && outcomes[0]!.message).toMatch(/^unterminated quoted field \(still open after \d+ lines/);
+    // each filler line and the closing one is a record of its own (one column where the header has four)
+    expect(outcomes.slice(1, -1).every((o) => o.kind === 'error' && o.code === 'MALFORMED')).toBe(true);
+    expect(outcomes.map((o) => o.line)).toEqual(Array.from({ length: 1103 }, (_, i) => i + 2));
+    expect(outcomes.at(-1)).toMatchObject({ line: 1104, kind: 'events', events: [{ srcIp: '203.0.113.9' }] });
+    expect(info.records).toBe(1103);
   });
 
   it('reports an unterminated quote at the end of input', () => {
     const { outcomes } = parseText('time,src_ip,dst_ip\n2026-03-16T10:00:00Z,"203.0.113.7,10.0.0.1\n', ctx);
-    expect(outcomes).toEqual([{ kind: 'error', line: 2, code: 'MALFORMED', message: 'unterminated quoted field at end of input' }]);
+    expect(outcomes).toEqual([{ kind: 'error', line: 2, code: 'MALFORMED', message: 'unterminated quoted field (at end of input)' }]);
   });
 
   it('says which column is missing and how to map it', () => {
@@ -379,8 +382,10 @@ describe('JSON arrays', () => {
     expect(a.map((o) => [o.line, o.kind === 'error' ? o.code : o.kind])).toEqual([
       [1, 'skip'], [2, 'MALFORMED'], [3, 'skip'], [4, 'MALFORMED'],
     ]);
-    const cut = parseText('[{"TimeGenerated":"2026-03-16T10:00:00Z","SourceIP":"203.0.113.7","DestinationIP":"10.0.0.1"},{"Time', ctx);
-    expect(cut.outcomes.map((o) => o.kind)).toEqual(['events', 'error']);
+    const cut = createRecordParser(ctx);
+    const got = [...cut.push('[{"TimeGenerated":"2026-03-16T10:00:00Z","SourceIP":"203.0.113.7","DestinationIP":"10.0.0.1"},{"Time'), ...cut.end()];
+    expect(got.map((o) => o.kind)).toEqual(['events', 'error']);
+    expect(cut.failure).toBeInstanceOf(InputFileError);
     expect(() => parseText('[{"a":1},', ctx)).toThrow(/not closed/);
     expect(parseText('[]', ctx).outcomes).toEqual([]);
   });

@@ -2,6 +2,7 @@
 import { access } from 'node:fs/promises';
 import { inputSize, readRecords, type ReadOptions } from '../io/reader.js';
 import type { NetworkEvent } from '../model/event.js';
+import { DicomwatchError } from '../errors.js';
 import { InputFileError } from '../parsers/errors.js';
 import { describeColumns, explainUnusedInput } from '../parsers/explain.js';
 import { addInfo, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
@@ -76,8 +77,7 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
       }
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      const message = e instanceof InputFileError ? e.message : `cannot read to the end: ${(e as Error).message}`;
-      run.stderr.write(`dicomwatch: ${file}: ${message}\n`);
+      run.stderr.write(`dicomwatch: ${inputProblem(file, e)}\n`);
       failed.push(file);
     }
     if (info) {
@@ -86,6 +86,13 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
     }
   }
   return { info: total, failed };
+}
+
+/** One line for an input that stopped early: what went wrong, naming the file once. */
+function inputProblem(file: string, e: unknown): string {
+  if (e instanceof DicomwatchError && e.code === 'INPUT_UNREADABLE') return e.message; // names the file already
+  if (e instanceof InputFileError) return `${file}: ${e.message}`;
+  return `${file}: cannot read to the end: ${(e as Error).message}`;
 }
 
 function byCode(counts: Partial<Record<string, number>>): string {

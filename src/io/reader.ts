@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { DicomwatchError } from '../errors.js';
 import { createRecordParser, type ParserInfo, type RecordParserOptions } from '../parsers/record-parser.js';
 import type { RecordOutcome } from '../parsers/types.js';
 
@@ -33,11 +34,16 @@ export async function inputSize(file: string): Promise<number | undefined> {
 async function* rawChunks(file: string, options: ReadOptions): AsyncGenerator<Buffer> {
   const stream: Readable = file === '-' ? (options.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: CHUNK_BYTES });
   let read = 0;
-  for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    read += buf.length;
-    options.onBytes?.(read);
-    yield buf;
+  try {
+    for await (const chunk of stream) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      read += buf.length;
+      options.onBytes?.(read);
+      yield buf;
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new DicomwatchError('INPUT_UNREADABLE', `${file}: cannot read (${code})`, file);
   }
 }
 
@@ -123,9 +129,11 @@ export function readRecords(file: string, options: ReadOptions): RecordStream {
       for await (const chunk of utf8(gunzipped(rawChunks(file, options)))) {
         const outcomes = parser.push(chunk);
         if (outcomes.length > 0) yield outcomes;
+        if (parser.failure) throw parser.failure;
       }
       const last = parser.end();
       if (last.length > 0) yield last;
+      if (parser.failure) throw parser.failure;
     },
   };
 }

@@ -13,20 +13,12 @@ export function recordTransform(options: RecordParserOptions): Transform & { rea
   const stream = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer | string, _encoding, done) {
-      try {
-        for (const outcome of parser.push(chunk)) this.push(outcome);
-        done();
-      } catch (e) {
-        done(e as Error);
-      }
+      for (const outcome of parser.push(chunk)) this.push(outcome);
+      done(parser.failure);
     },
     flush(done) {
-      try {
-        for (const outcome of parser.end()) this.push(outcome);
-        done();
-      } catch (e) {
-        done(e as Error);
-      }
+      for (const outcome of parser.end()) this.push(outcome);
+      done(parser.failure);
     },
   });
   return Object.assign(stream, { info: parser.info });
@@ -39,9 +31,11 @@ export function recordTransformStream(options: RecordParserOptions): TransformSt
     transform(chunk, controller) {
       const bytes = typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       for (const outcome of parser.push(bytes)) controller.enqueue(outcome);
+      if (parser.failure) controller.error(parser.failure);
     },
     flush(controller) {
       for (const outcome of parser.end()) controller.enqueue(outcome);
+      if (parser.failure) controller.error(parser.failure);
     },
   });
   return Object.assign(stream, { info: parser.info });

@@ -1,8 +1,14 @@
 /**
  * CSV/TSV with a header row (Sentinel/Log Analytics exports, ECS and plain column names), parsed by csv-parse.
- * The session assembles physical lines into records itself (RFC 4180: a record goes on while a quoted field is
- * open, i.e. while the count of `"` is odd), so every record knows the line it starts on, one bad record is
- * one error, and a runaway quote is bounded by MAX_RECORD_CHARS instead of swallowing the file.
+ * The session assembles physical lines into records itself, so every record knows the line it starts on and one
+ * bad record costs that record only:
+ * - quotes follow RFC 4180 read leniently, as csv-parse's `relax_quotes` does: a `"` opens a quoted field only at
+ *   the start of a field; elsewhere (`Monitor 27" PACS`, `susr="admin"`) it is a literal character;
+ * - a record goes on to the next line while a quoted field is open, but a multi-line record must prove itself:
+ *   when it closes with the header's column count it is one record; when it does not (wrong count, the size bound,
+ *   the end of input, or a following line that is itself a complete clean row), its first line is taken alone —
+ *   literally when that gives the header's column count, else as one MALFORMED record — and the lines after it are
+ *   read again as records of their own. A stray opening quote never swallows the rows after it.
  */
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
@@ -15,7 +21,10 @@ import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 const MAX_RECORD_LINES = 10_000;
+/** A continuation line that is itself a clean row ends a suspect multi-line record early (see scanLine). */
+const MIN_COLUMNS_FOR_EARLY_RESYNC = 4;
 const DELIMITERS = [',', '\t', ';', '|'] as const;
+const QUOTE = 34;
 
 /** The delimiter that splits the header line into the most fields, counting only outside quotes. */
 export function detectDelimiter(header: string): string {
@@ -30,40 +39,107 @@ export function detectDelimiter(header: string): string {
   return best;
 }
 
-function quoteCount(line: string): number {
-  let n = 0;
-  for (let i = line.indexOf('"'); i !== -1; i = line.indexOf('"', i + 1)) n++;
-  return n;
+/** What one physical line does to the quoting state of the record it belongs to. */
+export interface LineScan {
+  /** The line ends inside a quoted field: the record goes on. */
+  open: boolean;
+  /** Delimiters outside quotes on this line. */
+  delimiters: number;
+  /** A quote RFC 4180 does not allow: inside an unquoted field, or a closing quote not followed by a delimiter. */
+  irregular: boolean;
+}
+
+/**
+ * Scan one line for quoting, starting inside a quoted field when `open`. The states are those of csv-parse with
+ * `relax_quotes`: field start, unquoted, quoted, and "a quote seen inside a quoted field" (an escape `""` or the
+ * closing quote). Linear, no backtracking.
+ */
+export function scanLine(line: string, delimiter: number, open: boolean): LineScan {
+  const FIELD_START = 0, UNQUOTED = 1, QUOTED = 2, QUOTE_IN_QUOTED = 3;
+  let state = open ? QUOTED : FIELD_START;
+  let delimiters = 0;
+  let irregular = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    switch (state) {
+      case FIELD_START:
+        if (c === QUOTE) state = QUOTED;
+        else if (c === delimiter) delimiters++;
+        else state = UNQUOTED;
+        break;
+      case UNQUOTED:
+        if (c === delimiter) {
+          delimiters++;
+          state = FIELD_START;
+        } else if (c === QUOTE) irregular = true;
+        break;
+      case QUOTED: {
+        const q = line.indexOf('"', i);
+        if (q === -1) i = line.length;
+        else {
+          i = q;
+          state = QUOTE_IN_QUOTED;
+        }
+        break;
+      }
+      case QUOTE_IN_QUOTED:
+        if (c === QUOTE) state = QUOTED;
+        else if (c === delimiter) {
+          delimiters++;
+          state = FIELD_START;
+        } else {
+          irregular = true;
+          state = UNQUOTED;
+        }
+        break;
+    }
+  }
+  return { open: state === QUOTED, delimiters, irregular };
 }
 
 /**
  * One record's fields. A record without any `"` has no quoting to undo, so splitting on the delimiter gives exactly
  * what csv-parse would; that case is most records and ten times cheaper than a csv-parse call. Quoted records go
- * to csv-parse.
+ * to csv-parse (`relax_quotes`: a quote inside an unquoted field is kept as it is). A record csv-parse refuses (a
+ * closing quote followed by text) is split literally when that gives the expected column count.
  */
-function splitRecord(text: string, delimiter: string): string[] {
-  if (!text.includes('"') && !text.includes('\n')) return text.split(delimiter);
-  const rows = parseCsvText(text, { delimiter, relax_column_count: true, bom: false }) as string[][];
+function splitRecord(text: string, delimiter: string, columns?: number): string[] {
+  if (!text.includes('"')) return text.split(delimiter);
+  let rows: string[][];
+  try {
+    rows = parseCsvText(text, { delimiter, relax_column_count: true, relax_quotes: true, bom: false }) as string[][];
+  } catch (e) {
+    const literal = text.split(delimiter);
+    if (columns !== undefined && literal.length === columns && !text.includes('\n')) return literal;
+    throw e;
+  }
   if (rows.length !== 1) throw new Error(`expected one record, found ${rows.length}`);
   return rows[0]!;
 }
 
+/** A physical line waiting to become (part of) a record. */
+interface PendingLine {
+  text: string;
+  lineNo: number;
+}
 
 function openCsv(ctx: ParseContext, format: string): LineSession {
   let delimiter = ',';
+  let delimiterCode = 44;
   let header: string[] | undefined;
   let bindings: Bindings = {};
   let dstPortColumn: number | undefined;
-  let pending: string[] = [];
+  /** The lines of a record whose quoted field is still open (empty when none is). */
+  let pending: PendingLine[] = [];
   let pendingChars = 0;
-  let pendingQuotes = 0;
-  let startLine = 0;
-  let overflow = false;
+  let pendingDelimiters = 0;
   const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
 
   const readHeader = (text: string) => {
+    if (scanLine(text, delimiterCodeOf(detectDelimiter(text)), false).open) throw new InputFileError('header: unterminated quoted field');
     delimiter = detectDelimiter(text);
+    delimiterCode = delimiterCodeOf(delimiter);
     let names: string[];
     try {
       names = splitRecord(text, delimiter);
@@ -81,16 +157,25 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     dstPortColumn = typeof port === 'number' ? port : undefined;
   };
 
-  const record = (text: string, line: number): RecordOutcome => {
-    if (prefilter && !prefilter.textMayMatch(text)) return toOutcome(FILTERED, line);
+  /**
+   * One complete record → its outcome. Structural checks (the column count) come before the pre-filter, so `scan`
+   * and `parse` count a broken row alike; the text test is sound for CSV because a port is written as its digits.
+   */
+  const record = (text: string, line: number, delimiters: number): RecordOutcome => {
+    const columns = header!.length;
+    const quoted = text.includes('"');
+    if (!quoted && delimiters + 1 !== columns) {
+      return toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${delimiters + 1}`), line);
+    }
+    if (!quoted && prefilter && !prefilter.textMayMatch(text)) return toOutcome(FILTERED, line);
     let fields: string[];
     try {
-      fields = splitRecord(text, delimiter);
+      fields = splitRecord(text, delimiter, columns);
     } catch (e) {
       return toOutcome(fail('MALFORMED', `CSV: ${(e as Error).message}`), line);
     }
-    if (fields.length !== header!.length) {
-      return toOutcome(fail('MALFORMED', `expected ${header!.length} columns, found ${fields.length}`), line);
+    if (fields.length !== columns) {
+      return toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${fields.length}`), line);
     }
     if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) {
       return toOutcome(FILTERED, line);
@@ -98,53 +183,104 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     return toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, line), line);
   };
 
-  const flush = (out: RecordOutcome[]) => {
-    if (pending.length === 0) return;
-    const text = pending.join('\n');
-    const line = startLine;
+  /** A multi-line record that did not prove itself: its first line alone, then the other lines read again. */
+  const abandon = (why: string, out: RecordOutcome[]) => {
+    const [first, ...rest] = pending;
     pending = [];
     pendingChars = 0;
-    pendingQuotes = 0;
-    if (header === undefined) readHeader(text);
-    else out.push(record(text, line));
+    pendingDelimiters = 0;
+    out.push(literalRecord(first!, why));
+    for (const p of rest) take(p, out);
+  };
+
+  /**
+   * The first line alone, its quotes taken literally, when that gives the header's column count and a good row;
+   * otherwise one MALFORMED record that names the open quote, the real cause.
+   */
+  const literalRecord = (p: PendingLine, why: string): RecordOutcome => {
+    const unterminated = toOutcome(fail('MALFORMED', `unterminated quoted field (${why})`), p.lineNo);
+    const fields = p.text.split(delimiter);
+    if (fields.length !== header!.length) return unterminated;
+    // Built in full even in a scan: whether the row is good decides between a record and a structural error.
+    const outcome = toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, p.lineNo), p.lineNo);
+    if (outcome.kind === 'error') return unterminated;
+    if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) return toOutcome(FILTERED, p.lineNo);
+    return outcome;
+  };
+
+  /** Feed one physical line (fresh from the input, or read again after an abandoned multi-line record). */
+  const take = (p: PendingLine, out: RecordOutcome[]): void => {
+    if (pending.length === 0) {
+      if (isBlank(p.text)) return; // blank lines are not records
+      if (header === undefined) {
+        readHeader(p.text);
+        return;
+      }
+      if (!p.text.includes('"')) {
+        out.push(record(p.text, p.lineNo, countDelimiters(p.text, delimiterCode)));
+        return;
+      }
+      const scan = scanLine(p.text, delimiterCode, false);
+      if (!scan.open) {
+        out.push(record(p.text, p.lineNo, scan.delimiters));
+        return;
+      }
+      pending = [p];
+      pendingChars = p.text.length + 1;
+      pendingDelimiters = scan.delimiters;
+      return;
+    }
+    const scan = scanLine(p.text, delimiterCode, true);
+    if (scan.open && looksLikeCleanRow(p.text)) {
+      abandon(`line ${p.lineNo} is a row of its own`, out);
+      take(p, out);
+      return;
+    }
+    pending.push(p);
+    pendingChars += p.text.length + 1;
+    pendingDelimiters += scan.delimiters;
+    if (!scan.open) {
+      if (pendingDelimiters + 1 !== header!.length) {
+        abandon(`the record it opens has ${pendingDelimiters + 1} columns`, out);
+        return;
+      }
+      const lines = pending;
+      pending = [];
+      pendingChars = 0;
+      pendingDelimiters = 0;
+      out.push(record(lines.map((l) => l.text).join('\n'), lines[0]!.lineNo, header!.length - 1));
+    } else if (pendingChars > MAX_RECORD_CHARS || pending.length > MAX_RECORD_LINES) {
+      abandon(`still open after ${pending.length} lines / ${pendingChars} characters`, out);
+    }
+  };
+
+  /** A line that, read on its own, is a complete row with the header's column count and regular quoting. */
+  const looksLikeCleanRow = (text: string): boolean => {
+    const columns = header!.length;
+    if (columns < MIN_COLUMNS_FOR_EARLY_RESYNC) return false;
+    const scan = scanLine(text, delimiterCode, false);
+    return !scan.open && !scan.irregular && scan.delimiters + 1 === columns;
   };
 
   return {
     push(line, lineNo, out) {
-      if (overflow) {
-        // Inside a record already reported too long: resynchronise at the next line that closes the quote.
-        if (quoteCount(line) % 2 === 1) overflow = false;
-        return;
-      }
-      if (pending.length === 0) {
-        if (isBlank(line)) return; // blank lines are not records
-        startLine = lineNo;
-      }
-      pending.push(line);
-      pendingChars += line.length + 1;
-      pendingQuotes += quoteCount(line);
-      if (pendingQuotes % 2 === 0) {
-        flush(out);
-      } else if (pendingChars > MAX_RECORD_CHARS || pending.length > MAX_RECORD_LINES) {
-        if (header === undefined) throw new InputFileError('header: unterminated quoted field');
-        out.push(toOutcome(fail('RECORD_TOO_LONG', `unterminated quoted field: record longer than ${pending.length} lines / ${pendingChars} characters`), startLine));
-        pending = [];
-        pendingChars = 0;
-        pendingQuotes = 0;
-        overflow = true;
-      }
+      take({ text: line, lineNo }, out);
     },
     end(out) {
-      if (pending.length === 0) return;
-      if (pendingQuotes % 2 === 1) {
-        if (header === undefined) throw new InputFileError('header: unterminated quoted field');
-        out.push(toOutcome(fail('MALFORMED', 'unterminated quoted field at end of input'), startLine));
-        pending = [];
-        return;
-      }
-      flush(out);
+      // Lines read again may open a record of their own that the input ends inside: loop until none is open.
+      while (pending.length > 0) abandon('at end of input', out);
     },
   };
+}
+
+function delimiterCodeOf(delimiter: string): number {
+  return delimiter.charCodeAt(0);
+}
+
+function countDelimiters(text: string, delimiter: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === delimiter) n++;
+  return n;
 }
 
 /** Whether the first line is a header naming at least one column dicomwatch knows or the user mapped (`--map`). */

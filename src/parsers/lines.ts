@@ -1,7 +1,7 @@
 /**
  * Bytes → physical lines, push-style and free of I/O: `push(chunk)` any number of times, then `end()`.
- * Splits on LF (a CR before it is dropped), decodes UTF-8 per line, drops a UTF-8 BOM at the start, numbers lines
- * from 1, and bounds memory: a line longer than `maxLineBytes` is reported (not buffered) and skipped to its end.
+ * Splits on LF (a CR before it is dropped), decodes UTF-8 per line, numbers lines from 1 (the record parser has
+ * already dropped a UTF-8 BOM), and bounds memory: a line longer than `maxLineBytes` is reported (not buffered) and skipped to its end.
  */
 export interface LineHandler {
   line(text: string, lineNo: number): void;
@@ -20,7 +20,6 @@ export class LineSplitter {
   private lineNo = 0;
   private discarding = false;
   private discardedBytes = 0;
-  private atStart = true;
 
   constructor(
     private readonly handler: LineHandler,
@@ -29,10 +28,6 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     let start = 0;
-    if (this.atStart && chunk.length > 0) {
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
-      this.atStart = false;
-    }
     for (;;) {
       const nl = chunk.indexOf(10, start);
       if (nl === -1) {

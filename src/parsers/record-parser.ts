@@ -2,6 +2,8 @@
  * The push-based core every input path wraps: bytes in, record outcomes out, with counters.
  * `push(chunk)` / `end()` return the outcomes completed so far; no I/O, no clock, no global state.
  */
+import { DicomwatchError } from '../errors.js';
+import { normalizeZone } from '../time/zone.js';
 import { InputFileError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
@@ -55,6 +57,11 @@ export interface RecordParser {
   end(): RecordOutcome[];
   /** The format in use, once known. */
   readonly format: Format | undefined;
+  /**
+   * Set when the input as a whole failed (unknown format, unusable header, input cut off). The outcomes completed
+   * before it were returned; nothing more is read. Wrappers rethrow it after delivering those outcomes.
+   */
+  readonly failure: Error | undefined;
   readonly info: ParserInfo;
 }
 
@@ -82,9 +89,17 @@ function countInto(info: ParserInfo, outcomes: readonly RecordOutcome[]): void {
 export function createRecordParser(options: RecordParserOptions): RecordParser {
   const formats = options.formats ?? FORMATS;
   const info = emptyInfo();
+  // Options are checked here, once: a bad zone would otherwise be a BAD_TIME on every record.
+  // No tz is not UTC by choice: a `[Local Time]` column is then refused rather than read as UTC (fields.ts).
+  const tz = options.tz === undefined ? undefined : normalizeZone(options.tz);
+  if (options.tz !== undefined && !tz) throw new DicomwatchError('BAD_OPTION', `tz: '${options.tz}' is not a time zone (an IANA name like Europe/London, or an offset like +02:00)`, 'tz');
+  if (options.year !== undefined && !(Number.isInteger(options.year) && options.year >= 1970 && options.year <= 9999)) {
+    throw new DicomwatchError('BAD_OPTION', `year: '${String(options.year)}' is not a year`, 'year');
+  }
   const callerObserver = options.observe;
   options = {
     ...options,
+    ...(tz ? { tz } : {}),
     observe: {
       columns(report) {
         if (info.columns.length < MAX_COLUMN_REPORTS) info.columns.push(report);
@@ -99,16 +114,18 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const forced = options.format && options.format !== 'auto' ? formatById(options.format, formats) : undefined;
   if (options.format && options.format !== 'auto' && !forced) {
-    throw new InputFileError(`unknown format '${options.format}' (known: ${formats.map((f) => f.id).join(', ')})`);
+    throw new InputFileError(`unknown format '${options.format}' (known: ${formats.map((f) => f.id).join(', ')})`, options.file);
   }
   let format: Format | undefined = forced;
   let lineSession: LineSession | undefined = forced?.kind === 'lines' ? forced.open(options) : undefined;
   let byteSession: ByteSession | undefined = forced?.kind === 'bytes' ? forced.open(options) : undefined;
-  // Until the input's kind is known (auto), its first bytes wait here.
-  let head: Buffer[] | undefined = forced ? undefined : [];
+  // The first bytes wait here until the input's kind is known (auto) and a UTF-8 BOM, which may arrive split
+  // across chunks, is settled (line path). Copies: the caller may reuse its buffers once `push` returns.
+  let head: Buffer[] | undefined = byteSession ? undefined : [];
   let headBytes = 0;
   let blankLines: number[] = [];
   let out: RecordOutcome[] = [];
+  let failure: Error | undefined;
 
   const splitter = new LineSplitter(
     {
@@ -124,6 +141,7 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
             throw new InputFileError(
               `unrecognised format (line ${lineNo}: ${JSON.stringify(text.slice(0, 80))}); ` +
                 `choose one with --format (${formats.map((f) => f.id).join(', ')})`,
+              options.file,
             );
           }
           format = sniffed;
@@ -146,15 +164,29 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
     else splitter.push(bytes);
   };
 
+  /** Whether a non-blank byte has arrived (text formats are recognized by their first non-blank line). */
+  let nonBlankSeen = false;
+  /** Whether the bytes so far are enough to choose the path: a binary magic, or the first non-blank text. */
+  const canDecide = (latest: Buffer): boolean => {
+    if (format) return headBytes >= UTF8_BOM.length;
+    if (headBytes < SNIFF_BYTES) return false;
+    // Checked on the whole head once, then only on each new chunk: blank lines before the text keep it open.
+    nonBlankSeen ||= firstNonBlank(headBytes - latest.length < SNIFF_BYTES ? Buffer.concat(head!) : latest) !== -1;
+    return nonBlankSeen || headBytes >= MAX_HEAD_BYTES;
+  };
+
   /** Decide between a binary format and the line path from the bytes seen so far, then replay them. */
   const decide = () => {
-    const bytes = Buffer.concat(head!);
+    let bytes = Buffer.concat(head!);
     head = undefined;
-    const binary = sniffBytes(bytes, formats);
-    if (binary) {
-      format = binary;
-      byteSession = binary.open(options);
+    if (!format) {
+      const binary = sniffBytes(bytes, formats);
+      if (binary) {
+        format = binary;
+        byteSession = binary.open(options);
+      }
     }
+    if (!byteSession && hasUtf8Bom(bytes)) bytes = bytes.subarray(UTF8_BOM.length);
     feed(bytes);
   };
 
@@ -165,39 +197,79 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
     return done;
   };
 
+  /**
+   * Run one step; a whole-input problem (unknown format, unusable header, input that breaks off) becomes
+   * `failure`, after the outcomes completed before it: they are returned, never dropped.
+   */
+  const guarded = (step: () => void): RecordOutcome[] => {
+    if (!failure) {
+      try {
+        step();
+      } catch (e) {
+        failure = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    return drain();
+  };
+
   return {
     get format() {
       return format;
+    },
+    get failure() {
+      return failure;
     },
     info,
     push(chunk) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       info.bytes += bytes.length;
-      if (head) {
-        head.push(bytes);
-        headBytes += bytes.length;
-        if (headBytes >= SNIFF_BYTES) decide();
-      } else {
-        feed(bytes);
-      }
-      return drain();
+      return guarded(() => {
+        if (head) {
+          const copy = Buffer.from(bytes);
+          head.push(copy);
+          headBytes += copy.length;
+          if (canDecide(copy)) decide();
+        } else {
+          feed(bytes);
+        }
+      });
     },
     end() {
-      if (head) decide();
-      if (byteSession) {
-        byteSession.end(out);
-      } else {
-        splitter.end();
-        lineSession?.end(out);
-      }
-      return drain();
+      return guarded(() => {
+        if (head) decide();
+        if (byteSession) {
+          byteSession.end(out);
+        } else {
+          splitter.end();
+          lineSession?.end(out);
+        }
+      });
     },
   };
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Leading blank bytes after which the input is handed to the line path undecided (it reports what it finds). */
+const MAX_HEAD_BYTES = 1 << 20;
+
+function hasUtf8Bom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/** Index of the first byte that is not a BOM, space, tab, CR or LF; -1 when there is none yet. */
+export function firstNonBlank(bytes: Buffer): number {
+  let i = hasUtf8Bom(bytes) ? 3 : 0;
+  for (; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
+  }
+  return -1;
 }
 
 /** Parse a whole text at once (tests, small inputs): the same core, wrapped synchronously. */
 export function parseText(text: string, options: RecordParserOptions): { outcomes: RecordOutcome[]; info: ParserInfo } {
   const parser = createRecordParser(options);
   const outcomes = [...parser.push(text), ...parser.end()];
+  if (parser.failure) throw parser.failure;
   return { outcomes, info: parser.info };
 }
