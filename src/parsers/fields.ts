@@ -119,20 +119,12 @@ export const KNOWN_COLUMN_KEYS: ReadonlySet<string> = new Set(Object.values(FIEL
  */
 const LABELLED_ADDRESSES = [1, 2, 3, 4].map((n) => ({ value: `devicecustomipv6address${n}`, label: `devicecustomipv6address${n}label` }));
 
-const labelFields = new Map<string, 'srcIp' | 'dstIp' | null>();
-
 /** The address a slot label names: `Source IPv6 Address` → srcIp, `Destination IPv6 Address` → dstIp, else undefined. */
 export function labelledAddressField(label: unknown): 'srcIp' | 'dstIp' | undefined {
   if (typeof label !== 'string' || label.length > 64) return undefined;
-  let field = labelFields.get(label);
-  if (field === undefined) {
-    // What is left once the words for "an IP address" are gone: `source`, `destination`, `device`, `source translated`…
-    const core = columnKey(label).replace(/ipv6|address|addr|ip/g, '');
-    field = core === 'source' || core === 'src' ? 'srcIp' : core === 'destination' || core === 'dest' || core === 'dst' ? 'dstIp' : null;
-    if (labelFields.size >= 64) labelFields.clear();
-    labelFields.set(label, field);
-  }
-  return field ?? undefined;
+  // What is left once the words for "an IP address" are gone: `source`, `destination`, `device`, `source translated`…
+  const core = columnKey(label).replace(/ipv6|address|addr|ip/g, '');
+  return core === 'source' || core === 'src' ? 'srcIp' : core === 'destination' || core === 'dest' || core === 'dst' ? 'dstIp' : undefined;
 }
 
 /**
