@@ -3,7 +3,7 @@ export type { Action, NetworkEvent } from './model/event.js';
 export { ACTIONS, EVENT_KEYS, eventToJson } from './model/event.js';
 export type { Alert, Severity } from './model/alert.js';
 export { normalizeAction } from './model/action.js';
-export { normalizeProtocol, protocolFromNumber } from './model/protocol.js';
+export { ianaProtocol, normalizeProtocol, protocolFromNumber } from './model/protocol.js';
 
 export { canonicalIp } from './net/ip.js';
 export { parseCidr, CidrSet, type Cidr } from './net/cidr.js';
@@ -28,11 +28,12 @@ export { recordTransform, recordTransformStream } from './io/streams.js';
 
 export type { EventField, NetworkPolicy, Predicate, QueryPlan, Semantics } from './rules/plan.js';
 export { loadRules, DEFAULT_RULES_PATH, type LoadedRules } from './rules/load.js';
-export { loadSigmaRules, parseSigmaText, type SigmaRule } from './rules/sigma.js';
+export { loadSigmaRules, parseSigmaText, readSigmaRules, readSigmaText, type SigmaReading, type SigmaRule } from './rules/sigma.js';
 export { applyRuleOptions, expandPlaceholders, internalNetworks, type RuleOptions } from './rules/options.js';
-export { compileRules, requiredDstPorts } from './rules/compile.js';
-export { createEngine, evaluate, compareAlerts, type Engine, type EngineInfo } from './rules/engine.js';
-export { RuleError } from './rules/errors.js';
+export { compileRules, compileRulesReport, requiredDstPorts, type CompileReport } from './rules/compile.js';
+export { createEngine, evaluate, compareAlerts, type Engine, type EngineInfo, type EngineOptions } from './rules/engine.js';
+export { canonicalEvent } from './rules/events.js';
+export { RuleError, RulesPathError, type SourceLocation } from './rules/errors.js';
 export { DicomwatchError, type DicomwatchErrorCode } from './errors.js';
 
 export { renderKql, renderKqlRules, KqlEmitError } from './emit/kql/render.js';

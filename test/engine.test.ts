@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import type { Action, NetworkEvent } from '../src/model/event.js';
 import type { Alert } from '../src/model/alert.js';
 import { compilePredicate, createEngine, evaluate } from '../src/rules/engine.js';
+import { canonicalEvent } from '../src/rules/events.js';
 import { loadRules } from '../src/rules/load.js';
 import type { Predicate, QueryPlan, Semantics, ThresholdOp } from '../src/rules/plan.js';
 import { requiredDstPorts } from '../src/rules/compile.js';
@@ -498,6 +499,24 @@ describe('determinism', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('canonical events pass the validating push unchanged: it and the trusted path give the same alerts', async () => {
+    await fc.assert(
+      fc.asyncProperty(optionsArb, eventsArb, async (o, events) => {
+        for (const e of events) expect(canonicalEvent(e)).toBe(e); // no copy for an event already canonical
+        const plans = await plansFor(o);
+        expect(evaluate(plans, events)).toEqual(evaluate(plans, events, { trusted: true }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('parsed events are canonical: the parsers\' output passes the validating push unchanged', () => {
+    const text = readFileSync(`${ROOT}fixtures/sentinel-export.csv`, 'utf8');
+    const events = eventsOf(parseText(text, { file: 'fixtures/sentinel-export.csv', tz: 'UTC' }).outcomes);
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(canonicalEvent(e)).toBe(e);
   });
 
   it('actions are listed in a fixed order whatever the event order', async () => {

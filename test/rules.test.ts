@@ -482,14 +482,16 @@ describe('dicomwatch check', () => {
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
-  it('several paths: each reported, exit 1 when any is bad', () => {
+  it('several paths: each reported, exit 1 when any is bad, 2 when one cannot be read (with the reason)', () => {
+    const bad = runCli(['check', 'rules/', 'test/data/rules/bad-cidr.yml']);
+    expect(bad.status).toBe(1);
     const r = runCli(['check', 'rules/', 'test/data/rules/bad-cidr.yml', 'no/such/file.yml']);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('rules/: ok (2 documents)');
     expect(lines[1]).toMatch(/^test\/data\/rules\/bad-cidr\.yml:13:15: /);
-    expect(lines[2]).toBe('no/such/file.yml: cannot read');
+    expect(lines[2]).toBe('no/such/file.yml: cannot read (ENOENT: no such file or directory)');
   });
 
   it('the test data files are the defects they claim (only the engine objects to the unknown field)', () => {

@@ -1,7 +1,7 @@
 /** What every command derives from its options: validated values, rules, and the input loop's settings. */
-import { DicomwatchError } from '../errors.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
+import { RulesPathError } from '../rules/errors.js';
 import { loadRules, type LoadedRules } from '../rules/load.js';
 import { requiredDstPorts } from '../rules/compile.js';
 import type { NetworkPolicy } from '../rules/plan.js';
@@ -31,17 +31,17 @@ export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { net
   const network: NetworkPolicy = { semantics: parseSemantics(args.semantics), internal: parseCidrs('internal', args.internal) };
   const ports = parsePorts(args.ports);
   const allow = parseCidrs('allow', args.allow);
-  let loaded: LoadedRules;
   try {
-    loaded = await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network);
+    return { ...(await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network)), network };
   } catch (e) {
-    // A file system error (ENOENT…); a RuleError also has a string `code` (BAD_RULE) and keeps its own message.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && !(e instanceof DicomwatchError)) throw new UsageError(`--rules: cannot read ${args.rules} (${code})`);
-    throw e;
+    throw rulesUsageError(args.rules, e);
   }
-  if (loaded.plans.length === 0) throw new UsageError(`--rules: no Sigma rules in ${args.rules} (looked for *.yml, *.yaml)`);
-  return { ...loaded, network };
+}
+
+/** A --rules path the library cannot use is bad usage (exit 2); a RuleError keeps its file:line message. */
+function rulesUsageError(path: string, e: unknown): unknown {
+  if (!(e instanceof RulesPathError)) return e;
+  return new UsageError(e.errno ? `--rules: cannot read ${e.path} (${e.errno})` : `--rules: no Sigma rules in ${path} (looked for *.yml, *.yaml)`);
 }
 
 /** Inputs: the files given, or stdin when none are given and stdin is not a terminal. */

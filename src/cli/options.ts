@@ -1,11 +1,11 @@
 /** Shared CLI options: their yargs definitions and their validation into library values. */
 import type { Argv } from 'yargs';
-import { portOf } from '../model/port.js';
-import { parseCidr } from '../net/cidr.js';
+import { DicomwatchError } from '../errors.js';
 import { SOURCE_FIELDS } from '../parsers/fields.js';
 import { FORMATS } from '../parsers/registry.js';
 import type { Semantics } from '../rules/plan.js';
 import { DEFAULT_RULES_PATH } from '../rules/load.js';
+import { canonicalCidrs, canonicalPorts } from '../rules/options.js';
 import { normalizeZone } from '../time/zone.js';
 
 /** Bad usage: exit code 2, message without a stack. */
@@ -39,19 +39,25 @@ export function parsePorts(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
   const ports = String(text).split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (ports.length === 0) throw new UsageError('--ports: give at least one port, e.g. --ports 104,11112');
-  return [...new Set(ports.map((p) => {
-    const n = portOf(p);
-    if (typeof n !== 'number' || n === 0) throw new UsageError(`--ports: '${p}' is not a port (1-65535)`);
-    return n;
-  }))];
+  return asUsage(() => canonicalPorts(ports));
 }
 
 export function parseCidrs(option: string, values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '').map((v) => {
-    const cidr = parseCidr(v);
-    if (!cidr) throw new UsageError(`--${option}: '${v}' is not an IPv4 or IPv6 CIDR (e.g. 10.20.0.0/16, 2001:db8:1::/48)`);
-    return cidr.text;
-  });
+  const list = (values ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return asUsage(() => canonicalCidrs(option, list));
+}
+
+/**
+ * `fn()`, with the library's BAD_OPTION turned into bad usage. The library's message starts with the option's name
+ * (`ports: '0' is not a port`), which on the command line is spelled `--ports`.
+ */
+function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DicomwatchError && e.code === 'BAD_OPTION') throw new UsageError(`--${e.message}`);
+    throw e;
+  }
 }
 
 export function parseZone(tz: string): string {

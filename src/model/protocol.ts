@@ -44,12 +44,28 @@ export function protocolNumber(protocol: string): number | undefined {
   return /^\d{1,3}$/.test(protocol) && Number(protocol) <= 255 ? Number(protocol) : undefined;
 }
 
-/** Normalize a protocol name or number as logs write it (`TCP`, `6`, `icmpv6`) to the event model's value. */
+/**
+ * Normalize a protocol name or number as logs write it (`TCP`, `6`, `icmpv6`) to the event model's value. Lenient:
+ * a word that is no IANA keyword is kept, lower-cased, because a log saying `foo` still says something (see
+ * ianaProtocol for the strict form rules need).
+ */
 export function normalizeProtocol(value: string | number): string | undefined {
   if (typeof value === 'number') return protocolFromNumber(value);
   const s = value.trim().toLowerCase();
   if (s === '') return undefined;
+  if (/^\d{1,3}$/.test(s)) return protocolFromNumber(Number(s)); // a small number is a protocol number or nothing
+  return ianaProtocol(s) ?? s;
+}
+
+/**
+ * A protocol a rule may name: an IANA keyword (or a common spelling of one, `icmpv6`), or a number 0-255, as the
+ * event model's value; undefined for anything else. Strict where normalizeProtocol is lenient: a rule testing
+ * `protocol: tpc` would silently match nothing, so it must be refused instead.
+ */
+export function ianaProtocol(value: string | number): string | undefined {
+  if (typeof value === 'number') return protocolFromNumber(value);
+  const s = value.trim().toLowerCase();
   if (/^\d{1,3}$/.test(s)) return protocolFromNumber(Number(s));
   if (NUMBER_BY_KEYWORD.has(s)) return s;
-  return Object.hasOwn(ALIASES, s) ? ALIASES[s]! : s;
+  return Object.hasOwn(ALIASES, s) ? ALIASES[s]! : undefined;
 }

@@ -1,27 +1,62 @@
 /**
  * Sigma rules → query plans. Supports what the shipped rules need — field equality (lists are OR), `|cidr`,
  * `|expand` of `%internal_networks%`, conditions with and/or/not/`1 of`/`all of`, and `event_count`
- * correlations — and rejects everything else with the file, position, rule, field and construct named.
+ * correlations (with `generate`) — and rejects everything else with the file, position, rule, field and construct
+ * named. Errors are collected, not thrown one at a time, so `dicomwatch check` can report them all.
  */
 import type { Severity } from '../model/alert.js';
 import { normalizeAction } from '../model/action.js';
 import { portOf } from '../model/port.js';
-import { normalizeProtocol } from '../model/protocol.js';
+import { ianaProtocol } from '../model/protocol.js';
 import { parseCidr } from '../net/cidr.js';
 import { canonicalIp } from '../net/ip.js';
 import { HOUR_MS, parseTimespan } from '../time/bin.js';
 import { matchPattern, parseCondition, type Condition } from './condition.js';
 import { SIGMA_FIELDS, SUPPORTED_CATEGORIES } from './fields.js';
+import { formatLocation, RuleError, type SourceLocation } from './errors.js';
 import { INTERNAL_PLACEHOLDER } from './options.js';
+import { setPlanOrigin } from './origins.js';
 import type { EventField, NetworkPolicy, Predicate, QueryPlan, ThresholdOp } from './plan.js';
 import { ruleError, type SigmaCorrelation, type SigmaDetection, type SigmaRule } from './sigma.js';
 
 const LEVELS: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
 const THRESHOLD_OPS: readonly ThresholdOp[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
+/** The keys of a Sigma correlation (specification v2); any other key would be silently ignored, so it is refused. */
+const CORRELATION_KEYS: ReadonlySet<string> = new Set(['type', 'rules', 'group-by', 'timespan', 'condition', 'aliases', 'generate']);
+const ADDRESS_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcIp', 'dstIp']);
+
+/** Path of a node in a rule document, for `where()`. */
+type NodePath = (string | number)[];
+/** Where a rule uses each field (the first use), for emitter messages (see origins.ts). */
+type FieldSites = Partial<Record<EventField, SourceLocation>>;
+
+/** The RuleErrors of one document, collected rather than thrown, so one pass can report them all. */
+class Problems {
+  readonly errors: RuleError[] = [];
+
+  add(error: RuleError): undefined {
+    this.errors.push(error);
+    return undefined;
+  }
+
+  /** `fn()`, or undefined once its RuleError is recorded. Any other exception is a bug and propagates. */
+  attempt<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof RuleError) return this.add(e);
+      throw e;
+    }
+  }
+}
 
 function ruleLabel(rule: SigmaRule): string {
   const d = rule.data;
   return `rule '${String(d.name ?? d.title ?? d.id ?? `#${rule.index + 1}`)}'`;
+}
+
+function locationOf(rule: SigmaRule, path: NodePath): SourceLocation {
+  return { file: rule.file, ...rule.where(path) };
 }
 
 function levelOf(rule: SigmaRule, fallback: Severity): Severity {
@@ -36,17 +71,28 @@ function sigmaFieldOf(name: string): EventField | undefined {
   return Object.hasOwn(SIGMA_FIELDS, name) ? SIGMA_FIELDS[name] : undefined;
 }
 
-/** One `field|mods: value(s)` entry of a search → predicate. */
-function compileFieldTest(rule: SigmaDetection, path: (string | number)[], key: string, value: unknown): Predicate {
+/** Whether a plain Sigma value holds a wildcard: an unescaped `*` or `?` (`\*`, `\?` and `\\` are literals). */
+function hasWildcard(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '*' || c === '?') return true;
+  }
+  return false;
+}
+
+/** One `field|mods: value(s)` entry of a search → predicate; the field's first use is noted in `sites`. */
+function compileFieldTest(rule: SigmaDetection, path: NodePath, key: string, value: unknown, sites: FieldSites): Predicate {
   const [sigmaField = '', ...modifiers] = key.split('|');
   const field = sigmaFieldOf(sigmaField);
   const label = `${ruleLabel(rule)}, field '${sigmaField}'`;
   if (!field) {
     throw ruleError(rule, path, `${label}: unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
   }
+  sites[field] ??= locationOf(rule, path);
   const values = Array.isArray(value) ? value : [value];
   // Errors about one value of a list point at that value's line.
-  const at = (i: number): (string | number)[] => (Array.isArray(value) ? [...path, i] : path);
+  const at = (i: number): NodePath => (Array.isArray(value) ? [...path, i] : path);
   if (values.length === 0) throw ruleError(rule, path, `${label}: empty value list`);
   values.forEach((v, i) => {
     if (v === null || typeof v === 'object') {
@@ -75,8 +121,18 @@ function compileFieldTest(rule: SigmaDetection, path: (string | number)[], key: 
   return { kind: 'equals', field, values: values.map((v, i) => equalityValue(rule, at(i), label, field, v)) };
 }
 
-function equalityValue(rule: SigmaDetection, path: (string | number)[], label: string, field: EventField, v: unknown): string | number {
+/**
+ * A plain value, as the event model writes that field. Sigma reads `*` and `?` in a plain value as wildcards, but
+ * the engine and the KQL (`==`, `=~`, `in~`) compare exactly, and every field a rule may test is a typed one (an
+ * address, a port, a protocol, an action) where a pattern makes little sense: so a wildcard is refused, never
+ * compared as the literal text it is not.
+ */
+function equalityValue(rule: SigmaDetection, path: NodePath, label: string, field: EventField, v: unknown): string | number {
   const text = String(v).trim();
+  if (typeof v === 'string' && hasWildcard(v)) {
+    const instead = ADDRESS_FIELDS.has(field) ? 'list the addresses, or use |cidr for a range' : 'list the values';
+    throw ruleError(rule, path, `${label}: wildcard in '${text}' is not supported: values compare exactly (${instead})`);
+  }
   switch (field) {
     case 'srcPort':
     case 'dstPort': {
@@ -86,7 +142,6 @@ function equalityValue(rule: SigmaDetection, path: (string | number)[], label: s
     }
     case 'srcIp':
     case 'dstIp': {
-      if (text.includes('*')) throw ruleError(rule, path, `${label}: wildcards in addresses are not supported; use |cidr`);
       const ip = canonicalIp(text);
       if (!ip) throw ruleError(rule, path, `${label}: '${text}' is not an IP address`);
       return ip;
@@ -97,8 +152,10 @@ function equalityValue(rule: SigmaDetection, path: (string | number)[], label: s
       return action;
     }
     case 'protocol': {
-      const protocol = normalizeProtocol(text);
-      if (!protocol) throw ruleError(rule, path, `${label}: '${text}' is not a protocol`);
+      const protocol = ianaProtocol(typeof v === 'number' ? v : text);
+      if (!protocol) {
+        throw ruleError(rule, path, `${label}: '${text}' is not a protocol (an IANA keyword such as tcp, udp, icmp, or a number 0-255)`);
+      }
       return protocol;
     }
     default:
@@ -106,58 +163,73 @@ function equalityValue(rule: SigmaDetection, path: (string | number)[], label: s
   }
 }
 
-function compileSearch(rule: SigmaDetection, name: string, search: unknown): Predicate {
-  const path = ['detection', name];
-  const compileMap = (map: unknown, mapPath: (string | number)[]): Predicate => {
+/** A search (a mapping, or a list of mappings) → predicate; undefined when any of its entries is in error. */
+function compileSearch(rule: SigmaDetection, name: string, search: unknown, problems: Problems, sites: FieldSites): Predicate | undefined {
+  const path: NodePath = ['detection', name];
+  const label = `${ruleLabel(rule)}, search '${name}'`;
+  const compileMap = (map: unknown, mapPath: NodePath): Predicate | undefined => {
     if (map === null || typeof map !== 'object' || Array.isArray(map)) {
-      throw ruleError(rule, mapPath, `${ruleLabel(rule)}, search '${name}': keyword searches (plain values) are not supported; use field: value`);
+      return problems.add(ruleError(rule, mapPath, `${label}: keyword searches (plain values) are not supported; use field: value`));
     }
-    const items = Object.entries(map).map(([key, value]) => compileFieldTest(rule, [...mapPath, key], key, value));
-    if (items.length === 0) throw ruleError(rule, mapPath, `${ruleLabel(rule)}, search '${name}': empty search`);
-    return items.length === 1 ? items[0]! : { kind: 'and', items };
+    const entries = Object.entries(map);
+    if (entries.length === 0) return problems.add(ruleError(rule, mapPath, `${label}: empty search`));
+    // Every entry is compiled, so each of its errors is reported.
+    const items = entries.map(([key, value]) => problems.attempt(() => compileFieldTest(rule, [...mapPath, key], key, value, sites)));
+    return allDefined(items) ? junction('and', items) : undefined;
   };
-  if (Array.isArray(search)) {
-    if (search.length === 0) throw ruleError(rule, path, `${ruleLabel(rule)}, search '${name}': empty list`);
-    const items = search.map((m, i) => compileMap(m, [...path, i]));
-    return items.length === 1 ? items[0]! : { kind: 'or', items };
-  }
-  return compileMap(search, path);
+  if (!Array.isArray(search)) return compileMap(search, path);
+  if (search.length === 0) return problems.add(ruleError(rule, path, `${label}: empty list`));
+  const items = search.map((m, i) => compileMap(m, [...path, i]));
+  return allDefined(items) ? junction('or', items) : undefined;
 }
 
-/** A detection rule's filter. */
-export function compileDetection(rule: SigmaDetection): Predicate {
-  const data = rule.data;
-  const logsource = data.logsource as Record<string, unknown> | undefined;
+function allDefined<T>(items: readonly (T | undefined)[]): items is T[] {
+  return items.every((i) => i !== undefined);
+}
+
+function junction(kind: 'and' | 'or', items: Predicate[]): Predicate {
+  return items.length === 1 ? items[0]! : { kind, items };
+}
+
+function checkLogsource(rule: SigmaDetection): void {
+  const logsource = rule.data.logsource as Record<string, unknown> | undefined;
   const category = logsource?.category;
   if (typeof category !== 'string' || !SUPPORTED_CATEGORIES.has(category)) {
     throw ruleError(rule, ['logsource'], `${ruleLabel(rule)}: logsource category '${String(category)}' is not supported (supported: ${[...SUPPORTED_CATEGORIES].join(', ')})`);
   }
-  const detection = data.detection as Record<string, unknown>;
-  if (!detection || typeof detection !== 'object' || Array.isArray(detection)) {
-    throw ruleError(rule, ['detection'], `${ruleLabel(rule)}: 'detection' must be a mapping`);
-  }
-  const conditionText = detection.condition;
-  if (typeof conditionText !== 'string') {
+}
+
+function conditionOf(rule: SigmaDetection, detection: Record<string, unknown>): Condition {
+  const text = detection.condition;
+  if (typeof text !== 'string') {
     throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: 'condition' must be one string (condition lists are not supported)`);
   }
-  let condition: Condition;
   try {
-    condition = parseCondition(conditionText);
+    return parseCondition(text);
   } catch (e) {
     throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: ${(e as Error).message}`);
   }
-  const names = Object.keys(detection).filter((k) => k !== 'condition');
-  const searches = new Map<string, Predicate>();
+}
+
+interface CompiledSearch {
+  /** Undefined when the search is in error (its errors are recorded). */
+  predicate: Predicate | undefined;
+  sites: FieldSites;
+}
+
+/**
+ * The condition over the compiled searches. The field sites of the searches it uses are merged into `sites`. A
+ * search in error stands in as an empty AND: its errors are recorded, so the caller discards this filter anyway.
+ */
+function buildFilter(rule: SigmaDetection, condition: Condition, searches: ReadonlyMap<string, CompiledSearch>, sites: FieldSites): Predicate {
+  const names = [...searches.keys()];
   const searchOf = (name: string): Predicate => {
-    let p = searches.get(name);
-    if (!p) {
-      if (!names.includes(name)) {
-        throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: condition names '${name}', which is not a search`);
-      }
-      p = compileSearch(rule, name, detection[name]);
-      searches.set(name, p);
+    const search = searches.get(name);
+    if (!search) {
+      throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: condition names '${name}', which is not a search`);
     }
-    return p;
+    for (const [field, at] of Object.entries(search.sites) as [EventField, SourceLocation][]) sites[field] ??= at;
+    return search.predicate ?? { kind: 'and', items: [] };
   };
   const build = (c: Condition): Predicate => {
     switch (c.kind) {
@@ -173,18 +245,49 @@ export function compileDetection(rule: SigmaDetection): Predicate {
         if (matched.length === 0) {
           throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: '${c.pattern}' matches no search`);
         }
-        const items = matched.map(searchOf);
-        return items.length === 1 ? items[0]! : { kind: c.quantifier === 'all' ? 'and' : 'or', items };
+        return junction(c.quantifier === 'all' ? 'and' : 'or', matched.map(searchOf));
       }
     }
   };
-  const filter = build(condition);
-  // Searches the condition never uses are compiled too: an unsupported construct is an error wherever it stands.
-  for (const name of names) searchOf(name);
-  return filter;
+  return build(condition);
 }
 
-function mapGroupBy(rule: SigmaCorrelation, fields: unknown): EventField[] {
+interface CompiledDetection {
+  filter: Predicate;
+  sites: FieldSites;
+}
+
+/** A detection rule's filter and field sites; undefined when it is in error (every error recorded). */
+function compileDetectionInto(rule: SigmaDetection, problems: Problems): CompiledDetection | undefined {
+  const before = problems.errors.length;
+  problems.attempt(() => checkLogsource(rule));
+  problems.attempt(() => levelOf(rule, 'medium'));
+  const detection = rule.data.detection;
+  if (!detection || typeof detection !== 'object' || Array.isArray(detection)) {
+    return problems.add(ruleError(rule, ['detection'], `${ruleLabel(rule)}: 'detection' must be a mapping`));
+  }
+  const body = detection as Record<string, unknown>;
+  const condition = problems.attempt(() => conditionOf(rule, body));
+  // Every search is compiled, used by the condition or not: an unsupported construct is an error wherever it stands.
+  const searches = new Map<string, CompiledSearch>();
+  for (const name of Object.keys(body).filter((k) => k !== 'condition')) {
+    const sites: FieldSites = {};
+    searches.set(name, { predicate: compileSearch(rule, name, body[name], problems, sites), sites });
+  }
+  const sites: FieldSites = {};
+  const filter = condition && problems.attempt(() => buildFilter(rule, condition, searches, sites));
+  return filter && problems.errors.length === before ? { filter, sites } : undefined;
+}
+
+/** A detection rule's filter. Throws the first RuleError. */
+export function compileDetection(rule: SigmaDetection): Predicate {
+  const problems = new Problems();
+  const compiled = compileDetectionInto(rule, problems);
+  if (!compiled) throw problems.errors[0];
+  return compiled.filter;
+}
+
+function mapGroupBy(rule: SigmaCorrelation, fields: unknown, sites: FieldSites): EventField[] {
   if (!Array.isArray(fields) || fields.length === 0) {
     throw ruleError(rule, ['correlation', 'group-by'], `${ruleLabel(rule)}: 'group-by' must be a non-empty list`);
   }
@@ -193,6 +296,7 @@ function mapGroupBy(rule: SigmaCorrelation, fields: unknown): EventField[] {
     if (!field) {
       throw ruleError(rule, ['correlation', 'group-by', i], `${ruleLabel(rule)}, group-by field '${String(f)}': unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
     }
+    sites[field] ??= locationOf(rule, ['correlation', 'group-by', i]);
     return field;
   });
 }
@@ -216,6 +320,26 @@ function thresholdOf(rule: SigmaCorrelation, condition: unknown): QueryPlan['thr
   return { op: op as ThresholdOp, value };
 }
 
+function timespanOf(rule: SigmaCorrelation, timespan: unknown): number {
+  const ms = typeof timespan === 'string' ? parseTimespan(timespan) : undefined;
+  if (ms === undefined) {
+    throw ruleError(rule, ['correlation', 'timespan'], `${ruleLabel(rule)}: timespan '${String(timespan)}' is not a number followed by s, m, h or d`);
+  }
+  return ms;
+}
+
+/**
+ * Sigma's `generate` (default false): whether the referenced rules also alert on their own. Anything but a boolean
+ * is refused, since guessing would either drop or invent alerts.
+ */
+function generateOf(rule: SigmaCorrelation, generate: unknown): boolean {
+  if (generate === undefined) return false;
+  if (typeof generate !== 'boolean') {
+    throw ruleError(rule, ['correlation', 'generate'], `${ruleLabel(rule)}: correlation 'generate' must be true or false, not ${JSON.stringify(generate)}`);
+  }
+  return generate;
+}
+
 /** Ids and names a correlation may use to reference a detection rule. */
 function references(rule: SigmaRule): string[] {
   return [rule.data.id, rule.data.name].filter((v): v is string => typeof v === 'string');
@@ -226,80 +350,147 @@ function displayName(rule: SigmaRule): string {
   return String(d.name ?? d.id ?? rule.file.replace(/^.*\//, '').replace(/\.ya?ml$/i, ''));
 }
 
-/**
- * Compile rules into plans: one per correlation, plus one per detection no correlation references (counted per
- * source, destination and hour, like the reference rule). Throws RuleError on the first unsupported construct.
- */
-export function compileRules(rules: readonly SigmaRule[], network: NetworkPolicy): QueryPlan[] {
-  const detections = rules.filter((r): r is SigmaDetection => r.kind === 'detection');
-  const byRef = new Map<string, SigmaDetection>();
-  for (const d of detections) for (const ref of references(d)) byRef.set(ref, d);
-  const filters = new Map<SigmaDetection, Predicate>();
-  const filterOf = (d: SigmaDetection) => {
-    let f = filters.get(d);
-    if (!f) filters.set(d, (f = compileDetection(d)));
-    return f;
+function planRule(rule: SigmaRule, level: Severity): QueryPlan['rule'] {
+  return {
+    name: displayName(rule),
+    ...(typeof rule.data.id === 'string' ? { id: rule.data.id } : {}),
+    title: String(rule.data.title ?? displayName(rule)),
+    level,
+    file: rule.file,
   };
-  const referenced = new Set<SigmaDetection>();
-  const plans: QueryPlan[] = [];
+}
 
+/** What compiling a set of rules gives: the plans of the rules that compile, and every RuleError of the others. */
+export interface CompileReport {
+  plans: QueryPlan[];
+  /** In input order (file, then line and column within a document). */
+  errors: RuleError[];
+}
+
+/** What the correlations decide about the detections: which ones they use, and which of those stay quiet. */
+interface Referencing {
+  byRef: ReadonlyMap<string, SigmaDetection[]>;
+  /** Referenced by a correlation without `generate: true`: no plan of its own (Sigma's default, as in pySigma). */
+  quiet: Set<SigmaDetection>;
+}
+
+/** The base detections a correlation's `rules` name; records errors for names that match none, or several. */
+function resolveBases(rule: SigmaCorrelation, refs: unknown, referencing: Referencing, problems: Problems): SigmaDetection[] {
+  const list = Array.isArray(refs) ? refs : [refs];
+  const bases: SigmaDetection[] = [];
+  list.forEach((ref, i) => {
+    const found = referencing.byRef.get(String(ref)) ?? [];
+    const at: NodePath = Array.isArray(refs) ? ['correlation', 'rules', i] : ['correlation', 'rules'];
+    if (found.length === 0) {
+      problems.add(ruleError(rule, at, `${ruleLabel(rule)}: rule '${String(ref)}' is not among the loaded rules (refer to a detection rule's id or name)`));
+    } else if (found.length > 1) {
+      const places = found.map((d) => formatLocation(locationOf(d, []))).join(', ');
+      problems.add(ruleError(rule, at, `${ruleLabel(rule)}: rule '${String(ref)}' names ${found.length} loaded detection rules (${places}); give them distinct ids and names`));
+    } else bases.push(found[0]!);
+  });
+  return bases;
+}
+
+/** One correlation → its plan; undefined when it (or a base detection) is in error. */
+function compileCorrelation(
+  rule: SigmaCorrelation,
+  network: NetworkPolicy,
+  detections: ReadonlyMap<SigmaDetection, CompiledDetection | undefined>,
+  referencing: Referencing,
+  problems: Problems,
+): QueryPlan | undefined {
+  const before = problems.errors.length;
+  const c = rule.data.correlation as Record<string, unknown>;
+  if (!c || typeof c !== 'object' || Array.isArray(c)) {
+    return problems.add(ruleError(rule, ['correlation'], `${ruleLabel(rule)}: 'correlation' must be a mapping`));
+  }
+  // The bases are resolved first, whatever else is wrong: a detection a correlation uses stays quiet (unless it
+  // generates), so `check` does not report problems of a plan that would not exist.
+  const generate = problems.attempt(() => generateOf(rule, c.generate));
+  const bases = resolveBases(rule, c.rules, referencing, problems);
+  if (generate !== true) for (const base of bases) referencing.quiet.add(base);
+  if (c.type !== 'event_count') {
+    // The other keys mean something else for another type: no point judging them.
+    return problems.add(ruleError(rule, ['correlation', 'type'], `${ruleLabel(rule)}: correlation type '${String(c.type)}' is not supported (supported: event_count)`));
+  }
+  for (const key of Object.keys(c).filter((k) => !CORRELATION_KEYS.has(k))) {
+    problems.add(ruleError(rule, ['correlation', key], `${ruleLabel(rule)}: correlation key '${key}' is not supported (supported: ${[...CORRELATION_KEYS].join(', ')})`));
+  }
+  if (c.aliases !== undefined) problems.add(ruleError(rule, ['correlation', 'aliases'], `${ruleLabel(rule)}: correlation 'aliases' are not supported`));
+  const binMs = problems.attempt(() => timespanOf(rule, c.timespan));
+  const groupSites: FieldSites = {};
+  const groupBy = problems.attempt(() => mapGroupBy(rule, c['group-by'], groupSites));
+  const threshold = problems.attempt(() => thresholdOf(rule, c.condition));
+  const compiledBases = bases.map((b) => detections.get(b));
+  // Without its own level, a correlation takes its first base's (whose own bad level is reported at the base).
+  const baseLevel = compiledBases[0] ? levelOf(bases[0]!, 'medium') : 'medium';
+  const level = problems.attempt(() => levelOf(rule, baseLevel));
+  // A base in error has its own errors reported at the detection; the correlation just yields no plan.
+  if (problems.errors.length > before || !allDefined(compiledBases) || bases.length === 0) return undefined;
+  const plan: QueryPlan = {
+    rule: planRule(rule, level!),
+    filter: junction('or', compiledBases.map((b) => b.filter)),
+    network,
+    groupBy: groupBy!,
+    binMs: binMs!,
+    aggregate: { kind: 'count' },
+    threshold: threshold!,
+  };
+  const filterSites: FieldSites = {};
+  for (const b of compiledBases) for (const [field, at] of Object.entries(b.sites) as [EventField, SourceLocation][]) filterSites[field] ??= at;
+  setPlanOrigin(plan, { rule: locationOf(rule, []), filter: filterSites, groupBy: groupSites });
+  return plan;
+}
+
+/** A detection no correlation keeps quiet: counted per source, destination and hour, like the reference rule. */
+function detectionPlan(rule: SigmaDetection, compiled: CompiledDetection, network: NetworkPolicy): QueryPlan {
+  const plan: QueryPlan = {
+    rule: planRule(rule, levelOf(rule, 'medium')),
+    filter: compiled.filter,
+    network,
+    groupBy: ['srcIp', 'dstIp'],
+    binMs: HOUR_MS,
+    aggregate: { kind: 'count' },
+    threshold: { op: 'gte', value: 1 },
+  };
+  setPlanOrigin(plan, { rule: locationOf(rule, []), filter: compiled.sites, groupBy: {} });
+  return plan;
+}
+
+/**
+ * Compile rules into plans, collecting every RuleError instead of stopping at the first: each detection and each
+ * correlation is compiled on its own, and a rule in error yields no plan while the others still do. Plans: one per
+ * correlation, then one per detection that is referenced by no correlation, or only by correlations with
+ * `generate: true` (Sigma: the base rules then alert on their own too).
+ */
+export function compileRulesReport(rules: readonly SigmaRule[], network: NetworkPolicy): CompileReport {
+  const problemsOf = new Map(rules.map((r) => [r, new Problems()]));
+  const detections = new Map<SigmaDetection, CompiledDetection | undefined>();
+  const byRef = new Map<string, SigmaDetection[]>();
+  for (const rule of rules) {
+    if (rule.kind !== 'detection') continue;
+    detections.set(rule, compileDetectionInto(rule, problemsOf.get(rule)!));
+    for (const ref of new Set(references(rule))) byRef.set(ref, [...(byRef.get(ref) ?? []), rule]);
+  }
+  const referencing: Referencing = { byRef, quiet: new Set() };
+  const plans: QueryPlan[] = [];
   for (const rule of rules) {
     if (rule.kind !== 'correlation') continue;
-    const c = rule.data.correlation as Record<string, unknown>;
-    if (!c || typeof c !== 'object') throw ruleError(rule, ['correlation'], `${ruleLabel(rule)}: 'correlation' must be a mapping`);
-    if (c.type !== 'event_count') {
-      throw ruleError(rule, ['correlation', 'type'], `${ruleLabel(rule)}: correlation type '${String(c.type)}' is not supported (supported: event_count)`);
-    }
-    if (c.aliases !== undefined) throw ruleError(rule, ['correlation', 'aliases'], `${ruleLabel(rule)}: correlation 'aliases' are not supported`);
-    const refs = Array.isArray(c.rules) ? c.rules : [c.rules];
-    const bases = refs.map((ref, i) => {
-      const base = byRef.get(String(ref));
-      if (!base) {
-        throw ruleError(rule, ['correlation', 'rules', i], `${ruleLabel(rule)}: rule '${String(ref)}' is not among the loaded rules (refer to a detection rule's id or name)`);
-      }
-      referenced.add(base);
-      return base;
-    });
-    const timespan = typeof c.timespan === 'string' ? parseTimespan(c.timespan) : undefined;
-    if (timespan === undefined) {
-      throw ruleError(rule, ['correlation', 'timespan'], `${ruleLabel(rule)}: timespan '${String(c.timespan)}' is not a number followed by s, m, h or d`);
-    }
-    const predicates = bases.map(filterOf);
-    plans.push({
-      rule: {
-        name: displayName(rule),
-        ...(typeof rule.data.id === 'string' ? { id: rule.data.id } : {}),
-        title: String(rule.data.title ?? displayName(rule)),
-        level: levelOf(rule, levelOf(bases[0]!, 'medium')),
-        file: rule.file,
-      },
-      filter: predicates.length === 1 ? predicates[0]! : { kind: 'or', items: predicates },
-      network,
-      groupBy: mapGroupBy(rule, c['group-by']),
-      binMs: timespan,
-      aggregate: { kind: 'count' },
-      threshold: thresholdOf(rule, c.condition),
-    });
+    const plan = compileCorrelation(rule, network, detections, referencing, problemsOf.get(rule)!);
+    if (plan) plans.push(plan);
   }
+  for (const [rule, compiled] of detections) {
+    if (compiled && !referencing.quiet.has(rule)) plans.push(detectionPlan(rule, compiled, network));
+  }
+  const byPosition = (a: RuleError, b: RuleError) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
+  const errors = rules.flatMap((r) => [...problemsOf.get(r)!.errors].sort(byPosition));
+  return { plans, errors };
+}
 
-  for (const d of detections) {
-    if (referenced.has(d)) continue;
-    plans.push({
-      rule: {
-        name: displayName(d),
-        ...(typeof d.data.id === 'string' ? { id: d.data.id } : {}),
-        title: String(d.data.title ?? displayName(d)),
-        level: levelOf(d, 'medium'),
-        file: d.file,
-      },
-      filter: filterOf(d),
-      network,
-      groupBy: ['srcIp', 'dstIp'],
-      binMs: HOUR_MS,
-      aggregate: { kind: 'count' },
-      threshold: { op: 'gte', value: 1 },
-    });
-  }
+/** Compile rules into plans (see compileRulesReport). Throws the first RuleError, in input order. */
+export function compileRules(rules: readonly SigmaRule[], network: NetworkPolicy): QueryPlan[] {
+  const { plans, errors } = compileRulesReport(rules, network);
+  if (errors.length > 0) throw errors[0];
   return plans;
 }
 

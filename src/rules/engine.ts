@@ -8,6 +8,7 @@ import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from
 import { CidrSet } from '../net/cidr.js';
 import { binMs as floorToBin } from '../time/bin.js';
 import { formatTime } from '../time/parse.js';
+import { canonicalEvent } from './events.js';
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from './plan.js';
 
 /** Three-valued like KQL: `null` is "unknown", and only `true` keeps a row. */
@@ -121,13 +122,26 @@ export interface EngineInfo {
 }
 
 export interface Engine {
+  /**
+   * Count one event. Unless the engine is `trusted`, the event is first checked and canonicalised (see
+   * canonicalEvent): a DicomwatchError `BAD_EVENT` naming the field, and the event is not counted.
+   */
   push(event: NetworkEvent): void;
   /** Close all groups: alerts that meet their thresholds, in alert order. */
   end(): Alert[];
   readonly info: EngineInfo;
 }
 
-export function createEngine(plans: readonly QueryPlan[]): Engine {
+export interface EngineOptions {
+  /**
+   * The events are already canonical, as dicomwatch's own parsers make them (the CLI): skip the per-event check.
+   * A non-canonical event then silently misbehaves (`2001:DB8::1` and `2001:db8::1` are two groups), so this is
+   * only for events from this library's parsers. Default false.
+   */
+  trusted?: boolean;
+}
+
+export function createEngine(plans: readonly QueryPlan[], options: EngineOptions = {}): Engine {
   const compiled: CompiledPlan[] = plans.map((plan) => ({
     plan,
     test: compilePredicate(plan.filter, createClassifier(plan.network), judgesEmbeddedIpv4(plan.network.semantics)),
@@ -135,34 +149,38 @@ export function createEngine(plans: readonly QueryPlan[]): Engine {
   }));
   const info: EngineInfo = { events: 0, matched: 0, groups: 0 };
 
+  /** Count an event already in canonical form. */
+  const count = (event: NetworkEvent): void => {
+    info.events++;
+    let matched = false;
+    let ms: number | undefined;
+    for (const c of compiled) {
+      if (c.test(event) !== true) continue;
+      matched = true;
+      ms ??= Date.parse(event.time);
+      const bucket = floorToBin(ms, c.plan.binMs);
+      const keys = c.plan.groupBy.map((f) => event[f]);
+      const id = `${bucket}\u0000${keys.join('\u0000')}`;
+      let g = c.groups.get(id);
+      if (!g) {
+        g = { keys, bucket, count: 0, first: ms, last: ms, ports: [], actions: {}, devices: [] };
+        c.groups.set(id, g);
+        info.groups++;
+      }
+      g.count++;
+      if (ms < g.first) g.first = ms;
+      if (ms > g.last) g.last = ms;
+      if (event.dstPort !== undefined) addDistinct(g.ports, event.dstPort);
+      if (event.action) g.actions[event.action] = (g.actions[event.action] ?? 0) + 1;
+      if (event.device) addDistinct(g.devices, event.device);
+    }
+    if (matched) info.matched++;
+  };
+
   return {
     info,
-    push(event) {
-      info.events++;
-      let matched = false;
-      let ms: number | undefined;
-      for (const c of compiled) {
-        if (c.test(event) !== true) continue;
-        matched = true;
-        ms ??= Date.parse(event.time);
-        const bucket = floorToBin(ms, c.plan.binMs);
-        const keys = c.plan.groupBy.map((f) => event[f]);
-        const id = `${bucket}\u0000${keys.join('\u0000')}`;
-        let g = c.groups.get(id);
-        if (!g) {
-          g = { keys, bucket, count: 0, first: ms, last: ms, ports: [], actions: {}, devices: [] };
-          c.groups.set(id, g);
-          info.groups++;
-        }
-        g.count++;
-        if (ms < g.first) g.first = ms;
-        if (ms > g.last) g.last = ms;
-        if (event.dstPort !== undefined) addDistinct(g.ports, event.dstPort);
-        if (event.action) g.actions[event.action] = (g.actions[event.action] ?? 0) + 1;
-        if (event.device) addDistinct(g.devices, event.device);
-      }
-      if (matched) info.matched++;
-    },
+    // Chosen once, so the trusted path pays nothing per event.
+    push: options.trusted ? count : (event) => count(canonicalEvent(event)),
     end() {
       const alerts: Alert[] = [];
       for (const c of compiled) {
@@ -202,8 +220,8 @@ export function compareAlerts(a: Alert, b: Alert): number {
 }
 
 /** Run plans over a finite list of events (tests, small inputs). */
-export function evaluate(plans: readonly QueryPlan[], events: Iterable<NetworkEvent>): Alert[] {
-  const engine = createEngine(plans);
+export function evaluate(plans: readonly QueryPlan[], events: Iterable<NetworkEvent>, options: EngineOptions = {}): Alert[] {
+  const engine = createEngine(plans, options);
   for (const e of events) engine.push(e);
   return engine.end();
 }

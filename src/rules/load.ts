@@ -1,7 +1,8 @@
 /** Rules from disk to plans: load Sigma, apply the user's options, compile. */
 import { fileURLToPath } from 'node:url';
 import { compileRules } from './compile.js';
-import { applyRuleOptions, type RuleOptions } from './options.js';
+import { NO_RULES_REASON, RulesPathError } from './errors.js';
+import { applyRuleOptions, canonicalNetwork, canonicalRuleOptions, type RuleOptions } from './options.js';
 import type { NetworkPolicy, QueryPlan } from './plan.js';
 import { loadSigmaRules, type SigmaRule } from './sigma.js';
 
@@ -14,7 +15,16 @@ export interface LoadedRules {
   plans: QueryPlan[];
 }
 
+/**
+ * Load, rewrite with the options and compile the rules at `path` (a file or a directory). Errors are
+ * DicomwatchErrors: `BAD_OPTION` for an option value (subject: `ports`, `allow`, `internal`, `semantics`), checked
+ * before any file is read; `RULES_UNREADABLE` for a path that cannot be read or holds no rules (subject: the path
+ * or file, message with the errno code); `BAD_RULE` (a RuleError) for the first rule in error.
+ */
 export async function loadRules(path: string, options: RuleOptions, network: NetworkPolicy): Promise<LoadedRules> {
-  const rules = applyRuleOptions(await loadSigmaRules(path), options);
-  return { rules, plans: compileRules(rules, network) };
+  const checkedOptions = canonicalRuleOptions(options);
+  const checkedNetwork = canonicalNetwork(network);
+  const rules = applyRuleOptions(await loadSigmaRules(path), checkedOptions);
+  if (rules.length === 0) throw new RulesPathError(path, NO_RULES_REASON);
+  return { rules, plans: compileRules(rules, checkedNetwork) };
 }

@@ -2,22 +2,77 @@
  * The user's options applied to rules, pySigma-pipeline style: each option rewrites the Sigma documents, so the
  * engine, the KQL emitter and the Sigma emitter all see the same rule.
  */
+import { DicomwatchError } from '../errors.js';
+import { portOf } from '../model/port.js';
 import { embeddedIpv4Ranges, parseCidr, type Cidr } from '../net/cidr.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../net/ranges.js';
 import { matchPattern, parseCondition, renderCondition, type Condition } from './condition.js';
-import type { Semantics } from './plan.js';
+import type { NetworkPolicy, Semantics } from './plan.js';
 import type { SigmaRule } from './sigma.js';
 
 export const INTERNAL_PLACEHOLDER = '%internal_networks%';
 
+/** What loadRules is given; it checks and canonicalises both (canonicalRuleOptions) before using them. */
 export interface RuleOptions {
-  /** Replaces the values of every plain `dst_port` test (`--ports`). */
+  /** Replaces the values of every plain `dst_port` test (`--ports`). At least one, each 1-65535. */
   ports?: readonly number[];
-  /** Trusted external sources (`--allow`): added as a filter on `src_ip`. Canonical CIDRs. */
+  /** Trusted external sources (`--allow`): added as a filter on `src_ip`. IPv4 or IPv6 CIDRs. */
   allow?: readonly string[];
 }
 
 type Search = Record<string, unknown> | Record<string, unknown>[];
+
+function badOption(option: string, message: string): DicomwatchError {
+  return new DicomwatchError('BAD_OPTION', `${option}: ${message}`, option);
+}
+
+function listOf(option: string, values: unknown): unknown[] {
+  if (!Array.isArray(values)) throw badOption(option, `expected a list, not ${JSON.stringify(values) ?? String(values)}`);
+  return values;
+}
+
+/**
+ * Option CIDRs (`allow`, `internal`) in canonical text, or a DicomwatchError `BAD_OPTION` naming the option and
+ * the value. Exported so the CLI gives the same answer as the library.
+ */
+export function canonicalCidrs(option: string, values: unknown): string[] {
+  return listOf(option, values).map((v) => {
+    const cidr = typeof v === 'string' ? parseCidr(v.trim()) : undefined;
+    if (!cidr) throw badOption(option, `'${String(v)}' is not an IPv4 or IPv6 CIDR (e.g. 10.20.0.0/16, 2001:db8:1::/48)`);
+    return cidr.text;
+  });
+}
+
+/**
+ * DICOM ports (`ports`), numbers or decimal text, de-duplicated in order; at least one, each 1-65535 (port 0 is no
+ * service port). A DicomwatchError `BAD_OPTION` otherwise.
+ */
+export function canonicalPorts(values: unknown): number[] {
+  const list = listOf('ports', values);
+  if (list.length === 0) throw badOption('ports', 'give at least one port, e.g. [104, 11112]');
+  return [...new Set(list.map((v) => {
+    const n = portOf(v);
+    if (typeof n !== 'number' || n === 0) throw badOption('ports', `'${String(v)}' is not a port (1-65535)`);
+    return n;
+  }))];
+}
+
+/** The options checked and canonicalised (see canonicalPorts, canonicalCidrs). */
+export function canonicalRuleOptions(options: RuleOptions): RuleOptions {
+  return {
+    ...(options.ports !== undefined ? { ports: canonicalPorts(options.ports) } : {}),
+    ...(options.allow !== undefined ? { allow: canonicalCidrs('allow', options.allow) } : {}),
+  };
+}
+
+/** The network policy checked and canonicalised: a known semantics, `internal` as canonical CIDRs. */
+export function canonicalNetwork(network: NetworkPolicy): NetworkPolicy {
+  const semantics: unknown = network?.semantics;
+  if (semantics !== 'strict' && semantics !== 'kql') {
+    throw badOption('semantics', `'${String(semantics)}' is not strict or kql`);
+  }
+  return { semantics, internal: canonicalCidrs('internal', network.internal ?? []) };
+}
 
 function clone<T>(value: T): T {
   return structuredClone(value);

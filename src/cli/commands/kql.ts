@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { KQL_TABLES, kqlTable } from '../../emit/kql/tables.js';
-import { renderKqlRules } from '../../emit/kql/render.js';
+import { KqlEmitError, renderKqlRules } from '../../emit/kql/render.js';
 import { rulesFromArgs, type RuleArgs } from '../context.js';
 import { openOutput } from '../io.js';
-import { withRuleOptions } from '../options.js';
+import { UsageError, withRuleOptions } from '../options.js';
 
 export const command = 'kql';
 export const describe = 'print the rules as KQL for a Sentinel table';
@@ -16,9 +16,23 @@ export function builder(y: Argv) {
     .example('$0 kql --ports 104,11112 --internal 198.18.0.0/15', 'IPv6-aware, with an extra internal range');
 }
 
+/** One line, whatever a rule's name or title holds: the message is a diagnostic, not a report. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+}
+
 export async function handler(args: RuleArgs & { table: string; out?: string }): Promise<void> {
   const { plans } = await rulesFromArgs(args);
+  let text: string;
+  try {
+    text = renderKqlRules(plans, kqlTable(args.table));
+  } catch (e) {
+    // A rule this table cannot express is bad usage of --table/--rules (exit 2), said in one located line, before
+    // any output is opened.
+    if (e instanceof KqlEmitError) throw new UsageError(oneLine(e.message));
+    throw e;
+  }
   const out = openOutput(args.out);
-  await out.write(`${renderKqlRules(plans, kqlTable(args.table))}\n`);
+  await out.write(`${text}\n`);
   await out.close();
 }

@@ -49,6 +49,9 @@
  * ipv6-is-in-any-range-function, ipv6-is-match-function, parse-ipv4-function, parse-ipv6-function,
  * logical-operators, scalar-data-types/null-values.
  */
+import { DicomwatchError } from '../../errors.js';
+import { formatLocation, type SourceLocation } from '../../rules/errors.js';
+import { fieldLocation } from '../../rules/origins.js';
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from '../../rules/plan.js';
 import { judgesEmbeddedIpv4 } from '../../net/classify.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../../net/ranges.js';
@@ -71,16 +74,22 @@ import {
   type KqlTableProfile,
 } from './tables.js';
 
-/** A plan the emitter cannot render for this table: names the rule, and the field when one is to blame. */
-export class KqlEmitError extends Error {
+/**
+ * A plan the emitter cannot render for this table (code BAD_RULE, subject the rule file): names the rule, the
+ * table, and the field when one is to blame. For a compiled plan the message starts with the `file:line:col` where
+ * the rule uses that field (`location`), like a RuleError; `detail` is the message without it.
+ */
+export class KqlEmitError extends DicomwatchError {
+  override name = 'KqlEmitError';
   constructor(
-    message: string,
+    readonly detail: string,
     readonly rule: string,
     readonly table: string,
     readonly field?: EventField,
+    readonly location?: SourceLocation,
+    file?: string,
   ) {
-    super(message);
-    this.name = 'KqlEmitError';
+    super('BAD_RULE', location ? `${formatLocation(location)}: ${detail}` : detail, location?.file ?? file);
   }
 }
 
@@ -149,12 +158,15 @@ class Ctx {
     readonly table: KqlTableProfile,
   ) {}
 
-  get label(): string {
-    return `rule '${this.plan.rule.name}' (${this.plan.rule.file})`;
-  }
-
-  fail(message: string, field?: EventField): never {
-    throw new KqlEmitError(`${this.label}: ${message}`, this.plan.rule.name, this.table.name, field);
+  /**
+   * Fail naming the rule and, when the plan was compiled from a file, where it uses `field` (in the filter, or in
+   * the group-by for `part` 'group-by'); a hand-built plan is named by its file only.
+   */
+  fail(message: string, field?: EventField, part: 'filter' | 'group-by' = 'filter'): never {
+    const { name, file } = this.plan.rule;
+    const location = fieldLocation(this.plan, field, part);
+    const label = location ? `rule '${name}'` : `rule '${name}' (${file})`;
+    throw new KqlEmitError(`${label}: ${message}`, name, this.table.name, field, location, file);
   }
 
   /** Run `fn`, re-throwing a literal error with the rule and field in front. */
@@ -174,6 +186,7 @@ class Ctx {
       this.fail(
         `field '${field}' (used in ${construct}) is not available in KQL table '${this.table.name}' (it has: ${has})`,
         field,
+        construct === 'group-by' ? 'group-by' : 'filter',
       );
     }
     return col;
