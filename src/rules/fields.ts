@@ -13,10 +13,5 @@ export const SIGMA_FIELDS: Readonly<Record<string, EventField>> = {
   protocol: 'protocol',
 };
 
-export const SIGMA_NAME_OF: Readonly<Record<EventField, string | undefined>> = {
-  srcIp: 'src_ip', dstIp: 'dst_ip', srcPort: 'src_port', dstPort: 'dst_port', action: 'action', protocol: 'protocol',
-  device: undefined,
-};
-
 /** Logsource categories whose events the engine sees. */
 export const SUPPORTED_CATEGORIES = new Set(['firewall']);
