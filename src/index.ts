@@ -1,7 +1,7 @@
 /** dicomwatch's public API: parsers → model → rules engine → emitters. */
 export type { Action, NetworkEvent } from './model/event.js';
 export { ACTIONS, EVENT_KEYS, eventToJson } from './model/event.js';
-export type { Alert, Severity } from './model/alert.js';
+export { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertGroup, type Severity } from './model/alert.js';
 export { normalizeAction } from './model/action.js';
 export { ianaProtocol, normalizeProtocol, protocolFromNumber } from './model/protocol.js';
 
@@ -26,12 +26,15 @@ export { describeColumns, explainUnusedInput } from './parsers/explain.js';
 export { readRecords, type ReadOptions, type RecordStream } from './io/reader.js';
 export { recordTransform, recordTransformStream } from './io/streams.js';
 
-export type { EventField, NetworkPolicy, Predicate, QueryPlan, Semantics } from './rules/plan.js';
+export type { EventField, NetworkPolicy, PlanSource, Predicate, QueryPlan, Semantics, Threshold } from './rules/plan.js';
+export { AGGREGATES, type Aggregate, type AggregateOperator } from './rules/aggregates.js';
 export { loadRules, DEFAULT_RULES_PATH, type LoadedRules } from './rules/load.js';
 export { loadSigmaRules, parseSigmaText, readSigmaRules, readSigmaText, type SigmaReading, type SigmaRule } from './rules/sigma.js';
 export { applyRuleOptions, expandPlaceholders, internalNetworks, type RuleOptions } from './rules/options.js';
 export { compileRules, compileRulesReport, requiredDstPorts, type CompileReport } from './rules/compile.js';
-export { createEngine, evaluate, compareAlerts, type Engine, type EngineInfo, type EngineOptions } from './rules/engine.js';
+export {
+  createEngine, evaluate, compareAlerts, type Engine, type EngineInfo, type EngineOptions, type EngineSnapshot, type GroupKey, type GroupSnapshot,
+} from './rules/engine.js';
 export { canonicalEvent } from './rules/events.js';
 export { RuleError, RulesPathError, type SourceLocation } from './rules/errors.js';
 export { DicomwatchError, type DicomwatchErrorCode } from './errors.js';

@@ -152,7 +152,7 @@ function naive(events: readonly NetworkEvent[], o: Options): Alert[] {
     };
   });
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return alerts.sort((a, b) => b.count - a.count || cmp(a.time, b.time) || cmp(a.srcIp, b.srcIp) || cmp(a.dstIp, b.dstIp));
+  return alerts.sort((a, b) => b.count - a.count || cmp(a.time, b.time) || cmp(a.srcIp!, b.srcIp!) || cmp(a.dstIp!, b.dstIp!));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -361,6 +361,7 @@ function event(extra: Partial<NetworkEvent> = {}): NetworkEvent {
 function customPlan(filter: Predicate, over: Partial<QueryPlan> = {}): QueryPlan {
   return {
     rule: { name: 'custom', title: 'custom', level: 'low', file: 'inline' },
+    sources: [{ rule: { name: 'custom', file: 'inline' }, filter }],
     filter,
     network: { semantics: 'strict', internal: [] },
     groupBy: ['srcIp', 'dstIp'],
@@ -478,7 +479,7 @@ describe('thresholds, bins, ordering', () => {
   it('engine.info counts events, matched events and open groups', () => {
     const engine = createEngine([customPlan(TRUE)]);
     for (const e of events) engine.push(e);
-    expect(engine.info).toEqual({ events: 7, matched: 6, groups: 3 });
+    expect(engine.info).toEqual({ events: 7, matched: 6, groups: 3, late: 0 });
     expect(engine.end()).toHaveLength(3);
   });
 });

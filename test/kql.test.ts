@@ -19,7 +19,7 @@ const external: Predicate = { kind: 'not', item: { kind: 'internal', field: 'src
 const allow = (...cidrs: string[]): Predicate => ({ kind: 'not', item: { kind: 'cidr', field: 'srcIp', cidrs } });
 
 function plan(over: Partial<QueryPlan> = {}, network: Partial<NetworkPolicy> = {}): QueryPlan {
-  return {
+  const p: Omit<QueryPlan, 'sources'> = {
     rule: {
       name: 'dicom-external-access',
       id: '7f3c2a1e-0000-4000-8000-000000000104',
@@ -35,6 +35,8 @@ function plan(over: Partial<QueryPlan> = {}, network: Partial<NetworkPolicy> = {
     ...over,
     network: { semantics: 'kql', internal: [], ...over.network, ...network },
   };
+  // the renderer writes `filter`; a plan also names its sources (one here, the plan's filter)
+  return { sources: [{ rule: { name: p.rule.name, file: p.rule.file }, filter: p.filter }], ...p };
 }
 
 const NE = kqlTable('NetworkEvent');

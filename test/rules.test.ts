@@ -16,7 +16,7 @@ import { KqlEmitError, renderKql } from '../src/emit/kql/render.js';
 import { kqlTable } from '../src/emit/kql/tables.js';
 import { DEFAULT_RULES_PATH, loadRules } from '../src/rules/load.js';
 import { applyRuleOptions } from '../src/rules/options.js';
-import type { NetworkPolicy, QueryPlan } from '../src/rules/plan.js';
+import type { NetworkPolicy, Predicate, QueryPlan } from '../src/rules/plan.js';
 import { loadSigmaRules, parseSigmaText } from '../src/rules/sigma.js';
 import { sigmaErrors } from './helpers/sigma-validate.js';
 
@@ -33,6 +33,13 @@ function runCli(args: string[]): { status: number | null; stdout: string; stderr
 
 // ---------------------------------------------------------------------------------------------------------------
 describe('the shipped rule compiles to the reference plan', () => {
+  const FILTER: Predicate = {
+    kind: 'and',
+    items: [
+      { kind: 'equals', field: 'dstPort', values: [104] },
+      { kind: 'not', item: { kind: 'internal', field: 'srcIp' } },
+    ],
+  };
   const expectedPlan = (network: NetworkPolicy, file: string): QueryPlan => ({
     rule: {
       name: 'dicom-external-access',
@@ -41,13 +48,9 @@ describe('the shipped rule compiles to the reference plan', () => {
       level: 'high',
       file,
     },
-    filter: {
-      kind: 'and',
-      items: [
-        { kind: 'equals', field: 'dstPort', values: [104] },
-        { kind: 'not', item: { kind: 'internal', field: 'srcIp' } },
-      ],
-    },
+    // the correlation's one source: the detection rule it references
+    sources: [{ rule: { name: 'dicom_inbound_external', id: '4aa2636a-daca-4cce-b035-a20cba69762c', file }, filter: FILTER }],
+    filter: FILTER,
     network,
     groupBy: ['srcIp', 'dstIp'],
     binMs: 3_600_000,
@@ -264,9 +267,9 @@ const BAD: BadCase[] = [
     line: 9, lineText: 'level: urgent', includes: ["rule 'bad_rule'", "level 'urgent' is not one of"],
   },
   {
-    name: 'correlation type value_count', file: 'value-count.yml',
-    text: corr('        gte: 1', '        field: dst_port\n        gte: 2').replace('type: event_count', 'type: value_count'),
-    line: 13, lineText: '    type: value_count', includes: ["rule 'corr_rule'", "correlation type 'value_count' is not supported"],
+    name: 'correlation type temporal', file: 'temporal.yml',
+    text: corr('    condition:\n        gte: 1\n', '').replace('type: event_count', 'type: temporal'),
+    line: 13, lineText: '    type: temporal', includes: ["rule 'corr_rule'", "correlation type 'temporal' is not supported (supported: event_count, value_count)"],
   },
   {
     name: "timespan '1 hour'", file: 'timespan.yml', text: corr('timespan: 1h', 'timespan: 1 hour'),
@@ -340,7 +343,7 @@ describe('constructs the engine cannot evaluate are RuleErrors at file:line nami
       'a bad port in a list (the offending list item)',
       'unknown placeholder',
       'logsource category process_creation',
-      'correlation type value_count',
+      'correlation type temporal',
       'correlation condition with two operators',
       'correlation group-by on an unknown field',
     ]);

@@ -343,7 +343,11 @@ function leaves(p: Predicate): Predicate[] {
   return p.kind === 'not' ? leaves(p.item) : p.kind === 'and' || p.kind === 'or' ? p.items.flatMap(leaves) : [p];
 }
 
-const withoutFile = (plan: QueryPlan) => ({ ...plan, rule: { ...plan.rule, file: '' } });
+const withoutFile = (plan: QueryPlan) => ({
+  ...plan,
+  rule: { ...plan.rule, file: '' },
+  sources: plan.sources.map((src) => ({ ...src, rule: { ...src.rule, file: '' } })),
+});
 
 describe('emitted Sigma (renderSigma and dicomwatch sigma)', () => {
   let source: Doc[];
@@ -403,9 +407,9 @@ describe('emitted Sigma (renderSigma and dicomwatch sigma)', () => {
       expect(expectedPlans).toHaveLength(1);
       const [want, got] = [expectedPlans[0]!, emittedPlans[0]!];
       expect(got.rule.file).toBe('emitted.yml');
-      expect(withoutFile(got)).toEqual(
-        withoutFile({ ...want, filter: s.keep ? want.filter : expandInternal(want.filter, internalNetworks(s.network.semantics, s.network.internal)) }),
-      );
+      // one source, so its filter is the plan's
+      const filter = s.keep ? want.filter : expandInternal(want.filter, internalNetworks(s.network.semantics, s.network.internal));
+      expect(withoutFile(got)).toEqual(withoutFile({ ...want, filter, sources: want.sources.map((src) => ({ ...src, filter })) }));
       // The expansion itself: the placeholder's one leaf became exactly the expected list.
       expect(leaves(want.filter).filter((l) => l.kind === 'internal')).toEqual([{ kind: 'internal', field: 'srcIp' }]);
       if (s.expected.internal) {

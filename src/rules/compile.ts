@@ -1,22 +1,24 @@
 /**
  * Sigma rules → query plans. Supports what the shipped rules need — field equality (lists are OR), `|cidr`,
- * `|expand` of `%internal_networks%`, conditions with and/or/not/`1 of`/`all of`, and `event_count`
- * correlations (with `generate`) — and rejects everything else with the file, position, rule, field and construct
- * named. Errors are collected, not thrown one at a time, so `dicomwatch check` can report them all.
+ * `|expand` of `%internal_networks%`, conditions with and/or/not/`1 of`/`all of`, and the correlation types of the
+ * aggregate table (aggregates.ts: `event_count`, `value_count`; with `generate`) — and rejects everything else
+ * with the file, position, rule, field and construct named. Errors are collected, not thrown one at a time, so
+ * `dicomwatch check` can report them all.
  */
-import type { Severity } from '../model/alert.js';
+import { ALERT_GROUP_FIELDS, type Severity } from '../model/alert.js';
 import { normalizeAction } from '../model/action.js';
 import { portOf } from '../model/port.js';
 import { ianaProtocol } from '../model/protocol.js';
 import { parseCidr } from '../net/cidr.js';
 import { canonicalIp } from '../net/ip.js';
 import { HOUR_MS, parseTimespan } from '../time/bin.js';
+import { operatorForSigmaType, supportedSigmaTypes, type CorrelationInput } from './aggregates.js';
 import { matchPattern, parseCondition, type Condition } from './condition.js';
 import { SIGMA_FIELDS, SUPPORTED_CATEGORIES } from './fields.js';
 import { formatLocation, RuleError, type SourceLocation } from './errors.js';
 import { INTERNAL_PLACEHOLDER } from './options.js';
 import { setPlanOrigin } from './origins.js';
-import type { EventField, NetworkPolicy, Predicate, QueryPlan, ThresholdOp } from './plan.js';
+import type { EventField, NetworkPolicy, PlanSource, Predicate, QueryPlan, Threshold, ThresholdOp } from './plan.js';
 import { ruleError, type SigmaCorrelation, type SigmaDetection, type SigmaRule } from './sigma.js';
 
 const LEVELS: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
@@ -287,26 +289,39 @@ export function compileDetection(rule: SigmaDetection): Predicate {
   return compiled.filter;
 }
 
+/** The event field a correlation names at `path` (group-by, condition field); its first use is noted in `sites`. */
+function correlationField(rule: SigmaCorrelation, name: string, path: NodePath, what: string, sites: FieldSites): EventField {
+  const field = sigmaFieldOf(name);
+  if (!field) {
+    throw ruleError(rule, path, `${ruleLabel(rule)}, ${what} '${name}': unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
+  }
+  sites[field] ??= locationOf(rule, path);
+  return field;
+}
+
+/**
+ * The group-by fields, each once, in the event model's order (ALERT_GROUP_FIELDS): a group is the same whatever
+ * order the rule lists its keys in, and one order makes the alert's keys, the CSV's columns and the KQL's agree.
+ */
 function mapGroupBy(rule: SigmaCorrelation, fields: unknown, sites: FieldSites): EventField[] {
   if (!Array.isArray(fields) || fields.length === 0) {
     throw ruleError(rule, ['correlation', 'group-by'], `${ruleLabel(rule)}: 'group-by' must be a non-empty list`);
   }
-  return fields.map((f, i) => {
-    const field = sigmaFieldOf(String(f));
-    if (!field) {
-      throw ruleError(rule, ['correlation', 'group-by', i], `${ruleLabel(rule)}, group-by field '${String(f)}': unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
-    }
-    sites[field] ??= locationOf(rule, ['correlation', 'group-by', i]);
-    return field;
-  });
+  const named = new Set(fields.map((f, i) => correlationField(rule, String(f), ['correlation', 'group-by', i], 'group-by field', sites)));
+  return ALERT_GROUP_FIELDS.filter((f) => named.has(f));
 }
 
-function thresholdOf(rule: SigmaCorrelation, condition: unknown): QueryPlan['threshold'] {
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The one `<op>: <integer>` comparison of a correlation condition; `besides` are keys its aggregate reads. */
+function thresholdOf(rule: SigmaCorrelation, condition: unknown, besides: readonly string[]): Threshold {
   const path = ['correlation', 'condition'];
-  if (!condition || typeof condition !== 'object' || Array.isArray(condition)) {
+  if (!isMapping(condition)) {
     throw ruleError(rule, path, `${ruleLabel(rule)}: correlation 'condition' must be a mapping like {gte: 1}`);
   }
-  const entries = Object.entries(condition);
+  const entries = Object.entries(condition).filter(([key]) => !besides.includes(key));
   if (entries.length !== 1) {
     throw ruleError(rule, path, `${ruleLabel(rule)}: correlation condition with ${entries.length} comparisons is not supported (use one of ${THRESHOLD_OPS.join(', ')})`);
   }
@@ -360,6 +375,18 @@ function planRule(rule: SigmaRule, level: Severity): QueryPlan['rule'] {
   };
 }
 
+function planSource(rule: SigmaDetection, compiled: CompiledDetection): PlanSource {
+  return {
+    rule: { name: displayName(rule), ...(typeof rule.data.id === 'string' ? { id: rule.data.id } : {}), file: rule.file },
+    filter: compiled.filter,
+  };
+}
+
+/** The plan's `filter`: the OR of its sources' filters. */
+function sourcesFilter(sources: readonly PlanSource[]): Predicate {
+  return junction('or', sources.map((s) => s.filter));
+}
+
 /** What compiling a set of rules gives: the plans of the rules that compile, and every RuleError of the others. */
 export interface CompileReport {
   plans: QueryPlan[];
@@ -409,9 +436,10 @@ function compileCorrelation(
   const generate = problems.attempt(() => generateOf(rule, c.generate));
   const bases = resolveBases(rule, c.rules, referencing, problems);
   if (generate !== true) for (const base of bases) referencing.quiet.add(base);
-  if (c.type !== 'event_count') {
+  const operator = operatorForSigmaType(c.type);
+  if (!operator) {
     // The other keys mean something else for another type: no point judging them.
-    return problems.add(ruleError(rule, ['correlation', 'type'], `${ruleLabel(rule)}: correlation type '${String(c.type)}' is not supported (supported: event_count)`));
+    return problems.add(ruleError(rule, ['correlation', 'type'], `${ruleLabel(rule)}: correlation type '${String(c.type)}' is not supported (supported: ${supportedSigmaTypes().join(', ')})`));
   }
   for (const key of Object.keys(c).filter((k) => !CORRELATION_KEYS.has(k))) {
     problems.add(ruleError(rule, ['correlation', key], `${ruleLabel(rule)}: correlation key '${key}' is not supported (supported: ${[...CORRELATION_KEYS].join(', ')})`));
@@ -420,20 +448,31 @@ function compileCorrelation(
   const binMs = problems.attempt(() => timespanOf(rule, c.timespan));
   const groupSites: FieldSites = {};
   const groupBy = problems.attempt(() => mapGroupBy(rule, c['group-by'], groupSites));
-  const threshold = problems.attempt(() => thresholdOf(rule, c.condition));
+  const threshold = problems.attempt(() => thresholdOf(rule, c.condition, operator.conditionKeys));
+  // A condition that is not a mapping is reported by thresholdOf; the aggregate has nothing to read then.
+  const input: CorrelationInput | undefined = isMapping(c.condition)
+    ? {
+        condition: c.condition,
+        field: (name, path) => correlationField(rule, name, [...path], 'condition field', groupSites),
+        error: (path, message) => ruleError(rule, path, `${ruleLabel(rule)}: ${message}`),
+      }
+    : undefined;
+  const aggregate = input && problems.attempt(() => operator.parse(input));
   const compiledBases = bases.map((b) => detections.get(b));
   // Without its own level, a correlation takes its first base's (whose own bad level is reported at the base).
   const baseLevel = compiledBases[0] ? levelOf(bases[0]!, 'medium') : 'medium';
   const level = problems.attempt(() => levelOf(rule, baseLevel));
   // A base in error has its own errors reported at the detection; the correlation just yields no plan.
   if (problems.errors.length > before || !allDefined(compiledBases) || bases.length === 0) return undefined;
+  const sources = bases.map((b, i) => planSource(b, compiledBases[i]!));
   const plan: QueryPlan = {
     rule: planRule(rule, level!),
-    filter: junction('or', compiledBases.map((b) => b.filter)),
+    sources,
+    filter: sourcesFilter(sources),
     network,
     groupBy: groupBy!,
     binMs: binMs!,
-    aggregate: { kind: 'count' },
+    aggregate: aggregate!,
     threshold: threshold!,
   };
   const filterSites: FieldSites = {};
@@ -444,9 +483,11 @@ function compileCorrelation(
 
 /** A detection no correlation keeps quiet: counted per source, destination and hour, like the reference rule. */
 function detectionPlan(rule: SigmaDetection, compiled: CompiledDetection, network: NetworkPolicy): QueryPlan {
+  const sources = [planSource(rule, compiled)];
   const plan: QueryPlan = {
     rule: planRule(rule, levelOf(rule, 'medium')),
-    filter: compiled.filter,
+    sources,
+    filter: sourcesFilter(sources),
     network,
     groupBy: ['srcIp', 'dstIp'],
     binMs: HOUR_MS,

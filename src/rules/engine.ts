@@ -1,13 +1,19 @@
 /**
  * The streaming evaluator: events in, alerts out. Pure and deterministic: no I/O, no clock. Memory is the number
  * of open (rule, group keys, bucket) groups, whatever the input size.
+ *
+ * Its state can leave and join an engine: `snapshot()` / `merge()` (one engine per shard — worker threads,
+ * several files — merged into one), and `advance(watermark)` (live collection: closed buckets out, their memory
+ * freed). Thresholds apply when a group is emitted, so after merging: a group no shard alone takes over its
+ * threshold still alerts once the shards are merged.
  */
-import { ACTIONS, type Action, type NetworkEvent } from '../model/event.js';
-import type { Alert } from '../model/alert.js';
+import { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertGroup } from '../model/alert.js';
+import type { NetworkEvent } from '../model/event.js';
 import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from '../net/classify.js';
 import { CidrSet } from '../net/cidr.js';
 import { binMs as floorToBin } from '../time/bin.js';
 import { formatTime } from '../time/parse.js';
+import { operatorOf, type AggregateOperator, type FieldValue } from './aggregates.js';
 import { canonicalEvent } from './events.js';
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from './plan.js';
 
@@ -77,7 +83,7 @@ export function compilePredicate(p: Predicate, classifier: Classifier, embedIpv4
   }
 }
 
-const COMPARE: Record<ThresholdOp, (count: number, value: number) => boolean> = {
+const COMPARE: Record<ThresholdOp, (value: number, threshold: number) => boolean> = {
   gt: (c, v) => c > v,
   gte: (c, v) => c >= v,
   lt: (c, v) => c < v,
@@ -86,48 +92,316 @@ const COMPARE: Record<ThresholdOp, (count: number, value: number) => boolean> = 
   neq: (c, v) => c !== v,
 };
 
-interface Group {
-  keys: (string | number | undefined)[];
-  bucket: number;
-  count: number;
-  first: number;
-  last: number;
-  /** Distinct values; arrays, not Sets: a group usually sees one or two, and a Set costs far more memory. */
-  ports: number[];
-  actions: Partial<Record<Action, number>>;
-  devices: string[];
+// ---------------------------------------------------------------------------------------------------------------
+// Per-group summaries: what every alert reports besides its aggregate, as generic summaries of event fields.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A summary of one field's values over a group's events; its state is plain data (snapshots copy it as it is). */
+interface Summary<S> {
+  init(): S;
+  /** The state with `value` counted: the same state, or a new one when it grows. */
+  add(state: S, value: FieldValue): S;
+  /** `from` added into `into` (`from` unchanged); returns the result, as `add`. */
+  merge(into: S, from: S): S;
+  copy(state: S): S;
+  /** What the alert shows, independent of the order events came in. */
+  final(state: S): unknown;
+}
+
+function compareValues(a: FieldValue, b: FieldValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
- * Add `value` unless present. Linear, which is right for the handful of ports and devices a group sees; a group
- * fed thousands of distinct device names (hostile input) costs time, never more memory than the names themselves.
+ * `list` with `value` added unless present. Linear, which is right for the handful of ports and devices a group
+ * sees; a group fed thousands of distinct device names (hostile input) costs time, never more memory than the names
+ * themselves. A grown list is a new array of exactly its length (`concat`): an array grown by `push` (or built by a
+ * spread) keeps room for 16 more values, which would more than double the memory of a group.
  */
-function addDistinct<T>(list: T[], value: T): void {
-  if (!list.includes(value)) list.push(value);
+function withDistinct(list: FieldValue[], value: FieldValue): FieldValue[] {
+  return list.includes(value) ? list : list.concat([value]);
+}
+
+/** Distinct values, ascending. Arrays, not Sets: a group usually sees one or two, and a Set costs far more memory. */
+const DISTINCT: Summary<FieldValue[]> = {
+  init: () => [],
+  add: withDistinct,
+  merge: (into, from) => from.reduce(withDistinct, into),
+  copy: (values) => values.slice(),
+  final: (values) => [...values].sort(compareValues),
+};
+
+/**
+ * Events per value: a flat `[value, events, value, events, …]` list (one array per group, where pairs would cost
+ * an array each; grown to exactly its length, as withDistinct). The alert shows an object whose keys are in
+ * ascending order (actions: allow, deny, drop, reset).
+ */
+type Tally = (FieldValue | number)[];
+
+function tallyAdd(tally: Tally, value: FieldValue, events: number): Tally {
+  for (let i = 0; i < tally.length; i += 2) {
+    if (tally[i] === value) {
+      (tally[i + 1] as number) += events;
+      return tally;
+    }
+  }
+  return tally.concat([value, events]);
+}
+
+function tallyEntries(tally: Tally): [FieldValue, number][] {
+  const entries: [FieldValue, number][] = [];
+  for (let i = 0; i < tally.length; i += 2) entries.push([tally[i]!, tally[i + 1] as number]);
+  return entries;
+}
+
+const TALLY: Summary<Tally> = {
+  init: () => [],
+  add: (tally, value) => tallyAdd(tally, value, 1),
+  merge: (into, from) => tallyEntries(from).reduce((t, [value, events]) => tallyAdd(t, value, events), into),
+  copy: (tally) => tally.slice(),
+  // fromEntries defines own properties, so no value can reach a prototype
+  final: (tally) => Object.fromEntries(tallyEntries(tally).sort((a, b) => compareValues(a[0], b[0]))),
+};
+
+/** The alert keys filled by summaries. */
+type SummaryKey = 'dstPorts' | 'actions' | 'devices';
+
+/** Every group's summaries: alert key, the event field summarised, how. Table order is the snapshot's order. */
+const GROUP_SUMMARIES: readonly { key: SummaryKey; field: EventField; summary: Summary<unknown> }[] = [
+  { key: 'dstPorts', field: 'dstPort', summary: DISTINCT },
+  { key: 'actions', field: 'action', summary: TALLY },
+  { key: 'devices', field: 'device', summary: DISTINCT },
+];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Groups and the state's plain form
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A group key: the event's value of a group-by field; null when the event lacks it (KQL's null key). */
+export type GroupKey = string | number | null;
+
+/** An open group, as a snapshot holds it: plain data (JSON and structured-clone round-trip it unchanged). */
+export interface GroupSnapshot {
+  /** Bucket start, epoch milliseconds. */
+  bucket: number;
+  /** One per group-by field, in the plan's `groupBy` order. */
+  keys: GroupKey[];
+  /** Events counted. */
+  count: number;
+  /** Earliest and latest event time, epoch milliseconds. */
+  first: number;
+  last: number;
+  /** The summaries' states (distinct values; value, events, value, events…), in a fixed order. */
+  summaries: unknown[];
+  /** The aggregate's state in its plain form (aggregates.ts `toJson`). */
+  aggregate: unknown;
+}
+
+/** An open group in the engine: a snapshot's fields, the aggregate state in its working form (dcount: a Set). */
+type Group = GroupSnapshot;
+
+/** Another engine's state, for `merge()`: plain data, so it can cross a worker boundary or be saved as JSON. */
+export interface EngineSnapshot {
+  /** The plans it is the state of (each as JSON): it merges only into an engine of the same plans. */
+  plans: string[];
+  /** The highest watermark given to `advance()`, null when never advanced. */
+  watermark: number | null;
+  /** The counters of `info` other than `groups`. */
+  info: Omit<EngineInfo, 'groups'>;
+  /** Open groups, one list per plan, in plan order. */
+  groups: GroupSnapshot[][];
+}
+
+/** A key's text in a group id: `=` and the value, or nothing for null (so '' and null differ). */
+function keyText(key: GroupKey): string {
+  return key === null ? '' : `=${key}`;
+}
+
+/**
+ * A group's map key. Only `device` is free text (addresses, ports, protocols and actions never hold a NUL), so a
+ * NUL-separated list is unambiguous. Joined, for the key a group is stored under: `join` makes one flat string,
+ * where `+=` leaves a rope that costs the stored key about half as much again.
+ */
+function groupId(bucket: number, keys: readonly GroupKey[]): string {
+  return [String(bucket)].concat(keys.map(keyText)).join('\u0000');
+}
+
+/**
+ * The same text as `groupId(bucket, <the event's keys>)`, for looking a group up: built straight from the event,
+ * without the arrays `groupId` needs, since most events join a group that exists.
+ */
+function eventGroupId(bucket: number, event: NetworkEvent, groupBy: readonly EventField[]): string {
+  let id = `${bucket}`;
+  for (const f of groupBy) {
+    const v = event[f];
+    id += v === undefined ? '\u0000' : `\u0000=${v}`;
+  }
+  return id;
 }
 
 interface CompiledPlan {
   plan: QueryPlan;
-  test: Test;
+  /** The plan as JSON: what a snapshot names it by. */
+  key: string;
+  /** One test per source: an event counts when any is true. */
+  sources: Test[];
+  operator: AggregateOperator;
+  passes: (value: number) => boolean;
+  /** The alert's group keys: each grouped field (in alert order) and its index in a group's `keys`. */
+  alertKeys: [field: EventField, index: number][];
   groups: Map<string, Group>;
 }
+
+function compilePlan(plan: QueryPlan): CompiledPlan {
+  const classifier = createClassifier(plan.network);
+  const embed = judgesEmbeddedIpv4(plan.network.semantics);
+  return {
+    plan,
+    key: JSON.stringify(plan),
+    sources: plan.sources.map((s) => compilePredicate(s.filter, classifier, embed)),
+    operator: operatorOf(plan.aggregate),
+    passes: (value) => COMPARE[plan.threshold.op](value, plan.threshold.value),
+    alertKeys: ALERT_GROUP_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => [f, plan.groupBy.indexOf(f)]),
+    groups: new Map(),
+  };
+}
+
+function matchesAny(sources: readonly Test[], event: NetworkEvent): boolean {
+  for (const test of sources) if (test(event) === true) return true;
+  return false;
+}
+
+function newGroup(c: CompiledPlan, bucket: number, keys: GroupKey[], ms: number): Group {
+  return {
+    bucket,
+    keys,
+    count: 0,
+    first: ms,
+    last: ms,
+    summaries: GROUP_SUMMARIES.map((s) => s.summary.init()),
+    aggregate: c.operator.init(c.plan.aggregate),
+  };
+}
+
+function addEvent(c: CompiledPlan, g: Group, event: NetworkEvent, ms: number): void {
+  g.count++;
+  if (ms < g.first) g.first = ms;
+  if (ms > g.last) g.last = ms;
+  for (let i = 0; i < GROUP_SUMMARIES.length; i++) {
+    const { field, summary } = GROUP_SUMMARIES[i]!;
+    const v = event[field];
+    if (v !== undefined) g.summaries[i] = summary.add(g.summaries[i], v);
+  }
+  g.aggregate = c.operator.add(c.plan.aggregate, g.aggregate, event);
+}
+
+function snapshotGroup(c: CompiledPlan, g: Group): GroupSnapshot {
+  return {
+    bucket: g.bucket,
+    keys: [...g.keys],
+    count: g.count,
+    first: g.first,
+    last: g.last,
+    summaries: GROUP_SUMMARIES.map((s, i) => s.summary.copy(g.summaries[i])),
+    aggregate: c.operator.toJson(g.aggregate),
+  };
+}
+
+/** A working group from a snapshot's, sharing nothing with it (the caller may merge one snapshot twice). */
+function restoreGroup(c: CompiledPlan, g: GroupSnapshot): Group {
+  return {
+    bucket: g.bucket,
+    keys: [...g.keys],
+    count: g.count,
+    first: g.first,
+    last: g.last,
+    summaries: GROUP_SUMMARIES.map((s, i) => s.summary.copy(g.summaries[i])),
+    aggregate: c.operator.fromJson(g.aggregate),
+  };
+}
+
+function mergeGroup(c: CompiledPlan, into: Group, from: GroupSnapshot): void {
+  into.count += from.count;
+  if (from.first < into.first) into.first = from.first;
+  if (from.last > into.last) into.last = from.last;
+  GROUP_SUMMARIES.forEach((s, i) => {
+    into.summaries[i] = s.summary.merge(into.summaries[i], from.summaries[i]);
+  });
+  into.aggregate = c.operator.merge(c.plan.aggregate, into.aggregate, c.operator.fromJson(from.aggregate));
+}
+
+/** The group's alert, or undefined when its aggregate value misses the threshold. Keys in the contract's order. */
+function alertOf(c: CompiledPlan, g: Group): Alert | undefined {
+  const { plan, operator } = c;
+  const value = operator.value(plan.aggregate, g.aggregate);
+  if (!c.passes(value)) return undefined;
+  const keys: AlertGroup = {};
+  for (const [field, at] of c.alertKeys) (keys as Record<EventField, GroupKey | undefined>)[field] = g.keys[at];
+  const summaries = Object.fromEntries(GROUP_SUMMARIES.map((s, i) => [s.key, s.summary.final(g.summaries[i])]));
+  return {
+    rule: plan.rule.name,
+    time: formatTime(g.bucket),
+    ...keys,
+    count: g.count,
+    ...(operator.alertValue ? { value, aggregate: { ...plan.aggregate } } : {}),
+    firstSeen: formatTime(g.first),
+    lastSeen: formatTime(g.last),
+    dstPorts: summaries.dstPorts as Alert['dstPorts'],
+    actions: summaries.actions as Alert['actions'],
+    severity: plan.rule.level,
+    devices: summaries.devices as Alert['devices'],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The engine
+// ---------------------------------------------------------------------------------------------------------------
 
 export interface EngineInfo {
   /** Events pushed. */
   events: number;
-  /** Events that matched at least one rule. */
+  /** Events that matched at least one rule (late ones included). */
   matched: number;
   /** Open groups, all rules. */
   groups: number;
+  /**
+   * Events a rule did not count because their bucket had already been emitted by `advance()` (per rule: an event
+   * late for two rules counts twice), plus the events of merged groups in such buckets.
+   */
+  late: number;
 }
 
 export interface Engine {
   /**
    * Count one event. Unless the engine is `trusted`, the event is first checked and canonicalised (see
    * canonicalEvent): a DicomwatchError `BAD_EVENT` naming the field, and the event is not counted.
+   *
+   * An event whose bucket ended at or before the watermark (see `advance`) is late: that bucket's alert is out
+   * already and cannot change, so the event is dropped and counted in `info.late` — never counted into a second,
+   * partial group for the same bucket, whose alert would contradict the first.
    */
   push(event: NetworkEvent): void;
-  /** Close all groups: alerts that meet their thresholds, in alert order. */
+  /**
+   * Close the buckets that end at or before `watermarkMs` (epoch milliseconds: every event before it has been
+   * pushed): their alerts, in alert order, and their groups forgotten. The watermark only moves forward (a lower one
+   * emits nothing new). Fed in time order, the alerts of every `advance` plus `finalize` are the one-shot alerts.
+   */
+  advance(watermarkMs: number): Alert[];
+  /** The open groups and counters as plain data (a copy: JSON and structured clone round-trip it). */
+  snapshot(): EngineSnapshot;
+  /**
+   * Add another engine's state, from an engine of the same plans (anything else throws): counts add, first/last
+   * widen, distinct values and tallies unite, counters add. The watermark becomes the higher of the two; merged
+   * groups in buckets this engine had already emitted are late (dropped, their events added to `info.late`).
+   * Thresholds are not applied here but when a group is emitted.
+   */
+  merge(snapshot: EngineSnapshot): void;
+  /** Close all groups: alerts that meet their thresholds, in alert order; the groups are forgotten. */
+  finalize(): Alert[];
+  /** `finalize()`. */
   end(): Alert[];
   readonly info: EngineInfo;
 }
@@ -142,12 +416,12 @@ export interface EngineOptions {
 }
 
 export function createEngine(plans: readonly QueryPlan[], options: EngineOptions = {}): Engine {
-  const compiled: CompiledPlan[] = plans.map((plan) => ({
-    plan,
-    test: compilePredicate(plan.filter, createClassifier(plan.network), judgesEmbeddedIpv4(plan.network.semantics)),
-    groups: new Map(),
-  }));
-  const info: EngineInfo = { events: 0, matched: 0, groups: 0 };
+  const compiled = plans.map(compilePlan);
+  const info: EngineInfo = { events: 0, matched: 0, groups: 0, late: 0 };
+  /** Buckets ending at or before it are closed: emitted and forgotten. */
+  let watermark = -Infinity;
+
+  const isClosed = (c: CompiledPlan, bucket: number) => bucket + c.plan.binMs <= watermark;
 
   /** Count an event already in canonical form. */
   const count = (event: NetworkEvent): void => {
@@ -155,58 +429,87 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     let matched = false;
     let ms: number | undefined;
     for (const c of compiled) {
-      if (c.test(event) !== true) continue;
+      if (!matchesAny(c.sources, event)) continue;
       matched = true;
       ms ??= Date.parse(event.time);
       const bucket = floorToBin(ms, c.plan.binMs);
-      const keys = c.plan.groupBy.map((f) => event[f]);
-      const id = `${bucket}\u0000${keys.join('\u0000')}`;
-      let g = c.groups.get(id);
+      if (isClosed(c, bucket)) {
+        info.late++;
+        continue;
+      }
+      let g = c.groups.get(eventGroupId(bucket, event, c.plan.groupBy));
       if (!g) {
-        g = { keys, bucket, count: 0, first: ms, last: ms, ports: [], actions: {}, devices: [] };
-        c.groups.set(id, g);
+        const keys = c.plan.groupBy.map((f) => event[f] ?? null);
+        g = newGroup(c, bucket, keys, ms);
+        c.groups.set(groupId(bucket, keys), g);
         info.groups++;
       }
-      g.count++;
-      if (ms < g.first) g.first = ms;
-      if (ms > g.last) g.last = ms;
-      if (event.dstPort !== undefined) addDistinct(g.ports, event.dstPort);
-      if (event.action) g.actions[event.action] = (g.actions[event.action] ?? 0) + 1;
-      if (event.device) addDistinct(g.devices, event.device);
+      addEvent(c, g, event, ms);
     }
     if (matched) info.matched++;
   };
+
+  /** Emit and forget the groups `closed` selects: their alerts that meet the thresholds, in alert order. */
+  const emit = (closed: (c: CompiledPlan, g: Group) => boolean): Alert[] => {
+    const alerts: Alert[] = [];
+    for (const c of compiled) {
+      for (const [id, g] of c.groups) {
+        if (!closed(c, g)) continue;
+        c.groups.delete(id);
+        info.groups--;
+        const alert = alertOf(c, g);
+        if (alert) alerts.push(alert);
+      }
+    }
+    return alerts.sort(compareAlerts);
+  };
+
+  const finalize = () => emit(() => true);
 
   return {
     info,
     // Chosen once, so the trusted path pays nothing per event.
     push: options.trusted ? count : (event) => count(canonicalEvent(event)),
-    end() {
-      const alerts: Alert[] = [];
-      for (const c of compiled) {
-        const passes = COMPARE[c.plan.threshold.op];
-        const srcAt = c.plan.groupBy.indexOf('srcIp');
-        const dstAt = c.plan.groupBy.indexOf('dstIp');
-        for (const g of c.groups.values()) {
-          if (!passes(g.count, c.plan.threshold.value)) continue;
-          alerts.push({
-            rule: c.plan.rule.name,
-            time: formatTime(g.bucket),
-            srcIp: srcAt >= 0 ? String(g.keys[srcAt] ?? '') : '',
-            dstIp: dstAt >= 0 ? String(g.keys[dstAt] ?? '') : '',
-            count: g.count,
-            firstSeen: formatTime(g.first),
-            lastSeen: formatTime(g.last),
-            dstPorts: [...g.ports].sort((a, b) => a - b),
-            // a fixed key order, so the alert JSON does not depend on the order the events came in
-            actions: Object.fromEntries(ACTIONS.filter((a) => g.actions[a] !== undefined).map((a) => [a, g.actions[a]])),
-            severity: c.plan.rule.level,
-            devices: [...g.devices].sort(),
-          });
-        }
-      }
-      return alerts.sort(compareAlerts);
+    advance(watermarkMs) {
+      if (!Number.isFinite(watermarkMs)) throw new RangeError(`advance: the watermark must be a finite number of milliseconds, not ${watermarkMs}`);
+      if (watermarkMs > watermark) watermark = watermarkMs;
+      return emit((c, g) => isClosed(c, g.bucket));
     },
+    snapshot() {
+      return {
+        plans: compiled.map((c) => c.key),
+        watermark: watermark === -Infinity ? null : watermark,
+        info: { events: info.events, matched: info.matched, late: info.late },
+        groups: compiled.map((c) => [...c.groups.values()].map((g) => snapshotGroup(c, g))),
+      };
+    },
+    merge(snapshot) {
+      const samePlans =
+        Array.isArray(snapshot?.plans) && Array.isArray(snapshot.groups) && snapshot.plans.length === compiled.length &&
+        snapshot.groups.length === compiled.length && compiled.every((c, i) => c.key === snapshot.plans[i]);
+      if (!samePlans) throw new Error('merge: the snapshot is the state of other plans than this engine\'s');
+      info.events += snapshot.info.events;
+      info.matched += snapshot.info.matched;
+      info.late += snapshot.info.late;
+      compiled.forEach((c, i) => {
+        for (const g of snapshot.groups[i]!) {
+          if (isClosed(c, g.bucket)) {
+            info.late += g.count;
+            continue;
+          }
+          const id = groupId(g.bucket, g.keys);
+          const mine = c.groups.get(id);
+          if (mine) mergeGroup(c, mine, g);
+          else {
+            c.groups.set(id, restoreGroup(c, g));
+            info.groups++;
+          }
+        }
+      });
+      if (snapshot.watermark !== null && snapshot.watermark > watermark) watermark = snapshot.watermark;
+    },
+    finalize,
+    end: finalize,
   };
 }
 
@@ -214,14 +517,31 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** count desc, then bucket, source, destination, rule: deterministic where KQL's `order by count_ desc` is not. */
+/** Group keys in alert order: not grouped on (absent) first, then null, then values (ports numerically). */
+function compareKeys(x: GroupKey | undefined, y: GroupKey | undefined): number {
+  if (x === y) return 0;
+  if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+  if (x === null || y === null) return x === null ? -1 : 1;
+  return compareValues(x, y);
+}
+
+/**
+ * The aggregate value descending (count, or value), then bucket, group keys (source, destination, then the other
+ * fields in ALERT_GROUP_FIELDS order), rule: deterministic where KQL's `order by count_ desc` is not.
+ */
 export function compareAlerts(a: Alert, b: Alert): number {
-  return b.count - a.count || cmp(a.time, b.time) || cmp(a.srcIp, b.srcIp) || cmp(a.dstIp, b.dstIp) || cmp(a.rule, b.rule);
+  const byValue = alertValue(b) - alertValue(a) || cmp(a.time, b.time);
+  if (byValue !== 0) return byValue;
+  for (const f of ALERT_GROUP_FIELDS) {
+    const d = compareKeys(a[f], b[f]);
+    if (d !== 0) return d;
+  }
+  return cmp(a.rule, b.rule);
 }
 
 /** Run plans over a finite list of events (tests, small inputs). */
 export function evaluate(plans: readonly QueryPlan[], events: Iterable<NetworkEvent>, options: EngineOptions = {}): Alert[] {
   const engine = createEngine(plans, options);
   for (const e of events) engine.push(e);
-  return engine.end();
+  return engine.finalize();
 }

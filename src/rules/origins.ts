@@ -11,7 +11,7 @@ export interface PlanOrigin {
   rule: SourceLocation;
   /** The first place each field is tested in the filter (in the base detections). */
   filter: Partial<Record<EventField, SourceLocation>>;
-  /** Where each group-by field is listed (correlations only). */
+  /** Where each group-by field, or the field an aggregate reads (value_count's `field`), is named (correlations only). */
   groupBy: Partial<Record<EventField, SourceLocation>>;
 }
 

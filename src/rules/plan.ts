@@ -1,5 +1,5 @@
 import type { Severity } from '../model/alert.js';
-import type { NetworkEvent } from '../model/event.js';
+import type { Aggregate } from './aggregates.js';
 
 /** How "external" is decided (DESIGN.md: Semantics of the reference rule). */
 export type Semantics = 'strict' | 'kql';
@@ -31,7 +31,21 @@ export interface NetworkPolicy {
 
 export type ThresholdOp = 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
 
-/** One rule, compiled: filter → group keys → bin → count → threshold → order (count desc, bucket, keys). */
+/** A rule a plan reads events through: the detection rule and its compiled filter. */
+export interface PlanSource {
+  rule: {
+    name: string;
+    id?: string;
+    /** Rule file, for messages. */
+    file: string;
+  };
+  filter: Predicate;
+}
+
+/**
+ * One rule, compiled: sources → group keys → bin → aggregate → threshold → order (aggregate value desc, bucket,
+ * keys). Plain data: callers compare, serialise and build plans by hand.
+ */
 export interface QueryPlan {
   rule: {
     /** Alert `rule` value: the detection rule's `name`, else its `id`, else its file stem. */
@@ -42,18 +56,32 @@ export interface QueryPlan {
     /** Rule file, for messages. */
     file: string;
   };
+  /**
+   * The detection rules the plan reads, kept apart (one per rule a correlation references; a lone detection is its
+   * own one source), so an aggregate over several rules can tell which one an event matched. An event counts when
+   * it matches any of them.
+   */
+  sources: PlanSource[];
+  /**
+   * The OR of the sources' filters, as compiled plans set it: what the renderers write as the `where` and the
+   * pre-filter reads. The engine reads `sources`.
+   */
   filter: Predicate;
   network: NetworkPolicy;
-  /** Group keys, in Sigma `group-by` order. */
+  /**
+   * Group keys. Compiled plans list each once, in the event model's field order (ALERT_GROUP_FIELDS), whatever the
+   * Sigma `group-by` order: the order of the alert's keys, the CSV's columns and the KQL's `by` columns.
+   */
   groupBy: EventField[];
   /** Bucket width in milliseconds (`timespan: 1h` → 3_600_000). */
   binMs: number;
-  aggregate: { kind: 'count' };
-  /** Keep a group when `count <op> value`. */
-  threshold: { op: ThresholdOp; value: number };
+  /** What is computed per group (see aggregates.ts). */
+  aggregate: Aggregate;
+  /** Keep a group when `<aggregate value> <op> value`. */
+  threshold: Threshold;
 }
 
-/** Read a plan field from an event. */
-export function fieldValue(event: NetworkEvent, field: EventField): string | number | undefined {
-  return event[field];
+export interface Threshold {
+  op: ThresholdOp;
+  value: number;
 }

@@ -1,12 +1,77 @@
-import type { Alert } from '../../model/alert.js';
+/**
+ * `--output csv`: exactly the columns the rule's KQL returns — its group-by columns under the KQL output names, then
+ * `TimeGenerated`, then the aggregate's column (`count_`, `dcount_DestinationPort`) — so the answer can be diffed
+ * with Sentinel's. The shipped rule gives `SourceIP,DestinationIP,TimeGenerated,count_`.
+ *
+ * Several rules: one CSV table per rule (each with its header, rows in alert order), separated by a blank line,
+ * rules in name order — each table is then the answer of that rule's query, which a union of columns with a
+ * rule column would not be. A lone rule prints a plain CSV.
+ */
+import { ALERT_GROUP_FIELDS, alertGroupFields, alertValue, type Alert } from '../../model/alert.js';
+import { operatorOf, type Aggregate } from '../../rules/aggregates.js';
+import type { EventField, QueryPlan } from '../../rules/plan.js';
+import { KQL_OUTPUT_NAMES, KQL_TIME_OUTPUT } from '../kql/tables.js';
 
-/** Exactly the columns the KQL returns, so the answer can be diffed with Sentinel's. */
+/** The header printed when there is nothing to tell the columns from (no alerts, no plans): the shipped rule's. */
 export const ALERT_CSV_HEADER = 'SourceIP,DestinationIP,TimeGenerated,count_';
+
+/** What decides a rule's columns. */
+interface CsvShape {
+  /** Group-by fields, in ALERT_GROUP_FIELDS order (compiled plans' and the KQL's `by` order). */
+  group: EventField[];
+  aggregate: Aggregate;
+}
+
+const EVENT_COUNT: Aggregate = { kind: 'count' };
 
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+function headerOf(shape: CsvShape): string {
+  const output = (f: EventField) => KQL_OUTPUT_NAMES[f];
+  const aggregate = operatorOf(shape.aggregate).kql.column(shape.aggregate, output);
+  return [...shape.group.map(output), KQL_TIME_OUTPUT, aggregate].map(csvField).join(',');
+}
+
+/** A KQL null key (the events lacked the field) is an empty cell, as Sentinel exports it. */
+function rowOf(a: Alert, shape: CsvShape): string {
+  const keys = shape.group.map((f) => csvField(String(a[f] ?? '')));
+  return [...keys, a.time, String(alertValue(a))].join(',');
+}
+
 export function alertCsvRow(a: Alert): string {
-  return [csvField(a.srcIp), csvField(a.dstIp), a.time, String(a.count)].join(',');
+  return rowOf(a, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT });
+}
+
+interface Block {
+  rule: string;
+  header: string;
+  shape: CsvShape;
+  rows: string[];
+}
+
+/**
+ * The CSV of `alerts` (in alert order). `plans`, when given, add the tables of rules without alerts (a header
+ * alone); without them the columns come from the alerts, and no alerts print the shipped rule's header.
+ */
+export function renderAlertCsv(alerts: readonly Alert[], plans: readonly QueryPlan[] = []): string {
+  const blocks = new Map<string, Block>();
+  const blockOf = (rule: string, shape: CsvShape): Block => {
+    const header = headerOf(shape);
+    const id = `${rule}\u0000${header}`;
+    let block = blocks.get(id);
+    if (!block) blocks.set(id, (block = { rule, header, shape, rows: [] }));
+    return block;
+  };
+  for (const p of plans) blockOf(p.rule.name, { group: ALERT_GROUP_FIELDS.filter((f) => p.groupBy.includes(f)), aggregate: p.aggregate });
+  for (const a of alerts) {
+    const block = blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT });
+    block.rows.push(rowOf(a, block.shape));
+  }
+  if (blocks.size === 0) return `${ALERT_CSV_HEADER}\n`;
+  return [...blocks.values()]
+    .sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : x.header < y.header ? -1 : 1))
+    .map((b) => [b.header, ...b.rows].join('\n') + '\n')
+    .join('\n');
 }

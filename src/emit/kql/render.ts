@@ -8,8 +8,8 @@
  *     | where <table pre-filter>        from the profile, if any
  *     | where <filter item>             one line per item of the filter's top-level AND, in plan order
  *     | project <columns>               from the profile, if any
- *     | summarize count() by <keys>, bin(<time>, <bin>)
- *     | where count_ <op> <n>           unless the threshold is `>= 1`
+ *     | summarize count() by <keys>, bin(<time>, <bin>)      the aggregate's call (aggregates.ts): count(), dcount(C)
+ *     | where count_ <op> <n>           unless the threshold always holds (`count_ >= 1`); or the aggregate's column
  *     | order by count_ desc
  *
  * ## Null semantics
@@ -51,6 +51,7 @@
  */
 import { DicomwatchError } from '../../errors.js';
 import { formatLocation, type SourceLocation } from '../../rules/errors.js';
+import { kqlSummarize, operatorOf } from '../../rules/aggregates.js';
 import { fieldLocation } from '../../rules/origins.js';
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from '../../rules/plan.js';
 import { judgesEmbeddedIpv4 } from '../../net/classify.js';
@@ -437,7 +438,7 @@ function projectColumns(table: KqlTableProfile, groupCols: readonly string[]): s
  */
 export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
   const ctx = new Ctx(plan, table);
-  if (plan.aggregate?.kind !== 'count') ctx.fail(`unsupported aggregate ${JSON.stringify(plan.aggregate)}`);
+  const operator = ctx.guard(undefined, 'aggregate', () => operatorOf(plan.aggregate));
 
   // filter: one `| where` per top-level AND item; the first equality on dstPort gets the advisory's `let`
   const wheres: string[] = [];
@@ -460,6 +461,9 @@ export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
     groupCols.push(col.name);
     keys.push(col.name === out ? kqlName(out) : `${kqlName(out)} = ${kqlName(col.name)}`);
   }
+  // the aggregate (aggregates.ts): `count()` → count_, `dcount(C)` → dcount_<output name>; its fields are projected
+  const aggregateCols = operator.fields(plan.aggregate).map((f) => ctx.column(f, 'group-by').name);
+  const aggregate = kqlSummarize(plan.aggregate, (f) => ctx.column(f, 'group-by').name, (f) => KQL_OUTPUT_NAMES[f], kqlName);
   const bin = ctx.guard(undefined, 'timespan', () => kqlTimespan(plan.binMs));
   const time = kqlName(table.time.name);
   keys.push(table.time.name === KQL_TIME_OUTPUT ? `bin(${time}, ${bin})` : `${KQL_TIME_OUTPUT} = bin(${time}, ${bin})`);
@@ -471,11 +475,11 @@ export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
   const lines = [...ctx.letLines(), table.source];
   for (const pre of table.preFilters ?? []) lines.push(`| where ${pre}`);
   for (const w of wheres) lines.push(`| where ${w}`);
-  const project = projectColumns(table, groupCols);
+  const project = projectColumns(table, [...groupCols, ...aggregateCols]);
   if (project !== undefined) lines.push(`| project ${project.map(kqlName).join(', ')}`);
-  lines.push(`| summarize count() by ${keys.join(', ')}`);
-  if (!(op === 'gte' && n === '1')) lines.push(`| where count_ ${THRESHOLD_OPS[op]} ${n}`);
-  lines.push('| order by count_ desc');
+  lines.push(`| summarize ${aggregate.expression} by ${keys.join(', ')}`);
+  if (!(op === 'gte' && n === String(operator.least))) lines.push(`| where ${kqlName(aggregate.column)} ${THRESHOLD_OPS[op]} ${n}`);
+  lines.push(`| order by ${kqlName(aggregate.column)} desc`);
   return lines.join('\n');
 }
 

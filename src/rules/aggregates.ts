@@ -1,0 +1,196 @@
+/**
+ * The aggregate operators: what a plan computes per (group keys, bucket), as one table shared by the compiler, the
+ * engine and the KQL renderer, so an aggregate is one entry here rather than a switch repeated in each of them.
+ *
+ * Each entry says
+ * - for the compiler: which Sigma correlation `type` it implements and how to read its parameters from the
+ *   correlation (`parse`; `conditionKeys` are the keys of `condition` it reads besides the one comparison);
+ * - for the engine: its per-group state (`init`/`add`/`merge`), the number the threshold tests (`value`), and the
+ *   state's plain form for snapshots (`toJson`/`fromJson`: snapshots cross worker threads and may be saved);
+ * - for the renderer: its `summarize` aggregation and output column (`kql`), and the fields it reads (`fields`),
+ *   which a `project` before `summarize` must keep.
+ *
+ * Adding `temporal` (Sigma: every referenced rule matched within the timespan, per group) is one more entry:
+ * its state is the set of source indices seen in the group (`add` receives the indices of the plan's sources the
+ * event matched — the engine tests each source apart for this reason), `value` is the number of distinct
+ * sources seen, `parse` reads no condition (`conditionKeys` empty) and the compiler's threshold becomes
+ * `gte: <number of sources>` (an entry may then supply its threshold; today every entry reads one from
+ * `condition`); `kql.call` is `dcount(Rule)` over the sources rendered as a `union` that `extend`s a `Rule`
+ * column per source. `temporal_ordered` keeps each source's first time in the state and its `value` counts the
+ * sources seen in order.
+ */
+import type { NetworkEvent } from '../model/event.js';
+import type { EventField } from './plan.js';
+
+/** `event_count`: events per group, KQL's `count()`. */
+export interface CountAggregate {
+  kind: 'count';
+}
+
+/**
+ * `value_count`: distinct values of `field` per group, KQL's `dcount(Column)`. Events without the field are not
+ * counted, as KQL's dcount ignores nulls.
+ */
+export interface DcountAggregate {
+  kind: 'dcount';
+  field: EventField;
+}
+
+/** What a plan computes per group: one member per entry of AGGREGATES. */
+export type Aggregate = CountAggregate | DcountAggregate;
+export type AggregateKind = Aggregate['kind'];
+
+/** A value of an event field, as a distinct-count state holds it. */
+export type FieldValue = string | number;
+
+/** What an operator's `parse` gets from the compiler: the correlation's condition and located errors. */
+export interface CorrelationInput {
+  /** The correlation's `condition` mapping. */
+  condition: Readonly<Record<string, unknown>>;
+  /** The event field a Sigma field name at `path` names; throws a located RuleError for an unsupported one. */
+  field(name: string, path: readonly (string | number)[]): EventField;
+  /** A RuleError at `path` (a key path in the rule document), the rule named in front of `message`. */
+  error(path: readonly (string | number)[], message: string): Error;
+}
+
+/**
+ * One aggregate: `A` its plan form, `S` its per-group state, `J` that state's plain (JSON) form. Members are
+ * methods so entries of different state types fit one table.
+ */
+export interface AggregateOperator<A extends Aggregate = Aggregate, S = unknown, J = unknown> {
+  /** The Sigma correlation `type` it implements. */
+  readonly sigmaType: string;
+  /** Keys of the correlation `condition` it reads besides the comparison (value_count: `field`). */
+  readonly conditionKeys: readonly string[];
+  /** Whether an alert states the value as `value` (false: the value is the event count, the alert's `count`). */
+  readonly alertValue: boolean;
+  /**
+   * The least value a group can have: a group exists once one event is counted (count ≥ 1), but a distinct count
+   * is 0 when its events all lack the field. A `gte` threshold at it always holds, so the KQL can leave it out.
+   */
+  readonly least: number;
+  parse(input: CorrelationInput): A;
+  init(aggregate: A): S;
+  /** Count one event into the state; returns the state (a number state is replaced, others updated in place). */
+  add(aggregate: A, state: S, event: NetworkEvent): S;
+  /** `from` added into `into`; returns the result. `from` is not modified. */
+  merge(aggregate: A, into: S, from: S): S;
+  /** The number the threshold tests and alerts are ordered by. */
+  value(aggregate: A, state: S): number;
+  /** The state's plain form, sharing nothing with it (a snapshot is a copy). */
+  toJson(state: S): J;
+  /** A state from its plain form, sharing nothing with it (one snapshot may be merged into several engines). */
+  fromJson(json: J): S;
+  /** Event fields it reads besides the group keys. */
+  fields(aggregate: A): EventField[];
+  readonly kql: {
+    /** The aggregation call, given each field's (quoted) source column: `count()`, `dcount(DestinationPort)`. */
+    call(aggregate: A, column: (field: EventField) => string): string;
+    /**
+     * Its output column, given each field's name: `count_`, `dcount_DestinationPort`. Given the source column
+     * names it is the name Kusto gives the call by itself (Kusto names `dcount(X)` `dcount_X`).
+     */
+    column(aggregate: A, name: (field: EventField) => string): string;
+  };
+}
+
+const COUNT: AggregateOperator<CountAggregate, number, number> = {
+  sigmaType: 'event_count',
+  conditionKeys: [],
+  alertValue: false,
+  least: 1,
+  parse: () => ({ kind: 'count' }),
+  init: () => 0,
+  add: (_a, n) => n + 1,
+  merge: (_a, n, m) => n + m,
+  value: (_a, n) => n,
+  toJson: (n) => n,
+  fromJson: (n) => n,
+  fields: () => [],
+  kql: { call: () => 'count()', column: () => 'count_' },
+};
+
+/**
+ * A Set, not an array like the per-group summaries: a value_count rule is written to meet many distinct values
+ * (a scanner's ports), where linear look-ups would be quadratic.
+ */
+const DCOUNT: AggregateOperator<DcountAggregate, Set<FieldValue>, FieldValue[]> = {
+  sigmaType: 'value_count',
+  conditionKeys: ['field'],
+  alertValue: true,
+  least: 0,
+  parse(input) {
+    const path = ['correlation', 'condition', 'field'];
+    const field = input.condition.field;
+    if (field === undefined) {
+      throw input.error(['correlation', 'condition'], "value_count needs 'field' in its condition: the field whose distinct values it counts");
+    }
+    if (typeof field !== 'string') {
+      throw input.error(path, `value_count 'field' must be one field name, not ${JSON.stringify(field)}`);
+    }
+    return { kind: 'dcount', field: input.field(field, path) };
+  },
+  init: () => new Set(),
+  add(a, seen, event) {
+    const v = event[a.field];
+    if (v !== undefined) seen.add(v);
+    return seen;
+  },
+  merge(_a, into, from) {
+    for (const v of from) into.add(v);
+    return into;
+  },
+  value: (_a, seen) => seen.size,
+  toJson: (seen) => [...seen],
+  fromJson: (values) => new Set(values),
+  fields: (a) => [a.field],
+  kql: {
+    call: (a, column) => `dcount(${column(a.field)})`,
+    column: (a, name) => `dcount_${name(a.field)}`,
+  },
+};
+
+/** The aggregate operators by plan `kind`. */
+export const AGGREGATES: { readonly [K in AggregateKind]: AggregateOperator<Extract<Aggregate, { kind: K }>> } = {
+  count: COUNT,
+  dcount: DCOUNT,
+};
+
+/** The operator of a plan's aggregate; throws for a kind no entry has (a hand-built plan, a programming error). */
+export function operatorOf(aggregate: Aggregate): AggregateOperator {
+  const kind = (aggregate as { kind?: unknown } | undefined)?.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(AGGREGATES, kind)) {
+    throw new Error(`unknown aggregate ${JSON.stringify(aggregate)} (known: ${Object.keys(AGGREGATES).join(', ')})`);
+  }
+  return AGGREGATES[kind as AggregateKind] as AggregateOperator;
+}
+
+/** The operator implementing a Sigma correlation `type`, if any. */
+export function operatorForSigmaType(type: unknown): AggregateOperator | undefined {
+  return Object.values(AGGREGATES).find((op) => op.sigmaType === type) as AggregateOperator | undefined;
+}
+
+/** The Sigma correlation types the table implements, for messages. */
+export function supportedSigmaTypes(): string[] {
+  return Object.values(AGGREGATES).map((op) => op.sigmaType);
+}
+
+/**
+ * The `summarize` aggregation of `aggregate` and its output column. The output column is named after the fields'
+ * output names, so it is the same for every table (and is the CSV's): where Kusto would name the call after a
+ * source column that differs (`dcount(DstPort)` → `dcount_DstPort`), it is named explicitly
+ * (`dcount_DestinationPort = dcount(DstPort)`). `source` and `output` give a field's unquoted source column and
+ * output name; `quote` makes a name safe in KQL.
+ */
+export function kqlSummarize(
+  aggregate: Aggregate,
+  source: (field: EventField) => string,
+  output: (field: EventField) => string,
+  quote: (name: string) => string,
+): { expression: string; column: string } {
+  const op = operatorOf(aggregate);
+  const column = op.kql.column(aggregate, output);
+  const call = op.kql.call(aggregate, (f) => quote(source(f)));
+  const named = op.kql.column(aggregate, source) === column;
+  return { expression: named ? call : `${quote(column)} = ${call}`, column };
+}
