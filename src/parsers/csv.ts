@@ -18,7 +18,7 @@ import {
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
-import { fail, isBlank, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
+import { fail, isBlank, isBlankBytes, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 const MAX_RECORD_LINES = 10_000;
 /** A continuation line that is itself a clean row ends a suspect multi-line record early (see scanLine). */
@@ -262,9 +262,33 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     return !scan.open && !scan.irregular && scan.delimiters + 1 === columns;
   };
 
+  /**
+   * The common case on bytes: a complete row without any quote. Its column count is checked on every row; a row the
+   * pre-filter rejects (no rule port in its bytes, or another valid port in its port column) is never decoded.
+   */
+  const unquotedRow = (buf: Buffer, start: number, end: number, line: number, delimiters: number): RecordOutcome => {
+    const columns = header!.length;
+    if (delimiters + 1 !== columns) return toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${delimiters + 1}`), line);
+    if (prefilter) {
+      if (!prefilter.bytesMayMatch(buf, start, end)) return toOutcome(FILTERED, line);
+      if (dstPortColumn !== undefined && !prefilter.portMayMatch(fieldPort(buf, start, end, delimiterCode, dstPortColumn))) {
+        return toOutcome(FILTERED, line);
+      }
+    }
+    const fields = buf.toString('utf8', start, end).split(delimiter);
+    return toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, line), line);
+  };
+
   return {
-    push(line, lineNo, out) {
-      take({ text: line, lineNo }, out);
+    push(buf, start, end, lineNo, out) {
+      if (pending.length === 0 && header !== undefined) {
+        const delimiters = unquotedDelimiters(buf, start, end, delimiterCode);
+        if (delimiters !== -1) {
+          if (!isBlankBytes(buf, start, end)) out.push(unquotedRow(buf, start, end, lineNo, delimiters));
+          return;
+        }
+      }
+      take({ text: buf.toString('utf8', start, end), lineNo }, out);
     },
     end(out) {
       // Lines read again may open a record of their own that the input ends inside: loop until none is open.
@@ -275,6 +299,42 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
 
 function delimiterCodeOf(delimiter: string): number {
   return delimiter.charCodeAt(0);
+}
+
+/** Delimiters in bytes [start, end), or -1 when there is a quote among them (the row needs the quote-aware path). */
+function unquotedDelimiters(buf: Buffer, start: number, end: number, delimiter: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === delimiter) n++;
+    else if (c === QUOTE) return -1;
+  }
+  return n;
+}
+
+/**
+ * The port in column `column` of an unquoted row, read from its bytes: the number when the field is decimal digits
+ * (spaces around allowed, as portOf reads text), else the field's text would be needed: undefined lets it through.
+ */
+function fieldPort(buf: Buffer, start: number, end: number, delimiter: number, column: number): number | undefined {
+  let from = start;
+  for (let c = 0; c < column; c++) {
+    from = buf.indexOf(delimiter, from);
+    if (from === -1 || from >= end) return undefined;
+    from++;
+  }
+  let to = buf.indexOf(delimiter, from);
+  if (to === -1 || to > end) to = end;
+  while (from < to && buf[from] === 32) from++;
+  while (to > from && buf[to - 1] === 32) to--;
+  if (to === from || to - from > 5) return undefined;
+  let port = 0;
+  for (let i = from; i < to; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    port = port * 10 + d;
+  }
+  return port;
 }
 
 function countDelimiters(text: string, delimiter: number): number {

@@ -8,7 +8,7 @@ import { InputFileError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
 import {
-  isBlank, type ByteSession, type ColumnReport, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
+  isBlankBytes, type ByteSession, type ColumnReport, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
 } from './types.js';
 
 export interface RecordParserOptions extends ParseContext {
@@ -129,13 +129,14 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
 
   const splitter = new LineSplitter(
     {
-      line(text, lineNo) {
+      line(buf, start, end, lineNo) {
         info.lines = lineNo;
         if (!lineSession) {
-          if (isBlank(text)) {
+          if (isBlankBytes(buf, start, end)) {
             if (blankLines.length < MAX_BLANK_LINES_BEFORE_SNIFF) blankLines.push(lineNo);
             return;
           }
+          const text = buf.toString('utf8', start, end);
           const sniffed = sniffFormat(text, formats, options);
           if (!sniffed) {
             throw new InputFileError(
@@ -146,10 +147,10 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
           }
           format = sniffed;
           lineSession = sniffed.open(options);
-          for (const n of blankLines) lineSession.push('', n, out);
+          for (const n of blankLines) lineSession.push(EMPTY, 0, 0, n, out);
           blankLines = [];
         }
-        lineSession.push(text, lineNo, out);
+        lineSession.push(buf, start, end, lineNo, out);
       },
       tooLong(lineNo, bytes) {
         info.lines = lineNo;
@@ -249,6 +250,7 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const EMPTY = Buffer.alloc(0);
 /** Leading blank bytes after which the input is handed to the line path undecided (it reports what it finds). */
 const MAX_HEAD_BYTES = 1 << 20;
 
