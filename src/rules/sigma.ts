@@ -71,7 +71,7 @@ export function parseSigmaText(text: string, file: string): SigmaRule[] {
 export async function loadSigmaRules(path: string): Promise<SigmaRule[]> {
   const files = await ruleFiles(path);
   const rules: SigmaRule[] = [];
-  for (const file of files) rules.push(...parseSigmaText(await readFile(file, 'utf8'), file));
+  for (const file of files) for (const rule of parseSigmaText(await readFile(file, 'utf8'), file)) rules.push(rule);
   return rules;
 }
 
@@ -81,7 +81,7 @@ async function ruleFiles(path: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const full = join(path, entry.name);
-    if (entry.isDirectory()) out.push(...(await ruleFiles(full)));
+    if (entry.isDirectory()) for (const file of await ruleFiles(full)) out.push(file);
     else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
   }
   return out;
