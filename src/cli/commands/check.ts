@@ -7,7 +7,8 @@ export const command = 'check <rules..>';
 export const describe = 'validate rule files without data (exit 1 when one is invalid)';
 
 export function builder(y: Argv) {
-  return y.positional('rules', { type: 'string', array: true, describe: 'rule files or directories' });
+  // No default: yargs gives a variadic positional `[]`, and help would show `[required] [default: []]`.
+  return y.positional('rules', { type: 'string', array: true, default: undefined, describe: 'rule files or directories' });
 }
 
 export async function handler(args: { rules: string[] }): Promise<void> {
