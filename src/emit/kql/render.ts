@@ -114,7 +114,7 @@ function junction(kind: 'and' | 'or', parts: Expr[]): Expr {
       if (p.value === unit) continue;
       return p; // absorbing element: false in an AND, true in an OR
     }
-    if (p.kind === kind) items.push(...p.items);
+    if (p.kind === kind) for (const i of p.items) items.push(i); // no push(...): a rule's lists can be long
     else items.push(p);
   }
   if (items.length === 0) return unit ? TRUE : FALSE;
@@ -385,11 +385,11 @@ function renderPredicate(ctx: Ctx, p: Predicate, portLet = false): Rendered {
   switch (p?.kind) {
     case 'and': {
       const parts = p.items.map((i) => renderPredicate(ctx, i));
-      return { t: and(...parts.map((r) => r.t)), f: or(...parts.map((r) => r.f)) };
+      return { t: junction('and', parts.map((r) => r.t)), f: junction('or', parts.map((r) => r.f)) };
     }
     case 'or': {
       const parts = p.items.map((i) => renderPredicate(ctx, i));
-      return { t: or(...parts.map((r) => r.t)), f: and(...parts.map((r) => r.f)) };
+      return { t: junction('or', parts.map((r) => r.t)), f: junction('and', parts.map((r) => r.f)) };
     }
     case 'not': {
       const inner = renderPredicate(ctx, p.item);
