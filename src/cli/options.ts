@@ -24,7 +24,7 @@ export function withRuleOptions<T>(y: Argv<T>) {
 
 export function withInputOptions<T>(y: Argv<T>) {
   return y
-    .positional('files', { type: 'string', array: true, describe: 'log files (plain or .gz); - for stdin' })
+    .positional('files', { type: 'string', array: true, default: undefined, describe: 'log files (plain or .gz); - for stdin' })
     .option('format', { choices: ['auto', ...FORMATS.map((f) => f.id)], default: 'auto', describe: 'input format (auto: recognized per file)' })
     // No yargs default for --tz: a `[Local Time]` column is read only in a zone the user named (UTC otherwise).
     .option('tz', { type: 'string', describe: 'zone for timestamps without one (IANA name or +hh:mm)', defaultDescription: 'UTC' })

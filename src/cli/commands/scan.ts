@@ -22,7 +22,7 @@ export const examples: readonly Example[] = [
 export function builder(y: Argv) {
   return withRuleOptions(withInputOptions(y))
     .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: from --out\'s extension: .jsonl/.ndjson/.json jsonl, .csv csv, else table; without --out: table on a terminal, else jsonl)' })
-    .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop records whose destination port cannot match (--no-prefilter to parse everything)' })
+    .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop well-formed records whose destination port cannot match (--no-prefilter, or --strict-input, to check every value)' })
     .epilogue(examplesText(examples));
 }
 
@@ -53,7 +53,8 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
   const loaded = await rulesFromArgs(args);
   const files = inputFiles(args.files);
   if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
-  const run = inputRun(args, files, args.prefilter ? prefilterFor(loaded) : undefined);
+  // --strict-input promises every record is checked, values included: the pre-filter would skip unchecked values.
+  const run = inputRun(args, files, args.prefilter && !args.strictInput ? prefilterFor(loaded) : undefined);
   const choice = chooseOutput(args.output, args.out, process.stdout.isTTY === true);
   const out = openOutput(args.out);
   if (choice.note && !args.quiet) process.stderr.write(`dicomwatch: ${choice.note}\n`);
