@@ -13,7 +13,7 @@
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
   bindColumns, columnReport, eventFromRecord, localTimeProblem, missingColumnsMessage, missingRequired, recordContext, splitHeaderName,
-  KNOWN_COLUMN_KEYS, type Bindings,
+  GENERIC_SCHEMA, KNOWN_COLUMN_KEYS, type Bindings, type ColumnSchema,
 } from './fields.js';
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
@@ -123,7 +123,7 @@ interface PendingLine {
   lineNo: number;
 }
 
-function openCsv(ctx: ParseContext, format: string): LineSession {
+function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineSession {
   let delimiter = ',';
   let delimiterCode = 44;
   let header: string[] | undefined;
@@ -147,7 +147,7 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
       throw new InputFileError(`header: ${(e as Error).message}`);
     }
     header = names;
-    bindings = bindColumns(names.map((_, i) => i), names, ctx.columnMap);
+    bindings = bindColumns(names.map((_, i) => i), names, ctx.columnMap, schema);
     const missing = missingRequired(bindings);
     if (missing.length > 0) throw new InputFileError(`header: ${missingColumnsMessage(missing, names)}`);
     const localTime = localTimeProblem(bindings, eventCtx.zoneGiven);
@@ -367,5 +367,5 @@ export const csvFormat: LineFormat = {
   description: 'CSV/TSV with a header row: Sentinel/Log Analytics exports, ASIM, ECS and plain column names',
   recognizedBy: 'first line is a comma/tab/semicolon/pipe-separated header naming a known column (SourceIP, src_ip, source.ip, …)',
   sniff: sniffCsvHeader,
-  open: (ctx) => openCsv(ctx, 'csv'),
+  open: (ctx) => openCsv(ctx, 'csv', GENERIC_SCHEMA),
 };

@@ -4,7 +4,9 @@
  * (format, file, line), so `dicomwatch parse … | dicomwatch scan -` reports the original records.
  */
 import type { NetworkEvent } from '../model/event.js';
-import { bindColumns, columnReport, eventFromRecord, missingRequired, recordContext, type Bindings } from './fields.js';
+import {
+  bindColumns, columnReport, eventFromRecord, missingRequired, recordContext, GENERIC_SCHEMA, type Bindings, type ColumnSchema,
+} from './fields.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isRejection, skip, type ParseContext, type ParseResult } from './types.js';
 
@@ -54,7 +56,11 @@ function isOwnEvent(flat: Map<string, unknown>): boolean {
 }
 
 /** A parse function for one file's JSON records (its binding cache lives as long as the file). */
-export function jsonRecordParser(ctx: ParseContext, format: string): (text: string, line: number) => ParseResult {
+export function jsonRecordParser(
+  ctx: ParseContext,
+  format: string,
+  schema: ColumnSchema = GENERIC_SCHEMA,
+): (text: string, line: number) => ParseResult {
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
   const cache = new Map<string, Bindings>();
   const eventCtx = recordContext(ctx, format);
@@ -77,7 +83,7 @@ export function jsonRecordParser(ctx: ParseContext, format: string): (text: stri
     const signature = keys.join('\u0000');
     let bindings = cache.get(signature);
     if (!bindings) {
-      bindings = bindColumns(keys, keys, ctx.columnMap);
+      bindings = bindColumns(keys, keys, ctx.columnMap, schema);
       if (cache.size >= BINDING_CACHE_SIZE) cache.clear();
       cache.set(signature, bindings);
       ctx.observe?.columns(columnReport(bindings, keys));

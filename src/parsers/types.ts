@@ -5,7 +5,12 @@ export type SkipCode =
   /** A well-formed record that does not describe a connection (system event, header, options record…). */
   | 'NOT_A_CONNECTION'
   /** Rejected by the scan's pre-filter before it was fully parsed: it cannot match any rule. */
-  | 'FILTERED';
+  | 'FILTERED'
+  /**
+   * A line of a line-level family (syslog) that no known message format recognises: another program's line in a
+   * mixed file, or a vendor dicomwatch does not parse yet. Counted per file; the file goes on.
+   */
+  | 'UNRECOGNISED_FORMAT';
 
 /** Why a record could not be parsed: a closed set, so callers can count and react by code. */
 export type ErrorCode =
@@ -15,8 +20,7 @@ export type ErrorCode =
   | 'BAD_VALUE'
   | 'MISSING_FIELD'
   | 'MALFORMED'
-  | 'RECORD_TOO_LONG'
-  | 'UNRECOGNISED_FORMAT';
+  | 'RECORD_TOO_LONG';
 
 /**
  * What became of one input record. Every record read yields exactly one outcome. Generic in what a record yields

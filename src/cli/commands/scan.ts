@@ -9,6 +9,9 @@ import { forEachEvent } from '../inputs.js';
 import { BufferedOutput, openOutput } from '../io.js';
 import { UsageError, withInputOptions, withRuleOptions } from '../options.js';
 
+/** Transport protocols whose connections have ports. */
+const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
+
 export const command = 'scan [files..]';
 export const describe = 'run the rules over logs and print alerts';
 
@@ -60,7 +63,7 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
   if (choice.note && !args.quiet) process.stderr.write(`dicomwatch: ${choice.note}\n`);
   const engine = createEngine(loaded.plans, { trusted: true }); // events come from our parsers: already canonical
   // Events without a destination port can never match a port rule: said in the summary, so a log whose port
-  // column went unrecognized does not pass for a quiet network.
+  // column went unrecognized does not pass for a quiet network. ICMP and other port-less protocols are not counted.
   let withoutPort = 0;
   let alerts: Alert[] | undefined;
   const tail = () => [
@@ -70,7 +73,7 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
   ];
   await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
     const totals = await forEachEvent(run, (e) => {
-      if (e.dstPort === undefined) withoutPort++;
+      if (e.dstPort === undefined && (e.protocol === undefined || PORT_PROTOCOLS.has(e.protocol))) withoutPort++;
       engine.push(e);
     }, running);
     run.progress.stop();
