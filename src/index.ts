@@ -17,7 +17,13 @@ export { binMs, hourBucket, HOUR_MS, parseTimespan } from './time/bin.js';
 export type {
   ByteFormat, ByteSession, ErrorCode, Format, LineFormat, LineSession, ParseContext, Prefilter, RecordOutcome, SkipCode,
 } from './parsers/types.js';
-export { FORMATS, formatById, sniffBytes, sniffFormat } from './parsers/registry.js';
+export { FORMATS, FORMAT_IDS, formatById, sniffBytes, sniffFormat } from './parsers/registry.js';
+export { syslogFamily } from './parsers/syslog/family.js';
+export { MESSAGE_FORMATS } from './parsers/syslog/registry.js';
+export { NOT_MINE, type MessageContext, type MessageFormat } from './parsers/syslog/message.js';
+export { parseSyslogLine, type SyslogLine, type YearState } from './parsers/syslog/framing.js';
+export { packetFileSession, type PacketContext, type PacketDecoder, type PacketFraming } from './parsers/packets.js';
+export { GENERIC_SCHEMA, type ColumnSchema, type ColumnSource, type SourceField } from './parsers/fields.js';
 export {
   createRecordParser, parseText, emptyInfo, addInfo, SNIFF_BYTES, type ParserInfo, type RecordParser, type RecordParserOptions,
 } from './parsers/record-parser.js';

@@ -9,6 +9,7 @@ import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
 import { syslogFamily } from './syslog/family.js';
 import { MESSAGE_FORMATS } from './syslog/registry.js';
+import type { NetworkEvent } from '../model/event.js';
 import type { ByteFormat, Format, LineFormat, ParseContext } from './types.js';
 
 export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, syslogFamily(MESSAGE_FORMATS), csvFormat];
@@ -17,7 +18,9 @@ export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, syslogF
 export const FORMAT_IDS: readonly string[] = [...FORMATS.map((f) => f.id), ...MESSAGE_FORMATS.map((f) => f.id)];
 
 /** A file-level format by id; a message format's id gives the syslog family with that vendor alone. */
-export function formatById(id: string, formats: readonly Format[] = FORMATS): Format | undefined {
+export function formatById<T>(id: string, formats: readonly Format<T>[]): Format<T> | undefined;
+export function formatById(id: string): Format | undefined;
+export function formatById(id: string, formats: readonly Format<unknown>[] = FORMATS): Format<unknown> | undefined {
   const format = formats.find((f) => f.id === id);
   if (format || formats !== FORMATS) return format;
   const message = MESSAGE_FORMATS.find((f) => f.id === id);
@@ -25,11 +28,15 @@ export function formatById(id: string, formats: readonly Format[] = FORMATS): Fo
 }
 
 /** The binary format whose magic the first bytes of a file carry, if any. */
-export function sniffBytes(head: Buffer, formats: readonly Format[] = FORMATS): ByteFormat | undefined {
-  return formats.find((f): f is ByteFormat => f.kind === 'bytes' && f.sniffBytes(head));
+export function sniffBytes<T = NetworkEvent>(head: Buffer, formats: readonly Format<T>[] = FORMATS as unknown as readonly Format<T>[]): ByteFormat<T> | undefined {
+  return formats.find((f): f is ByteFormat<T> => f.kind === 'bytes' && f.sniffBytes(head));
 }
 
 /** The text format of a file from its first non-blank line, or undefined when none recognizes it. */
-export function sniffFormat(firstLine: string, formats: readonly Format[] = FORMATS, ctx?: ParseContext): LineFormat | undefined {
-  return formats.find((f): f is LineFormat => f.kind === 'lines' && f.sniff(firstLine, ctx));
+export function sniffFormat<T = NetworkEvent>(
+  firstLine: string,
+  formats: readonly Format<T>[] = FORMATS as unknown as readonly Format<T>[],
+  ctx?: ParseContext,
+): LineFormat<T> | undefined {
+  return formats.find((f): f is LineFormat<T> => f.kind === 'lines' && f.sniff(firstLine, ctx));
 }
