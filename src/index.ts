@@ -15,8 +15,10 @@ export { normalizeZone } from './time/zone.js';
 export { binMs, hourBucket, HOUR_MS, parseTimespan } from './time/bin.js';
 
 export type {
-  ByteFormat, ByteSession, ErrorCode, Format, LineFormat, LineSession, ParseContext, Prefilter, RecordOutcome, SkipCode,
+  ByteFormat, ByteSession, ColumnReport, ErrorCode, Format, LineFormat, LineSession, ParseContext, ParseObserver, ParseResult,
+  Prefilter, RecordOutcome, Rejection, SkipCode,
 } from './parsers/types.js';
+export { fail, skip, lineByLine, toOutcome } from './parsers/types.js';
 export { FORMATS, FORMAT_IDS, formatById, sniffBytes, sniffFormat } from './parsers/registry.js';
 export { syslogFamily } from './parsers/syslog/family.js';
 export { MESSAGE_FORMATS } from './parsers/syslog/registry.js';
