@@ -4,7 +4,9 @@
  * on. iptables is the real vendor in the slot; a toy vendor is added here as one module plus one registry line.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseSyslogLine } from '../src/parsers/syslog/framing.js';
 import { actionFromPrefix, iptablesFormat } from '../src/parsers/syslog/iptables.js';
 import { NOT_MINE, type MessageFormat } from '../src/parsers/syslog/message.js';
@@ -170,6 +172,15 @@ describe('the vendor slot: one module plus one registry line', () => {
 });
 
 describe('CLI over a syslog file', () => {
+  it('without --year, a year-less stamp takes the latest year not after the file was last written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-year-'));
+    const file = join(dir, 'old.log');
+    writeFileSync(file, 'Dec 30 23:59:59 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=1 DPT=104\n');
+    utimesSync(file, new Date(Date.UTC(2021, 0, 5)), new Date(Date.UTC(2021, 0, 5)));
+    const r = await runCli(['parse', file, '--quiet']);
+    expect(JSON.parse(r.stdout).time).toBe('2020-12-30T23:59:59.000Z');
+  });
+
   it('scan finds the external DICOM sources; parse and scan agree on the structural errors', async () => {
     const scan = await runCli(['scan', 'fixtures/iptables.log', '--year', '2026', '--output', 'csv']);
     expect(scan.code).toBe(0);
@@ -186,5 +197,17 @@ describe('CLI over a syslog file', () => {
     const parse = await runCli(['parse', 'fixtures/iptables.log', '--year', '2026']);
     expect(parse.stderr).toContain('fixtures/iptables.log:9: MALFORMED');
     expect(parse.stdout.trimEnd().split('\n')).toHaveLength(8);
+  });
+});
+
+describe('key=value tokenizer shared by vendor modules', () => {
+  it('quoted values with spaces, = and escapes; bare words skipped; first occurrence wins; unbalanced quotes reported', async () => {
+    const { parseKeyValues } = await import('../src/parsers/syslog/kv.js');
+    const r = parseKeyValues('a=1 b="x y=z" DF c=\\q d="say \\"hi\\"" a=2 e=');
+    expect([...r.values]).toEqual([['a', '1'], ['b', 'x y=z'], ['c', '\\q'], ['d', 'say "hi"'], ['e', '']]);
+    expect(r.unbalanced).toBe(false);
+    const cut = parseKeyValues('srcip=1.2.3.4 msg="never closed dstip=5.6.7.8');
+    expect(cut).toEqual({ values: new Map([['srcip', '1.2.3.4'], ['msg', 'never closed dstip=5.6.7.8']]), unbalanced: true });
+    expect(parseKeyValues('x'.repeat(100_000) + '=1').values.size).toBe(1);
   });
 });

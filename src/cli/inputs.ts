@@ -1,6 +1,6 @@
 /** The CLI's input loop: every file through the reader, diagnostics and progress on stderr, totals at the end. */
 import { access } from 'node:fs/promises';
-import { inputSize, readRecords, type ReadOptions } from '../io/reader.js';
+import { inputStat, readRecords, type ReadOptions } from '../io/reader.js';
 import type { NetworkEvent } from '../model/event.js';
 import { DicomwatchError } from '../errors.js';
 import { InputFileError } from '../parsers/errors.js';
@@ -73,7 +73,8 @@ export async function forEachEvent(
   const { info: total, failed } = running;
   let callersError: unknown;
   for (const file of run.files) {
-    run.progress.file(file, await inputSize(file));
+    const st = await inputStat(file);
+    run.progress.file(file, st?.size);
     let info: ParserInfo | undefined;
     let printed = 0;
     const report = (o: Extract<RecordOutcome, { kind: 'error' }>) => {
@@ -84,7 +85,9 @@ export async function forEachEvent(
       printed++;
     };
     try {
-      const records = readRecords(file, { ...run.read, onBytes: (n) => run.progress.bytes(n) });
+      // Year-less syslog stamps take --year, else the latest year not after the file was last written (stdin: now).
+      const now = st && run.read.year === undefined ? { now: st.modified } : {};
+      const records = readRecords(file, { ...run.read, ...now, onBytes: (n) => run.progress.bytes(n) });
       info = records.info;
       running.reading = info;
       for await (const batch of records) {

@@ -26,10 +26,18 @@ export interface ReadOptions extends Omit<RecordParserOptions, 'file'> {
 
 /** Size in bytes of a file, or undefined for stdin / anything not a regular file. */
 export async function inputSize(file: string): Promise<number | undefined> {
+  return (await inputStat(file))?.size;
+}
+
+/**
+ * Size and modification time of a regular file (undefined for stdin and anything else). The modification time is
+ * when the log was last written: the reference for the year of year-less syslog stamps in it.
+ */
+export async function inputStat(file: string): Promise<{ size: number; modified: number } | undefined> {
   if (file === '-') return undefined;
   try {
     const st = await stat(file);
-    return st.isFile() ? st.size : undefined;
+    return st.isFile() ? { size: st.size, modified: st.mtimeMs } : undefined;
   } catch {
     return undefined;
   }

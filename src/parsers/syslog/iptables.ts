@@ -11,14 +11,12 @@
  * syslog header; the kernel line itself has neither.
  */
 import { normalizeAction } from '../../model/action.js';
-import type { Action, NetworkEvent } from '../../model/event.js';
-import { portOf } from '../../model/port.js';
-import { normalizeProtocol } from '../../model/protocol.js';
-import { canonicalIp } from '../../net/ip.js';
-import { quote } from '../fields.js';
+import type { Action } from '../../model/event.js';
 import { FILTERED } from '../prefilter.js';
 import { fail, type ParseResult } from '../types.js';
+import { connectionEvent, headerTime } from './connection.js';
 import type { SyslogLine } from './framing.js';
+import { parseKeyValues } from './kv.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
 const ID = 'iptables';
@@ -42,18 +40,6 @@ function stripUptime(prefix: string): string {
   return prefix.slice(close + 1).trimStart();
 }
 
-/** `KEY=value` tokens, first occurrence wins (UDP lines carry the IP `LEN=` before the UDP one). Bare flags skipped. */
-function keyValues(fields: string): Map<string, string> {
-  const kv = new Map<string, string>();
-  for (const tokenText of fields.split(' ')) {
-    const eq = tokenText.indexOf('=');
-    if (eq <= 0) continue;
-    const key = tokenText.slice(0, eq);
-    if (!kv.has(key)) kv.set(key, tokenText.slice(eq + 1));
-  }
-  return kv;
-}
-
 const UBIQUITI_SUFFIX: Readonly<Record<string, Action>> = { A: 'allow', D: 'drop', R: 'deny' };
 
 /** The decision a log prefix states by convention, if any. */
@@ -72,45 +58,24 @@ export function actionFromPrefix(prefix: string): Action | undefined {
 function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typeof NOT_MINE {
   const part = netfilterPart(line.message);
   if (!part) return NOT_MINE;
-  const kv = keyValues(part.fields);
-  const srcText = kv.get('SRC');
-  const dstText = kv.get('DST');
-  const protoText = kv.get('PROTO');
+  const kv = parseKeyValues(part.fields).values;
   // A netfilter line always has these; without them it was cut short (collector line limits).
-  for (const [key, value] of [['SRC', srcText], ['DST', dstText], ['PROTO', protoText]] as const) {
-    if (value === undefined) return fail('MALFORMED', `netfilter line without ${key}= (cut short?)`);
+  for (const key of ['SRC', 'DST', 'PROTO']) {
+    if (!kv.has(key)) return fail('MALFORMED', `netfilter line without ${key}= (cut short?)`);
   }
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(kv.get('DPT'))) return FILTERED;
-
-  if (line.time === undefined) {
-    return line.timeText === undefined
-      ? fail('MISSING_FIELD', 'no timestamp: the line has no syslog header')
-      : fail('BAD_TIME', `syslog stamp ${quote(line.timeText)} has no year: pass --year YYYY`);
-  }
-  const srcIp = canonicalIp(srcText!);
-  if (srcIp === undefined) return fail('BAD_ADDRESS', `SRC: not an IP address: ${quote(srcText)}`);
-  const dstIp = canonicalIp(dstText!);
-  if (dstIp === undefined) return fail('BAD_ADDRESS', `DST: not an IP address: ${quote(dstText)}`);
-
-  const event: NetworkEvent = {
-    time: new Date(line.time).toISOString(), srcIp, dstIp, format: ID, file: ctx.file, line: ctx.lineNo,
-  };
-  for (const [key, field] of [['SPT', 'srcPort'], ['DPT', 'dstPort']] as const) {
-    const text = kv.get(key);
-    if (text === undefined) continue;
-    const port = portOf(text);
-    if (typeof port === 'number') event[field] = port;
-    else ctx.observe?.unusable(field);
-  }
-  const protocol = normalizeProtocol(protoText!);
-  if (protocol !== undefined) event.protocol = protocol;
-  else ctx.observe?.unusable('protocol');
-  const action = actionFromPrefix(part.prefix);
-  if (action) event.action = action;
-  if (line.host) event.device = line.host;
-  event.vendor = 'Netfilter';
-  event.product = 'iptables';
-  return event;
+  return connectionEvent({
+    ...headerTime(line),
+    src: [kv.get('SRC'), 'SRC'],
+    dst: [kv.get('DST'), 'DST'],
+    srcPort: [kv.get('SPT'), 'SPT'],
+    dstPort: [kv.get('DPT'), 'DPT'],
+    protocol: [kv.get('PROTO'), 'PROTO'],
+    action: actionFromPrefix(part.prefix),
+    device: line.host,
+    vendor: 'Netfilter',
+    product: 'iptables',
+  }, ID, ctx);
 }
 
 export const iptablesFormat: MessageFormat = {
