@@ -67,6 +67,14 @@ describe('syslog framing', () => {
     expect(parseSyslogLine('Jan  1 00:00:02 fw kernel: c', time, years).time).toBe(Date.UTC(2026, 0, 1, 0, 0, 2));
   });
 
+  it('a relay header in front of the device header is looked through; a bare message loses its <PRI>', () => {
+    const relayed = '2026-03-16T10:15:05.000Z collector01 <134>Mar 16 10:15:02 fw01 kernel: DROP IN=eth0';
+    expect(parseSyslogLine(relayed, { tz: 'UTC', year: 2026 })).toMatchObject({
+      header: true, time: Date.UTC(2026, 2, 16, 10, 15, 2), host: 'fw01', app: 'kernel', message: 'DROP IN=eth0', line: relayed,
+    });
+    expect(parseSyslogLine('<189>date=2026-03-16 time=10:15:02 devname="FG"', UTC)).toMatchObject({ header: false, message: 'date=2026-03-16 time=10:15:02 devname="FG"' });
+  });
+
   it('a line without a header comes back bare; nothing throws on garbage', () => {
     expect(parseSyslogLine('CEF:0|Vendor|Product|1|100|name|5|src=1.2.3.4', UTC)).toMatchObject({ header: false, message: 'CEF:0|Vendor|Product|1|100|name|5|src=1.2.3.4' });
     for (const garbage of ['<', '<999>x', '1 ', 'Mar', 'Mar 16', 'Mar 16 10:1', '2026-03-16T', '<13>1 - - - - -', '\u0000\uffff']) {

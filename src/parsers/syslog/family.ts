@@ -22,7 +22,7 @@ export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T
       // A year-less stamp frames the line even when it cannot be placed in time: recognising needs no year.
       const line = parseSyslogLine(firstLine, { tz: ctx?.tz ?? 'UTC' });
       if (line.header) return true;
-      const messageCtx: MessageContext = { file: ctx?.file ?? '', lineNo: 1 };
+      const messageCtx: MessageContext = { file: ctx?.file ?? '', lineNo: 1, time: { tz: ctx?.tz ?? 'UTC' } };
       return formats.some((f) => f.parse(line, messageCtx) !== NOT_MINE);
     },
     open: (ctx) => openSyslog(ctx, formats),
@@ -32,7 +32,7 @@ export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T
 function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]): LineSession<T> {
   const time = { tz: ctx.tz ?? 'UTC', ...(ctx.year !== undefined ? { year: ctx.year } : {}), ...(ctx.now !== undefined ? { now: ctx.now } : {}) };
   const years: YearState = {};
-  const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
+  const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time, prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
   // Tried first: the format of the last line recognised.
   let last = 0;
   return {

@@ -44,8 +44,19 @@ export interface YearState {
   lastMonth?: number;
 }
 
-/** Split a line into its syslog header and message. Never throws; a line that is not syslog comes back bare. */
+/**
+ * Split a line into its syslog header and message. Never throws; a line that is not syslog comes back bare (without
+ * a `<PRI>` it may start with). A relay's header in front of the device's own (rsyslog, syslog-ng or a collector
+ * forwarding with its own template) is looked through: time, host and tag are the device's.
+ */
 export function parseSyslogLine(line: string, time: TimeContext, years: YearState = {}): SyslogLine {
+  const outer = frame(line, time, years);
+  if (!outer.header) return outer;
+  const inner = frame(outer.rest, time, years);
+  return inner.header ? { ...inner, line } : outer;
+}
+
+function frame(line: string, time: TimeContext, years: YearState): SyslogLine {
   let i = 0;
   // <PRI>: 1 to 3 digits, at most 191.
   if (line.charCodeAt(0) === 60 /* < */) {
@@ -64,7 +75,8 @@ export function parseSyslogLine(line: string, time: TimeContext, years: YearStat
     const framed = rfc3164(line, i, time, years);
     if (framed) return framed;
   }
-  return { header: false, rest: line, message: line, line };
+  const bare = line.slice(i); // `<189>date=… time=…` (FortiGate sends no header): the PRI is not message text
+  return { header: false, rest: bare, message: bare, line };
 }
 
 function isDigits(s: string, from: number, to: number): boolean {

@@ -4,6 +4,7 @@
  * line to the message formats in turn, the last one that matched first.
  */
 import type { NetworkEvent } from '../../model/event.js';
+import type { TimeContext } from '../../time/parse.js';
 import type { RecordPrefilter } from '../prefilter.js';
 import type { ParseObserver, ParseResult } from '../types.js';
 import type { SyslogLine } from './framing.js';
@@ -15,6 +16,11 @@ export const NOT_MINE: unique symbol = Symbol('not mine');
 export interface MessageContext {
   file: string;
   lineNo: number;
+  /**
+   * For timestamps in the message itself: `tz` (`--tz`, default UTC) for those without a zone — a zone the message
+   * states (FortiGate `tz=`, an offset in the text) wins —, `year` and `now` for year-less ones (see parseTimestamp).
+   */
+  time: TimeContext;
   /** The scan's pre-filter: a message that is well-formed and cannot match may be FILTERED before its event is built. */
   prefilter?: RecordPrefilter | undefined;
   observe?: ParseObserver | undefined;
