@@ -219,3 +219,22 @@ describe('key=value tokenizer shared by vendor modules', () => {
     expect(parseKeyValues('x'.repeat(100_000) + '=1').values.size).toBe(1);
   });
 });
+
+describe('vendor lines inside exports', () => {
+  const line = 'DICOM-DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=51515 DPT=104';
+
+  it('a Sentinel Syslog table export (CSV) reads like the syslog file it came from; the device time wins', () => {
+    const text = readFileSync(new URL('../fixtures/sentinel-syslog.csv', import.meta.url), 'utf8');
+    const { outcomes } = parseText(text, { file: 'syslog.csv', tz: 'UTC' });
+    expect(codes(outcomes)).toEqual(['events', 'UNRECOGNISED_FORMAT', 'events']);
+    expect(events(outcomes)[0]).toMatchObject({ time: '2026-03-16T10:15:02.000Z', device: 'edge01', format: 'iptables', line: 2, dstPort: 104 });
+    expect(events(outcomes)[1]).toMatchObject({ time: '2026-03-16T11:02:09.000Z', device: 'edge02', action: 'drop', line: 4 });
+  });
+
+  it('the same rows as a JSON array (az monitor log-analytics query), and ECS documents with event.original', () => {
+    const rows = [{ TimeGenerated: '2026-03-16T10:15:04.120Z', EventTime: '2026-03-16T10:15:02Z', HostName: 'edge01', Computer: 'collector01', ProcessName: 'kernel', SyslogMessage: line }];
+    expect(events(parseText(JSON.stringify(rows), { file: 'q.json', tz: 'UTC' }).outcomes)).toMatchObject([{ time: '2026-03-16T10:15:02.000Z', device: 'edge01', srcIp: '203.0.113.7' }]);
+    const ecs = JSON.stringify({ '@timestamp': '2026-03-16T10:15:09Z', event: { original: `<4>Mar 16 10:15:02 edge01 kernel: ${line}` } });
+    expect(events(parseText(ecs, { file: 'e.jsonl', tz: 'UTC', year: 2026 }).outcomes)).toMatchObject([{ time: '2026-03-16T10:15:02.000Z', device: 'edge01', format: 'iptables' }]);
+  });
+});

@@ -13,8 +13,9 @@
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
   bindColumns, columnReport, eventFromRecord, localTimeProblem, missingColumnsMessage, missingRequired, recordContext, splitHeaderName,
-  GENERIC_SCHEMA, KNOWN_COLUMN_KEYS, type Bindings, type ColumnSchema,
+  GENERIC_SCHEMA, KNOWN_COLUMN_KEYS, type Bindings, type ColumnSchema, type Lookup,
 } from './fields.js';
+import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
@@ -135,6 +136,11 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
   let pendingDelimiters = 0;
   const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
+  /** Set when the rows carry raw vendor lines (a Sentinel Syslog export) instead of connection columns. */
+  let embedded: EmbeddedLayout | undefined;
+  const parseEmbedded = embeddedLineParser(ctx);
+  const fromFields = (lookup: Lookup, line: number) =>
+    embedded ? parseEmbedded(embedded, lookup, line) : eventFromRecord(bindings, lookup, eventCtx, line);
 
   const readHeader = (text: string) => {
     if (scanLine(text, delimiterCodeOf(detectDelimiter(text)), false).open) throw new InputFileError('header: unterminated quoted field');
@@ -147,12 +153,14 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
       throw new InputFileError(`header: ${(e as Error).message}`);
     }
     header = names;
-    bindings = bindColumns(names.map((_, i) => i), names, ctx.columnMap, schema);
+    const columns = names.map((_, i) => i);
+    bindings = bindColumns(columns, names, ctx.columnMap, schema);
     const missing = missingRequired(bindings);
-    if (missing.length > 0) throw new InputFileError(`header: ${missingColumnsMessage(missing, names)}`);
+    embedded = missing.length > 0 ? embeddedLayout(columns, names, bindings) : undefined;
+    if (missing.length > 0 && !embedded) throw new InputFileError(`header: ${missingColumnsMessage(missing, names)}`);
     const localTime = localTimeProblem(bindings, eventCtx.zoneGiven);
     if (localTime) throw new InputFileError(`header: ${localTime}`);
-    ctx.observe?.columns(columnReport(bindings, names));
+    ctx.observe?.columns(embedded ? embedded.report : columnReport(bindings, names));
     const port = bindings.dstPort?.[0]?.key;
     dstPortColumn = typeof port === 'number' ? port : undefined;
   };
@@ -180,7 +188,7 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
     if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) {
       return toOutcome(FILTERED, line);
     }
-    return toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, line), line);
+    return toOutcome(fromFields((i) => fields[i as number], line), line);
   };
 
   /** A multi-line record that did not prove itself: its first line alone, then the other lines read again. */
@@ -202,7 +210,7 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
     const fields = p.text.split(delimiter);
     if (fields.length !== header!.length) return unterminated;
     // Built in full even in a scan: whether the row is good decides between a record and a structural error.
-    const outcome = toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, p.lineNo), p.lineNo);
+    const outcome = toOutcome(fromFields((i) => fields[i as number], p.lineNo), p.lineNo);
     if (outcome.kind === 'error') return unterminated;
     if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) return toOutcome(FILTERED, p.lineNo);
     return outcome;
@@ -276,7 +284,7 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
       }
     }
     const fields = buf.toString('utf8', start, end).split(delimiter);
-    return toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, line), line);
+    return toOutcome(fromFields((i) => fields[i as number], line), line);
   };
 
   return {

@@ -7,8 +7,9 @@
  */
 import type { NetworkEvent } from '../../model/event.js';
 import { recordPrefilter } from '../prefilter.js';
-import { isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from '../types.js';
-import { parseSyslogLine, type YearState } from './framing.js';
+import type { TimeContext } from '../../time/parse.js';
+import { isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
+import { parseSyslogLine, type SyslogLine, type YearState } from './framing.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
 export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T>[]): LineFormat<T> {
@@ -29,26 +30,42 @@ export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T
   };
 }
 
+/**
+ * Offers a framed line to the message formats in turn, the last one that matched first, so a one-vendor input
+ * pays for one parser per line; a line none recognises is an UNRECOGNISED_FORMAT skip. Shared by the syslog family
+ * and by the header formats that carry raw vendor lines in a column (embedded.ts).
+ */
+export function messageDispatcher<T = NetworkEvent>(formats: readonly MessageFormat<T>[]): (line: SyslogLine, ctx: MessageContext) => ParseResult<T> {
+  let last = 0;
+  const unrecognised = skip('UNRECOGNISED_FORMAT', `no message format recognises this line (known: ${formats.map((f) => f.id).join(', ')})`);
+  return (line, ctx) => {
+    for (let k = 0; k < formats.length; k++) {
+      const index = k === 0 ? last : k <= last ? k - 1 : k;
+      const result = formats[index]!.parse(line, ctx);
+      if (result === NOT_MINE) continue;
+      last = index;
+      return result;
+    }
+    return unrecognised;
+  };
+}
+
+/** The time context message parsers get from the parse options. */
+export function messageTime(ctx: ParseContext): TimeContext {
+  return { tz: ctx.tz ?? 'UTC', ...(ctx.year !== undefined ? { year: ctx.year } : {}), ...(ctx.now !== undefined ? { now: ctx.now } : {}) };
+}
+
 function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]): LineSession<T> {
-  const time = { tz: ctx.tz ?? 'UTC', ...(ctx.year !== undefined ? { year: ctx.year } : {}), ...(ctx.now !== undefined ? { now: ctx.now } : {}) };
+  const time = messageTime(ctx);
   const years: YearState = {};
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time, prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
-  // Tried first: the format of the last line recognised.
-  let last = 0;
+  const dispatch = messageDispatcher(formats);
   return {
     push(buf, start, end, lineNo, out: RecordOutcome<T>[]) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
       const line = parseSyslogLine(buf.toString('utf8', start, end), time, years);
       messageCtx.lineNo = lineNo;
-      for (let k = 0; k < formats.length; k++) {
-        const index = k === 0 ? last : k <= last ? k - 1 : k;
-        const result = formats[index]!.parse(line, messageCtx);
-        if (result === NOT_MINE) continue;
-        last = index;
-        out.push(toOutcome<T>(result, lineNo));
-        return;
-      }
-      out.push(toOutcome<T>(skip('UNRECOGNISED_FORMAT', `no message format recognises this line (known: ${formats.map((f) => f.id).join(', ')})`), lineNo));
+      out.push(toOutcome<T>(dispatch(line, messageCtx), lineNo));
     },
     end() {},
   };
