@@ -15,9 +15,17 @@ export { normalizeZone } from './time/zone.js';
 export { binMs, hourBucket, HOUR_MS, parseTimespan } from './time/bin.js';
 
 export type {
-  ByteFormat, ByteSession, ErrorCode, Format, LineFormat, LineSession, ParseContext, Prefilter, RecordOutcome, SkipCode,
+  ByteFormat, ByteSession, ColumnReport, ErrorCode, Format, LineFormat, LineSession, ParseContext, ParseObserver, ParseResult,
+  Prefilter, RecordOutcome, Rejection, SkipCode,
 } from './parsers/types.js';
-export { FORMATS, formatById, sniffBytes, sniffFormat } from './parsers/registry.js';
+export { fail, skip, lineByLine, toOutcome } from './parsers/types.js';
+export { FORMATS, FORMAT_IDS, formatById, sniffBytes, sniffFormat } from './parsers/registry.js';
+export { syslogFamily } from './parsers/syslog/family.js';
+export { MESSAGE_FORMATS } from './parsers/syslog/registry.js';
+export { NOT_MINE, type MessageContext, type MessageFormat } from './parsers/syslog/message.js';
+export { parseSyslogLine, type SyslogLine, type YearState } from './parsers/syslog/framing.js';
+export { packetFileSession, type PacketContext, type PacketDecoder, type PacketFraming } from './parsers/packets.js';
+export { GENERIC_SCHEMA, type ColumnSchema, type ColumnSource, type SourceField } from './parsers/fields.js';
 export {
   createRecordParser, parseText, emptyInfo, addInfo, SNIFF_BYTES, type ParserInfo, type RecordParser, type RecordParserOptions,
 } from './parsers/record-parser.js';

@@ -502,8 +502,10 @@ describe('the other commands', () => {
       // leading `//` lines are comments naming the rule; the query itself starts with its lets
       const query = r.stdout.replace(/^(\/\/[^\n]*\n|\s*\n)*/, '');
       expect(query).toMatch(/^let DICOMPort = 104;\n/);
-      expect(r.stdout).toContain('| summarize count() by SourceIP, DestinationIP, bin(TimeGenerated, 1h)');
     }
+    expect((await run.kqlKql()).stdout).toContain('| summarize count() by SourceIP, DestinationIP, bin(TimeGenerated, 1h)');
+    // strict groups addresses by a canonical key (one group per IPv6 address, however spelled), same output columns
+    expect((await run.kql()).stdout).toContain('by SourceIPKey, DestinationIPKey, bin(TimeGenerated, 1h)\n| project SourceIP, DestinationIP, TimeGenerated, count_\n');
     expect((await run.kqlKql()).stdout).toContain('\n| where ipv4_is_private(SourceIP) == false\n');
     expect((await run.kql()).stdout).not.toContain('ipv4_is_private');
   });

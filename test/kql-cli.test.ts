@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { analyzeKql } from './helpers/kusto.js';
 import { ADVISORY_KQL } from './helpers/advisory.js';
+import { kqlTableNames } from '../src/emit/kql/tables.js';
 
 const ADVISORY = `${ADVISORY_KQL}\n`;
 
@@ -14,6 +15,8 @@ describe('dicomwatch kql', () => {
   it('--semantics kql prints the advisory query to the byte', () => {
     expect(kql('--semantics', 'kql')).toBe(ADVISORY);
   });
+
+  const RESULT = ['SourceIP:string', 'DestinationIP:string', 'TimeGenerated:datetime', 'count_:long'];
 
   const variants: string[][] = [
     [],
@@ -32,9 +35,25 @@ describe('dicomwatch kql', () => {
       const query = kql(...args);
       const analysis = analyzeKql(query, 'NetworkEvent');
       expect(analysis.diagnostics).toEqual([]);
-      expect(analysis.resultColumns).toEqual(['SourceIP:string', 'DestinationIP:string', 'TimeGenerated:datetime', 'count_:long']);
+      expect(analysis.resultColumns).toEqual(RESULT);
     });
   }
+
+  // every --table choice, both semantics, with the options that change the query most
+  for (const table of kqlTableNames()) {
+    for (const extra of [[], ['--semantics', 'kql'], ['--ports', '104,11112', '--allow', '2001:db8:beef::/48', '--internal', '198.18.0.0/15']]) {
+      it(`--table ${table} ${extra.join(' ')}: zero diagnostics against that table's schema, the contract's columns`, () => {
+        const analysis = analyzeKql(kql('--table', table, ...extra), table);
+        expect(analysis.diagnostics).toEqual([]);
+        expect(analysis.resultColumns).toEqual(RESULT);
+      });
+    }
+  }
+
+  it('--help lists every table', () => {
+    const help = kql('--help');
+    for (const table of kqlTableNames()) expect(help).toContain(table);
+  });
 
   it('strict mode keeps IPv6 sources: no ipv4_is_private, an IPv6 branch with the ULA and mapped ranges', () => {
     const query = kql();

@@ -20,7 +20,7 @@ function events(outcomes: RecordOutcome[]): NetworkEvent[] {
 function split(chunks: (string | Buffer)[], max?: number) {
   const got: [number, string][] = [];
   const tooLong: [number, number][] = [];
-  const s = new LineSplitter({ line: (t, n) => got.push([n, t]), tooLong: (n, b) => tooLong.push([n, b]) }, max);
+  const s = new LineSplitter({ line: (b, start, end, n) => got.push([n, b.toString('utf8', start, end)]), tooLong: (n, b) => tooLong.push([n, b]) }, max);
   for (const c of chunks) s.push(typeof c === 'string' ? Buffer.from(c) : c);
   s.end();
   return { got, tooLong };

@@ -217,11 +217,14 @@ describe('check and kql agree on what renders', () => {
     expect(r.stderr).not.toContain('    at ');
   });
 
-  it('check reports the same rule as an error naming the table (no shipped table can render it): exit 1', async () => {
+  it('check reports the same rule as a warning naming each table that cannot render it (others can): exit 0', async () => {
     const file = ruleFile('deny/deny.yml', DENY_RULE);
     const r = await runCli(['check', file]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(new RegExp(`^${file}:8:17: rule 'deny_rule': field 'action' .*'NetworkEvent'.*\n$`));
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines[0]).toMatch(new RegExp(`^${file}:8:17: warning: rule 'deny_rule': field 'action' .*'NetworkEvent'`));
+    expect(lines[1]).toMatch(new RegExp(`^${file}:8:17: warning: rule 'deny_rule': .*'DeviceNetworkEvents' has no equivalent`));
+    expect(lines[2]).toBe(`${file}: ok (1 documents, 2 warnings)`);
   });
 
   it('a rule some tables render and others do not is a warning per table that cannot; none can → an error', () => {
@@ -283,7 +286,7 @@ describe('check reports every problem', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines.map((l) => l.replace(/: .*/s, ''))).toEqual([
-      `${a}:7:19`, `${a}:8:16`, `${a}:10:8`, `${a}:18:15`, `${b}:9:19`, `${c}:2:1`, `${c}:10:17`,
+      `${a}:7:19`, `${a}:8:16`, `${a}:10:8`, `${a}:18:15`, `${b}:9:19`, `${c}:2:1`, `${c}:10:17`, `${c}:10:17`,
     ]);
     expect(lines[0]).toContain("'70000' is not a port");
     expect(lines[1]).toContain("field 'Image': unsupported field");
@@ -291,7 +294,8 @@ describe('check reports every problem', () => {
     expect(lines[3]).toContain("timespan '1 hour'");
     expect(lines[4]).toContain("'tpc' is not a protocol");
     expect(lines[5]).toContain('YAML');
-    expect(lines[6]).toContain("field 'action'");
+    expect(lines[6]).toContain("warning: rule 'deny_rule': field 'action'"); // NetworkEvent has no action column
+    expect(lines[7]).toContain("'DeviceNetworkEvents' has no equivalent"); // it logs accepted connections only
   });
 
   it('a directory with no rules is an error, as in scan: exit 2', async () => {

@@ -180,6 +180,20 @@ describe('5. the pre-filter skips only well-formed records that cannot match', (
   });
 });
 
+describe('5. --strict-input: scan rejects what parse rejects', () => {
+  it('a bad address on a port no rule wants fails scan --strict-input as it fails parse --strict-input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-strict-'));
+    const file = join(dir, 'x.csv');
+    writeFileSync(file, `${HEADER}\n${row(1)}\n${row(2).replace('203.0.113.2', '10.0.0.999').replace(',104,', ',80,')}\n`);
+    for (const command of ['parse', 'scan']) {
+      const r = await runCli([command, file, '--strict-input', '--quiet']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/x\.csv:3: BAD_ADDRESS: .*\(--strict-input\)/);
+    }
+    expect((await runCli(['scan', file, '--quiet'])).code).toBe(0);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Property tests: generated files of good rows mixed with awkward ones. The invariant is the one that matters
 // most: every good row comes out as its event, whatever surrounds it and however the bytes arrive.

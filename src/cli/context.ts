@@ -6,7 +6,9 @@ import { loadRules, type LoadedRules } from '../rules/load.js';
 import { requiredDstPorts } from '../rules/compile.js';
 import type { NetworkPolicy } from '../rules/plan.js';
 import type { Prefilter } from '../parsers/types.js';
-import type { InputRun } from './inputs.js';
+import { formatSummary, runningTotals, totalsSoFar, type InputRun, type InputTotals, type RunningTotals } from './inputs.js';
+import { whenInterrupted, type InterruptSignal } from './interrupt.js';
+import { OutputError, type Output } from './io.js';
 
 export interface RuleArgs {
   rules: string;
@@ -44,12 +46,32 @@ function rulesUsageError(path: string, e: unknown): unknown {
   return new UsageError(e.errno ? `--rules: cannot read ${e.path} (${e.errno})` : `--rules: no Sigma rules in ${path} (looked for *.yml, *.yaml)`);
 }
 
-/** Inputs: the files given, or stdin when none are given and stdin is not a terminal. */
-export function inputFiles(files: string[] | undefined): string[] {
+/**
+ * Inputs: the files given (`-` is stdin, read even from a terminal: the user asked for it), or stdin when none are
+ * given and stdin is not a terminal (nobody is typing a log by accident).
+ */
+export function inputFiles(files: string[] | undefined, stdinIsTTY = process.stdin.isTTY === true): string[] {
   const list = (files ?? []).map(String);
   if (list.length > 0) return list;
-  if (process.stdin.isTTY) return [];
+  if (stdinIsTTY) return [];
   return ['-'];
+}
+
+/**
+ * yargs drops a lone `-` from positionals (yargs/yargs#1312): `scan -` arrived as no files at all, and `scan a.csv -`
+ * as a.csv alone. main hands yargs this stand-in for every lone `-` (a NUL cannot come from a command line) and
+ * restoreDashes puts `-` back before the commands see their arguments.
+ */
+const DASH_STAND_IN = '\0-';
+
+export function shieldDashes(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === '-' ? DASH_STAND_IN : a));
+}
+
+/** yargs middleware: every value that was a lone `-` on the command line is `-` again. */
+export function restoreDashes(argv: Record<string, unknown>): void {
+  const restore = (v: unknown): unknown => (v === DASH_STAND_IN ? '-' : Array.isArray(v) ? v.map(restore) : v);
+  for (const [key, value] of Object.entries(argv)) argv[key] = restore(value);
 }
 
 export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter): InputRun & { progress: Progress } {
@@ -80,4 +102,52 @@ export function prefilterFor(loaded: LoadedRules): Prefilter | undefined {
     for (const p of ports) all.add(p);
   }
   return { dstPorts: all };
+}
+
+export interface ReportedRun {
+  run: InputRun & { progress: Progress };
+  out: Output;
+  quiet: boolean;
+  /** The command's end of the summary (events matched, alerts…), asked for when the summary is printed. */
+  tail?: () => string[];
+  /** Where the Ctrl-C handler is registered (a test hands its own). */
+  interrupts?: typeof whenInterrupted;
+}
+
+/**
+ * Run a command's input loop and output with the summary on stderr however the run ends:
+ * - done: `--out FILE` replaced, summary; exit 2 when an input was not read to its end, else 0;
+ * - the output failed: the summary of what was read, then the OutputError for main (exit 3, or 0 for a reader
+ *   that closed stdout early, as `| head` does: it has what it wanted);
+ * - Ctrl-C: the progress line cleared, the summary of what was read marked interrupted, exit 130.
+ * Every way but done leaves `--out FILE` as it was.
+ */
+export async function reportedRun(r: ReportedRun, body: (running: RunningTotals) => Promise<InputTotals>): Promise<void> {
+  const running = runningTotals();
+  const summary = (totals: InputTotals, notes: string[] = []): void => {
+    r.run.progress.stop();
+    if (!r.quiet) r.run.stderr.write(formatSummary(totals, r.run.files.length, (r.tail?.() ?? []).concat(notes)));
+  };
+  const endInterrupted = (r.interrupts ?? whenInterrupted)((signal) => {
+    r.out.discard();
+    summary(totalsSoFar(running), [interruptedNote(signal, r.out)]);
+  });
+  try {
+    const totals = await body(running);
+    await r.out.close();
+    endInterrupted(); // FILE is replaced: a Ctrl-C now must not say it was left as it was
+    summary(totals);
+  } catch (e) {
+    r.out.discard();
+    r.run.progress.stop();
+    if (e instanceof OutputError) summary(totalsSoFar(running), e.closedByReader ? [`output stopped early: the reader of ${e.output} closed it`] : []);
+    throw e;
+  } finally {
+    endInterrupted();
+    if (running.failed.length > 0) process.exitCode = 2;
+  }
+}
+
+function interruptedNote(signal: InterruptSignal, out: Output): string {
+  return `interrupted (${signal})${out.replaces ? `: ${out.replaces} left as it was` : ''}`;
 }

@@ -1,6 +1,6 @@
 /** The CLI's input loop: every file through the reader, diagnostics and progress on stderr, totals at the end. */
 import { access } from 'node:fs/promises';
-import { inputSize, readRecords, type ReadOptions } from '../io/reader.js';
+import { inputStat, readRecords, type ReadOptions } from '../io/reader.js';
 import type { NetworkEvent } from '../model/event.js';
 import { DicomwatchError } from '../errors.js';
 import { InputFileError } from '../parsers/errors.js';
@@ -41,17 +41,40 @@ export interface InputTotals {
   failed: string[];
 }
 
+/** The totals while the loop runs: what a summary after Ctrl-C or a failed output reports. */
+export interface RunningTotals extends InputTotals {
+  /** The input being read: its counts so far, not yet added to `info`. */
+  reading?: ParserInfo;
+}
+
+export function runningTotals(): RunningTotals {
+  return { info: emptyInfo(), failed: [] };
+}
+
+/** The totals of everything read so far, the input being read included. */
+export function totalsSoFar(running: RunningTotals): InputTotals {
+  const info = addInfo(emptyInfo(), running.info);
+  if (running.reading) addInfo(info, running.reading);
+  return { info, failed: [...running.failed] };
+}
+
 /**
  * Feed every event of every input to `onEvent`. An input that cannot be read to its end is reported on stderr and
  * the run goes on with the next one (what was read of it still counts), like grep over several files; the caller
- * exits 2 when any failed. A missing file fails the whole run up front, before any output.
+ * exits 2 when any failed. A missing file fails the whole run up front, before any output. An error thrown by
+ * `onEvent` (the output failed) ends the loop and is the caller's; `running` has the totals up to there.
  */
-export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent) => void | Promise<void>): Promise<InputTotals> {
+export async function forEachEvent(
+  run: InputRun,
+  onEvent: (event: NetworkEvent) => void | Promise<void>,
+  running: RunningTotals = runningTotals(),
+): Promise<InputTotals> {
   await checkReadable(run.files);
-  const total = emptyInfo();
-  const failed: string[] = [];
+  const { info: total, failed } = running;
+  let callersError: unknown;
   for (const file of run.files) {
-    run.progress.file(file, await inputSize(file));
+    const st = await inputStat(file);
+    run.progress.file(file, st?.size);
     let info: ParserInfo | undefined;
     let printed = 0;
     const report = (o: Extract<RecordOutcome, { kind: 'error' }>) => {
@@ -62,21 +85,29 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
       printed++;
     };
     try {
-      const records = readRecords(file, { ...run.read, onBytes: (n) => run.progress.bytes(n) });
+      // Year-less syslog stamps take --year, else the latest year not after the file was last written (stdin: now).
+      const now = st && run.read.year === undefined ? { now: st.modified } : {};
+      const records = readRecords(file, { ...run.read, ...now, onBytes: (n) => run.progress.bytes(n) });
       info = records.info;
+      running.reading = info;
       for await (const batch of records) {
         for (const o of batch) {
           if (o.kind === 'events') {
             for (const e of o.events) {
-              const pending = onEvent(e);
-              if (pending) await pending;
+              try {
+                const pending = onEvent(e);
+                if (pending) await pending;
+              } catch (error) {
+                callersError = error;
+                throw error;
+              }
             }
           } else if (o.kind === 'error') report(o);
         }
         run.progress.records(total.records + info.records);
       }
     } catch (e) {
-      if (e instanceof UsageError) throw e;
+      if (e instanceof UsageError || e === callersError) throw e;
       run.stderr.write(`dicomwatch: ${inputProblem(file, e)}\n`);
       failed.push(file);
     }
@@ -84,6 +115,7 @@ export async function forEachEvent(run: InputRun, onEvent: (event: NetworkEvent)
       addInfo(total, info);
       if (!run.quiet) for (const note of [describeColumns(info, file), explainUnusedInput(info, file)]) if (note) run.stderr.write(`${note}\n`);
     }
+    running.reading = undefined;
   }
   return { info: total, failed };
 }

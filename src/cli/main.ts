@@ -3,45 +3,68 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { RuleError } from '../rules/errors.js';
+import { DicomwatchError } from '../errors.js';
 import * as check from './commands/check.js';
 import * as formats from './commands/formats.js';
 import * as kql from './commands/kql.js';
 import * as parse from './commands/parse.js';
 import * as scan from './commands/scan.js';
 import * as sigma from './commands/sigma.js';
+import { restoreDashes, shieldDashes } from './context.js';
+import { examplesText, helpWidth, MAIN_EXAMPLES } from './help.js';
+import { exitOnInterrupt } from './interrupt.js';
+import { hasOutputOn, OutputError, reasonOf } from './io.js';
 import { UsageError } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const EXIT_USAGE = 2;
+const EXIT_OUTPUT = 3;
 
-function fail(message: string): never {
+const EXIT_STATUS =
+  'Exit status: 0 success (also when the reader of the output stops early, as `| head` does); 1 invalid rules ' +
+  '(check); 2 bad usage or unreadable input; 3 the output could not be written (disk full, I/O error); 130 ' +
+  'interrupted by Ctrl-C (128 + the signal\'s number). --out FILE is replaced only when the run succeeds. Malformed ' +
+  'records are reported as file:line and counted, not fatal.';
+
+function fail(message: string, status = EXIT_USAGE): never {
   process.stderr.write(`dicomwatch: ${message}\n`);
-  process.exit(EXIT_USAGE);
+  process.exit(status);
+}
+
+/**
+ * What prints with process.stdout.write or console.log (formats, check, --help) ends like the other commands on a
+ * write error: a message and exit 3, or quietly for a reader that stopped early; never an unhandled 'error' event.
+ */
+function failOnStdoutError(): void {
+  process.stdout.on('error', (e) => {
+    if (hasOutputOn(process.stdout)) return; // the command's Output reports it, after its summary
+    const error = new OutputError('stdout', reasonOf(e));
+    if (error.closedByReader) process.exit();
+    fail(error.message, EXIT_OUTPUT);
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const cli = yargs(argv)
+  exitOnInterrupt();
+  failOnStdoutError();
+  const cli = yargs(shieldDashes(argv))
     .scriptName('dicomwatch')
     .usage('$0 <command> [options]\n\nFind DICOM exposure in firewall logs and flow records; emit alerts, Sentinel KQL and Sigma.')
+    .middleware(restoreDashes, true)
     .command(scan as unknown as CommandModule)
     .command(parse as unknown as CommandModule)
     .command(kql as unknown as CommandModule)
     .command(sigma as unknown as CommandModule)
     .command(formats as unknown as CommandModule)
     .command(check as unknown as CommandModule)
-    .example('$0 scan fixtures/sentinel-export.csv', 'alerts from a Sentinel export, as a table')
-    .example('$0 scan fw.csv.gz --semantics kql --output csv', 'exactly the rows the advisory\'s KQL returns')
-    .example('$0 kql --ports 104,11112 --allow 198.51.100.0/24', 'the rule as KQL for Sentinel, options applied')
-    .example('$0 sigma --internal 10.200.0.0/16', 'the rule as Sigma for other SIEMs')
     .demandCommand(1, 'give a command (see --help)')
     .strict()
     .version(pkg.version)
     .help()
     .alias('help', 'h')
-    .wrap(Math.min(110, process.stdout.columns || 110))
-    .epilogue('Exit status: 0 success, 1 invalid rules (check), 2 bad usage or unreadable input. Malformed records are reported as file:line and counted, not fatal.')
+    .wrap(helpWidth(process.stdout.columns))
+    .epilogue(`${examplesText(MAIN_EXAMPLES)}\n\n${EXIT_STATUS}`)
     .fail((message, error) => {
       if (error) throw error;
       fail(message);
@@ -49,7 +72,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (e) {
-    if (e instanceof UsageError || e instanceof RuleError) fail(e.message);
+    // The reader of the output stopped early (`| head`): it has what it wanted.
+    if (e instanceof OutputError && e.closedByReader) return;
+    if (e instanceof OutputError) fail(e.message, EXIT_OUTPUT);
+    // Bad options, unreadable input or rules (RuleError is one too): the message names the file or option.
+    if (e instanceof UsageError || e instanceof DicomwatchError) fail(e.message);
     throw e;
   }
 }

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { DicomwatchError } from '../errors.js';
 import { SOURCE_FIELDS } from '../parsers/fields.js';
-import { FORMATS } from '../parsers/registry.js';
+import { FORMAT_IDS } from '../parsers/registry.js';
 import type { Semantics } from '../rules/plan.js';
 import { DEFAULT_RULES_PATH } from '../rules/load.js';
 import { canonicalCidrs, canonicalPorts } from '../rules/options.js';
@@ -24,8 +24,8 @@ export function withRuleOptions<T>(y: Argv<T>) {
 
 export function withInputOptions<T>(y: Argv<T>) {
   return y
-    .positional('files', { type: 'string', array: true, describe: 'log files (plain or .gz); - for stdin' })
-    .option('format', { choices: ['auto', ...FORMATS.map((f) => f.id)], default: 'auto', describe: 'input format (auto: recognized per file)' })
+    .positional('files', { type: 'string', array: true, default: undefined, describe: 'log files (plain or .gz); - for stdin' })
+    .option('format', { choices: ['auto', ...FORMAT_IDS], default: 'auto', describe: 'input format (auto: recognized per file)' })
     // No yargs default for --tz: a `[Local Time]` column is read only in a zone the user named (UTC otherwise).
     .option('tz', { type: 'string', describe: 'zone for timestamps without one (IANA name or +hh:mm)', defaultDescription: 'UTC' })
     .option('year', { type: 'string', describe: 'year for timestamps without one (syslog `Mar 16 10:15:02`)', defaultDescription: 'inferred: not after today' })

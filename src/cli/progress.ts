@@ -3,6 +3,7 @@ export interface Progress {
   file(name: string, total: number | undefined): void;
   bytes(read: number): void;
   records(count: number): void;
+  /** Clear the line for good; later calls do nothing. */
   stop(): void;
 }
 
@@ -26,6 +27,7 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
   let total: number | undefined;
   let read = 0;
   let records = 0;
+  let stopped = false;
   const draw = () => {
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? Math.round(records / seconds) : 0;
@@ -54,6 +56,9 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
       records = n;
     },
     stop() {
+      // Called on every way out (done, failed output, Ctrl-C): the line is cleared once, before the summary.
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       stream.write('\r\x1b[K');
     },

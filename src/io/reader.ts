@@ -1,7 +1,8 @@
 /**
- * The I/O edge for inputs: a file, a `.gz` (recognized by its magic bytes, whatever its name), or `-` for stdin,
- * read in large chunks and fed to the push-based record parser. Memory stays bounded by the chunk size and the
- * parser's line limit, never by the file size.
+ * The I/O edge for inputs: a file, a `.gz` (recognized by its magic bytes, whatever its name), `-` for stdin, or
+ * what a library caller holds — bytes, a Node Readable, a WHATWG ReadableStream — read in large chunks and fed to
+ * the push-based record parser. Memory stays bounded by the chunk size and the parser's line limit, never by the
+ * input size.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -13,6 +14,9 @@ import type { RecordOutcome } from '../parsers/types.js';
 
 const CHUNK_BYTES = 1 << 20;
 
+/** What can be read: a path (`-` for stdin), bytes, a Node Readable, or a WHATWG ReadableStream (e.g. `fetch().body`). */
+export type InputSource = string | Uint8Array | Readable | ReadableStream<Uint8Array>;
+
 export interface ReadOptions extends Omit<RecordParserOptions, 'file'> {
   /** Called with the count of raw (possibly compressed) bytes read so far in this file. */
   onBytes?: (bytesRead: number) => void;
@@ -22,28 +26,44 @@ export interface ReadOptions extends Omit<RecordParserOptions, 'file'> {
 
 /** Size in bytes of a file, or undefined for stdin / anything not a regular file. */
 export async function inputSize(file: string): Promise<number | undefined> {
+  return (await inputStat(file))?.size;
+}
+
+/**
+ * Size and modification time of a regular file (undefined for stdin and anything else). The modification time is
+ * when the log was last written: the reference for the year of year-less syslog stamps in it.
+ */
+export async function inputStat(file: string): Promise<{ size: number; modified: number } | undefined> {
   if (file === '-') return undefined;
   try {
     const st = await stat(file);
-    return st.isFile() ? st.size : undefined;
+    return st.isFile() ? { size: st.size, modified: st.mtimeMs } : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function* rawChunks(file: string, options: ReadOptions): AsyncGenerator<Buffer> {
-  const stream: Readable = file === '-' ? (options.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: CHUNK_BYTES });
+/** The source's chunks as Buffers; a failure to read is INPUT_UNREADABLE naming the source. */
+async function* rawChunks(source: InputSource, name: string, options: ReadOptions): AsyncGenerator<Buffer> {
+  if (source instanceof Uint8Array) {
+    options.onBytes?.(source.length);
+    yield Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+    return;
+  }
+  const stream: AsyncIterable<unknown> = typeof source === 'string'
+    ? (source === '-' ? (options.stdin ?? process.stdin) : createReadStream(source, { highWaterMark: CHUNK_BYTES }))
+    : source;
   let read = 0;
   try {
     for await (const chunk of stream) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
       read += buf.length;
       options.onBytes?.(read);
       yield buf;
     }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new DicomwatchError('INPUT_UNREADABLE', `${file}: cannot read (${code})`, file);
+    throw new DicomwatchError('INPUT_UNREADABLE', `${name}: cannot read (${code})`, name);
   }
 }
 
@@ -119,14 +139,16 @@ export interface RecordStream extends AsyncIterable<RecordOutcome[]> {
 
 /**
  * Read one input. Iterating throws (naming the problem) when the input cannot be read to its end or is not a known
- * format; bad records are outcomes, never exceptions.
+ * format — after the outcomes read before it; bad records are outcomes, never exceptions. `name` is what events
+ * and messages call the input (default: the path, `-`, or `input` for bytes and streams).
  */
-export function readRecords(file: string, options: ReadOptions): RecordStream {
-  const parser = createRecordParser({ ...options, file });
+export function readRecords(source: InputSource, options: ReadOptions & { name?: string }): RecordStream {
+  const name = options.name ?? (typeof source === 'string' ? source : 'input');
+  const parser = createRecordParser({ ...options, file: name });
   return {
     info: parser.info,
     async *[Symbol.asyncIterator]() {
-      for await (const chunk of utf8(gunzipped(rawChunks(file, options)))) {
+      for await (const chunk of utf8(gunzipped(rawChunks(source, name, options)))) {
         const outcomes = parser.push(chunk);
         if (outcomes.length > 0) yield outcomes;
         if (parser.failure) throw parser.failure;

@@ -13,12 +13,13 @@
 import { parse as parseCsvText } from 'csv-parse/sync';
 import {
   bindColumns, columnReport, eventFromRecord, localTimeProblem, missingColumnsMessage, missingRequired, recordContext, splitHeaderName,
-  KNOWN_COLUMN_KEYS, type Bindings,
+  GENERIC_SCHEMA, KNOWN_COLUMN_KEYS, type Bindings, type ColumnSchema, type Lookup,
 } from './fields.js';
+import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
-import { fail, isBlank, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
+import { fail, isBlank, isBlankBytes, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 const MAX_RECORD_LINES = 10_000;
 /** A continuation line that is itself a clean row ends a suspect multi-line record early (see scanLine). */
@@ -123,7 +124,7 @@ interface PendingLine {
   lineNo: number;
 }
 
-function openCsv(ctx: ParseContext, format: string): LineSession {
+function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineSession {
   let delimiter = ',';
   let delimiterCode = 44;
   let header: string[] | undefined;
@@ -135,6 +136,11 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
   let pendingDelimiters = 0;
   const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
+  /** Set when the rows carry raw vendor lines (a Sentinel Syslog export) instead of connection columns. */
+  let embedded: EmbeddedLayout | undefined;
+  const parseEmbedded = embeddedLineParser(ctx);
+  const fromFields = (lookup: Lookup, line: number) =>
+    embedded ? parseEmbedded(embedded, lookup, line) : eventFromRecord(bindings, lookup, eventCtx, line);
 
   const readHeader = (text: string) => {
     if (scanLine(text, delimiterCodeOf(detectDelimiter(text)), false).open) throw new InputFileError('header: unterminated quoted field');
@@ -147,12 +153,14 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
       throw new InputFileError(`header: ${(e as Error).message}`);
     }
     header = names;
-    bindings = bindColumns(names.map((_, i) => i), names, ctx.columnMap);
+    const columns = names.map((_, i) => i);
+    bindings = bindColumns(columns, names, ctx.columnMap, schema);
     const missing = missingRequired(bindings);
-    if (missing.length > 0) throw new InputFileError(`header: ${missingColumnsMessage(missing, names)}`);
+    embedded = missing.length > 0 ? embeddedLayout(columns, names, bindings) : undefined;
+    if (missing.length > 0 && !embedded) throw new InputFileError(`header: ${missingColumnsMessage(missing, names)}`);
     const localTime = localTimeProblem(bindings, eventCtx.zoneGiven);
     if (localTime) throw new InputFileError(`header: ${localTime}`);
-    ctx.observe?.columns(columnReport(bindings, names));
+    ctx.observe?.columns(embedded ? embedded.report : columnReport(bindings, names));
     const port = bindings.dstPort?.[0]?.key;
     dstPortColumn = typeof port === 'number' ? port : undefined;
   };
@@ -180,7 +188,7 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) {
       return toOutcome(FILTERED, line);
     }
-    return toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, line), line);
+    return toOutcome(fromFields((i) => fields[i as number], line), line);
   };
 
   /** A multi-line record that did not prove itself: its first line alone, then the other lines read again. */
@@ -202,7 +210,7 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     const fields = p.text.split(delimiter);
     if (fields.length !== header!.length) return unterminated;
     // Built in full even in a scan: whether the row is good decides between a record and a structural error.
-    const outcome = toOutcome(eventFromRecord(bindings, (i) => fields[i as number], eventCtx, p.lineNo), p.lineNo);
+    const outcome = toOutcome(fromFields((i) => fields[i as number], p.lineNo), p.lineNo);
     if (outcome.kind === 'error') return unterminated;
     if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) return toOutcome(FILTERED, p.lineNo);
     return outcome;
@@ -262,9 +270,33 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
     return !scan.open && !scan.irregular && scan.delimiters + 1 === columns;
   };
 
+  /**
+   * The common case on bytes: a complete row without any quote. Its column count is checked on every row; a row the
+   * pre-filter rejects (no rule port in its bytes, or another valid port in its port column) is never decoded.
+   */
+  const unquotedRow = (buf: Buffer, start: number, end: number, line: number, delimiters: number): RecordOutcome => {
+    const columns = header!.length;
+    if (delimiters + 1 !== columns) return toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${delimiters + 1}`), line);
+    if (prefilter) {
+      if (!prefilter.bytesMayMatch(buf, start, end)) return toOutcome(FILTERED, line);
+      if (dstPortColumn !== undefined && !prefilter.portMayMatch(fieldPort(buf, start, end, delimiterCode, dstPortColumn))) {
+        return toOutcome(FILTERED, line);
+      }
+    }
+    const fields = buf.toString('utf8', start, end).split(delimiter);
+    return toOutcome(fromFields((i) => fields[i as number], line), line);
+  };
+
   return {
-    push(line, lineNo, out) {
-      take({ text: line, lineNo }, out);
+    push(buf, start, end, lineNo, out) {
+      if (pending.length === 0 && header !== undefined) {
+        const delimiters = unquotedDelimiters(buf, start, end, delimiterCode);
+        if (delimiters !== -1) {
+          if (!isBlankBytes(buf, start, end)) out.push(unquotedRow(buf, start, end, lineNo, delimiters));
+          return;
+        }
+      }
+      take({ text: buf.toString('utf8', start, end), lineNo }, out);
     },
     end(out) {
       // Lines read again may open a record of their own that the input ends inside: loop until none is open.
@@ -275,6 +307,42 @@ function openCsv(ctx: ParseContext, format: string): LineSession {
 
 function delimiterCodeOf(delimiter: string): number {
   return delimiter.charCodeAt(0);
+}
+
+/** Delimiters in bytes [start, end), or -1 when there is a quote among them (the row needs the quote-aware path). */
+function unquotedDelimiters(buf: Buffer, start: number, end: number, delimiter: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === delimiter) n++;
+    else if (c === QUOTE) return -1;
+  }
+  return n;
+}
+
+/**
+ * The port in column `column` of an unquoted row, read from its bytes: the number when the field is decimal digits
+ * (spaces around allowed, as portOf reads text), else the field's text would be needed: undefined lets it through.
+ */
+function fieldPort(buf: Buffer, start: number, end: number, delimiter: number, column: number): number | undefined {
+  let from = start;
+  for (let c = 0; c < column; c++) {
+    from = buf.indexOf(delimiter, from);
+    if (from === -1 || from >= end) return undefined;
+    from++;
+  }
+  let to = buf.indexOf(delimiter, from);
+  if (to === -1 || to > end) to = end;
+  while (from < to && buf[from] === 32) from++;
+  while (to > from && buf[to - 1] === 32) to--;
+  if (to === from || to - from > 5) return undefined;
+  let port = 0;
+  for (let i = from; i < to; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    port = port * 10 + d;
+  }
+  return port;
 }
 
 function countDelimiters(text: string, delimiter: number): number {
@@ -307,5 +375,5 @@ export const csvFormat: LineFormat = {
   description: 'CSV/TSV with a header row: Sentinel/Log Analytics exports, ASIM, ECS and plain column names',
   recognizedBy: 'first line is a comma/tab/semicolon/pipe-separated header naming a known column (SourceIP, src_ip, source.ip, …)',
   sniff: sniffCsvHeader,
-  open: (ctx) => openCsv(ctx, 'csv'),
+  open: (ctx) => openCsv(ctx, 'csv', GENERIC_SCHEMA),
 };

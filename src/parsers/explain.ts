@@ -2,7 +2,7 @@
  * What to tell a user about how an input was read, from its counters alone (pure: the CLI prints the text).
  * A file most of whose records yield nothing must not pass for a quiet network: it gets a reason and a `--map`.
  */
-import { FIELD_ALIASES, REQUIRED_FIELDS, type SourceField } from './fields.js';
+import { aliasesOf, REQUIRED_FIELDS, type SourceField } from './fields.js';
 import type { ParserInfo } from './record-parser.js';
 import type { ColumnReport } from './types.js';
 
@@ -50,7 +50,7 @@ export function explainUnusedInput(info: ParserInfo, file: string): string | und
   const available = availableColumns(info.columns);
   const missing = REQUIRED_FIELDS.filter((field) => !info.columns.some((report) => report.used[field] !== undefined));
   if (missing.length > 0) {
-    const hints = missing.map((f: SourceField) => `${f} (looked for ${FIELD_ALIASES[f].slice(0, 4).join(', ')}…)`).join('; ');
+    const hints = missing.map((f: SourceField) => `${f} (looked for ${aliasesOf(f).slice(0, 4).join(', ')}…)`).join('; ');
     const example = missing.map((f) => `${f}=Column`).join(',');
     return `${head}: no column for ${hints}; columns seen: ${available.join(', ')}. ` +
       `If the log has them under other names, map them: --map ${example}`;

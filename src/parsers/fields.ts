@@ -17,9 +17,28 @@ import { formatTime, parseTimestamp, type TimeContext } from '../time/parse.js';
 import { normalizeZone } from '../time/zone.js';
 import { fail, skip, type ColumnReport, type ParseContext, type ParseObserver, type ParseResult } from './types.js';
 
+/**
+ * The event fields a column can feed (and `--map` can name): the event model's fields plus the one-direction
+ * counters that add up to a total. Not to be confused with Sigma field names (`src_ip`…, src/rules/fields.ts).
+ */
 export type SourceField =
   | 'time' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort' | 'protocol' | 'action'
   | 'bytes' | 'packets' | 'srcBytes' | 'dstBytes' | 'srcPackets' | 'dstPackets' | 'device' | 'vendor' | 'product';
+
+/**
+ * Where a field's value may come from: a column alias (compared form, see columnKey), or several columns whose
+ * values joined make the value (FortiGate's CSV export splits the timestamp into `date` and `time`).
+ */
+export type ColumnSource = string | { readonly join: readonly string[]; readonly separator: string };
+
+/**
+ * A format's column schema: for each field, its sources in priority order. Each header-driven format owns one;
+ * CSV, JSON Lines and JSON arrays share GENERIC_SCHEMA, the common vocabularies of exports.
+ */
+export interface ColumnSchema {
+  readonly id: string;
+  readonly fields: Readonly<Record<SourceField, readonly ColumnSource[]>>;
+}
 
 /**
  * Aliases in priority order, written in compared form (see columnKey): `sourceaddress` also matches `Source Address`
@@ -27,10 +46,11 @@ export type SourceField =
  * the first column with a usable value wins (for `action`, the first that states a decision; for the addresses, the
  * first that is an IP address, so a Splunk `src` holding a host name gives way to `src_ip`).
  */
-export const FIELD_ALIASES: Readonly<Record<SourceField, readonly string[]>> = {
+const GENERIC_FIELDS: Readonly<Record<SourceField, readonly ColumnSource[]>> = {
   // A device's own timestamp before a session start (PAN-OS exports carry both `Generate Time` and `Start Time`).
-  // Splunk's `_time` compares as `time`; OCSF's `time` is epoch milliseconds.
-  time: ['time', 'timegenerated', '@timestamp', 'timestamp', 'eventtime', 'generatedtime', 'generatetime', 'event.start',
+  // Splunk's `_time` compares as `time`; OCSF's `time` is epoch milliseconds. A `date` column beside a `time` one
+  // (FortiGate) holds the day the `time` column lacks.
+  time: [{ join: ['date', 'time'], separator: ' ' }, 'time', 'timegenerated', '@timestamp', 'timestamp', 'eventtime', 'generatedtime', 'generatetime', 'event.start',
     'eventstarttime', 'starttime', 'datetime', 'ts', 'receivetime', 'start'],
   // Addresses that may hold a host name (Splunk CIM `src`/`dest`, ECS `*.address`) come after the IP-only ones.
   srcIp: ['srcip', 'sourceip', 'srcipaddr', 'source.ip', 'srcendpoint.ip', 'srcaddr', 'sourceaddress', 'id.origh', 'src',
@@ -63,7 +83,20 @@ export const FIELD_ALIASES: Readonly<Record<SourceField, readonly string[]>> = {
     'vendorproduct'],
 };
 
-export const SOURCE_FIELDS = Object.keys(FIELD_ALIASES) as SourceField[];
+/** The common vocabularies: Sentinel, ASIM, ECS, Splunk CIM, OCSF, Zeek, plain names, dicomwatch's own events. */
+export const GENERIC_SCHEMA: ColumnSchema = { id: 'generic', fields: GENERIC_FIELDS };
+
+export const SOURCE_FIELDS = Object.keys(GENERIC_FIELDS) as SourceField[];
+
+/** A field's plain column aliases in a schema (joined sources left out), for hints in messages. */
+export function aliasesOf(field: SourceField, schema: ColumnSchema = GENERIC_SCHEMA): string[] {
+  return schema.fields[field].filter((s): s is string => typeof s === 'string');
+}
+
+/** Every column name a schema knows, in compared form (a header naming one is a header of that schema). */
+export function schemaColumnKeys(schema: ColumnSchema): ReadonlySet<string> {
+  return new Set(Object.values(schema.fields).flat().flatMap((s) => (typeof s === 'string' ? [columnKey(s)] : s.join.map(columnKey))));
+}
 
 /** The fields without which a record is not a connection event. */
 export const REQUIRED_FIELDS: readonly SourceField[] = ['time', 'srcIp', 'dstIp'];
@@ -77,6 +110,8 @@ export interface Binding {
   zone?: string;
   /** Its header says local time (`[Local Time]`): readable only in a zone the caller names (`--tz`). */
   localTime?: boolean;
+  /** The value is these columns' values joined (all present), instead of column `key` alone. */
+  join?: { keys: readonly (string | number)[]; separator: string };
   /** Feeds its field only in records where the column `label.key` names that field (see LABELLED_ADDRESSES). */
   label?: { key: string | number; field: 'srcIp' | 'dstIp' };
 }
@@ -110,7 +145,7 @@ export function splitHeaderName(header: string): { name: string; zone?: string; 
 }
 
 /** Every alias in its compared form. */
-export const KNOWN_COLUMN_KEYS: ReadonlySet<string> = new Set(Object.values(FIELD_ALIASES).flat().map(columnKey));
+export const KNOWN_COLUMN_KEYS: ReadonlySet<string> = schemaColumnKeys(GENERIC_SCHEMA);
 
 /**
  * CommonSecurityLog's custom IPv6 slots (CEF c6a1..c6a4): `DeviceCustomIPv6Address1..4` hold addresses whose meaning
@@ -135,6 +170,7 @@ export function bindColumns(
   columns: readonly (string | number)[],
   names: readonly string[],
   columnMap: Readonly<Record<string, string>> = {},
+  schema: ColumnSchema = GENERIC_SCHEMA,
 ): Bindings {
   const byName = new Map<string, Binding>();
   names.forEach((header, i) => {
@@ -147,7 +183,7 @@ export function bindColumns(
   });
   const bindings: Bindings = {};
   for (const [field, column] of Object.entries(columnMap)) {
-    if (!Object.hasOwn(FIELD_ALIASES, field)) {
+    if (!Object.hasOwn(schema.fields, field)) {
       throw new Error(`--map ${field}=${column}: unknown field '${field}' (fields: ${SOURCE_FIELDS.join(', ')})`);
     }
     const bound = byName.get(splitHeaderName(column).name);
@@ -155,7 +191,7 @@ export function bindColumns(
   }
   for (const field of SOURCE_FIELDS) {
     if (bindings[field]) continue;
-    const found = FIELD_ALIASES[field].map((alias) => byName.get(alias)).filter((b): b is Binding => !!b);
+    const found = schema.fields[field].map((source) => bindSource(source, byName)).filter((b): b is Binding => !!b);
     if (found.length > 0) bindings[field] = found;
   }
   for (const slot of LABELLED_ADDRESSES) {
@@ -170,13 +206,25 @@ export function bindColumns(
   return bindings;
 }
 
+/** A source bound to this layout's columns, or undefined when a column it needs is not there. */
+function bindSource(source: ColumnSource, byName: ReadonlyMap<string, Binding>): Binding | undefined {
+  if (typeof source === 'string') return byName.get(source);
+  const parts = source.join.map((name) => byName.get(name));
+  if (!parts.every((b): b is Binding => !!b)) return undefined;
+  return {
+    key: parts[0]!.key,
+    name: parts.map((b) => b.name).join(' + '),
+    join: { keys: parts.map((b) => b.key), separator: source.separator },
+  };
+}
+
 /** Names of required fields with no column, for the header error message. */
 export function missingRequired(bindings: Bindings): SourceField[] {
   return REQUIRED_FIELDS.filter((f) => !bindings[f]);
 }
 
 export function missingColumnsMessage(missing: readonly SourceField[], found: readonly string[]): string {
-  const hints = missing.map((f) => `${f} (looked for ${FIELD_ALIASES[f].slice(0, 4).join(', ')}…)`).join('; ');
+  const hints = missing.map((f) => `${f} (looked for ${aliasesOf(f).slice(0, 4).join(', ')}…)`).join('; ');
   const example = missing.map((f) => `${f}=YourColumn`).join(',');
   return `no column for ${hints}; columns are: ${found.slice(0, 30).join(', ')}. Map them with --map ${example}`;
 }
@@ -285,7 +333,20 @@ type Picked<T> = { value: T; binding: Binding } | { bad: Binding; raw: unknown }
 
 function rawValue(binding: Binding, lookup: Lookup): unknown {
   if (binding.label && labelledAddressField(lookup(binding.label.key)) !== binding.label.field) return undefined;
+  if (binding.join) return joinedValue(binding.join, lookup);
   return lookup(binding.key);
+}
+
+/** Several columns' values joined, or undefined when one of them has no value. */
+function joinedValue(join: NonNullable<Binding['join']>, lookup: Lookup): string | undefined {
+  const parts: string[] = [];
+  for (const key of join.keys) {
+    const value = lookup(key);
+    const text = isNoValue(value) ? undefined : asText(value);
+    if (text === undefined) return undefined;
+    parts.push(text.trim());
+  }
+  return parts.join(join.separator);
 }
 
 function pick<T>(bindings: readonly Binding[] | undefined, lookup: Lookup, convert: Converter<T>): Picked<T> {

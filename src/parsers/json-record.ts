@@ -4,7 +4,10 @@
  * (format, file, line), so `dicomwatch parse … | dicomwatch scan -` reports the original records.
  */
 import type { NetworkEvent } from '../model/event.js';
-import { bindColumns, columnReport, eventFromRecord, missingRequired, recordContext, type Bindings } from './fields.js';
+import {
+  bindColumns, columnReport, eventFromRecord, missingRequired, recordContext, GENERIC_SCHEMA, type Bindings, type ColumnSchema, type SourceField,
+} from './fields.js';
+import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isRejection, skip, type ParseContext, type ParseResult } from './types.js';
 
@@ -54,11 +57,16 @@ function isOwnEvent(flat: Map<string, unknown>): boolean {
 }
 
 /** A parse function for one file's JSON records (its binding cache lives as long as the file). */
-export function jsonRecordParser(ctx: ParseContext, format: string): (text: string, line: number) => ParseResult {
+export function jsonRecordParser(
+  ctx: ParseContext,
+  format: string,
+  schema: ColumnSchema = GENERIC_SCHEMA,
+): (text: string, line: number) => ParseResult {
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
-  const cache = new Map<string, Bindings>();
+  const cache = new Map<string, { bindings: Bindings; missing: SourceField[]; embedded: EmbeddedLayout | undefined }>();
   const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
+  const parseEmbedded = embeddedLineParser(ctx);
   return (text, lineNo) => {
     // No text test before JSON.parse: whether the record is one complete JSON object is a structural check that
     // `scan` makes like `parse`, and a port may be written so no text test can see it (`1.04e2`, `"\u0031\u0030\u0034"`).
@@ -75,14 +83,17 @@ export function jsonRecordParser(ctx: ParseContext, format: string): (text: stri
     flatten(unwrapEnvelope(value as Record<string, unknown>), flat, '', 1);
     const keys = [...flat.keys()];
     const signature = keys.join('\u0000');
-    let bindings = cache.get(signature);
-    if (!bindings) {
-      bindings = bindColumns(keys, keys, ctx.columnMap);
+    let layout = cache.get(signature);
+    if (!layout) {
+      const bound = bindColumns(keys, keys, ctx.columnMap, schema);
+      const missingFields = missingRequired(bound);
+      layout = { bindings: bound, missing: missingFields, embedded: missingFields.length > 0 ? embeddedLayout(keys, keys, bound) : undefined };
       if (cache.size >= BINDING_CACHE_SIZE) cache.clear();
-      cache.set(signature, bindings);
-      ctx.observe?.columns(columnReport(bindings, keys));
+      cache.set(signature, layout);
+      ctx.observe?.columns(layout.embedded ? layout.embedded.report : columnReport(bound, keys));
     }
-    const missing = missingRequired(bindings);
+    const { bindings, missing, embedded } = layout;
+    if (embedded) return parseEmbedded(embedded, (k) => flat.get(k as string), lineNo);
     if (missing.length === 3) return skip('NOT_A_CONNECTION', 'no time, source or destination keys');
     if (prefilter && bindings.dstPort && !prefilter.portMayMatch(flat.get(bindings.dstPort[0]!.key as string))) return FILTERED;
     const result = eventFromRecord(bindings, (k) => flat.get(k as string), eventCtx, lineNo);

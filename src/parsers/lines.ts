@@ -1,10 +1,11 @@
 /**
  * Bytes → physical lines, push-style and free of I/O: `push(chunk)` any number of times, then `end()`.
- * Splits on LF (a CR before it is dropped), decodes UTF-8 per line, numbers lines from 1 (the record parser has
+ * Splits on LF (a CR before it is dropped), hands each line on as a byte range without decoding it, numbers lines from 1 (the record parser has
  * already dropped a UTF-8 BOM), and bounds memory: a line longer than `maxLineBytes` is reported (not buffered) and skipped to its end.
  */
 export interface LineHandler {
-  line(text: string, lineNo: number): void;
+  /** Line `lineNo` is bytes [start, end) of `buf`, its LF and a CR before it excluded; `buf` is valid during the call. */
+  line(buf: Buffer, start: number, end: number, lineNo: number): void;
   /** A physical line over the limit: its content is gone, only its number is reported. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -45,7 +46,11 @@ export class LineSplitter {
         this.carry = [];
         this.carryBytes = 0;
       } else {
-        this.emit(this.carryBytes === 0 ? chunk.subarray(start, nl) : Buffer.concat([...this.carry, chunk.subarray(start, nl)]));
+        if (this.carryBytes === 0) this.emit(chunk, start, nl);
+        else {
+          const joined = Buffer.concat([...this.carry, chunk.subarray(start, nl)]);
+          this.emit(joined, 0, joined.length);
+        }
         this.carry = [];
         this.carryBytes = 0;
       }
@@ -58,7 +63,8 @@ export class LineSplitter {
       this.lineNo++;
       this.handler.tooLong(this.lineNo, this.discardedBytes);
     } else if (this.carryBytes > 0) {
-      this.emit(Buffer.concat(this.carry));
+      const joined = Buffer.concat(this.carry);
+      this.emit(joined, 0, joined.length);
     }
     this.carry = [];
     this.carryBytes = 0;
@@ -83,9 +89,8 @@ export class LineSplitter {
     this.carryBytes += end - start;
   }
 
-  private emit(bytes: Buffer): void {
+  private emit(buf: Buffer, start: number, end: number): void {
     this.lineNo++;
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
-    this.handler.line(bytes.toString('utf8', 0, end), this.lineNo);
+    this.handler.line(buf, start, end > start && buf[end - 1] === 13 ? end - 1 : end, this.lineNo);
   }
 }

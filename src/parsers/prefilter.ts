@@ -4,11 +4,13 @@
  * test rejects only what the full parse could never turn into a matching event, so `parse` and `scan` agree.
  */
 import { portOf } from '../model/port.js';
-import { skip, type Prefilter, type Rejection } from './types.js';
+import { bytesInclude, skip, type Prefilter, type Rejection } from './types.js';
 
 export interface RecordPrefilter {
   /** False when the raw record text cannot hold a wanted port. */
   textMayMatch(text: string): boolean;
+  /** The same test on the record's bytes [start, end), before anything is decoded. */
+  bytesMayMatch(buf: Buffer, start: number, end: number): boolean;
   /** False when `value` is a valid port that is not wanted (absent or invalid values are left to the full parse). */
   portMayMatch(value: unknown): boolean;
 }
@@ -18,8 +20,10 @@ export const FILTERED: Rejection = skip('FILTERED', 'destination port cannot mat
 export function recordPrefilter(prefilter: Prefilter | undefined): RecordPrefilter | undefined {
   if (!prefilter) return undefined;
   const texts = [...prefilter.dstPorts].map(String);
+  const needles = texts.map((t) => Buffer.from(t, 'latin1'));
   return {
     textMayMatch: (text) => texts.some((t) => text.includes(t)),
+    bytesMayMatch: (buf, start, end) => needles.some((n) => bytesInclude(buf, n, start, end)),
     portMayMatch: (value) => {
       const port = portOf(value);
       return typeof port !== 'number' || prefilter.dstPorts.has(port);

@@ -4,19 +4,20 @@
  */
 import { DicomwatchError } from '../errors.js';
 import { normalizeZone } from '../time/zone.js';
+import type { NetworkEvent } from '../model/event.js';
 import { InputFileError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
 import {
-  isBlank, type ByteSession, type ColumnReport, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
+  isBlankBytes, type ByteSession, type ColumnReport, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
 } from './types.js';
 
-export interface RecordParserOptions extends ParseContext {
+export interface RecordParserOptions<T = NetworkEvent> extends ParseContext {
   /** A format id, or `auto` (default): binary formats by their first bytes, text ones by the first non-blank line. */
   format?: string;
   maxLineBytes?: number;
-  /** The formats to choose from (default: the registry). */
-  formats?: readonly Format[];
+  /** The formats to choose from (default: the registry, whose records are network events). */
+  formats?: readonly Format<T>[];
 }
 
 /** Running totals: `records === parsed + skipped + errors` at every point. */
@@ -52,11 +53,11 @@ export function addInfo(a: ParserInfo, b: ParserInfo): ParserInfo {
   return a;
 }
 
-export interface RecordParser {
-  push(chunk: Buffer | string): RecordOutcome[];
-  end(): RecordOutcome[];
+export interface RecordParser<T = NetworkEvent> {
+  push(chunk: Buffer | string): RecordOutcome<T>[];
+  end(): RecordOutcome<T>[];
   /** The format in use, once known. */
-  readonly format: Format | undefined;
+  readonly format: Format<T> | undefined;
   /**
    * Set when the input as a whole failed (unknown format, unusable header, input cut off). The outcomes completed
    * before it were returned; nothing more is read. Wrappers rethrow it after delivering those outcomes.
@@ -70,7 +71,7 @@ export const SNIFF_BYTES = 64;
 const MAX_BLANK_LINES_BEFORE_SNIFF = 100_000;
 const MAX_COLUMN_REPORTS = 8;
 
-function countInto(info: ParserInfo, outcomes: readonly RecordOutcome[]): void {
+function countInto<T>(info: ParserInfo, outcomes: readonly RecordOutcome<T>[]): void {
   for (const o of outcomes) {
     info.records++;
     if (o.kind === 'events') {
@@ -86,8 +87,9 @@ function countInto(info: ParserInfo, outcomes: readonly RecordOutcome[]): void {
   }
 }
 
-export function createRecordParser(options: RecordParserOptions): RecordParser {
-  const formats = options.formats ?? FORMATS;
+export function createRecordParser<T = NetworkEvent>(options: RecordParserOptions<T>): RecordParser<T> {
+  // Without formats of its own, the caller gets the registry's: network events.
+  const formats = options.formats ?? (FORMATS as unknown as readonly Format<T>[]);
   const info = emptyInfo();
   // Options are checked here, once: a bad zone would otherwise be a BAD_TIME on every record.
   // No tz is not UTC by choice: a `[Local Time]` column is then refused rather than read as UTC (fields.ts).
@@ -116,26 +118,27 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
   if (options.format && options.format !== 'auto' && !forced) {
     throw new InputFileError(`unknown format '${options.format}' (known: ${formats.map((f) => f.id).join(', ')})`, options.file);
   }
-  let format: Format | undefined = forced;
-  let lineSession: LineSession | undefined = forced?.kind === 'lines' ? forced.open(options) : undefined;
-  let byteSession: ByteSession | undefined = forced?.kind === 'bytes' ? forced.open(options) : undefined;
+  let format: Format<T> | undefined = forced;
+  let lineSession: LineSession<T> | undefined = forced?.kind === 'lines' ? forced.open(options) : undefined;
+  let byteSession: ByteSession<T> | undefined = forced?.kind === 'bytes' ? forced.open(options) : undefined;
   // The first bytes wait here until the input's kind is known (auto) and a UTF-8 BOM, which may arrive split
   // across chunks, is settled (line path). Copies: the caller may reuse its buffers once `push` returns.
   let head: Buffer[] | undefined = byteSession ? undefined : [];
   let headBytes = 0;
   let blankLines: number[] = [];
-  let out: RecordOutcome[] = [];
+  let out: RecordOutcome<T>[] = [];
   let failure: Error | undefined;
 
   const splitter = new LineSplitter(
     {
-      line(text, lineNo) {
+      line(buf, start, end, lineNo) {
         info.lines = lineNo;
         if (!lineSession) {
-          if (isBlank(text)) {
+          if (isBlankBytes(buf, start, end)) {
             if (blankLines.length < MAX_BLANK_LINES_BEFORE_SNIFF) blankLines.push(lineNo);
             return;
           }
+          const text = buf.toString('utf8', start, end);
           const sniffed = sniffFormat(text, formats, options);
           if (!sniffed) {
             throw new InputFileError(
@@ -146,10 +149,10 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
           }
           format = sniffed;
           lineSession = sniffed.open(options);
-          for (const n of blankLines) lineSession.push('', n, out);
+          for (const n of blankLines) lineSession.push(EMPTY, 0, 0, n, out);
           blankLines = [];
         }
-        lineSession.push(text, lineNo, out);
+        lineSession.push(buf, start, end, lineNo, out);
       },
       tooLong(lineNo, bytes) {
         info.lines = lineNo;
@@ -201,7 +204,7 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
    * Run one step; a whole-input problem (unknown format, unusable header, input that breaks off) becomes
    * `failure`, after the outcomes completed before it: they are returned, never dropped.
    */
-  const guarded = (step: () => void): RecordOutcome[] => {
+  const guarded = (step: () => void): RecordOutcome<T>[] => {
     if (!failure) {
       try {
         step();
@@ -249,6 +252,7 @@ export function createRecordParser(options: RecordParserOptions): RecordParser {
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const EMPTY = Buffer.alloc(0);
 /** Leading blank bytes after which the input is handed to the line path undecided (it reports what it finds). */
 const MAX_HEAD_BYTES = 1 << 20;
 
@@ -267,7 +271,7 @@ export function firstNonBlank(bytes: Buffer): number {
 }
 
 /** Parse a whole text at once (tests, small inputs): the same core, wrapped synchronously. */
-export function parseText(text: string, options: RecordParserOptions): { outcomes: RecordOutcome[]; info: ParserInfo } {
+export function parseText<T = NetworkEvent>(text: string, options: RecordParserOptions<T>): { outcomes: RecordOutcome<T>[]; info: ParserInfo } {
   const parser = createRecordParser(options);
   const outcomes = [...parser.push(text), ...parser.end()];
   if (parser.failure) throw parser.failure;

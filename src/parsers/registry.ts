@@ -1,24 +1,42 @@
 /**
- * Every input format, in sniffing order: specific vendor formats before the generic ones. Adding a format is a
- * module plus one line here.
+ * Two levels of detection. File-level formats, recognized once per file (binary ones by their first bytes, text ones
+ * by the first non-blank line), in sniffing order: adding one is a module plus one line here. The syslog family is
+ * one of them and recognizes its vendor messages per line from its own registry (src/parsers/syslog/registry.ts):
+ * adding a vendor is a module plus one line there.
  */
 import { csvFormat } from './csv.js';
 import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
+import { syslogFamily } from './syslog/family.js';
+import { MESSAGE_FORMATS } from './syslog/registry.js';
+import type { NetworkEvent } from '../model/event.js';
 import type { ByteFormat, Format, LineFormat, ParseContext } from './types.js';
 
-export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, csvFormat];
+export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, syslogFamily(MESSAGE_FORMATS), csvFormat];
 
-export function formatById(id: string, formats: readonly Format[] = FORMATS): Format | undefined {
-  return formats.find((f) => f.id === id);
+/** Every `--format` id: the file-level formats and, to force one vendor in the syslog family, each message format. */
+export const FORMAT_IDS: readonly string[] = [...FORMATS.map((f) => f.id), ...MESSAGE_FORMATS.map((f) => f.id)];
+
+/** A file-level format by id; a message format's id gives the syslog family with that vendor alone. */
+export function formatById<T>(id: string, formats: readonly Format<T>[]): Format<T> | undefined;
+export function formatById(id: string): Format | undefined;
+export function formatById(id: string, formats: readonly Format<unknown>[] = FORMATS): Format<unknown> | undefined {
+  const format = formats.find((f) => f.id === id);
+  if (format || formats !== FORMATS) return format;
+  const message = MESSAGE_FORMATS.find((f) => f.id === id);
+  return message ? syslogFamily([message]) : undefined;
 }
 
 /** The binary format whose magic the first bytes of a file carry, if any. */
-export function sniffBytes(head: Buffer, formats: readonly Format[] = FORMATS): ByteFormat | undefined {
-  return formats.find((f): f is ByteFormat => f.kind === 'bytes' && f.sniffBytes(head));
+export function sniffBytes<T = NetworkEvent>(head: Buffer, formats: readonly Format<T>[] = FORMATS as unknown as readonly Format<T>[]): ByteFormat<T> | undefined {
+  return formats.find((f): f is ByteFormat<T> => f.kind === 'bytes' && f.sniffBytes(head));
 }
 
 /** The text format of a file from its first non-blank line, or undefined when none recognizes it. */
-export function sniffFormat(firstLine: string, formats: readonly Format[] = FORMATS, ctx?: ParseContext): LineFormat | undefined {
-  return formats.find((f): f is LineFormat => f.kind === 'lines' && f.sniff(firstLine, ctx));
+export function sniffFormat<T = NetworkEvent>(
+  firstLine: string,
+  formats: readonly Format<T>[] = FORMATS as unknown as readonly Format<T>[],
+  ctx?: ParseContext,
+): LineFormat<T> | undefined {
+  return formats.find((f): f is LineFormat<T> => f.kind === 'lines' && f.sniff(firstLine, ctx));
 }

@@ -5,7 +5,12 @@ export type SkipCode =
   /** A well-formed record that does not describe a connection (system event, header, options record…). */
   | 'NOT_A_CONNECTION'
   /** Rejected by the scan's pre-filter before it was fully parsed: it cannot match any rule. */
-  | 'FILTERED';
+  | 'FILTERED'
+  /**
+   * A line of a line-level family (syslog) that no known message format recognises: another program's line in a
+   * mixed file, or a vendor dicomwatch does not parse yet. Counted per file; the file goes on.
+   */
+  | 'UNRECOGNISED_FORMAT';
 
 /** Why a record could not be parsed: a closed set, so callers can count and react by code. */
 export type ErrorCode =
@@ -15,17 +20,20 @@ export type ErrorCode =
   | 'BAD_VALUE'
   | 'MISSING_FIELD'
   | 'MALFORMED'
-  | 'RECORD_TOO_LONG'
-  | 'UNRECOGNISED_FORMAT';
+  | 'RECORD_TOO_LONG';
 
-/** What became of one input record. Every record read yields exactly one outcome. */
-export type RecordOutcome =
-  | { kind: 'events'; line: number; events: NetworkEvent[] }
+/**
+ * What became of one input record. Every record read yields exactly one outcome. Generic in what a record yields
+ * (`T`): network events for logs and flows; listener rows, DICOM associations or other record kinds reuse the same
+ * core, chunking and accounting.
+ */
+export type RecordOutcome<T = NetworkEvent> =
+  | { kind: 'events'; line: number; events: T[] }
   | { kind: 'skip'; line: number; code: SkipCode; message: string }
   | { kind: 'error'; line: number; code: ErrorCode; message: string };
 
 /** What a parser returns for one record, before the session attaches the line number. */
-export type ParseResult = NetworkEvent | NetworkEvent[] | Rejection;
+export type ParseResult<T = NetworkEvent> = T | T[] | Rejection;
 
 export interface Rejection {
   reject: 'skip' | 'error';
@@ -41,7 +49,7 @@ export function fail(code: ErrorCode, message: string): Rejection {
   return { reject: 'error', code, message };
 }
 
-export function isRejection(r: ParseResult): r is Rejection {
+export function isRejection<T>(r: ParseResult<T>): r is Rejection {
   return (r as Rejection).reject !== undefined;
 }
 
@@ -92,12 +100,16 @@ export interface ParseObserver {
   unusable(field: string): void;
 }
 
-/** A parser instance for one input file: fed physical lines in order, it reports one outcome per record. */
-export interface LineSession {
-  /** One physical line without its terminator, with its 1-based line number. */
-  push(line: string, lineNo: number, out: RecordOutcome[]): void;
+/**
+ * A parser instance for one input file, fed physical lines in order as bytes: line `lineNo` (1-based) is
+ * `buf[start, end)` without its terminator. A session decodes only what it needs, so it can reject a record on its
+ * bytes before any string or object is built. `buf` belongs to the caller and is only valid during the call: a
+ * session that keeps bytes copies them.
+ */
+export interface LineSession<T = NetworkEvent> {
+  push(buf: Buffer, start: number, end: number, lineNo: number, out: RecordOutcome<T>[]): void;
   /** End of input: flush a record still open. */
-  end(out: RecordOutcome[]): void;
+  end(out: RecordOutcome<T>[]): void;
 }
 
 /** What every format module says about itself (for the registry and `dicomwatch formats`). */
@@ -112,38 +124,39 @@ interface FormatInfo {
 }
 
 /** A text log format: one module per format, listed in the registry. */
-export interface LineFormat extends FormatInfo {
+export interface LineFormat<T = NetworkEvent> extends FormatInfo {
   kind: 'lines';
   /** Whether the first non-blank line of a file looks like this format (`ctx`: e.g. a header naming a `--map` column). */
   sniff(firstLine: string, ctx?: ParseContext): boolean;
-  open(ctx: ParseContext): LineSession;
+  open(ctx: ParseContext): LineSession<T>;
 }
 
 /**
- * A parser instance for one binary input (NetFlow/IPFIX export packets, pcap…): fed the raw bytes in chunks of any
- * size, it reports one outcome per record, numbered as DESIGN.md says for its kind of input.
+ * A parser instance for one binary input (NetFlow/IPFIX export packets, pcap, a JSON array…): fed the raw bytes in
+ * chunks of any size, it reports one outcome per record, numbered as DESIGN.md says for its kind of input. Chunks
+ * belong to the caller: a session copies what it keeps.
  */
-export interface ByteSession {
-  push(chunk: Buffer, out: RecordOutcome[]): void;
-  end(out: RecordOutcome[]): void;
+export interface ByteSession<T = NetworkEvent> {
+  push(chunk: Buffer, out: RecordOutcome<T>[]): void;
+  end(out: RecordOutcome<T>[]): void;
 }
 
 /** A binary input format, recognized by its first bytes (magic numbers, version fields). */
-export interface ByteFormat extends FormatInfo {
+export interface ByteFormat<T = NetworkEvent> extends FormatInfo {
   kind: 'bytes';
   /** Whether the first bytes of a file (up to SNIFF_BYTES, fewer for a shorter file) look like this format. */
   sniffBytes(head: Buffer): boolean;
-  open(ctx: ParseContext): ByteSession;
+  open(ctx: ParseContext): ByteSession<T>;
 }
 
-export type Format = LineFormat | ByteFormat;
+export type Format<T = NetworkEvent> = LineFormat<T> | ByteFormat<T>;
 
-/** Turn a per-line parse function into a session: one physical line is one record. */
-export function lineByLine(parse: (line: string, lineNo: number) => ParseResult): LineSession {
+/** Turn a per-line parse function into a session: one physical line is one record, decoded as UTF-8. */
+export function lineByLine<T>(parse: (line: string, lineNo: number) => ParseResult<T>): LineSession<T> {
   return {
-    push(line, lineNo, out) {
-      if (isBlank(line)) return; // blank lines are not records
-      out.push(toOutcome(parse(line, lineNo), lineNo));
+    push(buf, start, end, lineNo, out) {
+      if (isBlankBytes(buf, start, end)) return; // blank lines are not records
+      out.push(toOutcome<T>(parse(buf.toString('utf8', start, end), lineNo), lineNo));
     },
     end() {},
   };
@@ -153,12 +166,34 @@ export function isBlank(line: string): boolean {
   return line.length === 0 || line.trim().length === 0;
 }
 
-export function toOutcome(result: ParseResult, line: number): RecordOutcome {
+/** Whether bytes [start, end) are only spaces, tabs and CRs (what `isBlank` says of their text, for ASCII blanks). */
+export function isBlankBytes(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c !== 32 && c !== 9 && c !== 13) return c >= 0x80 ? isBlank(buf.toString('utf8', start, end)) : false;
+  }
+  return true;
+}
+
+/** Whether `needle` occurs within bytes [start, end) of `buf` (Buffer#indexOf has no end bound: it would scan on). */
+export function bytesInclude(buf: Buffer, needle: Uint8Array, start: number, end: number): boolean {
+  const n = needle.length;
+  const first = needle[0]!;
+  for (let i = start, last = end - n; i <= last; i++) {
+    if (buf[i] !== first) continue;
+    let j = 1;
+    while (j < n && buf[i + j] === needle[j]) j++;
+    if (j === n) return true;
+  }
+  return false;
+}
+
+export function toOutcome<T = NetworkEvent>(result: ParseResult<NoInfer<T>>, line: number): RecordOutcome<T> {
   if (Array.isArray(result)) return { kind: 'events', line, events: result };
   if (isRejection(result)) {
     return result.reject === 'skip'
       ? { kind: 'skip', line, code: result.code as SkipCode, message: result.message }
       : { kind: 'error', line, code: result.code as ErrorCode, message: result.message };
   }
-  return { kind: 'events', line, events: [result] };
+  return { kind: 'events', line, events: [result as T] };
 }

@@ -84,7 +84,7 @@ export interface AggregateOperator<A extends Aggregate = Aggregate, S = unknown,
   /** Event fields it reads besides the group keys. */
   fields(aggregate: A): EventField[];
   readonly kql: {
-    /** The aggregation call, given each field's (quoted) source column: `count()`, `dcount(DestinationPort)`. */
+    /** The aggregation call, given the KQL for each field's value: `count()`, `dcount(DestinationPort)`. */
     call(aggregate: A, column: (field: EventField) => string): string;
     /**
      * Its output column, given each field's name: `count_`, `dcount_DestinationPort`. Given the source column
@@ -176,21 +176,22 @@ export function supportedSigmaTypes(): string[] {
 }
 
 /**
- * The `summarize` aggregation of `aggregate` and its output column. The output column is named after the fields'
- * output names, so it is the same for every table (and is the CSV's): where Kusto would name the call after a
- * source column that differs (`dcount(DstPort)` → `dcount_DstPort`), it is named explicitly
- * (`dcount_DestinationPort = dcount(DstPort)`). `source` and `output` give a field's unquoted source column and
- * output name; `quote` makes a name safe in KQL.
+ * The `summarize` aggregation of `aggregate`: its `call` (`count()`, `dcount(DestinationIP)`), its output `column`
+ * and the `expression` to write, the call named when Kusto would name it otherwise. The column is named after the
+ * fields' output names, so it is the same for every table (and is the CSV's): Kusto names `dcount(X)` `dcount_X`
+ * for a column X, so a call on a source column of another name, or on an expression, is named explicitly
+ * (`dcount_DestinationIP = dcount(DstAddr)`). `argument` gives the KQL for a field's value (a quoted column, or an
+ * expression), `output` its unquoted output name; `quote` makes a name safe in KQL.
  */
 export function kqlSummarize(
   aggregate: Aggregate,
-  source: (field: EventField) => string,
+  argument: (field: EventField) => string,
   output: (field: EventField) => string,
   quote: (name: string) => string,
-): { expression: string; column: string } {
+): { call: string; column: string; expression: string } {
   const op = operatorOf(aggregate);
   const column = op.kql.column(aggregate, output);
-  const call = op.kql.call(aggregate, (f) => quote(source(f)));
-  const named = op.kql.column(aggregate, source) === column;
-  return { expression: named ? call : `${quote(column)} = ${call}`, column };
+  const call = op.kql.call(aggregate, argument);
+  const named = op.kql.column(aggregate, argument) === column;
+  return { call, column, expression: named ? call : `${quote(column)} = ${call}` };
 }

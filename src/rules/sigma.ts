@@ -104,8 +104,8 @@ export async function readSigmaRules(path: string): Promise<SigmaReading & { fil
       continue;
     }
     const reading = readSigmaText(text, file);
-    rules.push(...reading.rules);
-    errors.push(...reading.errors);
+    for (const rule of reading.rules) rules.push(rule);
+    for (const error of reading.errors) errors.push(error);
   }
   return { rules, errors, files };
 }

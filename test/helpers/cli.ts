@@ -3,7 +3,7 @@
  * TZ=UTC and the repository root as working directory. Results are memoized per (args, stdin), so a suite can
  * start every command it needs at once in `beforeAll` and then assert on the cached results.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ export interface CliOptions {
   /** Bytes for stdin; stdin is closed at once when absent. */
   input?: Buffer | string;
   env?: Record<string, string>;
+  /** Node's own flags, before the script (e.g. `--stack-size=100`). */
+  nodeArgs?: readonly string[];
 }
 
 /** One run, never memoized. */
@@ -31,7 +33,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [BIN, ...args],
+      [...(options.nodeArgs ?? []), BIN, ...args],
       {
         cwd: ROOT,
         env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...options.env },
@@ -57,7 +59,7 @@ const cache = new Map<string, Promise<CliResult>>();
 /** A memoized run: the same args and stdin give the same (shared) result promise. */
 export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const input = options.input === undefined ? '' : createHash('sha1').update(options.input).digest('hex');
-  const key = JSON.stringify([args, input, options.env ?? {}]);
+  const key = JSON.stringify([args, input, options.env ?? {}, options.nodeArgs ?? []]);
   let run = cache.get(key);
   if (!run) {
     run = runCli(args, options);
@@ -73,4 +75,34 @@ export async function prefetch(runs: readonly (() => Promise<unknown>)[], limit 
     while (next < runs.length) await runs[next++]!();
   };
   await Promise.all(Array.from({ length: Math.min(limit, runs.length) }, worker));
+}
+
+export interface StartedCli {
+  child: ChildProcess;
+  /** Resolves at exit with what was piped (stdout/stderr given as file descriptors stay ''). */
+  done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * One run with the caller's stdio: stdout to a file descriptor (`/dev/full`), stdin kept open to interrupt the run
+ * mid-way, stdout closed early as `| head` does. Same environment as runCli.
+ */
+export function startCli(args: readonly string[], stdio: StdioOptions, env: Record<string, string> = {}): StartedCli {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...env }, stdio });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  child.stdout?.on('error', () => {}); // a test that closes stdout early
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  child.stdin?.on('error', () => {});
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, done };
 }

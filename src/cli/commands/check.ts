@@ -13,7 +13,8 @@ export const command = 'check <rules..>';
 export const describe = 'validate rule files without data (exit 1 when one is invalid)';
 
 export function builder(y: Argv) {
-  return y.positional('rules', { type: 'string', array: true, describe: 'rule files or directories' });
+  // No default: yargs gives a variadic positional `[]`, and help would show `[required] [default: []]`.
+  return y.positional('rules', { type: 'string', array: true, default: undefined, describe: 'rule files or directories' });
 }
 
 /** Exit statuses, the worst one over all paths wins: a path that cannot be used outranks an invalid rule. */

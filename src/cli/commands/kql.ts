@@ -1,19 +1,25 @@
 import type { Argv } from 'yargs';
-import { KQL_TABLES, kqlTable } from '../../emit/kql/tables.js';
+import { KQL_TABLES, kqlTable, kqlTableNames } from '../../emit/kql/tables.js';
 import { KqlEmitError, renderKqlRules } from '../../emit/kql/render.js';
 import { rulesFromArgs, type RuleArgs } from '../context.js';
-import { openOutput } from '../io.js';
+import { examplesText, type Example } from '../help.js';
+import { openOutput, writeWhole } from '../io.js';
 import { UsageError, withRuleOptions } from '../options.js';
 
 export const command = 'kql';
 export const describe = 'print the rules as KQL for a Sentinel table';
 
+export const examples: readonly Example[] = [
+  ['$0 kql --semantics kql', 'the advisory\'s query, exactly'],
+  ['$0 kql --ports 104,11112 --internal 198.18.0.0/15', 'IPv6-aware, with an extra internal range'],
+  ['$0 kql --table _Im_NetworkSession', 'the same hunt over every ASIM network-session source'],
+];
+
 export function builder(y: Argv) {
   return withRuleOptions(y)
-    .option('table', { type: 'string', default: 'NetworkEvent', choices: Object.keys(KQL_TABLES), describe: 'target table' })
-    .option('out', { type: 'string', describe: 'write to FILE instead of stdout' })
-    .example('$0 kql --semantics kql', 'the advisory\'s query, exactly')
-    .example('$0 kql --ports 104,11112 --internal 198.18.0.0/15', 'IPv6-aware, with an extra internal range');
+    .option('table', { type: 'string', default: 'NetworkEvent', choices: kqlTableNames(), describe: 'target Sentinel table (see below)' })
+    .option('out', { type: 'string', describe: 'write to FILE instead of stdout (replaced only when all went well)' })
+    .epilogue(`${examplesText(examples)}\n\nTables:\n${kqlTableNames().map((n) => `  ${n}: ${KQL_TABLES[n]!.description}`).join('\n')}`);
 }
 
 /** One line, whatever a rule's name or title holds: the message is a diagnostic, not a report. */
@@ -32,7 +38,5 @@ export async function handler(args: RuleArgs & { table: string; out?: string }):
     if (e instanceof KqlEmitError) throw new UsageError(oneLine(e.message));
     throw e;
   }
-  const out = openOutput(args.out);
-  await out.write(`${text}\n`);
-  await out.close();
+  await writeWhole(openOutput(args.out), () => `${text}\n`);
 }

@@ -1,50 +1,89 @@
+import { extname } from 'node:path';
 import type { Argv } from 'yargs';
-import { ALERT_OUTPUTS, renderAlerts, type AlertOutput } from '../../emit/alerts/index.js';
+import { ALERT_OUTPUTS, alertLines, type AlertOutput } from '../../emit/alerts/index.js';
+import type { Alert } from '../../model/alert.js';
 import { createEngine } from '../../rules/engine.js';
-import { inputFiles, inputRun, prefilterFor, rulesFromArgs, type InputArgs, type RuleArgs } from '../context.js';
-import { forEachEvent, formatSummary } from '../inputs.js';
-import { openOutput } from '../io.js';
+import { inputFiles, inputRun, prefilterFor, reportedRun, rulesFromArgs, type InputArgs, type RuleArgs } from '../context.js';
+import { examplesText, type Example } from '../help.js';
+import { forEachEvent } from '../inputs.js';
+import { BufferedOutput, openOutput } from '../io.js';
 import { UsageError, withInputOptions, withRuleOptions } from '../options.js';
+
+/** Transport protocols whose connections have ports. */
+const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
 
 export const command = 'scan [files..]';
 export const describe = 'run the rules over logs and print alerts';
 
+export const examples: readonly Example[] = [
+  ['$0 scan fixtures/sentinel-export.csv', 'alerts as a table'],
+  ['$0 scan export.csv.gz --output csv --semantics kql', 'exactly what the advisory\'s KQL returns'],
+  ['$0 scan fw.log --out alerts.jsonl', 'alerts.jsonl is replaced only when the scan succeeds'],
+  ['$0 parse fw.jsonl | $0 scan - --ports 104,11112', 'from stdin, DICOM on both ports'],
+];
+
 export function builder(y: Argv) {
   return withRuleOptions(withInputOptions(y))
-    .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: table on a terminal, else jsonl; from --out\'s extension)' })
-    .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop records whose destination port cannot match (--no-prefilter to parse everything)' })
-    .example('$0 scan fixtures/sentinel-export.csv', 'alerts as a table')
-    .example('$0 scan export.csv.gz --output csv --semantics kql', 'exactly what the advisory\'s KQL returns')
-    .example('$0 parse fw.jsonl | $0 scan - --ports 104,11112', 'from stdin, DICOM on both ports');
+    .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: from --out\'s extension: .jsonl/.ndjson/.json jsonl, .csv csv, else table; without --out: table on a terminal, else jsonl)' })
+    .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop well-formed records whose destination port cannot match (--no-prefilter, or --strict-input, to check every value)' })
+    .epilogue(examplesText(examples));
 }
 
-function chooseOutput(explicit: AlertOutput | undefined, out: string | undefined): AlertOutput {
-  if (explicit) return explicit;
-  if (out) return /\.csv$/i.test(out) ? 'csv' : /\.jsonl?$/i.test(out) ? 'jsonl' : 'table';
-  return process.stdout.isTTY ? 'table' : 'jsonl';
+export interface OutputChoice {
+  output: AlertOutput;
+  /** Said on stderr when the choice may not be what the file's name suggests. */
+  note?: string;
+}
+
+/**
+ * The alert format: --output, else --out's extension, else a table for a person at a terminal and JSON Lines for a
+ * pipe. `.json` gets JSON Lines (an alert per line streams and appends; an array would not) and a note saying so.
+ */
+export function chooseOutput(explicit: AlertOutput | undefined, out: string | undefined, stdoutIsTTY: boolean): OutputChoice {
+  if (explicit) return { output: explicit };
+  if (!out || out === '-') return { output: stdoutIsTTY ? 'table' : 'jsonl' };
+  const ext = extname(out).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return { output: 'jsonl' };
+  if (ext === '.csv') return { output: 'csv' };
+  if (ext === '.txt') return { output: 'table' };
+  if (ext === '.json') {
+    return { output: 'jsonl', note: `--out ${out}: writing JSON Lines, one alert object per line (not a JSON array); --output jsonl to say so` };
+  }
+  return { output: 'table', note: `--out ${out}: writing a table (extension not .jsonl, .ndjson, .json or .csv); --output jsonl|csv|table to choose` };
 }
 
 export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutput; out?: string; prefilter: boolean }): Promise<void> {
   const loaded = await rulesFromArgs(args);
   const files = inputFiles(args.files);
   if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
-  const run = inputRun(args, files, args.prefilter ? prefilterFor(loaded) : undefined);
+  // --strict-input promises every record is checked, values included: the pre-filter would skip unchecked values.
+  const run = inputRun(args, files, args.prefilter && !args.strictInput ? prefilterFor(loaded) : undefined);
+  const choice = chooseOutput(args.output, args.out, process.stdout.isTTY === true);
   const out = openOutput(args.out);
+  if (choice.note && !args.quiet) process.stderr.write(`dicomwatch: ${choice.note}\n`);
   const engine = createEngine(loaded.plans, { trusted: true }); // events come from our parsers: already canonical
   // Events without a destination port can never match a port rule: said in the summary, so a log whose port
-  // column went unrecognized does not pass for a quiet network.
+  // column went unrecognized does not pass for a quiet network. ICMP and other port-less protocols are not counted.
   let withoutPort = 0;
-  const totals = await forEachEvent(run, (e) => {
-    if (e.dstPort === undefined) withoutPort++;
-    engine.push(e);
-  }).finally(() => run.progress.stop());
-  const alerts = engine.end();
-  await out.write(renderAlerts(alerts, chooseOutput(args.output, args.out)));
-  await out.close();
-  if (!args.quiet) {
-    const tail = [`${engine.info.matched} events matched`, `${alerts.length} alerts`];
-    if (withoutPort > 0) tail.push(`${withoutPort} events had no destination port (use --map dstPort=Column if the log has one)`);
-    process.stderr.write(formatSummary(totals, files.length, tail));
-  }
-  if (totals.failed.length > 0) process.exitCode = 2;
+  let alerts: Alert[] | undefined;
+  const tail = () => [
+    `${engine.info.matched} events matched`,
+    ...(alerts ? [`${alerts.length} alerts`] : []),
+    ...(withoutPort > 0 ? [`${withoutPort} events had no destination port (use --map dstPort=Column if the log has one)`] : []),
+  ];
+  await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
+    const totals = await forEachEvent(run, (e) => {
+      if (e.dstPort === undefined && (e.protocol === undefined || PORT_PROTOCOLS.has(e.protocol))) withoutPort++;
+      engine.push(e);
+    }, running);
+    run.progress.stop();
+    alerts = engine.end();
+    const lines = new BufferedOutput(out);
+    for (const line of alertLines(alerts, choice.output)) {
+      const pending = lines.line(line);
+      if (pending) await pending;
+    }
+    await lines.flush();
+    return totals;
+  });
 }

@@ -2,23 +2,26 @@ import type { Argv } from 'yargs';
 import { renderSigma } from '../../emit/sigma.js';
 import { expandPlaceholders, internalNetworks } from '../../rules/options.js';
 import { rulesFromArgs, type RuleArgs } from '../context.js';
-import { openOutput } from '../io.js';
+import { examplesText, type Example } from '../help.js';
+import { openOutput, writeWhole } from '../io.js';
 import { withRuleOptions } from '../options.js';
 
 export const command = 'sigma';
 export const describe = 'print the rules as Sigma YAML with the options applied';
 
+export const examples: readonly Example[] = [
+  ['$0 sigma --ports 104,11112 --allow 198.51.100.0/24', 'for another SIEM, with a teleradiology partner allowed'],
+];
+
 export function builder(y: Argv) {
   return withRuleOptions(y)
     .option('keep-placeholders', { type: 'boolean', default: false, describe: 'keep %internal_networks% instead of listing the ranges' })
-    .option('out', { type: 'string', describe: 'write to FILE instead of stdout' })
-    .example('$0 sigma --ports 104,11112 --allow 198.51.100.0/24', 'for another SIEM, with a teleradiology partner allowed');
+    .option('out', { type: 'string', describe: 'write to FILE instead of stdout (replaced only when all went well)' })
+    .epilogue(examplesText(examples));
 }
 
 export async function handler(args: RuleArgs & { keepPlaceholders: boolean; out?: string }): Promise<void> {
   const { rules, network } = await rulesFromArgs(args);
   const shown = args.keepPlaceholders ? rules : expandPlaceholders(rules, internalNetworks(network.semantics, network.internal));
-  const out = openOutput(args.out);
-  await out.write(renderSigma(shown));
-  await out.close();
+  await writeWhole(openOutput(args.out), () => renderSigma(shown));
 }

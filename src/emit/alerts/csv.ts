@@ -13,7 +13,7 @@ import type { EventField, QueryPlan } from '../../rules/plan.js';
 import { KQL_OUTPUT_NAMES, KQL_TIME_OUTPUT } from '../kql/tables.js';
 
 /** The header printed when there is nothing to tell the columns from (no alerts, no plans): the shipped rule's. */
-export const ALERT_CSV_HEADER = 'SourceIP,DestinationIP,TimeGenerated,count_';
+const REFERENCE_HEADER = 'SourceIP,DestinationIP,TimeGenerated,count_';
 
 /** What decides a rule's columns. */
 interface CsvShape {
@@ -40,38 +40,40 @@ function rowOf(a: Alert, shape: CsvShape): string {
   return [...keys, a.time, String(alertValue(a))].join(',');
 }
 
-export function alertCsvRow(a: Alert): string {
-  return rowOf(a, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT });
-}
-
+/** One rule's table. */
 interface Block {
   rule: string;
   header: string;
   shape: CsvShape;
-  rows: string[];
+  alerts: Alert[];
 }
 
-/**
- * The CSV of `alerts` (in alert order). `plans`, when given, add the tables of rules without alerts (a header
- * alone); without them the columns come from the alerts, and no alerts print the shipped rule's header.
- */
-export function renderAlertCsv(alerts: readonly Alert[], plans: readonly QueryPlan[] = []): string {
+/** The rules' tables, in rule-name order: every rule with alerts, and every plan's rule when plans are given. */
+function blocksOf(alerts: readonly Alert[], plans: readonly QueryPlan[]): Block[] {
   const blocks = new Map<string, Block>();
   const blockOf = (rule: string, shape: CsvShape): Block => {
     const header = headerOf(shape);
     const id = `${rule}\u0000${header}`;
     let block = blocks.get(id);
-    if (!block) blocks.set(id, (block = { rule, header, shape, rows: [] }));
+    if (!block) blocks.set(id, (block = { rule, header, shape, alerts: [] }));
     return block;
   };
   for (const p of plans) blockOf(p.rule.name, { group: ALERT_GROUP_FIELDS.filter((f) => p.groupBy.includes(f)), aggregate: p.aggregate });
-  for (const a of alerts) {
-    const block = blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT });
-    block.rows.push(rowOf(a, block.shape));
+  for (const a of alerts) blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT }).alerts.push(a);
+  return [...blocks.values()].sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : x.header < y.header ? -1 : 1));
+}
+
+/**
+ * The CSV of `alerts` (in alert order) line by line, without newlines. `plans`, when given, add the tables of rules
+ * without alerts (a header alone); without them the columns come from the alerts, and no alerts print the shipped
+ * rule's header.
+ */
+export function* alertCsvLines(alerts: readonly Alert[], plans: readonly QueryPlan[] = []): Generator<string> {
+  const blocks = blocksOf(alerts, plans);
+  if (blocks.length === 0) yield REFERENCE_HEADER;
+  for (const [i, block] of blocks.entries()) {
+    if (i > 0) yield ''; // a blank line between two rules' tables
+    yield block.header;
+    for (const a of block.alerts) yield rowOf(a, block.shape);
   }
-  if (blocks.size === 0) return `${ALERT_CSV_HEADER}\n`;
-  return [...blocks.values()]
-    .sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : x.header < y.header ? -1 : 1))
-    .map((b) => [b.header, ...b.rows].join('\n') + '\n')
-    .join('\n');
 }

@@ -1,22 +1,33 @@
 /** Alert writers by `--output` name. Adding a format is a module plus one entry here. */
 import type { Alert } from '../../model/alert.js';
 import type { QueryPlan } from '../../rules/plan.js';
-import { renderAlertCsv } from './csv.js';
+import { alertCsvLines } from './csv.js';
 import { alertJsonLine } from './jsonl.js';
-import { renderAlertTable } from './table.js';
+import { alertTableLines } from './table.js';
 
 /**
- * Each writer gets the alerts (in alert order) and, optionally, the plans they came from: the CSV then also prints
- * the header of a rule without alerts.
+ * Each writer gives its text line by line (without newlines), so any number of alerts streams out, from the alerts
+ * (in alert order) and, optionally, the plans they came from: the CSV then also prints the header of a rule without
+ * alerts.
  */
 export const ALERT_OUTPUTS = {
-  table: (alerts: readonly Alert[]) => renderAlertTable(alerts),
-  jsonl: (alerts: readonly Alert[]) => alerts.map((a) => `${alertJsonLine(a)}\n`).join(''),
-  csv: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => renderAlertCsv(alerts, plans),
-} as const satisfies Record<string, (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => string>;
+  table: (alerts: readonly Alert[]) => alertTableLines(alerts),
+  *jsonl(alerts: readonly Alert[]) {
+    for (const a of alerts) yield alertJsonLine(a);
+  },
+  csv: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => alertCsvLines(alerts, plans),
+} as const satisfies Record<string, (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => Iterable<string>>;
 
 export type AlertOutput = keyof typeof ALERT_OUTPUTS;
 
-export function renderAlerts(alerts: readonly Alert[], output: AlertOutput, plans?: readonly QueryPlan[]): string {
+/** The alerts as the lines of `output` (without newlines), for writers that stream. */
+export function alertLines(alerts: readonly Alert[], output: AlertOutput, plans?: readonly QueryPlan[]): Iterable<string> {
   return ALERT_OUTPUTS[output](alerts, plans);
+}
+
+/** The alerts as the text of `output`, each line ending in a newline. */
+export function renderAlerts(alerts: readonly Alert[], output: AlertOutput, plans?: readonly QueryPlan[]): string {
+  let text = '';
+  for (const line of alertLines(alerts, output, plans)) text += `${line}\n`;
+  return text;
 }

@@ -36,13 +36,37 @@ function columnsFor(alerts: readonly Alert[]): Column[] {
   ];
 }
 
+/** Each column's width over the header and every row, in a loop: `Math.max(...widths)` overflows the stack above ~100k rows. */
+function columnWidths(columns: readonly Column[], alerts: readonly Alert[]): number[] {
+  const widths = columns.map((c) => c.title.length);
+  for (const a of alerts) {
+    columns.forEach((c, i) => {
+      const length = c.cell(a).length;
+      if (length > widths[i]!) widths[i] = length;
+    });
+  }
+  return widths;
+}
+
+function aligned(columns: readonly Column[], row: readonly string[], widths: readonly number[]): string {
+  return row.map((c, i) => (columns[i]!.right ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+}
+
+/** The table line by line (no newlines), the header first: any number of alerts, never one huge string. */
+export function* alertTableLines(alerts: readonly Alert[]): Generator<string> {
+  if (alerts.length === 0) {
+    yield 'no alerts';
+    return;
+  }
+  const columns = columnsFor(alerts);
+  const widths = columnWidths(columns, alerts);
+  yield aligned(columns, columns.map((c) => c.title), widths);
+  for (const a of alerts) yield aligned(columns, columns.map((c) => c.cell(a)), widths);
+}
+
 /** Aligned columns for a terminal; the numbers are right-aligned. */
 export function renderAlertTable(alerts: readonly Alert[]): string {
-  if (alerts.length === 0) return 'no alerts\n';
-  const columns = columnsFor(alerts);
-  const rows = [columns.map((c) => c.title), ...alerts.map((a) => columns.map((c) => c.cell(a)))];
-  const widths = columns.map((_, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), 0));
-  return rows
-    .map((r) => r.map((c, i) => (columns[i]!.right ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd())
-    .join('\n') + '\n';
+  let text = '';
+  for (const line of alertTableLines(alerts)) text += `${line}\n`;
+  return text;
 }

@@ -3,14 +3,31 @@
  *
  * Shape of every query (the advisory's, DESIGN.md):
  *
- *     let ...;                          ports, internal ranges (each query carries its own lets)
- *     <source>
+ *     let ...;                          ports, internal ranges, profile helpers (each query carries its own)
+ *     <source>                          a table, or a function call with its pre-filter parameters
  *     | where <table pre-filter>        from the profile, if any
+ *     | extend <computed column>        from the profile, for each computed column the rule uses
  *     | where <filter item>             one line per item of the filter's top-level AND, in plan order
  *     | project <columns>               from the profile, if any
  *     | summarize count() by <keys>, bin(<time>, <bin>)      the aggregate's call (aggregates.ts): count(), dcount(C)
+ *                                       (strict: `extend` canonical address keys, summarize, `project` outputs)
  *     | where count_ <op> <n>           unless the threshold always holds (`count_ >= 1`); or the aggregate's column
  *     | order by count_ desc
+ *
+ * ## Parity with the engine
+ *
+ * The engine compares normalised values (src/rules/events.ts: canonical addresses, protocol keywords, action
+ * words); a table holds raw text. So the renderer compares what normalises to the rule's value, where Kusto can:
+ * - protocols: on a numeric column the IANA number (`Protocol == 6`); on a text column every spelling of the
+ *   keyword, case-insensitively (`in~ ("tcp", "6")`); actions: the profile's spellings (`in~ ("ACCEPT")`).
+ * - addresses: an IPv6 value is compared through `parse_ipv6()` (Kusto's canonical full form: eight lower-case
+ *   four-digit groups), so `2001:DB8::1` and `2001:0db8:0:0::1` both equal `2001:db8::1`, as in the engine.
+ * - group keys, strict semantics: an address is grouped by the same canonical key (IPv4 text as is, anything else
+ *   `parse_ipv6()`), and the group shows the lowest lower-cased spelling seen (`min(tolower())`), so spellings of
+ *   one IPv6 address are one group, as in the engine. In kql semantics the advisory's raw grouping is kept (the query must stay the
+ *   advisory's to the byte; its sources are IPv4 only anyway, since ipv4_is_private() drops every other row).
+ * Kusto has no function that writes RFC 5952 text (the engine's form), so an IPv6 group shows a spelling from the
+ * data, not necessarily the engine's; the README lists this and the other differences.
  *
  * ## Null semantics
  *
@@ -43,17 +60,22 @@
  * - `parse_ipv4(s)`: a long, or null when `s` is not an IPv4 string; so `isnotnull(parse_ipv4(s))` is "s is IPv4",
  *   never null, and the only condition `iff` is given.
  * - `parse_ipv6(s)`: canonical IPv6 text for an IPv6 or IPv4 string, the empty string when conversion fails; so
- *   `isnotempty(parse_ipv6(s))` (outside the IPv4 branch) is "s is an IPv6 address".
+ *   `isnotempty(parse_ipv6(s))` (outside the IPv4 branch) is "s is an IPv6 address". The canonical text is the
+ *   full form, eight lower-case four-digit groups (`0000:0000:0000:0000:0000:ffff:c0a8:ffff` for 192.168.255.255),
+ *   so IPv4 text and its ::ffff: form have the same one.
+ * - `coalesce(a, b, …)`: the first argument that is not null, for strings the first that is not empty.
  *
  * Pages: learn.microsoft.com/kusto/query/ ipv4-is-private-function, ipv4-is-in-any-range-function,
  * ipv6-is-in-any-range-function, ipv6-is-match-function, parse-ipv4-function, parse-ipv6-function,
- * logical-operators, scalar-data-types/null-values.
+ * logical-operators, scalar-data-types/null-values, coalesce-function.
  */
 import { DicomwatchError } from '../../errors.js';
 import { formatLocation, type SourceLocation } from '../../rules/errors.js';
 import { kqlSummarize, operatorOf } from '../../rules/aggregates.js';
 import { fieldLocation } from '../../rules/origins.js';
 import type { EventField, Predicate, QueryPlan, ThresholdOp } from '../../rules/plan.js';
+import { ianaProtocol } from '../../model/protocol.js';
+import { canonicalIp, ipVersion, parseIpv6 } from '../../net/ip.js';
 import { judgesEmbeddedIpv4 } from '../../net/classify.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../../net/ranges.js';
 import type { Cidr } from '../../net/cidr.js';
@@ -67,13 +89,16 @@ import {
   kqlTimespan,
   mustParseCidr,
 } from './literals.js';
+import { portLetName } from './names.js';
 import {
   KQL_NUMERIC_TYPES,
   KQL_OUTPUT_NAMES,
   KQL_TIME_OUTPUT,
+  kqlReservedNames,
   type KqlColumn,
   type KqlTableProfile,
 } from './tables.js';
+import { protocolAsNumber, protocolSpellings } from './vocabulary.js';
 
 /**
  * A plan the emitter cannot render for this table (code BAD_RULE, subject the rule file): names the rule, the
@@ -115,7 +140,7 @@ function junction(kind: 'and' | 'or', parts: Expr[]): Expr {
       if (p.value === unit) continue;
       return p; // absorbing element: false in an AND, true in an OR
     }
-    if (p.kind === kind) items.push(...p.items);
+    if (p.kind === kind) for (const i of p.items) items.push(i); // no push(...): a rule's lists can be long
     else items.push(p);
   }
   if (items.length === 0) return unit ? TRUE : FALSE;
@@ -149,11 +174,14 @@ interface Rendered {
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering context
 // ---------------------------------------------------------------------------------------------------------------
-const LET_ORDER = ['DICOMPort', 'DICOMPorts', 'InternalV4', 'InternalV6'] as const;
-type LetName = (typeof LET_ORDER)[number];
+/** The rule's own `let`s, in the order they are printed; the port list's name comes from the rule (names.ts). */
+const LET_KINDS = ['port', 'InternalV4', 'InternalV6'] as const;
+type LetKind = (typeof LET_KINDS)[number];
 
 class Ctx {
-  readonly lets = new Map<LetName, string>();
+  readonly lets = new Map<LetKind, { name: string; value: string }>();
+  /** Fields whose column the query reads (for computed columns: which `extend`s to print). */
+  readonly used = new Set<EventField>();
   constructor(
     readonly plan: QueryPlan,
     readonly table: KqlTableProfile,
@@ -190,6 +218,7 @@ class Ctx {
         construct === 'group-by' ? 'group-by' : 'filter',
       );
     }
+    this.used.add(field);
     return col;
   }
 
@@ -201,15 +230,19 @@ class Ctx {
     return kqlName(col.name);
   }
 
-  let(name: LetName, value: string): string {
-    const prev = this.lets.get(name);
-    if (prev !== undefined && prev !== value) this.fail(`conflicting values for 'let ${name}'`);
-    this.lets.set(name, value);
+  /** Bind `value` to the `let` of `kind` (named `name`) and return the name; one value per kind. */
+  let(kind: LetKind, name: string, value: string): string {
+    const prev = this.lets.get(kind);
+    if (prev !== undefined && (prev.value !== value || prev.name !== name)) this.fail(`conflicting values for 'let ${prev.name}'`);
+    this.lets.set(kind, { name, value });
     return name;
   }
 
   letLines(): string[] {
-    return LET_ORDER.filter((n) => this.lets.has(n)).map((n) => `let ${n} = ${this.lets.get(n)};`);
+    return LET_KINDS.flatMap((k) => {
+      const l = this.lets.get(k);
+      return l === undefined ? [] : [`let ${l.name} = ${l.value};`];
+    });
   }
 }
 
@@ -217,64 +250,140 @@ class Ctx {
 // Leaves
 // ---------------------------------------------------------------------------------------------------------------
 const PORT_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcPort', 'dstPort']);
+const ADDRESS_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcIp', 'dstIp']);
+
+/**
+ * What a column holds for one rule value: the profile's spellings when it has a vocabulary (closed: an unknown
+ * value is an error); for a protocol, the IANA number on a numeric column, every spelling of the keyword on a text
+ * one (vocabulary.ts); otherwise the value itself.
+ */
+function columnValues(ctx: Ctx, field: EventField, col: KqlColumn, v: string | number): readonly (string | number)[] {
+  if (col.values !== undefined) {
+    const key = String(v).toLowerCase();
+    if (!Object.hasOwn(col.values, key)) {
+      throw new Error(`column ${col.name} of '${ctx.table.name}' has no equivalent (known: ${Object.keys(col.values).join(', ')})`);
+    }
+    return col.values[key]!;
+  }
+  if (field !== 'protocol') return [v];
+  const protocol = ianaProtocol(v);
+  if (protocol === undefined) throw new Error('not a protocol (an IANA keyword or a number 0-255)');
+  if (!KQL_NUMERIC_TYPES.has(col.type)) return protocolSpellings(protocol);
+  const n = protocolAsNumber(protocol);
+  if (n === undefined) throw new Error(`protocol '${protocol}' has no IANA number for column ${col.name}`);
+  return [n];
+}
+
+/** One column value as a KQL literal of the column's type (ports range-checked). */
+function literalFor(field: EventField, col: KqlColumn, v: string | number): string {
+  if (KQL_NUMERIC_TYPES.has(col.type)) {
+    const text = kqlNumber(v, col.type);
+    if (PORT_FIELDS.has(field)) {
+      const n = Number(text);
+      if (n < 0 || n > 65535) throw new Error('not a port number (0-65535)');
+    }
+    return text;
+  }
+  if (typeof v === 'number') kqlNumber(v, 'real'); // finite check; rendered as its decimal text
+  return kqlString(String(v));
+}
 
 /** The values of an `equals` leaf as KQL literals for `col` (translated, validated, de-duplicated). */
 function equalsLiterals(ctx: Ctx, field: EventField, col: KqlColumn, values: readonly (string | number)[]): string[] {
   if (!Array.isArray(values) || values.length === 0) ctx.fail(`equals(${field}) has no values`, field);
-  const numeric = KQL_NUMERIC_TYPES.has(col.type);
   const out: string[] = [];
   for (const raw of values) {
-    const lit = ctx.guard(field, `value ${JSON.stringify(raw)} of equals(${field})`, () => {
-      let v: string | number = raw;
-      if (typeof v !== 'string' && typeof v !== 'number') throw new Error('not a string or number');
-      if (col.values !== undefined) {
-        const key = String(v).toLowerCase();
-        if (!Object.hasOwn(col.values, key)) {
-          throw new Error(`column ${col.name} of '${ctx.table.name}' has no equivalent (known: ${Object.keys(col.values).join(', ')})`);
-        }
-        v = col.values[key]!;
-      }
-      if (numeric) {
-        const text = kqlNumber(v, col.type);
-        if (PORT_FIELDS.has(field)) {
-          const n = Number(text);
-          if (n < 0 || n > 65535) throw new Error('not a port number (0-65535)');
-        }
-        return text;
-      }
-      if (typeof v === 'number') kqlNumber(v, 'real'); // finite check; rendered as its decimal text
-      return kqlString(String(v));
+    const lits = ctx.guard(field, `value ${JSON.stringify(raw)} of equals(${field})`, () => {
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw new Error('not a string or number');
+      return columnValues(ctx, field, col, raw).map((v) => literalFor(field, col, v));
     });
-    if (!out.includes(lit)) out.push(lit);
+    for (const lit of lits) if (!out.includes(lit)) out.push(lit);
   }
   return out;
+}
+
+/** `C == v` / `C != v`, or `C in (…)` / `C !in (…)` for several; `~` variants compare text case-insensitively. */
+function comparison(lhs: string, lits: readonly string[], caseless: boolean): Rendered {
+  const tilde = caseless ? '~' : '';
+  if (lits.length === 1) {
+    return caseless
+      ? { t: atom(`${lhs} =~ ${lits[0]}`), f: atom(`${lhs} !~ ${lits[0]}`) }
+      : { t: atom(`${lhs} == ${lits[0]}`), f: atom(`${lhs} != ${lits[0]}`) };
+  }
+  const list = lits.join(', ');
+  return { t: atom(`${lhs} in${tilde} (${list})`), f: atom(`${lhs} !in${tilde} (${list})`) };
 }
 
 /**
  * equals: T = `C == v` / `C in (v, w)` on numeric columns, `C =~ "v"` / `C in~ ("v", "w")` on string columns (Sigma
  * string matching is case-insensitive); F = the negated operator (`!=`, `!in`, `!~`, `!in~`). Two-valued, like the
  * engine: a missing value is simply not equal (KQL: `null == 104` is false, `null != 104` is true, an empty
- * string matches no value).
+ * string matches no value). The first equality on the destination port names its values with a `let`
+ * (`portLet`), as the advisory does.
  */
 function renderEquals(ctx: Ctx, field: EventField, values: readonly (string | number)[], portLet: boolean): Rendered {
+  if (ADDRESS_FIELDS.has(field)) return renderAddressEquals(ctx, field, values);
   const col = ctx.column(field, `equals(${field})`);
   const name = kqlName(col.name);
   const lits = equalsLiterals(ctx, field, col, values);
-  if (KQL_NUMERIC_TYPES.has(col.type)) {
-    if (portLet) {
-      // The advisory names the port list: `let DICOMPort = 104;` / `let DICOMPorts = dynamic([104, 11112]);`
-      if (lits.length === 1) {
-        const v = ctx.let('DICOMPort', lits[0]!);
-        return { t: atom(`${name} == ${v}`), f: atom(`${name} != ${v}`) };
-      }
-      const v = ctx.let('DICOMPorts', `dynamic([${lits.join(', ')}])`);
-      return { t: atom(`${name} in (${v})`), f: atom(`${name} !in (${v})`) };
-    }
-    if (lits.length === 1) return { t: atom(`${name} == ${lits[0]}`), f: atom(`${name} != ${lits[0]}`) };
-    return { t: atom(`${name} in (${lits.join(', ')})`), f: atom(`${name} !in (${lits.join(', ')})`) };
+  if (!KQL_NUMERIC_TYPES.has(col.type)) return comparison(name, lits, true);
+  if (!portLet) return comparison(name, lits, false);
+  // The advisory names the port list: `let DICOMPort = 104;` / `let DICOMPorts = dynamic([104, 11112]);`
+  const letName = portLetName(lits.map(Number), ctx.plan.rule.name, RESERVED_NAMES);
+  if (lits.length === 1) return comparison(name, [ctx.let('port', letName, lits[0]!)], false);
+  const v = ctx.let('port', letName, `dynamic([${lits.join(', ')}])`);
+  return { t: atom(`${name} in (${v})`), f: atom(`${name} !in (${v})`) };
+}
+
+/** Names a rule-derived `let` must avoid (every profile's columns), computed once. */
+const RESERVED_NAMES = kqlReservedNames();
+
+/** Kusto's parse_ipv6() text for an address: eight lower-case four-digit groups (`2001:0db8:0000:…:0001`). */
+function parseIpv6Text(groups: Uint16Array): string {
+  return Array.from(groups, (g) => g.toString(16).padStart(4, '0')).join(':');
+}
+
+/** ::ffff:0:0/96: the addresses parse_ipv6() also produces from IPv4 text. */
+function isIpv4Mapped(g: Uint16Array): boolean {
+  return g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff;
+}
+
+/**
+ * equals on an address: the engine compares canonical text (IPv4 dotted quad; IPv6 RFC 5952), so any spelling of
+ * an IPv6 address matches. KQL: IPv4 values compare as text (`x == "203.0.113.7"`: the dotted quad is its own
+ * canonical form); IPv6 values through parse_ipv6(), whose full form is canonical too:
+ *
+ *     T = x in ("a.b.c.d", …) or parse_ipv6(x) in ("2001:0db8:…", …)
+ *     F = x !in (…) and parse_ipv6(x) !in (…)
+ *
+ * parse_ipv6() turns IPv4 text into its ::ffff: form, so when an IPv6 value is IPv4-mapped, the IPv6 test also
+ * requires `isnull(parse_ipv4(x))`: the engine keeps `10.0.0.1` and `::ffff:10.0.0.1` apart. Two-valued like the
+ * other equals: parse_ipv6() of anything that is not an address is "", never null.
+ */
+function renderAddressEquals(ctx: Ctx, field: EventField, values: readonly (string | number)[]): Rendered {
+  const x = ctx.stringColumn(field, `equals(${field})`);
+  if (!Array.isArray(values) || values.length === 0) ctx.fail(`equals(${field}) has no values`, field);
+  const v4: string[] = [];
+  const v6: Uint16Array[] = [];
+  for (const raw of values) {
+    ctx.guard(field, `value ${JSON.stringify(raw)} of equals(${field})`, () => {
+      const ip = typeof raw === 'string' ? canonicalIp(raw.trim()) : undefined;
+      if (ip === undefined) throw new Error('not an IP address');
+      if (ipVersion(ip) === 4) v4.push(ip);
+      else v6.push(parseIpv6(ip)!);
+    });
   }
-  if (lits.length === 1) return { t: atom(`${name} =~ ${lits[0]}`), f: atom(`${name} !~ ${lits[0]}`) };
-  return { t: atom(`${name} in~ (${lits.join(', ')})`), f: atom(`${name} !in~ (${lits.join(', ')})`) };
+  const parts: Rendered[] = [];
+  if (v4.length > 0) parts.push(comparison(x, uniq(v4).map(kqlString), false));
+  if (v6.length > 0) {
+    const cmp = comparison(`parse_ipv6(${x})`, uniq(v6.map(parseIpv6Text)).map(kqlString), false);
+    parts.push(
+      v6.some(isIpv4Mapped)
+        ? { t: and(atom(`isnull(parse_ipv4(${x}))`), cmp.t), f: or(atom(isV4(x)), cmp.f) }
+        : cmp,
+    );
+  }
+  return { t: or(...parts.map((p) => p.t)), f: and(...parts.map((p) => p.f)) };
 }
 
 const isV4 = (x: string) => `isnotnull(parse_ipv4(${x}))`;
@@ -367,7 +476,7 @@ function renderInternal(ctx: Ctx, field: EventField): Rendered {
     // ranges ipv4_is_private() already covers are not repeated in the list
     const extra = uniq(user4.map(kqlCidrText)).filter((c) => !KQL_PRIVATE_V4.includes(c));
     if (extra.length === 0) return { t: atom(isPrivate), f: atom(`${isPrivate} == false`) };
-    const list = ctx.let('InternalV4', kqlDynamicStrings(extra));
+    const list = ctx.let('InternalV4', 'InternalV4', kqlDynamicStrings(extra));
     const inList = `ipv4_is_in_any_range(${x}, ${list})`;
     return { t: or(atom(isPrivate), atom(inList)), f: and(atom(`${isPrivate} == false`), atom(`${inList} == false`)) };
   }
@@ -377,8 +486,8 @@ function renderInternal(ctx: Ctx, field: EventField): Rendered {
     ...STRICT_INTERNAL_V6.map((c) => mustParseCidr(c, 'STRICT_INTERNAL_V6')),
     ...user.filter((c) => c.version === 6),
   ];
-  const list4 = ctx.let('InternalV4', kqlDynamicStrings(uniq(v4.map(kqlCidrText))));
-  const list6 = ctx.let('InternalV6', kqlDynamicStrings(v6RangesFor(v4, v6, true)));
+  const list4 = ctx.let('InternalV4', 'InternalV4', kqlDynamicStrings(uniq(v4.map(kqlCidrText))));
+  const list6 = ctx.let('InternalV6', 'InternalV6', kqlDynamicStrings(v6RangesFor(v4, v6, true)));
   return membership(x, list4, list6);
 }
 
@@ -386,11 +495,11 @@ function renderPredicate(ctx: Ctx, p: Predicate, portLet = false): Rendered {
   switch (p?.kind) {
     case 'and': {
       const parts = p.items.map((i) => renderPredicate(ctx, i));
-      return { t: and(...parts.map((r) => r.t)), f: or(...parts.map((r) => r.f)) };
+      return { t: junction('and', parts.map((r) => r.t)), f: junction('or', parts.map((r) => r.f)) };
     }
     case 'or': {
       const parts = p.items.map((i) => renderPredicate(ctx, i));
-      return { t: or(...parts.map((r) => r.t)), f: and(...parts.map((r) => r.f)) };
+      return { t: junction('or', parts.map((r) => r.t)), f: junction('and', parts.map((r) => r.f)) };
     }
     case 'not': {
       const inner = renderPredicate(ctx, p.item);
@@ -433,15 +542,124 @@ function projectColumns(table: KqlTableProfile, groupCols: readonly string[]): s
 }
 
 /**
+ * The table expression: the source, called with the pre-filter parameters the rule pins down when it is a
+ * function. `pushdown` maps a parameter to the value text (literal or `let` name) the rule requires.
+ */
+function sourceText(table: KqlTableProfile, pushdown: ReadonlyMap<string, string>): string {
+  if (table.call === undefined) return table.source;
+  return `${table.source}(${[...pushdown].map(([param, value]) => `${param} = ${value}`).join(', ')})`;
+}
+
+/**
+ * The value a top-level filter item requires of a pushed-down field, when it requires exactly one: an `equals`
+ * with one value (after translation). Such an item is in the filter's top-level AND, so every row the query keeps
+ * has that value and the function's pre-filter drops none of them.
+ */
+function requiredValue(ctx: Ctx, item: Predicate, portLet: boolean): { field: EventField; text: string } | undefined {
+  if (item.kind !== 'equals' || ADDRESS_FIELDS.has(item.field)) return undefined;
+  const lits = equalsLiterals(ctx, item.field, ctx.column(item.field, `equals(${item.field})`), item.values);
+  if (lits.length !== 1) return undefined;
+  return { field: item.field, text: portLet ? ctx.lets.get('port')!.name : lits[0]! };
+}
+
+/** `| extend` lines for the computed columns the query reads, in profile order. */
+function extendLines(ctx: Ctx): string[] {
+  return (Object.entries(ctx.table.columns) as [EventField, KqlColumn][])
+    .filter(([field, col]) => col.compute !== undefined && ctx.used.has(field))
+    .map(([, col]) => `| extend ${kqlName(col.name)} = ${col.compute}`);
+}
+
+/** The profile's helper `let`s that a printed computed column names (whole-word match). */
+function helperLets(ctx: Ctx): string[] {
+  const texts = extendLines(ctx).join('\n');
+  return Object.entries(ctx.table.lets ?? {})
+    .filter(([name]) => new RegExp(`\\b${name}\\b`).test(texts))
+    .map(([name, value]) => `let ${name} = ${value};`);
+}
+
+/**
+ * The canonical group key of an address column, as the engine groups: IPv4 text as it is (a dotted quad is
+ * canonical), anything else by parse_ipv6()'s canonical full form, falling back to the text when that is empty
+ * (not an address), so garbage never merges with garbage of another spelling.
+ */
+function addressKey(x: string): string {
+  return `iff(${isV4(x)}, ${x}, coalesce(parse_ipv6(${x}), ${x}))`;
+}
+
+/**
+ * `summarize` and the lines around it. Group keys are renamed to the output names (`SourceIP = SrcAddr`). In
+ * strict semantics address keys are canonical (see the header): `| extend SourceIPKey = addressKey(column)`, the
+ * rows group by that key, the output column is `min(tolower(column))` (one spelling of the group, lower-case like RFC 5952, the same on
+ * every run),
+ * and a `project` restores the output columns in plan order: `SourceIP, DestinationIP, TimeGenerated, count_`.
+ */
+function summarizeLines(ctx: Ctx, bin: string): SummarizeLines {
+  const { plan, table } = ctx;
+  const canonical = plan.network.semantics === 'strict';
+  // the aggregate (aggregates.ts): count() → count_, dcount(C) → dcount_<output name>; an address it reads is
+  // taken by its canonical key in strict semantics, as the engine counts canonical addresses
+  const operator = ctx.guard(undefined, 'aggregate', () => operatorOf(plan.aggregate));
+  const aggregateCols = operator.fields(plan.aggregate).map((f) => ctx.column(f, 'group-by').name);
+  const argument = (f: EventField): string => {
+    const col = ctx.column(f, 'group-by');
+    return canonical && ADDRESS_FIELDS.has(f) && col.type === 'string' ? addressKey(kqlName(col.name)) : kqlName(col.name);
+  };
+  const aggregate = kqlSummarize(plan.aggregate, argument, (f) => KQL_OUTPUT_NAMES[f], kqlName);
+  const before: string[] = [];
+  const keys: string[] = [];
+  const picks: string[] = [];
+  const outputs: string[] = [];
+  const groupCols: string[] = [];
+  for (const field of new Set(plan.groupBy)) {
+    const col = ctx.column(field, 'group-by');
+    const out = kqlName(KQL_OUTPUT_NAMES[field]);
+    const name = kqlName(col.name);
+    groupCols.push(col.name);
+    outputs.push(out);
+    if (canonical && ADDRESS_FIELDS.has(field) && col.type === 'string') {
+      const key = kqlName(`${KQL_OUTPUT_NAMES[field]}Key`);
+      before.push(`| extend ${key} = ${addressKey(name)}`);
+      keys.push(key);
+      picks.push(`${out} = min(tolower(${name}))`);
+    } else {
+      keys.push(name === out ? out : `${out} = ${name}`);
+    }
+  }
+  const time = kqlName(table.time.name);
+  keys.push(table.time.name === KQL_TIME_OUTPUT ? `bin(${time}, ${bin})` : `${KQL_TIME_OUTPUT} = bin(${time}, ${bin})`);
+  const column = kqlName(aggregate.column);
+  const lines = picks.length === 0
+    ? [`| summarize ${aggregate.expression} by ${keys.join(', ')}`]
+    : [
+        `| summarize ${column} = ${aggregate.call}, ${picks.join(', ')} by ${keys.join(', ')}`,
+        `| project ${[...outputs, KQL_TIME_OUTPUT, column].join(', ')}`,
+      ];
+  return { before, lines, groupCols, aggregateCols, column: aggregate.column, least: operator.least };
+}
+
+interface SummarizeLines {
+  /** Lines before the `project` (the canonical address keys' `extend`s). */
+  before: string[];
+  /** The `summarize` (and the `project` that puts the output columns in order). */
+  lines: string[];
+  /** Source columns the group keys and the aggregate read, which a `project` before them must keep. */
+  groupCols: string[];
+  aggregateCols: string[];
+  /** The aggregate's output column, and the least value it can have (a `gte` at it always holds). */
+  column: string;
+  least: number;
+}
+
+/**
  * The plan as one KQL query for `table` (no trailing newline). Throws KqlEmitError when the table lacks a field the
  * rule uses, or a value cannot be rendered safely.
  */
 export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
   const ctx = new Ctx(plan, table);
-  const operator = ctx.guard(undefined, 'aggregate', () => operatorOf(plan.aggregate));
 
   // filter: one `| where` per top-level AND item; the first equality on dstPort gets the advisory's `let`
   const wheres: string[] = [];
+  const pushdown = new Map<string, string>();
   let portLetUsed = false;
   for (const item of topLevelItems(plan.filter)) {
     const portLet = !portLetUsed && item.kind === 'equals' && item.field === 'dstPort' &&
@@ -450,36 +668,28 @@ export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
     const t = renderPredicate(ctx, item, portLet).t;
     const conjuncts = t.kind === 'and' ? t.items : [t];
     for (const c of conjuncts) if (!(c.kind === 'const' && c.value)) wheres.push(exprText(c));
+    const required = table.call?.pushdown === undefined ? undefined : requiredValue(ctx, item, portLet);
+    const param = required && Object.hasOwn(table.call!.pushdown!, required.field) ? table.call!.pushdown![required.field] : undefined;
+    if (param !== undefined && !pushdown.has(param)) pushdown.set(param, required!.text);
   }
 
-  // group keys → output columns
-  const keys: string[] = [];
-  const groupCols: string[] = [];
-  for (const field of new Set(plan.groupBy)) {
-    const col = ctx.column(field, 'group-by');
-    const out = KQL_OUTPUT_NAMES[field];
-    groupCols.push(col.name);
-    keys.push(col.name === out ? kqlName(out) : `${kqlName(out)} = ${kqlName(col.name)}`);
-  }
-  // the aggregate (aggregates.ts): `count()` → count_, `dcount(C)` → dcount_<output name>; its fields are projected
-  const aggregateCols = operator.fields(plan.aggregate).map((f) => ctx.column(f, 'group-by').name);
-  const aggregate = kqlSummarize(plan.aggregate, (f) => ctx.column(f, 'group-by').name, (f) => KQL_OUTPUT_NAMES[f], kqlName);
   const bin = ctx.guard(undefined, 'timespan', () => kqlTimespan(plan.binMs));
-  const time = kqlName(table.time.name);
-  keys.push(table.time.name === KQL_TIME_OUTPUT ? `bin(${time}, ${bin})` : `${KQL_TIME_OUTPUT} = bin(${time}, ${bin})`);
+  const summarize = summarizeLines(ctx, bin);
 
   const { op, value } = plan.threshold ?? {};
   if (op === undefined || !Object.hasOwn(THRESHOLD_OPS, op)) ctx.fail(`unsupported threshold operator ${JSON.stringify(op)}`);
   const n = ctx.guard(undefined, 'threshold', () => kqlNumber(value as number, 'long'));
 
-  const lines = [...ctx.letLines(), table.source];
+  const lines = [...ctx.letLines(), ...helperLets(ctx), sourceText(table, pushdown)];
   for (const pre of table.preFilters ?? []) lines.push(`| where ${pre}`);
+  lines.push(...extendLines(ctx));
   for (const w of wheres) lines.push(`| where ${w}`);
-  const project = projectColumns(table, [...groupCols, ...aggregateCols]);
+  const project = projectColumns(table, [...summarize.groupCols, ...summarize.aggregateCols]);
   if (project !== undefined) lines.push(`| project ${project.map(kqlName).join(', ')}`);
-  lines.push(`| summarize ${aggregate.expression} by ${keys.join(', ')}`);
-  if (!(op === 'gte' && n === String(operator.least))) lines.push(`| where ${kqlName(aggregate.column)} ${THRESHOLD_OPS[op]} ${n}`);
-  lines.push(`| order by ${kqlName(aggregate.column)} desc`);
+  lines.push(...summarize.before, ...summarize.lines);
+  const column = kqlName(summarize.column);
+  if (!(op === 'gte' && n === String(summarize.least))) lines.push(`| where ${column} ${THRESHOLD_OPS[op]} ${n}`);
+  lines.push(`| order by ${column} desc`);
   return lines.join('\n');
 }
 

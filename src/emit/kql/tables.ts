@@ -2,24 +2,34 @@
  * KQL table profiles: everything the KQL emitter needs to know about one Sentinel table, as data.
  *
  * The renderer (render.ts) never names a table or a column itself; it reads them from a profile. Supporting a new
- * table is therefore mostly a new entry in `KQL_TABLES` (in the spirit of pySigma's per-table pipelines):
+ * table is a new entry in `KQL_TABLES` (in the spirit of pySigma's per-table pipelines):
  *
- * - `source`: the table expression the query starts from. A plain table (`NetworkEvent`) or a function call with
- *   parameters (`_Im_NetworkSession(starttime = ago(1d), endtime = now())`).
+ * - `source`: the table (`NetworkEvent`) or function (`_Im_NetworkSession`) the query starts from; a function
+ *   (`call`) is called with parentheses, and given the rule's single required value of a field as the parameter
+ *   its parser pre-filters on (`_Im_NetworkSession(dstportnumber = DICOMPort)`).
  * - `preFilters`: fixed `| where` lines the table always needs, rendered right after the source, before the rule's
- *   own filter (e.g. DeviceNetworkEvents `ActionType in ("InboundConnectionAccepted", ...)`).
+ *   own filter (DeviceNetworkEvents: inbound accepted connections only).
  * - `columns`: event field → column, with the column's KQL type, which decides how values are rendered
- *   (`DestinationPort == 104` on an `int` column, `DeviceName =~ "fw01"` on a `string` one) and, optionally, a value
- *   translation (AWSVPCFlow's numeric `Protocol`: `tcp` → 6). A field a table lacks is simply absent; a rule that
- *   uses it is a clear error naming the rule, the field and the table.
+ *   (`DestinationPort == 104` on an `int` column, `OriginalProtocol in~ ("tcp", "6")` on a `string` one). A column
+ *   may be computed from the table's own columns (`compute`, rendered as an `| extend` when the rule uses it), and
+ *   may spell the event model's values its own way (`values`: `deny` → `REJECT`; one value may have several
+ *   spellings). A field a table lacks is absent; a rule that uses it is a clear error naming the rule, the field
+ *   and the table.
+ * - `lets`: helper `let` statements that computed columns name (emitted only when such a column is used).
  * - `time`: the time column that is binned. The bucket is always output as `TimeGenerated`.
  * - `project`: an optional column list projected before `summarize` (the advisory query keeps one for
  *   NetworkEvent). Source column names only: renames to the output names happen in `summarize … by`.
  *
- * Output columns are fixed by the CLI contract (`SourceIP, DestinationIP, TimeGenerated, count_`): a group key
- * whose column has another name is renamed in `summarize` (`by SourceIP = SrcAddr, ...`), see `KQL_OUTPUT_NAMES`.
+ * Output columns are fixed by the CLI contract (`SourceIP, DestinationIP, TimeGenerated, count_` for the reference
+ * rule, on every table): a group key whose column has another name is renamed in `summarize`
+ * (`by SourceIP = SrcAddr, ...`), see `KQL_OUTPUT_NAMES`.
+ *
+ * Column names and types are those of Microsoft's table reference, kept in test/data/kql-schemas/<name>.json and
+ * checked by test/kql.test.ts; value spellings cite their source beside each profile.
  */
 import type { EventField } from '../../rules/plan.js';
+import { kqlDynamicStrings, kqlString } from './literals.js';
+import { ACTION_SPELLINGS, ALL_ACTION_SPELLINGS } from './vocabulary.js';
 
 /** KQL scalar types a profile column may have (the ones our event fields map onto). */
 export type KqlScalarType = 'string' | 'int' | 'long' | 'real' | 'datetime';
@@ -28,16 +38,32 @@ export type KqlScalarType = 'string' | 'int' | 'long' | 'real' | 'datetime';
 export const KQL_NUMERIC_TYPES: ReadonlySet<KqlScalarType> = new Set<KqlScalarType>(['int', 'long', 'real']);
 
 export interface KqlColumn {
-  /** Column name in the table (or the function's output). */
+  /** Column name in the table (or the function's output), or the name a computed column is given. */
   name: string;
-  /** Its KQL type, as in the table reference. */
+  /** Its KQL type, as in the table reference (for a computed column: the type of `compute`). */
   type: KqlScalarType;
   /**
-   * Optional translation of rule values to the column's values, keyed by the event model's value (lower-case):
-   * e.g. `{ tcp: 6, udp: 17 }` for a numeric protocol column, or `{ deny: 'Deny' }` for a vendor's action words.
-   * When present, a rule value that is not a key is an error (never a silent non-match).
+   * A KQL expression over the table's own columns that computes this column, rendered `| extend name = compute`
+   * before the rule's filter (it may replace a column of the same name). For values a table spreads over several
+   * columns, e.g. CommonSecurityLog's IPv6 sources in labelled custom slots.
    */
-  values?: Readonly<Record<string, string | number>>;
+  compute?: string;
+  /**
+   * The column's spellings of the event model's values (keys lower-case, as the model writes them), e.g.
+   * `{ allow: ['ACCEPT'], deny: ['REJECT'] }`. Closed: a rule value that is not a key is an error, never a silent
+   * non-match. Without it, protocols get their default spellings (keyword and number, see vocabulary.ts) and other
+   * values compare as they are.
+   */
+  values?: Readonly<Record<string, readonly (string | number)[]>>;
+}
+
+export interface KqlFunctionCall {
+  /**
+   * Event field → the function's parameter that pre-filters on one value of that field (ASIM's
+   * `dstportnumber`). Passed only when the rule's filter requires exactly that value, so the parameter never
+   * drops a row the rule would keep; the rule's own `where` line stays.
+   */
+  pushdown?: Partial<Record<EventField, string>>;
 }
 
 export interface KqlTableProfile {
@@ -45,10 +71,14 @@ export interface KqlTableProfile {
   name: string;
   /** One line for `dicomwatch kql --help` and error messages. */
   description: string;
-  /** Table expression the query starts from: a table name or a function call with arguments. */
+  /** Table or function the query starts from. */
   source: string;
+  /** Present when `source` is a function: it is called with parentheses and these parameters. */
+  call?: KqlFunctionCall;
   /** Fixed boolean KQL expressions, one `| where` line each, applied before the rule's filter. */
   preFilters?: readonly string[];
+  /** Helper `let`s (name → value) that computed columns name; emitted when a used column's expression names one. */
+  lets?: Readonly<Record<string, string>>;
   /** The time column that is binned (output as `TimeGenerated`). */
   time: KqlColumn;
   /** Event field → column. Fields the table does not carry are absent. */
@@ -74,16 +104,51 @@ export const KQL_OUTPUT_NAMES: Readonly<Record<EventField, string>> = {
 /** Output column of the time bucket. */
 export const KQL_TIME_OUTPUT = 'TimeGenerated';
 
+const TIME_GENERATED: KqlColumn = { name: 'TimeGenerated', type: 'datetime' };
+
+// ---------------------------------------------------------------------------------------------------------------
+// CommonSecurityLog (CEF). Column names: Microsoft's table reference. How dicomwatch's parser reads the same table
+// (src/parsers/fields.ts), which the computed columns mirror so the KQL counts what the engine counts:
+// - addresses: `SourceIP` / `DestinationIP`, else a custom IPv6 slot `DeviceCustomIPv6Address1..4` whose sibling
+//   `…Label` names the role (`Source IPv6 Address`; CEF `src`/`dst` are IPv4 only, so IPv6 traffic lands there).
+//   The label test is labelledAddressField's: lower-case, drop blanks, `_` and `-`, drop the words ipv6, address,
+//   addr, ip; what is left is `source`/`src` or `destination`/`dest`/`dst`; labels over 64 characters name nothing.
+// - action: `DeviceAction` when it states a decision, else `SimplifiedDeviceAction`; vendor free text, so every
+//   spelling of the model's vocabulary (vocabulary.ts), compared case-insensitively.
+// - device: `DeviceName`, else `Computer` (the host that forwarded the log).
+// ---------------------------------------------------------------------------------------------------------------
+const CEF_SLOTS = [1, 2, 3, 4] as const;
+
+/** `let CefSlotRole = (label: string) {…}`: the role a CEF IPv6 slot's label names, as labelledAddressField reads it. */
+const CEF_SLOT_ROLE =
+  '(label: string) { iff(strlen(label) <= 64, replace_regex(replace_regex(tolower(label), @"[\\s_-]+", ""), @"ipv6|address|addr|ip", ""), "") }';
+
+/** `coalesce(SourceIP, <slot 1 if labelled source>, …)`: coalesce skips empty strings, so the first address wins. */
+function cefAddress(column: string, roles: readonly string[]): string {
+  const slots = CEF_SLOTS.map(
+    (n) => `iff(CefSlotRole(DeviceCustomIPv6Address${n}Label) in (${roles.map(kqlString).join(', ')}), DeviceCustomIPv6Address${n}, "")`,
+  );
+  return `coalesce(${column}, ${slots.join(', ')})`;
+}
+
 /**
- * The shipped profiles. Column names and types are those of test/data/kql-schemas/<name>.json (checked by
- * test/kql.test.ts), which come from Microsoft's table reference or, for NetworkEvent, from the advisory.
+ * The shipped profiles, one per Sentinel table (DESIGN.md: CLI `kql`). Sources for the value spellings:
+ * - AWSVPCFlow `Action` is `ACCEPT` or `REJECT`, `Protocol` the IANA number (AWS VPC flow log record fields).
+ * - AZFWNetworkRule `Action` is `Allow`/`Deny`, `Protocol` e.g. `TCP`, `UDP` (Azure Monitor table reference).
+ * - `_Im_NetworkSession` `DvcAction` is one of Allow, Deny, Drop, Drop ICMP, Reset, Reset Source, Reset Destination,
+ *   Encrypt, Decrypt, VPNroute; `NetworkProtocol` e.g. `TCP` (ASIM Network Session schema); the filtering
+ *   parameters (starttime, endtime, srcipaddr_has_any_prefix, dstipaddr_has_any_prefix, ipaddr_has_any_prefix,
+ *   dstportnumber, hostname_has_any, dvcaction, eventresult) are the schema's "Filtering parser parameters".
+ * - DeviceNetworkEvents `ActionType` `InboundConnectionAccepted`: "The device accepted a network connection initiated
+ *   by another device" — the only inbound type (ConnectionSuccess/Failed/Request/Attempt are the device's own
+ *   outgoing connections, where LocalPort is an ephemeral port). For it the remote end is the source.
  */
 export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
   NetworkEvent: {
     name: 'NetworkEvent',
     description: "the advisory's table: TimeGenerated, SourceIP, DestinationIP, DestinationPort, DeviceName, OriginalProtocol",
     source: 'NetworkEvent',
-    time: { name: 'TimeGenerated', type: 'datetime' },
+    time: TIME_GENERATED,
     columns: {
       srcIp: { name: 'SourceIP', type: 'string' },
       dstIp: { name: 'DestinationIP', type: 'string' },
@@ -92,6 +157,99 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
       device: { name: 'DeviceName', type: 'string' },
     },
     project: ['TimeGenerated', 'SourceIP', 'DestinationIP', 'DeviceName', 'OriginalProtocol'],
+  },
+
+  CommonSecurityLog: {
+    name: 'CommonSecurityLog',
+    description: 'CEF firewalls: SourceIP/DestinationIP (or labelled IPv6 slots), DestinationPort, Protocol, DeviceAction',
+    source: 'CommonSecurityLog',
+    lets: {
+      CefSlotRole: CEF_SLOT_ROLE,
+      CefDecisions: kqlDynamicStrings(ALL_ACTION_SPELLINGS),
+    },
+    time: TIME_GENERATED,
+    columns: {
+      srcIp: { name: 'SourceIP', type: 'string', compute: cefAddress('SourceIP', ['source', 'src']) },
+      dstIp: { name: 'DestinationIP', type: 'string', compute: cefAddress('DestinationIP', ['destination', 'dest', 'dst']) },
+      srcPort: { name: 'SourcePort', type: 'int' },
+      dstPort: { name: 'DestinationPort', type: 'int' },
+      protocol: { name: 'Protocol', type: 'string' },
+      action: {
+        name: 'Action',
+        type: 'string',
+        compute: 'iff(DeviceAction in~ (CefDecisions), DeviceAction, SimplifiedDeviceAction)',
+        values: ACTION_SPELLINGS,
+      },
+      device: { name: 'DeviceName', type: 'string', compute: 'coalesce(DeviceName, Computer)' },
+    },
+  },
+
+  _Im_NetworkSession: {
+    name: '_Im_NetworkSession',
+    description: 'ASIM network sessions (all sources): SrcIpAddr, DstIpAddr, DstPortNumber, NetworkProtocol, DvcAction',
+    source: '_Im_NetworkSession',
+    call: { pushdown: { dstPort: 'dstportnumber' } },
+    time: TIME_GENERATED,
+    columns: {
+      srcIp: { name: 'SrcIpAddr', type: 'string' },
+      dstIp: { name: 'DstIpAddr', type: 'string' },
+      srcPort: { name: 'SrcPortNumber', type: 'int' },
+      dstPort: { name: 'DstPortNumber', type: 'int' },
+      protocol: { name: 'NetworkProtocol', type: 'string' },
+      action: {
+        name: 'DvcAction',
+        type: 'string',
+        values: { allow: ['Allow'], deny: ['Deny'], drop: ['Drop', 'Drop ICMP'], reset: ['Reset', 'Reset Source', 'Reset Destination'] },
+      },
+      device: { name: 'Dvc', type: 'string' },
+    },
+  },
+
+  DeviceNetworkEvents: {
+    name: 'DeviceNetworkEvents',
+    description: 'Defender for Endpoint, inbound accepted connections: RemoteIP → LocalIP:LocalPort',
+    source: 'DeviceNetworkEvents',
+    preFilters: ['ActionType == "InboundConnectionAccepted"'],
+    time: TIME_GENERATED,
+    columns: {
+      srcIp: { name: 'RemoteIP', type: 'string' },
+      dstIp: { name: 'LocalIP', type: 'string' },
+      srcPort: { name: 'RemotePort', type: 'int' },
+      dstPort: { name: 'LocalPort', type: 'int' },
+      protocol: { name: 'Protocol', type: 'string' },
+      action: { name: 'ActionType', type: 'string', values: { allow: ['InboundConnectionAccepted'] } },
+      device: { name: 'DeviceName', type: 'string' },
+    },
+  },
+
+  AWSVPCFlow: {
+    name: 'AWSVPCFlow',
+    description: 'AWS VPC flow logs: SrcAddr, DstAddr, DstPort, Protocol (number), Action (ACCEPT/REJECT)',
+    source: 'AWSVPCFlow',
+    time: TIME_GENERATED,
+    columns: {
+      srcIp: { name: 'SrcAddr', type: 'string' },
+      dstIp: { name: 'DstAddr', type: 'string' },
+      srcPort: { name: 'SrcPort', type: 'int' },
+      dstPort: { name: 'DstPort', type: 'int' },
+      protocol: { name: 'Protocol', type: 'int' },
+      action: { name: 'Action', type: 'string', values: { allow: ['ACCEPT'], deny: ['REJECT'] } },
+    },
+  },
+
+  AZFWNetworkRule: {
+    name: 'AZFWNetworkRule',
+    description: 'Azure Firewall network rules: SourceIp, DestinationIp, DestinationPort, Protocol, Action (Allow/Deny)',
+    source: 'AZFWNetworkRule',
+    time: TIME_GENERATED,
+    columns: {
+      srcIp: { name: 'SourceIp', type: 'string' },
+      dstIp: { name: 'DestinationIp', type: 'string' },
+      srcPort: { name: 'SourcePort', type: 'int' },
+      dstPort: { name: 'DestinationPort', type: 'int' },
+      protocol: { name: 'Protocol', type: 'string' },
+      action: { name: 'Action', type: 'string', values: { allow: ['Allow'], deny: ['Deny'] } },
+    },
   },
 };
 
@@ -107,4 +265,20 @@ export function kqlTable(name: string): KqlTableProfile {
   const folded = kqlTableNames().find((n) => n.toLowerCase() === name.toLowerCase());
   if (folded !== undefined) return KQL_TABLES[folded]!;
   throw new Error(`unknown KQL table '${name}'; known tables: ${kqlTableNames().join(', ')}`);
+}
+
+/**
+ * Names a rule-derived `let` must not take, lower-case: every column and helper any profile names, and every
+ * output name. Kusto resolves a name to a column before a `let` of the same name (analyzer warning KS510), so a
+ * `let DstPort = 445` on AWSVPCFlow would silently compare the column with itself.
+ */
+export function kqlReservedNames(): ReadonlySet<string> {
+  const names = new Set<string>([...Object.values(KQL_OUTPUT_NAMES), KQL_TIME_OUTPUT]);
+  for (const p of Object.values(KQL_TABLES)) {
+    names.add(p.source).add(p.time.name);
+    for (const c of Object.values(p.columns)) names.add(c!.name);
+    for (const l of Object.keys(p.lets ?? {})) names.add(l);
+    for (const c of p.project ?? []) names.add(c);
+  }
+  return new Set([...names].map((n) => n.toLowerCase()));
 }

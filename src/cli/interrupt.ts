@@ -1,0 +1,40 @@
+/**
+ * Ctrl-C (and SIGTERM, SIGHUP) for the CLI process: the running command reports what it did so far, then the process
+ * exits 128 + the signal's number, as a shell reports a command killed by it (130 for Ctrl-C). Exiting through
+ * process.exit runs the 'exit' hooks, so an unfinished `--out` temp file is removed and FILE keeps its old content.
+ */
+import { constants } from 'node:os';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type InterruptSignal = (typeof SIGNALS)[number];
+
+/** The exit status after `signal`: 128 + its number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
+export function interruptedStatus(signal: InterruptSignal): number {
+  return 128 + constants.signals[signal];
+}
+
+/** The running command's last words; one command runs per process. */
+let report: ((signal: InterruptSignal) => void) | undefined;
+
+/** Installed once by main: without it a signal kills the process before any cleanup or summary. */
+export function exitOnInterrupt(): void {
+  for (const signal of SIGNALS) {
+    process.on(signal, () => {
+      const last = report;
+      report = undefined; // a second Ctrl-C while reporting just exits
+      try {
+        last?.(signal);
+      } finally {
+        process.exit(interruptedStatus(signal));
+      }
+    });
+  }
+}
+
+/** Until the returned function is called, an interrupt first calls `onInterrupt` (synchronously: the process exits right after). */
+export function whenInterrupted(onInterrupt: (signal: InterruptSignal) => void): () => void {
+  report = onInterrupt;
+  return () => {
+    if (report === onInterrupt) report = undefined;
+  };
+}

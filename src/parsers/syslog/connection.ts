@@ -1,0 +1,94 @@
+/**
+ * What every vendor message module does once it has found a connection's values as text: check and canonicalise
+ * them the same way, with errors that name the vendor's own field, so twenty vendors do not grow twenty slightly
+ * different copies of "is this an address". Required: time, source and destination; everything else is optional
+ * and an unusable optional value is left absent and reported (ParseObserver.unusable), never the record's end.
+ */
+import { normalizeAction } from '../../model/action.js';
+import type { Action, NetworkEvent } from '../../model/event.js';
+import { portOf } from '../../model/port.js';
+import { normalizeProtocol } from '../../model/protocol.js';
+import { canonicalIp } from '../../net/ip.js';
+import { quote } from '../fields.js';
+import { fail, type ParseResult } from '../types.js';
+import type { SyslogLine } from './framing.js';
+import type { MessageContext } from './message.js';
+
+/** A value as the message carries it, and the name the message gives it (for error messages). */
+export type Named<V> = readonly [value: V | undefined, name: string];
+
+export interface ConnectionValues {
+  /** Epoch ms of the firewall's own timestamp for the connection (the message's, else the syslog header's). */
+  time: number | undefined;
+  /** The stamp as written, when there is one that could not be read (for the error message). */
+  timeText?: string | undefined;
+  src: Named<string>;
+  dst: Named<string>;
+  srcPort?: Named<string | number>;
+  dstPort?: Named<string | number>;
+  protocol?: Named<string | number>;
+  /** An event-model action already decided by the module, or the vendor's word for it. */
+  action?: Action | string | undefined;
+  bytes?: Named<string | number>;
+  packets?: Named<string | number>;
+  device?: string | undefined;
+  vendor: string;
+  product: string;
+}
+
+/** The time of a syslog-borne message whose own text has none: the header's, or why there is none. */
+export function headerTime(line: SyslogLine): Pick<ConnectionValues, 'time' | 'timeText'> {
+  return { time: line.time, timeText: line.timeText };
+}
+
+function count(value: string | number | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (value === undefined || !/^\d{1,16}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** The event of one connection message, or the error that names what is wrong with it. */
+export function connectionEvent(values: ConnectionValues, format: string, ctx: MessageContext): ParseResult {
+  const [srcText, srcName] = values.src;
+  const [dstText, dstName] = values.dst;
+  if (srcText === undefined || srcText === '') return fail('MISSING_FIELD', `no source address (${srcName})`);
+  if (dstText === undefined || dstText === '') return fail('MISSING_FIELD', `no destination address (${dstName})`);
+  const srcIp = canonicalIp(srcText);
+  if (srcIp === undefined) return fail('BAD_ADDRESS', `${srcName}: not an IP address: ${quote(srcText)}`);
+  const dstIp = canonicalIp(dstText);
+  if (dstIp === undefined) return fail('BAD_ADDRESS', `${dstName}: not an IP address: ${quote(dstText)}`);
+  if (values.time === undefined) {
+    return values.timeText === undefined
+      ? fail('MISSING_FIELD', 'no timestamp')
+      : fail('BAD_TIME', `not a timestamp: ${quote(values.timeText)}${/^[A-Za-z]{3} /.test(values.timeText) ? ' (no year: pass --year YYYY)' : ''}`);
+  }
+  const event: NetworkEvent = { time: new Date(values.time).toISOString(), srcIp, dstIp, format, file: ctx.file, line: ctx.lineNo };
+  for (const field of ['srcPort', 'dstPort'] as const) {
+    const named = values[field];
+    if (named === undefined || named[0] === undefined || named[0] === '') continue;
+    const port = portOf(named[0]);
+    if (typeof port === 'number') event[field] = port;
+    else ctx.observe?.unusable(field);
+  }
+  const protocolText = values.protocol?.[0];
+  if (protocolText !== undefined && protocolText !== '') {
+    const protocol = normalizeProtocol(String(protocolText));
+    if (protocol !== undefined) event.protocol = protocol;
+    else ctx.observe?.unusable('protocol');
+  }
+  if (values.action !== undefined) {
+    const action = normalizeAction(values.action);
+    if (action) event.action = action;
+  }
+  for (const field of ['bytes', 'packets'] as const) {
+    const named = values[field];
+    if (named === undefined || named[0] === undefined || named[0] === '') continue;
+    const n = count(named[0]);
+    if (n !== undefined) event[field] = n;
+    else ctx.observe?.unusable(field);
+  }
+  if (values.device) event.device = values.device;
+  event.vendor = values.vendor;
+  event.product = values.product;
+  return event;
+}

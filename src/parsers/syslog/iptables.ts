@@ -1,0 +1,88 @@
+/**
+ * Linux netfilter (iptables/ip6tables/nftables `log`) kernel lines, as the LOG target writes them
+ * (net/netfilter/nf_log_syslog.c):
+ *
+ *   [uptime] PREFIX IN=eth0 OUT= MAC=… SRC=203.0.113.7 DST=10.1.2.3 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF
+ *   PROTO=TCP SPT=51515 DPT=104 WINDOW=64240 RES=0x00 SYN URGP=0
+ *
+ * The prefix is the rule's `--log-prefix`, free text the kernel writes right before `IN=`. It states the decision
+ * only by convention: Ubiquiti EdgeOS/USG writes `[RULESET-RULE-A|D|R]` (accept, drop, reject), others words such as
+ * `DROP`, `[UFW BLOCK]`, `ACCEPT`. Without such a word the action is absent. The time and the device come from the
+ * syslog header; the kernel line itself has neither.
+ */
+import { normalizeAction } from '../../model/action.js';
+import type { Action } from '../../model/event.js';
+import { FILTERED } from '../prefilter.js';
+import { fail, type ParseResult } from '../types.js';
+import { connectionEvent, headerTime } from './connection.js';
+import type { SyslogLine } from './framing.js';
+import { parseKeyValues } from './kv.js';
+import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
+
+const ID = 'iptables';
+
+/** The part of the message from `IN=` on, and the prefix before it; undefined when it is not a netfilter line. */
+function netfilterPart(message: string): { prefix: string; fields: string } | undefined {
+  const out = message.indexOf(' OUT=');
+  if (out === -1) return undefined;
+  const inAt = message.lastIndexOf('IN=', out);
+  if (inAt === -1) return undefined;
+  // `IN=` starts the kernel's own text: after the prefix, which may end in any character (`…-A]IN=eth0`).
+  if (message.slice(inAt + 3, out).includes(' ')) return undefined;
+  return { prefix: stripUptime(message.slice(0, inAt)), fields: message.slice(inAt) };
+}
+
+/** `[12345.678901] ` (the kernel's own clock, when the collector keeps it) is not part of the prefix. */
+function stripUptime(prefix: string): string {
+  if (!prefix.startsWith('[')) return prefix;
+  const close = prefix.indexOf(']');
+  if (close === -1 || !/^\[\s*\d+\.\d+$/.test(prefix.slice(0, close))) return prefix;
+  return prefix.slice(close + 1).trimStart();
+}
+
+const UBIQUITI_SUFFIX: Readonly<Record<string, Action>> = { A: 'allow', D: 'drop', R: 'deny' };
+
+/** The decision a log prefix states by convention, if any. */
+export function actionFromPrefix(prefix: string): Action | undefined {
+  // Ubiquiti: `[LAN_LOCAL-default-A]`.
+  const m = /^\[[^\]\s]{1,80}-([ADR])\]$/.exec(prefix.trim());
+  if (m) return UBIQUITI_SUFFIX[m[1]!];
+  for (const word of prefix.split(/[^A-Za-z]+/)) {
+    if (word.length < 4) continue; // `A`, `D`, `IN` are not decisions here
+    const action = normalizeAction(word);
+    if (action) return action;
+  }
+  return undefined;
+}
+
+function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typeof NOT_MINE {
+  const part = netfilterPart(line.message);
+  if (!part) return NOT_MINE;
+  const kv = parseKeyValues(part.fields).values;
+  // A netfilter line always has these; without them it was cut short (collector line limits).
+  for (const key of ['SRC', 'DST', 'PROTO']) {
+    if (!kv.has(key)) return fail('MALFORMED', `netfilter line without ${key}= (cut short?)`);
+  }
+  if (ctx.prefilter && !ctx.prefilter.portMayMatch(kv.get('DPT'))) return FILTERED;
+  return connectionEvent({
+    ...headerTime(line),
+    src: [kv.get('SRC'), 'SRC'],
+    dst: [kv.get('DST'), 'DST'],
+    srcPort: [kv.get('SPT'), 'SPT'],
+    dstPort: [kv.get('DPT'), 'DPT'],
+    protocol: [kv.get('PROTO'), 'PROTO'],
+    action: actionFromPrefix(part.prefix),
+    device: line.host,
+    vendor: 'Netfilter',
+    product: 'iptables',
+  }, ID, ctx);
+}
+
+export const iptablesFormat: MessageFormat = {
+  id: ID,
+  vendor: 'Netfilter',
+  product: 'iptables',
+  description: 'Linux netfilter (iptables, ip6tables, nftables log) kernel lines, incl. Ubiquiti EdgeOS/USG rule prefixes',
+  recognizedBy: 'a kernel line with IN=… OUT=… (the LOG target\'s fields)',
+  parse: parseIptables,
+};

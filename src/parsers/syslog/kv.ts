@@ -1,0 +1,65 @@
+/**
+ * `key=value` messages (FortiGate, SonicWall, Sophos, Meraki, netfilter…): `k=v k2="a quoted value, with = and
+ * spaces" k3=`. One linear pass, no regular expressions: values are either a run of non-space characters or a
+ * double-quoted string (`\"` and `\\` escaped inside). A word without `=` is skipped (netfilter's `DF`, `SYN`).
+ * An opening quote that never closes takes the rest of the line and is reported in `unbalanced`, so a module can
+ * call the message malformed instead of trusting what follows.
+ */
+export interface KeyValues {
+  /** First occurrence wins: some messages repeat a key (netfilter's IP and UDP `LEN=`). */
+  values: Map<string, string>;
+  /** A quoted value ran to the end of the line without its closing quote. */
+  unbalanced: boolean;
+}
+
+const SPACE = 32;
+const TAB = 9;
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+export function parseKeyValues(text: string, from = 0, to = text.length): KeyValues {
+  const values = new Map<string, string>();
+  let unbalanced = false;
+  let i = from;
+  while (i < to) {
+    let c = text.charCodeAt(i);
+    if (c === SPACE || c === TAB) {
+      i++;
+      continue;
+    }
+    const keyStart = i;
+    while (i < to && (c = text.charCodeAt(i)) !== 61 /* = */ && c !== SPACE && c !== TAB) i++;
+    if (i >= to || c !== 61) continue; // a bare word
+    const key = text.slice(keyStart, i);
+    i++; // past `=`
+    let value: string;
+    if (text.charCodeAt(i) === QUOTE) {
+      i++;
+      let parts = '';
+      let start = i;
+      for (;;) {
+        if (i >= to) {
+          unbalanced = true;
+          break;
+        }
+        c = text.charCodeAt(i);
+        if (c === BACKSLASH && i + 1 < to) {
+          parts += text.slice(start, i);
+          start = i + 1; // keep the escaped character
+          i += 2;
+          continue;
+        }
+        if (c === QUOTE) break;
+        i++;
+      }
+      value = parts + text.slice(start, Math.min(i, to));
+      i++; // past the closing quote
+    } else {
+      const start = i;
+      while (i < to && (c = text.charCodeAt(i)) !== SPACE && c !== TAB) i++;
+      value = text.slice(start, i);
+    }
+    if (key !== '' && !values.has(key)) values.set(key, value);
+  }
+  return { values, unbalanced };
+}

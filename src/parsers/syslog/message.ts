@@ -1,0 +1,43 @@
+/**
+ * The slot for vendor messages carried in syslog: one module per vendor message format, listed in
+ * src/parsers/syslog/registry.ts. The syslog family (family.ts) parses the framing once per line and offers the
+ * line to the message formats in turn, the last one that matched first.
+ */
+import type { NetworkEvent } from '../../model/event.js';
+import type { TimeContext } from '../../time/parse.js';
+import type { RecordPrefilter } from '../prefilter.js';
+import type { ParseObserver, ParseResult } from '../types.js';
+import type { SyslogLine } from './framing.js';
+
+/** A message format's answer for a line that is not one of its messages: the next format is tried. */
+export const NOT_MINE: unique symbol = Symbol('not mine');
+
+/** What a message parser may know besides the line. */
+export interface MessageContext {
+  file: string;
+  lineNo: number;
+  /**
+   * For timestamps in the message itself: `tz` (`--tz`, default UTC) for those without a zone — a zone the message
+   * states (FortiGate `tz=`, an offset in the text) wins —, `year` and `now` for year-less ones (see parseTimestamp).
+   */
+  time: TimeContext;
+  /** The scan's pre-filter: a message that is well-formed and cannot match may be FILTERED before its event is built. */
+  prefilter?: RecordPrefilter | undefined;
+  observe?: ParseObserver | undefined;
+}
+
+export interface MessageFormat<T = NetworkEvent> {
+  /** Event `format` value, and `--format` id when a file holds only this vendor's lines. */
+  id: string;
+  vendor: string;
+  product: string;
+  description: string;
+  /** How a line is recognised, for `dicomwatch formats`. */
+  recognizedBy: string;
+  /**
+   * The outcome of a line that is one of this format's messages: its events, a skip, or an error (a message of
+   * this format that is cut short or broken is MALFORMED here, not someone else's). NOT_MINE otherwise — cheaply:
+   * every line of a mixed file may be offered to every format.
+   */
+  parse(line: SyslogLine, ctx: MessageContext): ParseResult<T> | typeof NOT_MINE;
+}

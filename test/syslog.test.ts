@@ -1,0 +1,240 @@
+/**
+ * Issue 8 point 3: two levels of detection. The syslog family parses the framing once per line and tries the vendor
+ * message formats per line, the last match first; a line nobody recognises is UNRECOGNISED_FORMAT and the file goes
+ * on. iptables is the real vendor in the slot; a toy vendor is added here as one module plus one registry line.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSyslogLine } from '../src/parsers/syslog/framing.js';
+import { actionFromPrefix, iptablesFormat } from '../src/parsers/syslog/iptables.js';
+import { NOT_MINE, type MessageFormat } from '../src/parsers/syslog/message.js';
+import { syslogFamily } from '../src/parsers/syslog/family.js';
+import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
+import { FORMATS, formatById } from '../src/parsers/registry.js';
+import type { RecordOutcome } from '../src/parsers/types.js';
+import type { NetworkEvent } from '../src/model/event.js';
+import { runCli } from './helpers/cli.js';
+
+const UTC = { tz: 'UTC' };
+const ctx = { file: 'fw.log', tz: 'UTC', year: 2026 };
+
+function events(outcomes: readonly RecordOutcome[]): NetworkEvent[] {
+  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+}
+
+function codes(outcomes: readonly RecordOutcome[]): string[] {
+  return outcomes.map((o) => (o.kind === 'events' ? 'events' : o.code));
+}
+
+describe('syslog framing', () => {
+  it('RFC 3164 with and without <PRI>, with a facility.severity token, and a tag with its pid', () => {
+    const year = { tz: 'UTC', year: 2026 };
+    expect(parseSyslogLine('<13>Mar 16 10:15:02 fw01 kernel: hello', year)).toMatchObject({
+      header: true, time: Date.UTC(2026, 2, 16, 10, 15, 2), host: 'fw01', app: 'kernel', message: 'hello',
+    });
+    expect(parseSyslogLine('Mar  6 10:15:02 fw01 user.info kernel: TTL=126', year)).toMatchObject({
+      time: Date.UTC(2026, 2, 6, 10, 15, 2), host: 'fw01', app: 'kernel', message: 'TTL=126',
+    });
+    expect(parseSyslogLine('Mar 16 10:15:02 fw01 sshd[2211]: Accepted', year)).toMatchObject({ app: 'sshd', message: 'Accepted' });
+  });
+
+  it('RFC 5424 with structured data, and the RFC 3339 file format of rsyslog', () => {
+    const line = '<4>1 2026-03-16T11:05:00.250+01:00 edge02 kernel - - [meta k="a]b" x="\\"y\\""] the message';
+    expect(parseSyslogLine(line, UTC)).toMatchObject({
+      header: true, time: Date.UTC(2026, 2, 16, 10, 5, 0, 250), host: 'edge02', app: 'kernel', message: 'the message',
+    });
+    expect(parseSyslogLine('2026-03-16T10:15:02.123Z fw01 kernel: hi', UTC)).toMatchObject({
+      time: Date.UTC(2026, 2, 16, 10, 15, 2, 123), host: 'fw01', app: 'kernel', message: 'hi',
+    });
+  });
+
+  it('a zone-less stamp is in --tz; a year-less one takes --year, else the latest year not in the future', () => {
+    expect(parseSyslogLine('Mar 16 10:15:02 fw01 kernel: x', { tz: 'Europe/Berlin', year: 2026 }).time).toBe(Date.UTC(2026, 2, 16, 9, 15, 2));
+    const now = Date.UTC(2027, 0, 10);
+    expect(parseSyslogLine('Dec 30 23:59:59 fw01 kernel: x', { tz: 'UTC', now }).time).toBe(Date.UTC(2026, 11, 30, 23, 59, 59));
+    const placeless = parseSyslogLine('Dec 30 23:59:59 fw01 kernel: x', UTC);
+    expect(placeless).toMatchObject({ header: true, timeText: 'Dec 30 23:59:59', host: 'fw01' });
+    expect(placeless.time).toBeUndefined();
+  });
+
+  it('--year moves on at New Year within a file (session state)', () => {
+    const years = {};
+    const time = { tz: 'UTC', year: 2025 };
+    expect(parseSyslogLine('Dec 31 23:59:58 fw kernel: a', time, years).time).toBe(Date.UTC(2025, 11, 31, 23, 59, 58));
+    expect(parseSyslogLine('Jan  1 00:00:01 fw kernel: b', time, years).time).toBe(Date.UTC(2026, 0, 1, 0, 0, 1));
+    expect(parseSyslogLine('Jan  1 00:00:02 fw kernel: c', time, years).time).toBe(Date.UTC(2026, 0, 1, 0, 0, 2));
+  });
+
+  it('a relay header in front of the device header is looked through; a bare message loses its <PRI>', () => {
+    const relayed = '2026-03-16T10:15:05.000Z collector01 <134>Mar 16 10:15:02 fw01 kernel: DROP IN=eth0';
+    expect(parseSyslogLine(relayed, { tz: 'UTC', year: 2026 })).toMatchObject({
+      header: true, time: Date.UTC(2026, 2, 16, 10, 15, 2), host: 'fw01', app: 'kernel', message: 'DROP IN=eth0', line: relayed,
+    });
+    expect(parseSyslogLine('<189>date=2026-03-16 time=10:15:02 devname="FG"', UTC)).toMatchObject({ header: false, message: 'date=2026-03-16 time=10:15:02 devname="FG"' });
+  });
+
+  it('a line without a header comes back bare; nothing throws on garbage', () => {
+    expect(parseSyslogLine('CEF:0|Vendor|Product|1|100|name|5|src=1.2.3.4', UTC)).toMatchObject({ header: false, message: 'CEF:0|Vendor|Product|1|100|name|5|src=1.2.3.4' });
+    for (const garbage of ['<', '<999>x', '1 ', 'Mar', 'Mar 16', 'Mar 16 10:1', '2026-03-16T', '<13>1 - - - - -', '\u0000\uffff']) {
+      expect(() => parseSyslogLine(garbage, UTC)).not.toThrow();
+    }
+  });
+});
+
+describe('iptables (netfilter LOG) lines', () => {
+  const fixture = readFileSync(new URL('../fixtures/iptables.log', import.meta.url), 'utf8');
+
+  it('reads the fixture: addresses, ports, protocol, decision from the prefix, device from the header', () => {
+    const { outcomes, info } = parseText(fixture, ctx);
+    expect(codes(outcomes)).toEqual(['events', 'events', 'UNRECOGNISED_FORMAT', 'events', 'events', 'events', 'events', 'events', 'MALFORMED', 'events']);
+    expect(info).toMatchObject({ records: 10, parsed: 8, skipped: 1, errors: 1 });
+    expect(events(outcomes)[0]).toEqual({
+      time: '2026-03-16T10:15:02.000Z', srcIp: '203.0.113.7', srcPort: 51515, dstIp: '10.1.2.3', dstPort: 104, protocol: 'tcp',
+      action: 'drop', device: 'edge01', vendor: 'Netfilter', product: 'iptables', format: 'iptables', file: 'fw.log', line: 1,
+    });
+    const byLine = new Map(events(outcomes).map((e) => [e.line, e]));
+    expect(byLine.get(4)).toMatchObject({ action: 'allow', srcIp: '198.51.100.23' });
+    expect(byLine.get(5)).toMatchObject({ action: 'deny', srcIp: '2001:db8:dead:beef::7', dstIp: '2001:db8:100::10' });
+    expect(byLine.get(7)).toMatchObject({ protocol: 'icmp' });
+    expect(byLine.get(7)!.dstPort).toBeUndefined();
+    // RFC 5424 framing, a Ubiquiti rule prefix right before IN=, a +01:00 stamp
+    expect(byLine.get(10)).toMatchObject({ time: '2026-03-16T10:05:00.250Z', action: 'drop', device: 'edge02', srcIp: '8.8.4.4' });
+  });
+
+  it('decisions from log prefixes by convention; none without one', () => {
+    expect(actionFromPrefix('[LAN_LOCAL-default-A]')).toBe('allow');
+    expect(actionFromPrefix('[WAN_IN-20-D]')).toBe('drop');
+    expect(actionFromPrefix('[WAN_IN-30-R]')).toBe('deny');
+    expect(actionFromPrefix('[UFW BLOCK] ')).toBe('deny');
+    expect(actionFromPrefix('[UFW ALLOW] ')).toBe('allow');
+    expect(actionFromPrefix('iptables-dropped: ')).toBe('drop');
+    expect(actionFromPrefix('DICOM ')).toBeUndefined();
+    expect(actionFromPrefix('')).toBeUndefined();
+  });
+
+  it('a year-less header without --year or a clock is BAD_TIME; a kernel line without a header has no time', () => {
+    const line = fixture.split('\n')[0]!;
+    expect(codes(parseText(line, { file: 'x', tz: 'UTC' }).outcomes)).toEqual(['BAD_TIME']);
+    const bare = line.slice(line.indexOf('kernel: ') + 8);
+    expect(codes(parseText(bare, { ...ctx, format: 'iptables' }).outcomes)).toEqual(['MISSING_FIELD']);
+  });
+
+  it('the pre-filter skips only well-formed lines: a cut-short line is malformed in the scan too', () => {
+    const scan = parseText(fixture, { ...ctx, prefilter: { dstPorts: new Set([104]) } });
+    expect(codes(scan.outcomes)).toEqual(['events', 'events', 'UNRECOGNISED_FORMAT', 'events', 'events', 'events', 'events', 'FILTERED', 'MALFORMED', 'events']);
+  });
+
+  it('--format iptables forces the syslog family with that vendor alone', () => {
+    expect(formatById('iptables')?.id).toBe('syslog');
+    expect(codes(parseText(fixture, { ...ctx, format: 'iptables' }).outcomes)).toContain('UNRECOGNISED_FORMAT');
+  });
+});
+
+describe('the vendor slot: one module plus one registry line', () => {
+  /** A toy vendor: `TOY src dst dport`, counting how often it is asked. */
+  function toyVendor() {
+    const calls = { n: 0 };
+    const format: MessageFormat = {
+      id: 'toy', vendor: 'Toy', product: 'Wall', description: 'toy lines', recognizedBy: 'TOY first',
+      parse(line, c) {
+        calls.n++;
+        if (!line.message.startsWith('TOY ')) return NOT_MINE;
+        const [, src, dst, port] = line.message.split(' ');
+        return { time: new Date(line.time ?? 0).toISOString(), srcIp: src!, dstIp: dst!, dstPort: Number(port), format: 'toy', file: c.file, line: c.lineNo };
+      },
+    };
+    return { format, calls };
+  }
+
+  it('a mixed file: each line goes to its vendor, unknown lines are counted and the file goes on', () => {
+    const { format: toy } = toyVendor();
+    const family = syslogFamily([iptablesFormat, toy]); // the registry line
+    const text = [
+      'Mar 16 10:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=1 DPT=104',
+      'Mar 16 10:00:01 fw toyd: TOY 203.0.113.8 10.1.2.3 104',
+      'Mar 16 10:00:02 fw cron[1]: (root) CMD (run-parts /etc/cron.hourly)',
+      'Mar 16 10:00:03 fw toyd: TOY 203.0.113.9 10.1.2.3 104',
+    ].join('\n');
+    const { outcomes } = parseText(text, { ...ctx, formats: [family] });
+    expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.format : o.code))).toEqual(['iptables', 'toy', 'UNRECOGNISED_FORMAT', 'toy']);
+  });
+
+  it('the last format that matched is tried first: a one-vendor file pays one parser per line', () => {
+    const { format: toy, calls } = toyVendor();
+    let iptablesCalls = 0;
+    const countedIptables: MessageFormat = { ...iptablesFormat, parse: (l, c) => (iptablesCalls++, iptablesFormat.parse(l, c)) };
+    const family = syslogFamily([countedIptables, toy]);
+    const lines = Array.from({ length: 100 }, (_, i) => `Mar 16 10:00:00 fw toyd: TOY 203.0.113.${i} 10.1.2.3 104`);
+    const parser = createRecordParser({ ...ctx, formats: [family] });
+    const out = [...parser.push(lines.join('\n')), ...parser.end()];
+    expect(events(out)).toHaveLength(100);
+    expect(calls.n).toBe(100);
+    expect(iptablesCalls).toBe(1); // asked for the first line only
+  });
+
+  it('the shipped registry holds the syslog family between JSON and CSV', () => {
+    expect(FORMATS.map((f) => f.id)).toEqual(['jsonl', 'json', 'syslog', 'csv']);
+  });
+});
+
+describe('CLI over a syslog file', () => {
+  it('without --year, a year-less stamp takes the latest year not after the file was last written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-year-'));
+    const file = join(dir, 'old.log');
+    writeFileSync(file, 'Dec 30 23:59:59 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=1 DPT=104\n');
+    utimesSync(file, new Date(Date.UTC(2021, 0, 5)), new Date(Date.UTC(2021, 0, 5)));
+    const r = await runCli(['parse', file, '--quiet']);
+    expect(JSON.parse(r.stdout).time).toBe('2020-12-30T23:59:59.000Z');
+  });
+
+  it('scan finds the external DICOM sources; parse and scan agree on the structural errors', async () => {
+    const scan = await runCli(['scan', 'fixtures/iptables.log', '--year', '2026', '--output', 'csv']);
+    expect(scan.code).toBe(0);
+    expect(scan.stdout).toBe([
+      'SourceIP,DestinationIP,TimeGenerated,count_',
+      '203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,2',
+      '198.51.100.23,10.1.2.4,2026-03-16T10:00:00.000Z,1',
+      '2001:db8:dead:beef::7,2001:db8:100::10,2026-03-16T10:00:00.000Z,1',
+      '8.8.4.4,10.1.2.3,2026-03-16T10:00:00.000Z,1',
+      '',
+    ].join('\n'));
+    expect(scan.stderr).toContain('fixtures/iptables.log:9: MALFORMED: netfilter line without SRC= (cut short?)');
+    expect(scan.stderr).not.toContain('no destination port');
+    const parse = await runCli(['parse', 'fixtures/iptables.log', '--year', '2026']);
+    expect(parse.stderr).toContain('fixtures/iptables.log:9: MALFORMED');
+    expect(parse.stdout.trimEnd().split('\n')).toHaveLength(8);
+  });
+});
+
+describe('key=value tokenizer shared by vendor modules', () => {
+  it('quoted values with spaces, = and escapes; bare words skipped; first occurrence wins; unbalanced quotes reported', async () => {
+    const { parseKeyValues } = await import('../src/parsers/syslog/kv.js');
+    const r = parseKeyValues('a=1 b="x y=z" DF c=\\q d="say \\"hi\\"" a=2 e=');
+    expect([...r.values]).toEqual([['a', '1'], ['b', 'x y=z'], ['c', '\\q'], ['d', 'say "hi"'], ['e', '']]);
+    expect(r.unbalanced).toBe(false);
+    const cut = parseKeyValues('srcip=1.2.3.4 msg="never closed dstip=5.6.7.8');
+    expect(cut).toEqual({ values: new Map([['srcip', '1.2.3.4'], ['msg', 'never closed dstip=5.6.7.8']]), unbalanced: true });
+    expect(parseKeyValues('x'.repeat(100_000) + '=1').values.size).toBe(1);
+  });
+});
+
+describe('vendor lines inside exports', () => {
+  const line = 'DICOM-DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=51515 DPT=104';
+
+  it('a Sentinel Syslog table export (CSV) reads like the syslog file it came from; the device time wins', () => {
+    const text = readFileSync(new URL('../fixtures/sentinel-syslog.csv', import.meta.url), 'utf8');
+    const { outcomes } = parseText(text, { file: 'syslog.csv', tz: 'UTC' });
+    expect(codes(outcomes)).toEqual(['events', 'UNRECOGNISED_FORMAT', 'events']);
+    expect(events(outcomes)[0]).toMatchObject({ time: '2026-03-16T10:15:02.000Z', device: 'edge01', format: 'iptables', line: 2, dstPort: 104 });
+    expect(events(outcomes)[1]).toMatchObject({ time: '2026-03-16T11:02:09.000Z', device: 'edge02', action: 'drop', line: 4 });
+  });
+
+  it('the same rows as a JSON array (az monitor log-analytics query), and ECS documents with event.original', () => {
+    const rows = [{ TimeGenerated: '2026-03-16T10:15:04.120Z', EventTime: '2026-03-16T10:15:02Z', HostName: 'edge01', Computer: 'collector01', ProcessName: 'kernel', SyslogMessage: line }];
+    expect(events(parseText(JSON.stringify(rows), { file: 'q.json', tz: 'UTC' }).outcomes)).toMatchObject([{ time: '2026-03-16T10:15:02.000Z', device: 'edge01', srcIp: '203.0.113.7' }]);
+    const ecs = JSON.stringify({ '@timestamp': '2026-03-16T10:15:09Z', event: { original: `<4>Mar 16 10:15:02 edge01 kernel: ${line}` } });
+    expect(events(parseText(ecs, { file: 'e.jsonl', tz: 'UTC', year: 2026 }).outcomes)).toMatchObject([{ time: '2026-03-16T10:15:02.000Z', device: 'edge01', format: 'iptables' }]);
+  });
+});
