@@ -4,6 +4,7 @@
  */
 import { filterlogFormat } from './filterlog.js';
 import { iptablesFormat } from './iptables.js';
+import { juniperSrxFormat } from './juniper-srx.js';
 import type { MessageFormat } from './message.js';
 
-export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat, filterlogFormat];
+export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat, filterlogFormat, juniperSrxFormat];
