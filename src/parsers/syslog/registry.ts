@@ -2,7 +2,9 @@
  * Every vendor message format carried in syslog, tried per line (the last match first). Adding a vendor is a module
  * in this folder plus one line here.
  */
+import { filterlogFormat } from './filterlog.js';
 import { iptablesFormat } from './iptables.js';
+import { juniperSrxFormat } from './juniper-srx.js';
 import type { MessageFormat } from './message.js';
 
-export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat];
+export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat, filterlogFormat, juniperSrxFormat];
