@@ -2,7 +2,8 @@
  * Every vendor message format carried in syslog, tried per line (the last match first). Adding a vendor is a module
  * in this folder plus one line here.
  */
+import { ciscoAsaFormat, ciscoFtdFormat } from './cisco-asa.js';
 import { iptablesFormat } from './iptables.js';
 import type { MessageFormat } from './message.js';
 
-export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat];
+export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat, ciscoAsaFormat, ciscoFtdFormat];
