@@ -4,7 +4,11 @@
  *
  * - RFC 5424: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG` (`-` for a nil field);
  * - RFC 3164 / BSD: `[<PRI>]Mmm dd hh:mm:ss HOSTNAME [facility.severity] TAG[pid]: MSG` — no year, no zone;
- * - the RFC 3339 file format of rsyslog and syslog-ng: `2026-03-16T10:15:02.123+01:00 HOSTNAME TAG: MSG`.
+ * - the RFC 3339 file format of rsyslog and syslog-ng: `2026-03-16T10:15:02.123+01:00 HOSTNAME TAG: MSG`;
+ * - Cisco ASA/FTD stamps (`logging timestamp`), which a BSD-style header may carry: a year (`Mar 16 2026 10:15:02`),
+ *   a weekday (`Mon Mar 16 …`), a fraction, a zone name (`… 10:15:02 UTC`, `EDT`), a colon right after the stamp
+ *   when the device writes no host (`Mar 16 2026 10:15:02: %ASA-…`, `2026-03-16T10:15:02Z: %ASA-…`), and the
+ *   device id followed by ` : ` (`Mar 16 2026 10:15:02 asa01 : %ASA-…`).
  *
  * A line without a recognisable header is handed on whole (`header: false`): some devices send bare messages
  * (`CEF:0|…`). Linear scans and anchored checks only: nothing here backtracks on hostile input.
@@ -53,7 +57,9 @@ export function parseSyslogLine(line: string, time: TimeContext, years: YearStat
   const outer = frame(line, time, years);
   if (!outer.header) return outer;
   const inner = frame(outer.rest, time, years);
-  return inner.header ? { ...inner, line } : outer;
+  if (!inner.header) return outer;
+  // A device that writes no host of its own (`asa01 : Mar 16 10:15:02 EDT: %ASA-…`) is known by the outer one.
+  return inner.host === undefined && outer.host !== undefined ? { ...inner, host: outer.host, line } : { ...inner, line };
 }
 
 function frame(line: string, time: TimeContext, years: YearState): SyslogLine {
@@ -128,31 +134,80 @@ function afterStructuredData(rest: string): string {
   return '';
 }
 
-/** `2026-03-16T10:15:02[.fff](Z|±hh:mm) HOST TAG: MSG`. */
+/** `2026-03-16T10:15:02[.fff](Z|±hh:mm)[:] HOST TAG: MSG` (a colon right after the stamp: no host, as ASA writes it). */
 function rfc3339File(line: string, i: number, time: TimeContext): SyslogLine | undefined {
   const [s, e] = token(line, i);
   if (e === -1 || e - s < 19 || line.charCodeAt(s + 10) !== 84 /* T */) return undefined;
-  const stamp = line.slice(s, e);
+  const noHost = line.charCodeAt(e - 1) === 58; /* : */
+  const stamp = line.slice(s, noHost ? e - 1 : e);
   const ms = parseTimestamp(stamp, time);
   if (ms === undefined) return undefined;
-  return hostAndTag(line, e + 1, ms, stamp);
+  return hostAndTag(line, e + 1, ms, stamp, noHost);
 }
 
-/** `Mmm dd hh:mm:ss HOST …` (RFC 3164): the stamp is 15 characters, the day space-padded. */
-function rfc3164(line: string, i: number, time: TimeContext, years: YearState): SyslogLine | undefined {
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/**
+ * Zone names a Cisco stamp may end with (`… 10:15:02 EDT: %ASA-…`), as fixed offsets in minutes: each names one offset
+ * (EDT is UTC-4 whatever the date). ASA writes whatever name `clock timezone` was given, so only the usual unambiguous
+ * names are known (CST is read as US Central, as Elastic's pipeline does); any other word after the stamp is the host,
+ * and the stamp is read in --tz.
+ */
+const ZONE_NAMES: Readonly<Record<string, number>> = {
+  UTC: 0, UT: 0, GMT: 0, Z: 0, WET: 0, WEST: 60, CET: 60, CEST: 120, MET: 60, MEST: 120, EET: 120, EEST: 180, MSK: 180,
+  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420, AKST: -540, AKDT: -480,
+  HST: -600, NST: -210, NDT: -150, JST: 540, KST: 540, HKT: 480, SGT: 480, AWST: 480, ACST: 570, ACDT: 630, AEST: 600,
+  AEDT: 660, NZST: 720, NZDT: 780,
+};
+
+/**
+ * `[Www ]Mmm dd [yyyy ]hh:mm:ss[.fff][ ZONE][:] HOST …` (RFC 3164; the weekday, year, fraction, zone name and colon are
+ * Cisco's `logging timestamp` variants): the day space-padded or not. A year in the stamp is the stamp's own and does
+ * not touch the New Year inference; a known zone name wins over --tz.
+ */
+function rfc3164(line: string, start: number, time: TimeContext, years: YearState): SyslogLine | undefined {
+  let i = start;
+  if (WEEKDAYS.includes(line.slice(i, i + 3).toLowerCase()) && line.charCodeAt(i + 3) === 32) i += 4;
   const month = MONTHS.indexOf(line.slice(i, i + 3).toLowerCase()) + 1;
   if (month === 0 || line.charCodeAt(i + 3) !== 32) return undefined;
-  // Day ` 6`/`06`/`16`, then `hh:mm:ss` and optional fraction: up to the next space after the clock.
   let j = i + 4;
   if (line.charCodeAt(j) === 32) j++;
-  const clockStart = line.indexOf(' ', j) + 1;
-  if (clockStart === 0 || clockStart - j > 3) return undefined;
+  const dayStart = j;
+  while (j - dayStart < 2 && isDigits(line, j, j + 1)) j++;
+  if (j === dayStart || line.charCodeAt(j) !== 32) return undefined;
+  const dayEnd = j++;
+  let year: number | undefined;
+  if (isDigits(line, j, j + 4) && line.charCodeAt(j + 4) === 32) {
+    year = Number(line.slice(j, j + 4));
+    j += 5;
+  }
+  const clockStart = j;
   const stampEnd = line.indexOf(' ', clockStart);
   if (stampEnd === -1 || line.charCodeAt(clockStart + 2) !== 58 /* : */) return undefined;
-  const stamp = line.slice(i, stampEnd);
-  const ms = parseTimestamp(stamp, yearFor(month, time, years));
+  let noHost = line.charCodeAt(stampEnd - 1) === 58; // `10:15:02: %ASA-…`
+  const clockEnd = noHost ? stampEnd - 1 : stampEnd;
+  let at = stampEnd + 1;
+  let textEnd = clockEnd;
+  let offset: number | undefined;
+  if (!noHost) {
+    const zoneEnd = line.indexOf(' ', at);
+    if (zoneEnd > at) {
+      const colon = line.charCodeAt(zoneEnd - 1) === 58;
+      const name = line.slice(at, colon ? zoneEnd - 1 : zoneEnd);
+      if (Object.hasOwn(ZONE_NAMES, name)) {
+        offset = ZONE_NAMES[name];
+        textEnd = colon ? zoneEnd - 1 : zoneEnd;
+        noHost = colon;
+        at = zoneEnd + 1;
+      }
+    }
+  }
+  const wall = `${line.slice(i, dayEnd)} ${line.slice(clockStart, clockEnd)}`;
+  const ctx = year !== undefined ? { ...time, year } : yearFor(month, time, years);
+  let ms = parseTimestamp(wall, offset === undefined ? ctx : { ...ctx, tz: 'UTC' });
+  if (ms !== undefined && offset !== undefined) ms -= offset * 60_000;
   // A stamp that is syslog-shaped but cannot be placed (no --year and no clock) still frames the line.
-  return hostAndTag(line, stampEnd + 1, ms, stamp);
+  return hostAndTag(line, at, ms, line.slice(start, textEnd), noHost);
 }
 
 /** The time context for a year-less stamp of `month`: `--year`, moved on at New Year within the file. */
@@ -165,21 +220,55 @@ function yearFor(month: number, time: TimeContext, years: YearState): TimeContex
   return years.year === time.year ? time : { ...time, year: years.year };
 }
 
-/** `HOST [facility.severity] TAG[pid]: MSG` after the stamp. */
-function hostAndTag(line: string, i: number, ms: number | undefined, stamp: string): SyslogLine | undefined {
-  const [hs, he] = token(line, i);
-  if (he === -1 || he === hs) return undefined;
-  const host = line.slice(hs, he);
-  let at = he + 1;
-  // What some collectors insert after the host: `user.info`, `kern.warning`.
-  const [fs, fe] = token(line, at);
-  if (fe !== -1 && isFacilitySeverity(line.slice(fs, fe))) at = fe + 1;
+/**
+ * `HOST [facility.severity] TAG[pid]: MSG` after the stamp. Spaces may be doubled; a host written with a colon
+ * (`dev01: %ASA-…`) loses it; Cisco's device id is followed by ` : ` (`asa01 : %ASA-…`); a Cisco message right after
+ * the stamp (`… 10:15:02Z   %FTD-…`) or after a stamp that ends in a colon has no host.
+ */
+function hostAndTag(line: string, i: number, ms: number | undefined, stamp: string, noHost = false): SyslogLine | undefined {
+  while (line.charCodeAt(i) === 32) i++;
+  if (!noHost && line.charCodeAt(i) === 58 && line.charCodeAt(i + 1) === 32) {
+    // ` : %ASA-…`: the device-id separator without a device id.
+    noHost = true;
+    i += 2;
+    while (line.charCodeAt(i) === 32) i++;
+  }
+  let host: string | undefined;
+  let at = i;
+  if (!noHost && line.charCodeAt(i) !== 37 /* % */ && !tagWithoutHost(line, i)) {
+    const [hs, he] = token(line, i);
+    if (he === -1 || he === hs) return undefined;
+    host = line.slice(hs, he);
+    if (host.length > 1 && host.charCodeAt(host.length - 1) === 58) host = host.slice(0, -1);
+    at = he + 1;
+    while (line.charCodeAt(at) === 32) at++;
+    if (line.charCodeAt(at) === 58 && line.charCodeAt(at + 1) === 32) {
+      at += 2;
+      while (line.charCodeAt(at) === 32) at++;
+    } else {
+      // What some collectors insert after the host: `user.info`, `kern.warning`.
+      const [fs, fe] = token(line, at);
+      if (fe !== -1 && isFacilitySeverity(line.slice(fs, fe))) at = fe + 1;
+    }
+  }
   const rest = line.slice(at);
   const colon = rest.indexOf(': ');
   const tagText = colon > 0 && colon <= 64 && !rest.slice(0, colon).includes(' ') ? rest.slice(0, colon) : undefined;
   const app = tagText === undefined ? undefined : tagText.replace(/\[\d{1,10}\]$/, '');
   const message = tagText === undefined ? rest : rest.slice(colon + 2);
   return withOptional({ header: true, rest, message, line }, ms, stamp, host, app);
+}
+
+/**
+ * Whether the token at `i` is a TAG with no host before it: `filterlog[72237]: 5,,,…` (pfSense's default), `RT_FLOW:
+ * RT_FLOW_SESSION_CLOSE: …`. A host written with a colon (`asa01: %ASA-…`) is followed by the vendor's own `%` tag.
+ */
+function tagWithoutHost(line: string, i: number): boolean {
+  const [hs, he] = token(line, i);
+  if (he === -1 || he - hs < 2 || line.charCodeAt(he - 1) !== 58 /* : */) return false;
+  let next = he + 1;
+  while (line.charCodeAt(next) === 32) next++;
+  return line.charCodeAt(next) !== 37 /* % */;
 }
 
 const FACILITIES = new Set(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv',

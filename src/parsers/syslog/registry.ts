@@ -1,10 +1,17 @@
 /**
  * Every vendor message format carried in syslog, tried per line (the last match first). Adding a vendor is a module
- * in this folder plus one line here.
+ * in this folder plus one line here (one import, one entry).
  */
+import { ciscoAsaFormat, ciscoFtdFormat } from './cisco-asa.js';
 import { filterlogFormat } from './filterlog.js';
 import { iptablesFormat } from './iptables.js';
 import { juniperSrxFormat } from './juniper-srx.js';
 import type { MessageFormat } from './message.js';
 
-export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat, filterlogFormat, juniperSrxFormat];
+export const MESSAGE_FORMATS: readonly MessageFormat[] = [
+  iptablesFormat,
+  filterlogFormat,
+  juniperSrxFormat,
+  ciscoAsaFormat,
+  ciscoFtdFormat,
+];
