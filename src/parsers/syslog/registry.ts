@@ -4,5 +4,6 @@
  */
 import { iptablesFormat } from './iptables.js';
 import type { MessageFormat } from './message.js';
+import { panosFormat } from './panos.js';
 
-export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat];
+export const MESSAGE_FORMATS: readonly MessageFormat[] = [iptablesFormat, panosFormat];
