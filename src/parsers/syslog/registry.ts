@@ -7,6 +7,7 @@ import { filterlogFormat } from './filterlog.js';
 import { iptablesFormat } from './iptables.js';
 import { juniperSrxFormat } from './juniper-srx.js';
 import type { MessageFormat } from './message.js';
+import { panosFormat } from './panos.js';
 
 export const MESSAGE_FORMATS: readonly MessageFormat[] = [
   iptablesFormat,
@@ -14,4 +15,5 @@ export const MESSAGE_FORMATS: readonly MessageFormat[] = [
   juniperSrxFormat,
   ciscoAsaFormat,
   ciscoFtdFormat,
+  panosFormat,
 ];
