@@ -230,3 +230,21 @@ describe('FortiGate pre-filter and bad input', () => {
     expectGarbageSafe(fortigateFormat, TRAFFIC_DENY);
   });
 });
+
+describe('key=value firewalls in one file', () => {
+  it('each line goes to its vendor; CEF and other programs\' lines are not claimed by any of them', () => {
+    const lines = [
+      TRAFFIC_DENY,
+      readFileSync(new URL('../fixtures/syslog/sonicwall.log', import.meta.url), 'utf8').split('\n')[0]!,
+      readFileSync(new URL('../fixtures/syslog/sophos-xg.log', import.meta.url), 'utf8').split('\n')[0]!,
+      'Mar 16 10:00:00 edge01 kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=1 DPT=104',
+      TRAFFIC_DENY,
+      'Mar 16 10:00:02 fw cron[1]: (root) CMD (run-parts /etc/cron.hourly)',
+      'CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|3|FTNTFGTlogid=0000000013 src=203.0.113.7 dst=10.20.1.15 dpt=104',
+    ];
+    const { outcomes } = parseText(lines.join('\n'), ctx);
+    expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.format : o.code))).toEqual([
+      'fortigate', 'sonicwall', 'sophos-xg', 'iptables', 'fortigate', 'UNRECOGNISED_FORMAT', 'UNRECOGNISED_FORMAT',
+    ]);
+  });
+});

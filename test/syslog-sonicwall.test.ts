@@ -65,21 +65,23 @@ describe('SonicWall connection messages', () => {
 });
 
 describe('SonicWall decisions', () => {
-  it('fw_action: forward → allow, drop → drop; NA and mgmt state none', () => {
+  it('fw_action: forward → allow, drop → deny (SonicOS drops for its Deny rules, which send a RST); NA, mgmt none', () => {
     expect(one(OPENED.replace('fw_action="NA"', 'fw_action="forward"')).action).toBe('allow');
-    expect(one(OPENED.replace('fw_action="NA"', 'fw_action="drop"')).action).toBe('drop');
+    expect(one(OPENED.replace('fw_action="NA"', 'fw_action="drop"')).action).toBe('deny');
     expect(one(OPENED.replace('fw_action="NA"', 'fw_action="mgmt"')).action).toBeUndefined();
     expect(one(OPENED).action).toBeUndefined();
   });
 
-  it('without fw_action, the message IDs whose SonicOS message states the decision (drop vs deny as worded)', () => {
+  it('without fw_action, the message IDs whose SonicOS message states the decision', () => {
     const withId = (m: string, msg: string) => OPENED.replace('m=98 msg="Connection Opened"', `m=${m} msg="${msg}"`).replace(' fw_action="NA"', '');
-    expect(one(withId('36', 'TCP connection dropped')).action).toBe('drop');
-    expect(one(withId('38', 'ICMP packet dropped due to Policy')).action).toBe('drop');
+    expect(one(withId('36', 'TCP connection dropped')).action).toBe('deny');
+    expect(one(withId('38', 'ICMP packet dropped due to Policy')).action).toBe('deny');
+    expect(one(withId('713', 'TCP connection abort received; TCP connection dropped')).action).toBe('deny');
     expect(one(withId('14', 'Web site access denied')).action).toBe('deny');
     expect(one(withId('1198', 'Initiator from country blocked')).action).toBe('deny');
     expect(one(withId('597', 'ICMP packet allowed')).action).toBe('allow');
-    expect(one(withId('609', 'IPS Prevention Alert: x')).action).toBe('drop');
+    expect(one(withId('609', 'IPS Prevention Alert: x')).action).toBe('deny');
+    expect(one(withId('608', 'IPS Detection Alert: x')).action).toBeUndefined();
     // Elastic's categories: 36 is a connection end there; 30 (login denied) is no decision on the connection.
     expect(one(withId('30', 'Administrator login denied due to bad credentials')).action).toBeUndefined();
     expect(one(withId('537', 'Connection Closed')).action).toBeUndefined();

@@ -78,18 +78,27 @@ describe('Sophos time', () => {
 
   it('date + time in the zone timezone names when it names one (a deliberate difference from Elastic, which reads --tz)', () => {
     expect(one(V18, { tz: 'America/New_York' }).time).toBe('2026-03-16T10:15:02.000Z');
-    for (const [zone, time] of [['CEST', '09:15:02'], ['UTC', '11:15:02'], ['GMT', '11:15:02'], ['EET', '09:15:02'], ['+0530', '05:45:02'], ['Europe/Berlin', '10:15:02']]) {
+    for (const [zone, time] of [['CEST', '09:15:02'], ['UTC', '11:15:02'], ['GMT', '11:15:02'], ['EET', '09:15:02'], ['JST', '02:15:02'], ['+0530', '05:45:02'], ['Europe/Berlin', '10:15:02']]) {
       expect(one(V18.replace('timezone="CET"', `timezone="${zone}"`)).time, zone).toBe(`2026-03-16T${time}.000Z`);
     }
   });
 
-  it('an abbreviation that names no single zone (IST, BST, CST, EST…) is read in --tz, as Elastic does', () => {
-    for (const zone of ['IST', 'BST', 'CST', 'EST', 'PST', 'AST']) {
+  it('an abbreviation with several meanings (IST, BST, CST, PST, EST…) is read in --tz, as Elastic does', () => {
+    for (const zone of ['IST', 'BST', 'CST', 'CDT', 'PST', 'EST', 'AST', 'XYZ']) {
       const line = V18.replace('timezone="CET"', `timezone="${zone}"`);
       expect(one(line).time, zone).toBe('2026-03-16T11:15:02.000Z');
       expect(one(line, { tz: 'Asia/Kolkata' }).time, zone).toBe('2026-03-16T05:45:02.000Z');
     }
     expect(one(V18.replace(' timezone="CET"', '')).time).toBe('2026-03-16T11:15:02.000Z');
+  });
+
+  it('Elastic\'s own record with timezone="CEST" is read in that zone here (Elastic reads it as UTC); BST is not', () => {
+    // test-sophos-18-5-firewall.log records 17 and 3: Elastic's @timestamp 03:45:23Z and 10:55:41Z.
+    const cest = '<30>device="SFW" date=2020-06-05 time=03:45:23 timezone="CEST" device_name="SF01V" log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Allowed" status="Allow" src_ip=10.146.13.30 dst_ip=10.8.142.181 protocol="TCP" src_port=45294 dst_port=443 connevent="Start"';
+    const bst = '<30>device="SFW" date=2018-06-01 time=10:55:41 timezone="BST" device_name="XG310" device_id=SFDemo-9a04c43 log_id=016602600003 log_type="Firewall" log_component="Heartbeat" log_subtype="Denied" status="Deny" src_ip=10.198.37.57 dst_ip=175.16.199.1 protocol="ICMP" icmp_type=8 icmp_code=0 hb_health="Red"';
+    expect(one(cest).time).toBe('2020-06-05T01:45:23.000Z');
+    expect(one(bst).time).toBe('2018-06-01T10:55:41.000Z');
+    expect(one(bst, { tz: 'Europe/London' }).time).toBe('2018-06-01T09:55:41.000Z');
   });
 
   it('no stamp: the syslog header\'s; an unreadable one is BAD_TIME', () => {

@@ -11,9 +11,11 @@
  * - `proto` is `transport/service` (`tcp/104`, `udp/dns`, `icmp`): the transport is before the slash.
  * - `time` is the firewall's clock when it wrote the message, `YYYY-MM-DD hh:mm:ss`, followed by ` UTC` when the
  *   firewall is set to log in UTC; without a zone it is read in --tz. No `time`: the syslog header's.
- * - The decision: `fw_action` (`forward` → allow, `drop` → drop; `NA`, `mgmt` state none), else the message ID `m`
+ * - The decision: `fw_action` (`forward` → allow, `drop` → deny; `NA`, `mgmt` state none), else the message ID `m`
  *   when its SonicOS event message states one for the connection or packet (TCP connection / UDP, ICMP packet
- *   dropped → drop; Web site access denied, Geo-IP and botnet blocks → deny; ICMP / web site access allowed → allow).
+ *   dropped, Web site access denied, Geo-IP and botnet blocks → deny; ICMP / web site access allowed → allow).
+ *   SonicOS says "drop" for its Deny rule action (a RST is sent back; the default for unmatched traffic) as for
+ *   Discard (silent): the event model's silent `drop` cannot be told from the log, so it is `deny`.
  *   Connection Opened/Closed and other messages leave it absent.
  * - `sent`/`rcvd` bytes and `spkt`/`rpkt` packets: a zero direction is left out, so the total is the sum of those given.
  *
@@ -40,60 +42,112 @@ const PRODUCT = 'SonicOS';
 const READ_KEYS = new Set(['id', 'sn', 'time', 'src', 'dst', 'srcV6', 'dstV6', 'proto', 'fw_action', 'm', 'sent', 'rcvd',
   'spkt', 'rpkt']);
 
-const FW_ACTIONS: Readonly<Record<string, Action>> = { forward: 'allow', drop: 'drop' };
+/**
+ * SonicOS writes `drop` for both blocking rule actions: Deny (the packet is dropped and a TCP RST sent back: the
+ * default for traffic no rule allows) and Discard (dropped silently). The log cannot tell them apart and Deny is the
+ * default, so a SonicWall drop is `deny` (a refusal the sender hears of), not the event model's silent `drop`.
+ */
+const FW_ACTIONS: Readonly<Record<string, Action>> = { forward: 'allow', drop: 'deny' };
 
 /**
  * SonicOS event IDs whose message states the firewall's decision on the connection or packet it names (SonicOS Log
- * Events reference; text in the comment). IDs whose message is about something else (logins, attacks detected but
- * not blocked, connection opened/closed) are not here: no decision.
+ * Events reference; the message in the comment). A packet or connection the firewall says it dropped or blocked is
+ * `deny` (see FW_ACTIONS). IDs whose message is about something else (logins, scans or floods detected, connection
+ * opened/closed, "received" notices) are not here: no decision.
  */
-const MESSAGE_DECISIONS: Readonly<Record<string, Action>> = {
-  // Network access and policy drops
-  36: 'drop', // TCP connection dropped
-  37: 'drop', // UDP packet dropped
-  38: 'drop', // ICMP packet dropped due to Policy
-  41: 'drop', // Unknown protocol dropped
-  173: 'deny', // TCP connection from LAN denied
-  175: 'drop', // ICMP packet from LAN dropped
-  523: 'drop', // ICMP packet dropped no match
-  524: 'drop', // Web access Request dropped
-  590: 'drop', // IP type %s packet dropped
-  597: 'allow', // ICMP packet allowed
-  598: 'allow', // ICMP packet from LAN allowed
-  646: 'drop', // Packet dropped; connection limit for this source IP address has been reached
-  647: 'drop', // Packet dropped; connection limit for this destination IP address has been reached
-  1254: 'drop', // ICMPv6 packet from LAN dropped
-  1255: 'allow', // ICMPv6 packet from LAN allowed
-  1256: 'allow', // ICMPv6 packet allowed
-  1257: 'drop', // ICMPv6 packet dropped due to policy
-  1436: 'drop', // Packet dropped by NAT Policy
-  // Content filter
-  14: 'deny', // Web site access denied
-  16: 'allow', // Web site access allowed
-  // Geo-IP and botnet filters, RBL
-  797: 'drop', // Outbound connection to RBL-listed SMTP server dropped
-  798: 'drop', // Inbound connection from RBL-listed SMTP server dropped
-  1198: 'deny', // Initiator from country blocked
-  1199: 'deny', // Responder from country blocked
-  1474: 'deny', // Initiator from country blocked (custom list)
-  1475: 'deny', // Responder from country blocked (custom list)
-  1200: 'deny', // Suspected Botnet initiator blocked
-  1201: 'deny', // Suspected Botnet responder blocked
-  1476: 'deny', // Suspected Botnet initiator blocked (custom list)
-  1477: 'deny', // Suspected Botnet responder blocked (custom list)
-  1518: 'deny', // Suspected Botnet initiator blocked (dynamic list)
-  1519: 'deny', // Suspected Botnet responder blocked (dynamic list)
-  // Attacks and intrusion prevention that name the dropped packet
-  22: 'drop', // Ping of death dropped
-  23: 'drop', // IP spoof dropped
-  27: 'drop', // Land attack dropped
-  81: 'drop', // Smurf Amplification attack dropped
-  267: 'drop', // TCP Xmas Tree dropped
-  580: 'drop', // TCP SYN/FIN packet dropped
-  609: 'drop', // IPS Prevention Alert
-  790: 'drop', // IDP Prevention Alert
-  1387: 'drop', // TCP Null Flag dropped
-};
+const DENY_IDS = [
+  14, // Web site access denied
+  22, // Ping of death dropped
+  23, // IP spoof dropped
+  27, // Land attack dropped
+  28, // Fragmented packet dropped
+  36, // TCP connection dropped
+  37, // UDP packet dropped
+  38, // ICMP packet dropped due to Policy
+  41, // Unknown protocol dropped
+  46, // Broadcast packet dropped
+  48, // Out-of-order command packet dropped
+  58, // License exceeded: Connection dropped because too many IP addresses are in use on your LAN
+  81, // Smurf Amplification attack dropped
+  173, // TCP connection from LAN denied
+  175, // ICMP packet from LAN dropped
+  181, // TCP FIN packet dropped
+  229, // IP spoof detected on packet to Central Gateway, packet dropped
+  267, // TCP Xmas Tree dropped
+  339, // NAT translated packet exceeds size limit, packet dropped
+  347, // Port configured to receive IPsec protocol ONLY; drop packet received in the clear
+  428, // Source routed IP packet dropped
+  446, // FTP: PASV response spoof attack dropped
+  522, // Malformed or unhandled IP packet dropped
+  523, // ICMP packet dropped no match
+  524, // Web access Request dropped
+  527, // FTP: PORT bounce attack dropped
+  528, // FTP: PASV response bounce attack dropped
+  538, // FTP: Data connection from non default port dropped
+  580, // TCP SYN/FIN packet dropped
+  590, // IP type %s packet dropped
+  606, // Spank attack multicast packet dropped
+  609, // IPS Prevention Alert
+  646, // Packet dropped; connection limit for this source IP address has been reached
+  647, // Packet dropped; connection limit for this destination IP address has been reached
+  652, // IPcomp packet dropped
+  653, // IPcomp packet dropped; waiting for pending IPcomp connection
+  683, // IGMP packet dropped, wrong checksum received on interface %s
+  690, // Multicast UDP packet dropped, no state entry
+  694, // Multicast UDP packet dropped, RTP stateful failed
+  708, // TCP packet received with invalid SEQ number; TCP packet dropped
+  709, // TCP packet received with invalid ACK number; TCP packet dropped
+  712, // TCP connection reject received; TCP connection dropped
+  713, // TCP connection abort received; TCP connection dropped
+  714, // EIGRP packet dropped
+  760, // TCP handshake violation detected; TCP connection dropped
+  790, // IDP Prevention Alert
+  794, // Anti-Spyware Prevention Alert
+  797, // Outbound connection to RBL-listed SMTP server dropped
+  798, // Inbound connection from RBL-listed SMTP server dropped
+  864, // SYN-Flooding machine %s blacklisted
+  883, // IP Header checksum error; packet dropped
+  884, // TCP checksum error; packet dropped
+  885, // UDP checksum error; packet dropped
+  886, // ICMP checksum error; packet dropped
+  887, 888, 889, 890, 891, 892, 893, 894, 895, 896, // TCP packet received with …; TCP packet dropped
+  898, // RST-Flooding machine %s blacklisted
+  901, // FIN-Flooding machine %s blacklisted
+  910, // Packet Dropped - IP TTL expired
+  1029, 1030, 1031, // TCP packet received with non-permitted option / invalid Window Scale; TCP packet dropped
+  1099, // DNS rebind attack blocked
+  1155, // Application Control Prevention Alert
+  1198, 1199, 1474, 1475, // Initiator / Responder from country blocked (Geo-IP filter)
+  1200, 1201, 1476, 1477, 1518, 1519, // Suspected Botnet initiator / responder blocked
+  1233, // Unhandled link-local or multicast IPv6 packet dropped
+  1253, // IPv6 Tunnel packet dropped
+  1254, // ICMPv6 packet from LAN dropped
+  1257, // ICMPv6 packet dropped due to policy
+  1301, 1302, 1303, 1429, // IPv6 packet dropped (reserved, unspecified or site-local address)
+  1304, // Packet is dropped due to NDPP rules
+  1366, // TCP-Flooding machine %s blacklisted
+  1376, // Nestea/Teardrop attack dropped
+  1384, 1385, // TCP packet received with invalid Timestamps option / wrapped sequence number; TCP packet dropped
+  1387, // TCP Null Flag dropped
+  1433, // NDP packet dropped
+  1436, // Packet dropped by NAT Policy
+  1448, 1449, // UDPv6 / ICMPv6 checksum error; packet dropped
+  1473, // Source IP is a subnet broadcast address (dropped)
+  1573, // IPv6 packet dropped due to IPv6 traffic processing is disabled on this firewall
+  1576, // Record routed IP packet dropped
+  1628, 1629, // TCP SYN packet with data / Urgent flag; TCP packet dropped
+];
+const ALLOW_IDS = [
+  16, // Web site access allowed
+  597, // ICMP packet allowed
+  598, // ICMP packet from LAN allowed
+  1255, // ICMPv6 packet from LAN allowed
+  1256, // ICMPv6 packet allowed
+];
+const MESSAGE_DECISIONS: ReadonlyMap<string, Action> = new Map<string, Action>([
+  ...DENY_IDS.map((id): [string, Action] => [String(id), 'deny']),
+  ...ALLOW_IDS.map((id): [string, Action] => [String(id), 'allow']),
+]);
 
 interface Endpoint {
   ip: string | undefined;
@@ -135,7 +189,7 @@ function actionOf(v: Map<string, string>): Action | undefined {
   const fwAction = present(v.get('fw_action'))?.toLowerCase();
   if (fwAction !== undefined && Object.hasOwn(FW_ACTIONS, fwAction)) return FW_ACTIONS[fwAction];
   const m = present(v.get('m'));
-  return m !== undefined && Object.hasOwn(MESSAGE_DECISIONS, m) ? MESSAGE_DECISIONS[m] : undefined;
+  return m === undefined ? undefined : MESSAGE_DECISIONS.get(m);
 }
 
 /** The transport before the slash; when `proto` ends the line it may be cut (`tc`), so only a known name counts then. */

@@ -10,10 +10,10 @@
  *     log_type="Firewall" log_component="Firewall Rule" log_subtype="Denied" … src_ip=… dst_ip=… protocol="TCP"
  *     src_port=… dst_port=… packets_sent=… packets_received=… bytes_sent=… bytes_received=… src_trans_ip=… …
  *
- * - Time: `timestamp` (19.0+, with its offset) when given; else `date` + `time`, the firewall's local clock, in the zone
- *   `timezone` names when that name identifies one (an offset, UTC/GMT, the European WET/WEST, CET/CEST, EET/EEST,
- *   MSK, or an IANA name), else in --tz: SFOS writes an abbreviation, and IST (India, Ireland, Israel), BST, CST, EST…
- *   do not say which zone they are. No stamp: the syslog header's.
+ * - Time: `timestamp` (19.0+, with its offset) when given; else `date` + `time`, the firewall's local clock, in the
+ *   offset `timezone` names when it names one (an abbreviation with one meaning: CET, CEST, EET, GMT, JST…; an offset;
+ *   an IANA name), else in --tz: IST (India, Ireland, Israel), BST, CST, PST… do not say which zone they are.
+ *   No stamp: the syslog header's.
  * - The decision: `status` (Allow, Deny, and their Session forms) when given, else `log_subtype` when it is one
  *   (Allowed, Denied, Drop); `Would deny` (monitor mode), Detect, Alert… state none.
  * - NAT (`tran_src_ip`/`tran_dst_ip`, `src_trans_ip`/`dst_trans_ip`) is never the source or destination.
@@ -44,10 +44,18 @@ const READ_KEYS = new Set(['timestamp', 'date', 'time', 'timezone', 'log_type', 
   'src_ip', 'dst_ip', 'sourceip', 'destinationip', 'src_port', 'dst_port', 'protocol', 'sent_bytes', 'recv_bytes',
   'bytes_sent', 'bytes_received', 'sent_pkts', 'recv_pkts', 'packets_sent', 'packets_received']);
 
-/** Zone abbreviations that name one offset wherever they are used (those that do not are read in --tz). */
+/**
+ * SFOS is Linux: its `timezone` is the tz database's abbreviation for the zone the appliance is set to (Europe/Berlin
+ * writes CET or CEST). The abbreviations read here name one UTC offset with no other meaning in use; the others are
+ * read in --tz: IST (India, Ireland, Israel), CST and CDT (US Central, China, Cuba), PST (US Pacific, Philippines),
+ * BST (British Summer Time, Bangladesh), EST/EDT (North America, and Australia in older tz data), AST, MST, SST…
+ */
 const FIXED_ABBREVIATIONS: Readonly<Record<string, string>> = {
-  UTC: '+00:00', GMT: '+00:00', UT: '+00:00', Z: '+00:00',
+  UTC: '+00:00', UT: '+00:00', GMT: '+00:00', Z: '+00:00',
   WET: '+00:00', WEST: '+01:00', CET: '+01:00', CEST: '+02:00', EET: '+02:00', EEST: '+03:00', MSK: '+03:00',
+  WAT: '+01:00', CAT: '+02:00', SAST: '+02:00', EAT: '+03:00', PKT: '+05:00', WIB: '+07:00', WITA: '+08:00',
+  HKT: '+08:00', AWST: '+08:00', WIT: '+09:00', JST: '+09:00', KST: '+09:00', ACST: '+09:30', ACDT: '+10:30',
+  AEST: '+10:00', AEDT: '+11:00', NZST: '+12:00', NZDT: '+13:00', AKST: '-09:00', AKDT: '-08:00', HST: '-10:00',
 };
 
 /** SFOS status words (the guide's list: Allow, Deny, Allow Session, Deny Session, Would deny…) that are decisions. */
