@@ -64,8 +64,25 @@ export function inputFiles(files: string[] | undefined, stdinIsTTY = process.std
  */
 const DASH_STAND_IN = '\0-';
 
+/**
+ * A negative UTC offset after `--tz` (`--tz -05:00`, as a user or the corpus scorer writes it) reads to yargs as a
+ * cluster of short flags; it is handed on as `--tz=-05:00`, which yargs takes as the option's value.
+ */
+const SIGNED_VALUE = /^-\d/;
+
 export function shieldDashes(argv: readonly string[]): string[] {
-  return argv.map((a) => (a === '-' ? DASH_STAND_IN : a));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a === '--tz' && next !== undefined && SIGNED_VALUE.test(next)) {
+      out.push(`--tz=${next}`);
+      i++;
+    } else {
+      out.push(a === '-' ? DASH_STAND_IN : a);
+    }
+  }
+  return out;
 }
 
 /** yargs middleware: every value that was a lone `-` on the command line is `-` again. */

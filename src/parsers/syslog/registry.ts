@@ -4,10 +4,13 @@
  */
 import { ciscoAsaFormat, ciscoFtdFormat } from './cisco-asa.js';
 import { filterlogFormat } from './filterlog.js';
+import { fortigateFormat } from './fortigate.js';
 import { iptablesFormat } from './iptables.js';
 import { juniperSrxFormat } from './juniper-srx.js';
 import type { MessageFormat } from './message.js';
 import { panosFormat } from './panos.js';
+import { sonicwallFormat } from './sonicwall.js';
+import { sophosXgFormat } from './sophos-xg.js';
 
 export const MESSAGE_FORMATS: readonly MessageFormat[] = [
   iptablesFormat,
@@ -16,4 +19,7 @@ export const MESSAGE_FORMATS: readonly MessageFormat[] = [
   ciscoAsaFormat,
   ciscoFtdFormat,
   panosFormat,
+  fortigateFormat,
+  sonicwallFormat,
+  sophosXgFormat,
 ];
