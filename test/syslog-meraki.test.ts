@@ -111,7 +111,10 @@ describe('Meraki: message types', () => {
     expect(merakiFlowAction(undefined, 'Group Policy Deny')).toBe('deny');
     expect(merakiFlowAction(undefined, 'Group Policy D')).toBeUndefined();
     expect(merakiFlowAction(undefined, 'something else')).toBeUndefined();
+    expect(merakiFlowAction(undefined, 'Blocked by rule 3')).toBe('deny');
+    expect(merakiFlowAction('Blocked', undefined)).toBe('deny');
     expect(merakiFlowAction('deny', 'allow all')).toBe('deny');
+    expect(merakiFlowAction('allow', undefined)).toBe('allow');
   });
 
   it('ip_flow_start/end: the pre-NAT src/dst are the ends (Elastic takes translated_src_ip/translated_dst_ip instead)', () => {

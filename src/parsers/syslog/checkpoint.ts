@@ -11,6 +11,9 @@
  *   stamps such as `2023-01-13T10:10:16--5:00` that the shared framing does not read: the header is read here then.
  * - `splunk`: `time=1557767758|hostname=gw|product=Firewall|…|src=…|dst=…|proto=6|s_port=…|service=104|` (`=` in
  *   values escaped as `\=`; `|` is replaced by `;` by the exporter), after a syslog header or bare.
+ * - the space-separated form of older exporters (R77): `Action="accept" UUid="{…}" src="…" dst="…" proto="6"
+ *   service="22" s_port="63316" product="VPN-1 & FireWall-1"` after an RFC 3164 header (recognised by its `UUid`
+ *   or `loguid`; the header's stamp may carry an offset, `Dec 31 19:19:03+02:00`).
  * CEF and LEEF exports are read by those formats' own modules.
  *
  * Fields: `src`/`dst` the connection's client and server (Check Point logs a connection from its initiator, whatever
@@ -34,6 +37,7 @@ import { FILTERED } from '../prefilter.js';
 import { fail, isRejection, skip, type ParseResult } from '../types.js';
 import { connectionEvent, type ConnectionValues } from './connection.js';
 import type { SyslogLine } from './framing.js';
+import { parseKeyValues } from './kv.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
 const ID = 'checkpoint';
@@ -69,7 +73,7 @@ function addField(f: Fields, key: string, value: string): void {
   if (!f.values.has(key)) f.values.set(key, value);
 }
 
-type Kind = 'syslog' | 'structured' | 'splunk';
+type Kind = 'syslog' | 'structured' | 'splunk' | 'generic';
 
 /** Where the record's fields are, and what the header around them says. */
 interface Located {
@@ -189,7 +193,25 @@ function locate(line: SyslogLine, time: TimeContext): Located | undefined {
   }
   const c = message.charCodeAt(0);
   if (c === C_LT || c === 49 /* 1 */) return ownHeader(message, time);
+  if (startsWithQuotedPair(message) && (message.includes('UUid="') || message.includes('loguid="'))) {
+    const stamp = line.time === undefined && line.timeText !== undefined ? offsetStamp(line.timeText, time) : line.time;
+    return { kind: 'generic', text: message, time: stamp, timeText: line.timeText, host: line.host };
+  }
   return undefined;
+}
+
+/** `Key="` at the start: the space-separated form of older exporters (`Action="accept" UUid="{…}" src="…" …`). */
+function startsWithQuotedPair(text: string): boolean {
+  let i = 0;
+  while (i < text.length && i < 64 && isIdentChar(text.charCodeAt(i))) i++;
+  return i > 0 && text.charCodeAt(i) === C_EQ && text.charCodeAt(i + 1) === C_QUOTE;
+}
+
+/** An RFC 3164 stamp with an offset glued on (`Dec 31 19:19:03+02:00`, as some exporters write it). */
+function offsetStamp(text: string, time: TimeContext): number | undefined {
+  const k = Math.max(text.lastIndexOf('+'), text.lastIndexOf('-'));
+  if (k < 14 || text.length - k !== 6 || text.charCodeAt(k + 3) !== C_COLON) return undefined;
+  return parseTimestamp(text.slice(0, k), { ...time, tz: text.slice(k) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -282,6 +304,15 @@ function parseStructuredFields(text: string): Fields | string {
     addField(f, key, value.value);
     i = value.end;
   }
+}
+
+/** `Key="value" key2="value2"`: keys compared lower-case (`Action`, `UUid`). */
+function parseGenericFields(text: string): Fields | string {
+  const kv = parseKeyValues(text);
+  if (kv.unbalanced) return 'a quoted value never closes (cut short?)';
+  const f = newFields();
+  for (const [key, value] of kv.values) addField(f, key.toLowerCase(), value);
+  return f;
 }
 
 /** `time=…|key=value|…|`: `\=` escapes `=` in values; the closing `|` shows the record is whole. */
@@ -428,7 +459,8 @@ function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | t
   if (loc === undefined) return NOT_MINE;
   const fields = loc.kind === 'syslog' ? parseSyslogFields(loc.text)
     : loc.kind === 'structured' ? parseStructuredFields(loc.text)
-      : parseSplunkFields(loc.text);
+      : loc.kind === 'splunk' ? parseSplunkFields(loc.text)
+        : parseGenericFields(loc.text);
   if (typeof fields === 'string') return fail('MALFORMED', `Check Point ${loc.kind} record: ${fields}`);
   const v = fields.values;
 
@@ -522,6 +554,6 @@ export const checkpointFormat: MessageFormat = {
   product: 'Security Gateway (Log Exporter)',
   description: 'Check Point Log Exporter records: syslog `[key:"value"; …]`, RFC 5424 structured data under PEN 2620, '
     + 'and the Splunk `key=value|` form; drop-template records give one event per listed packet',
-  recognizedBy: 'bracketed fields starting `[key:"` or `[…@2620`, or a message starting `time=…|`',
+  recognizedBy: 'bracketed fields starting `[key:"` or `[…@2620`, a message starting `time=…|`, or `Key="…"` pairs with a `UUid`/`loguid`',
   parse: parseCheckPoint,
 };

@@ -182,17 +182,26 @@ export function splitAddress(text: string): { ip: string; port?: string } {
   return { ip: text };
 }
 
-/** The decision of a flow record: the word after TYPE, else the first word(s) of `pattern:`. */
+const RULE_WORDS: Readonly<Record<string, Action>> = { allow: 'allow', deny: 'deny', block: 'deny', blocked: 'deny' };
+
+function ruleWord(word: string | undefined): Action | undefined {
+  const key = word?.toLowerCase();
+  return key !== undefined && Object.hasOwn(RULE_WORDS, key) ? RULE_WORDS[key] : undefined;
+}
+
+/**
+ * The decision of a flow record: the word after TYPE (`allow`/`deny`), else the first word(s) of `pattern:` —
+ * `allow …`, `deny …` (also `Blocked …`), `Group Policy Allow|Deny`, and for inbound rules `1` (deny) and `0` (allow).
+ */
 export function merakiFlowAction(op: string | undefined, pattern: string | undefined): Action | undefined {
-  if (op === 'allow' || op === 'deny') return op;
-  if (pattern === undefined) return undefined;
+  const decided = ruleWord(op);
+  if (decided || pattern === undefined) return decided;
   const words = pattern.trim().split(' ', 3).map((w) => w.toLowerCase());
   const first = words[0];
   if (first === '1') return 'deny'; // inbound rules: "1=deny and 0=allow"
   if (first === '0') return 'allow';
-  if (first === 'allow' || first === 'deny') return first;
-  if (first === 'group' && words[1] === 'policy' && (words[2] === 'allow' || words[2] === 'deny')) return words[2];
-  return undefined;
+  if (first === 'group' && words[1] === 'policy') return ruleWord(words[2]);
+  return ruleWord(first);
 }
 
 /** An IDS/IPS decision: `allowed` (detection only), `blocked` (the IPS dropped the packet). */
@@ -231,9 +240,9 @@ function parseMeraki(line: SyslogLine, ctx: MessageContext): ParseResult | typeo
     if (isPortProtocol(protocol) && !v.has('dport')) return fail('MALFORMED', `Meraki ${type} ${protocol} without dport= (cut short?)`);
     // What shows the line is whole: MX rule hits end with `pattern:` (the MR's `flows allow|deny` end at dport, which
     // no check can prove complete); NAT flows end with the translated side.
-    const op = body.words[0]?.toLowerCase();
+    const op = body.words[0];
     const pattern = body.marker === 'pattern:' ? body.tail : undefined;
-    if (FLOW_TYPES.has(type) && pattern === undefined && !(type === 'flows' && (op === 'allow' || op === 'deny'))) {
+    if (FLOW_TYPES.has(type) && pattern === undefined && !(type === 'flows' && ruleWord(op) !== undefined)) {
       return fail('MALFORMED', `Meraki ${type} without pattern: (cut short?)`);
     }
     if (NAT_FLOW_TYPES.has(type) && !v.has('translated_port') && !v.has('translated_src_ip') && !v.has('translated_dst_ip')) {
