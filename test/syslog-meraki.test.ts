@@ -146,6 +146,9 @@ describe('Meraki: message types', () => {
     expect(one(iso)).toMatchObject({ time: '2026-03-16T10:45:00.250Z', device: 'hospital-mx84' });
     const sumo = '2019-07-16 04:00:30 Local0.Info 1 1773657900.250000000 hospital-mx84 flows src=203.0.113.8 dst=10.20.30.40 protocol=tcp sport=1 dport=104 pattern: 1 all';
     expect(one(sumo)).toMatchObject({ time: '2026-03-16T10:45:00.250Z', dstPort: 104 });
+    // As a Sentinel Syslog export shows them: a collector's header without the version, doubled spaces.
+    const sentinel = 'Oct 13 06:54:13 10.100.10.100  1602571970.883089831 firewallname flows allow src=10.100.10.100  dst=203.0.113.9  mac=AA:BB:CC:DD:EE:FF protocol=tcp sport=58828 dport=443';
+    expect(one(sentinel)).toMatchObject({ time: '2020-10-13T06:52:50.883Z', device: 'firewallname', dstIp: '203.0.113.9', dstPort: 443, action: 'allow' });
     // The epoch is UTC: --tz does not move it.
     expect(one(lines[0]!, { tz: 'America/New_York' }).time).toBe('2026-03-16T10:15:02.123Z');
   });
