@@ -553,7 +553,8 @@ export const checkpointFormat: MessageFormat = {
   vendor: VENDOR,
   product: 'Security Gateway (Log Exporter)',
   description: 'Check Point Log Exporter records: syslog `[key:"value"; …]`, RFC 5424 structured data under PEN 2620, '
-    + 'and the Splunk `key=value|` form; drop-template records give one event per listed packet',
+    + 'the Splunk `key=value|` form, older exporters\' `Key="value"` pairs; drop-template records give one event per '
+    + 'listed packet',
   recognizedBy: 'bracketed fields starting `[key:"` or `[…@2620`, a message starting `time=…|`, or `Key="…"` pairs with a `UUid`/`loguid`',
   parse: parseCheckPoint,
 };
