@@ -2,11 +2,13 @@
  * Every vendor message format carried in syslog, tried per line (the last match first). Adding a vendor is a module
  * in this folder plus one line here (one import, one entry).
  */
+import { checkpointFormat } from './checkpoint.js';
 import { ciscoAsaFormat, ciscoFtdFormat } from './cisco-asa.js';
 import { filterlogFormat } from './filterlog.js';
 import { fortigateFormat } from './fortigate.js';
 import { iptablesFormat } from './iptables.js';
 import { juniperSrxFormat } from './juniper-srx.js';
+import { merakiFormat } from './meraki.js';
 import type { MessageFormat } from './message.js';
 import { panosFormat } from './panos.js';
 import { sonicwallFormat } from './sonicwall.js';
@@ -22,4 +24,6 @@ export const MESSAGE_FORMATS: readonly MessageFormat[] = [
   fortigateFormat,
   sonicwallFormat,
   sophosXgFormat,
+  checkpointFormat,
+  merakiFormat,
 ];
