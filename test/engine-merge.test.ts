@@ -77,7 +77,7 @@ const eventArb: fc.Arbitrary<NetworkEvent> = fc
     device: fc.constantFrom('fw01', 'fw02, edge', undefined),
   })
   .map((r) => {
-    const e: NetworkEvent = { time: new Date(r.ms).toISOString(), srcIp: r.srcIp, dstIp: r.dstIp, format: 'test', file: 'gen', line: 1 };
+    const e: NetworkEvent = { time: r.ms, srcIp: r.srcIp, dstIp: r.dstIp, format: 'test', file: 'gen', line: 1 };
     for (const k of ['dstPort', 'protocol', 'action', 'device'] as const) {
       if (r[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = r[k];
     }
@@ -91,7 +91,7 @@ const transportArb = fc.constantFrom<(s: EngineSnapshot) => EngineSnapshot>(
   (s) => structuredClone(s),
 );
 
-const byTime = (a: NetworkEvent, b: NetworkEvent) => Date.parse(a.time) - Date.parse(b.time);
+const byTime = (a: NetworkEvent, b: NetworkEvent) => a.time - b.time;
 
 describe('snapshot / merge / finalize', () => {
   it('k shards merged give exactly the one-engine alerts and counters (thresholds applied after merging)', async () => {
@@ -125,7 +125,7 @@ describe('snapshot / merge / finalize', () => {
   it('a gte: 4 group split over four shards alerts once merged, though no shard alone reaches 4', () => {
     const p = plan('four', [dicomPort(104)], { threshold: { op: 'gte', value: 4 } });
     const event = (minute: number): NetworkEvent => ({
-      time: new Date(BASE + minute * 60_000).toISOString(), srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: minute,
+      time: BASE + minute * 60_000, srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: minute,
     });
     const shards = [0, 1, 2, 3].map((m) => {
       const engine = createEngine([p]);
@@ -189,7 +189,7 @@ describe('advance(watermark)', () => {
           const next = events[i + 1];
           if (!next || !cuts[i]) return;
           // every event before the watermark has been pushed: anywhere from this event's time to the next one's
-          const [from, to] = [Date.parse(e.time), Date.parse(next.time)];
+          const [from, to] = [e.time, next.time];
           const watermark = Math.floor(from + (to - from) * at);
           const out = engine.advance(watermark);
           expect([...out].sort(compareAlerts)).toEqual(out); // each batch in alert order
@@ -210,7 +210,7 @@ describe('advance(watermark)', () => {
   });
 
   const p = plan('hourly', [dicomPort(104)]);
-  const at = (iso: string): NetworkEvent => ({ time: iso, srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1 });
+  const at = (iso: string): NetworkEvent => ({ time: Date.parse(iso), srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1 });
 
   it('a late event for an emitted bucket is dropped and counted in info.late, never alerted a second time', () => {
     const engine = createEngine([p]);
@@ -339,7 +339,7 @@ describe('value_count', () => {
   it('counts distinct values, ignoring events without the field (as KQL dcount ignores nulls); orders by value', () => {
     const p = plan('ports', [external], { groupBy: ['srcIp'], aggregate: { kind: 'dcount', field: 'dstPort' } });
     const ev = (srcIp: string, dstPort?: number): NetworkEvent => ({
-      time: '2026-03-16T10:00:00.000Z', srcIp, dstIp: '10.1.2.3', ...(dstPort === undefined ? {} : { dstPort }), format: 'test', file: 'x', line: 1,
+      time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp, dstIp: '10.1.2.3', ...(dstPort === undefined ? {} : { dstPort }), format: 'test', file: 'x', line: 1,
     });
     const alerts = evaluate([p], [ev('203.0.113.7', 104), ev('203.0.113.7', 104), ev('203.0.113.7'), ev('198.51.100.1', 104), ev('198.51.100.1', 11112), ev('192.0.2.1')]);
     // 192.0.2.1 has a group (one event) whose distinct count is 0: below gte 1
@@ -358,7 +358,7 @@ describe('alert keys and CSV across rules', () => {
   it('a grouped field the events lack is a null key: JSON null, an empty CSV cell, - in the table', () => {
     const p = plan('by-action', [dicomPort(104)], { groupBy: ['srcIp', 'action'] });
     const ev = (action?: Action): NetworkEvent => ({
-      time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, ...(action ? { action } : {}), format: 'test', file: 'x', line: 1,
+      time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, ...(action ? { action } : {}), format: 'test', file: 'x', line: 1,
     });
     const alerts = evaluate([p], [ev('deny'), ev(), ev(), ev('deny'), ev('allow')]);
     expect(alerts.map((a) => [a.action, a.count])).toEqual([[null, 2], ['deny', 2], ['allow', 1]]);

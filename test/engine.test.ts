@@ -124,14 +124,14 @@ function naive(events: readonly NetworkEvent[], o: Options): Alert[] {
     // | where DestinationPort == DICOMPort        (null == 104 is false)
     if (e.dstPort === undefined || !ports.includes(e.dstPort)) continue;
     if (!keepSource(e.srcIp, o)) continue;
-    const ms = Date.parse(e.time);
+    const ms = e.time;
     const bucket = Math.floor(ms / HOUR) * HOUR;
     const key = JSON.stringify([e.srcIp, e.dstIp, bucket]);
     (groups[key] ??= []).push(e);
   }
   const alerts: Alert[] = Object.entries(groups).map(([key, list]) => {
     const [srcIp, dstIp, bucket] = JSON.parse(key) as [string, string, number];
-    const times = list.map((e) => Date.parse(e.time));
+    const times = list.map((e) => e.time);
     const actions: Partial<Record<Action, number>> = {};
     for (const a of ACTION_ORDER) {
       const n = list.filter((e) => e.action === a).length;
@@ -208,7 +208,7 @@ const eventArb: fc.Arbitrary<NetworkEvent> = fc
     device: fc.constantFrom('fw01', 'fw02, edge', 'core', undefined),
   })
   .map((r) => {
-    const e: NetworkEvent = { time: r.time, srcIp: r.srcIp, dstIp: r.dstIp, format: 'test', file: 'gen', line: 1 };
+    const e: NetworkEvent = { time: Date.parse(r.time), srcIp: r.srcIp, dstIp: r.dstIp, format: 'test', file: 'gen', line: 1 };
     for (const k of ['dstPort', 'srcPort', 'protocol', 'action', 'device'] as const) {
       if (r[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = r[k];
     }
@@ -225,7 +225,7 @@ const denseEventArb: fc.Arbitrary<NetworkEvent> = fc
     dstPort: fc.constantFrom(104, 11112, 104, undefined),
   })
   .map(({ base, srcIp, dstIp, time, dstPort }) => {
-    const e: NetworkEvent = { ...base, srcIp, dstIp, time };
+    const e: NetworkEvent = { ...base, srcIp, dstIp, time: Date.parse(time) };
     if (dstPort === undefined) delete e.dstPort;
     else e.dstPort = dstPort;
     return e;
@@ -313,7 +313,7 @@ describe('engine vs a naive reimplementation of the KQL', () => {
 
   it('hand-picked cases the generator might miss', async () => {
     const ev = (srcIp: string, time: string, extra: Partial<NetworkEvent> = {}): NetworkEvent => ({
-      time, srcIp, dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1, ...extra,
+      time: Date.parse(time), srcIp, dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1, ...extra,
     });
     const events = [
       ev('203.0.113.7', '2026-03-16T10:59:59.999Z', { action: 'deny' }),
@@ -355,7 +355,7 @@ describe('engine vs a naive reimplementation of the KQL', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 function event(extra: Partial<NetworkEvent> = {}): NetworkEvent {
-  return { time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1, ...extra };
+  return { time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1, ...extra };
 }
 
 function customPlan(filter: Predicate, over: Partial<QueryPlan> = {}): QueryPlan {
@@ -431,7 +431,7 @@ describe('thresholds, bins, ordering', () => {
   const events = [
     event({ srcIp: '198.51.100.1' }),
     event({ srcIp: '198.51.100.2' }),
-    event({ srcIp: '198.51.100.2', time: '2026-03-16T10:59:59.999Z' }),
+    event({ srcIp: '198.51.100.2', time: Date.parse('2026-03-16T10:59:59.999Z') }),
     event({ srcIp: '198.51.100.3' }),
     event({ srcIp: '198.51.100.3' }),
     event({ srcIp: '198.51.100.3' }),
@@ -457,11 +457,11 @@ describe('thresholds, bins, ordering', () => {
   it('a 30-minute bin splits at :30 exactly', () => {
     const plan = customPlan(TRUE, { binMs: 30 * 60_000 });
     const alerts = evaluate([plan], [
-      event({ time: '2026-03-16T10:29:59.999Z' }),
-      event({ time: '2026-03-16T10:00:00.000Z' }),
-      event({ time: '2026-03-16T10:30:00.000Z' }),
-      event({ time: '2026-03-16T10:59:59.999Z' }),
-      event({ time: '2026-03-16T11:00:00.000Z' }),
+      event({ time: Date.parse('2026-03-16T10:29:59.999Z') }),
+      event({ time: Date.parse('2026-03-16T10:00:00.000Z') }),
+      event({ time: Date.parse('2026-03-16T10:30:00.000Z') }),
+      event({ time: Date.parse('2026-03-16T10:59:59.999Z') }),
+      event({ time: Date.parse('2026-03-16T11:00:00.000Z') }),
     ]);
     expect(alerts.map((a) => [a.time, a.count, a.firstSeen, a.lastSeen])).toEqual([
       ['2026-03-16T10:00:00.000Z', 2, '2026-03-16T10:00:00.000Z', '2026-03-16T10:29:59.999Z'],

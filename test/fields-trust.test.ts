@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { NetworkEvent } from '../src/model/event.js';
+import { jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describeColumns, explainUnusedInput } from '../src/parsers/explain.js';
 import { InputFileError } from '../src/parsers/errors.js';
 import { emptyInfo, parseText, type RecordParserOptions } from '../src/parsers/record-parser.js';
@@ -18,8 +18,8 @@ import { runCli } from './helpers/cli.js';
 
 const ctx: RecordParserOptions = { file: 'in', tz: 'UTC' };
 
-function events(outcomes: RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 function codes(outcomes: RecordOutcome[]): string[] {

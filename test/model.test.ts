@@ -51,7 +51,7 @@ describe('ports', () => {
 
 describe('event JSON', () => {
   it('follows the contract key order and leaves absent fields out', () => {
-    const event: NetworkEvent = { line: 42, file: 'traffic.csv', format: 'csv', dstPort: 104, dstIp: '10.1.2.3', srcIp: '203.0.113.7', time: '2026-03-16T10:15:02.000Z', action: 'deny' };
+    const event: NetworkEvent = { line: 42, file: 'traffic.csv', format: 'csv', dstPort: 104, dstIp: '10.1.2.3', srcIp: '203.0.113.7', time: Date.parse('2026-03-16T10:15:02.000Z'), action: 'deny' };
     expect(eventToJson(event)).toBe('{"time":"2026-03-16T10:15:02.000Z","srcIp":"203.0.113.7","dstIp":"10.1.2.3","dstPort":104,"action":"deny","format":"csv","file":"traffic.csv","line":42}');
   });
 });

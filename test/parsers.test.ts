@@ -1,3 +1,4 @@
+import { jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -9,12 +10,11 @@ import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
 import { InputFileError } from '../src/parsers/errors.js';
 import { csvFormat, detectDelimiter } from '../src/parsers/csv.js';
 import type { ByteFormat, RecordOutcome } from '../src/parsers/types.js';
-import type { NetworkEvent } from '../src/model/event.js';
 
 const ctx = { file: 'in.csv', tz: 'UTC' };
 
-function events(outcomes: RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 function split(chunks: (string | Buffer)[], max?: number) {
@@ -288,7 +288,7 @@ describe('binary formats (push-style sessions)', () => {
             const port = pending.readUInt16BE(0);
             pending = pending.subarray(4);
             record++;
-            out.push({ kind: 'events', line: record, events: [{ time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.0.0.1', dstPort: port, format: 'toy', file: c.file, line: record }] });
+            out.push({ kind: 'events', line: record, events: [{ time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp: '203.0.113.7', dstIp: '10.0.0.1', dstPort: port, format: 'toy', file: c.file, line: record }] });
           }
         },
         end(out) {

@@ -128,7 +128,7 @@ const CORRELATED = [
 describe("a correlation's generate: true is honoured", () => {
   const withGenerate = (value: string) => CORRELATED.replace('    timespan: 1h', `    timespan: 1h\n    generate: ${value}`);
   const ev = (srcIp: string): NetworkEvent => ({
-    time: '2026-03-16T10:00:00.000Z', srcIp, dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1,
+    time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp, dstIp: '10.1.2.3', dstPort: 104, format: 'test', file: 'x', line: 1,
   });
 
   it('generate: true → the referenced detection alerts on its own too', () => {
@@ -403,7 +403,8 @@ describe('engine.push: events from a library caller are validated and canonicali
 
   it.each<[string, Record<string, unknown>, string]>([
     ['time', { time: 'yesterday' }, 'yesterday'],
-    ['time', { time: 1_773_655_200_000 }, '1773655200000'],
+    ['time', { time: Number.NaN }, 'null'],
+    ['time', { time: [1_773_655_200_000] }, '[1773655200000]'],
     ['srcIp', { srcIp: '10.0.0.999' }, '10.0.0.999'],
     ['srcIp', { srcIp: undefined }, 'missing'],
     ['dstIp', { dstIp: ' 10.1.2.3' }, ' 10.1.2.3'],
@@ -437,9 +438,9 @@ describe('engine.push: events from a library caller are validated and canonicali
 
   it('the trusted path (dicomwatch\'s own parsers) skips validation: canonical input is the caller\'s promise', () => {
     const engine = createEngine(plans, { trusted: true });
-    engine.push({ ...base, time: '2026-03-16T10:00:00.000Z', srcIp: '2001:DB8:0:0::1' });
-    engine.push({ ...base, time: '2026-03-16T10:00:00.000Z', srcIp: '2001:db8::1' });
+    engine.push({ ...base, time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp: '2001:DB8:0:0::1' });
+    engine.push({ ...base, time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp: '2001:db8::1' });
     expect(engine.end().map((a) => a.srcIp).sort()).toEqual(['2001:DB8:0:0::1', '2001:db8::1']);
-    expect(evaluate(plans, [{ ...base, time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7' }], { trusted: true })).toHaveLength(1);
+    expect(evaluate(plans, [{ ...base, time: Date.parse('2026-03-16T10:00:00.000Z'), srcIp: '203.0.113.7' }], { trusted: true })).toHaveLength(1);
   });
 });

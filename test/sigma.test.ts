@@ -432,7 +432,7 @@ describe('emitted Sigma (renderSigma and dicomwatch sigma)', () => {
       let alerts = 0;
       for (const srcIp of sources) {
         for (const dstPort of [104, 11112, 443]) {
-          const e: NetworkEvent = { time: '2026-01-01T00:00:00.000Z', srcIp, dstIp: '10.0.0.5', dstPort, format: 't', file: 't', line: 1 };
+          const e: NetworkEvent = { time: Date.parse('2026-01-01T00:00:00.000Z'), srcIp, dstIp: '10.0.0.5', dstPort, format: 't', file: 't', line: 1 };
           expect(gotTest(e) === true, `${srcIp}:${dstPort}`).toBe(wantTest(e) === true);
           if (wantTest(e) === true) alerts++;
         }
@@ -497,7 +497,7 @@ describe('emitted Sigma (renderSigma and dicomwatch sigma)', () => {
     const network = strict();
     const [plan] = compileRules(parseSigmaText(text, 't.yml'), network);
     const test = compilePredicate(plan!.filter, createClassifier(network));
-    const event = (srcIp: string): NetworkEvent => ({ time: '2026-01-01T00:00:00.000Z', srcIp, dstIp: '10.0.0.5', dstPort: 104, format: 't', file: 't', line: 1 });
+    const event = (srcIp: string): NetworkEvent => ({ time: Date.parse('2026-01-01T00:00:00.000Z'), srcIp, dstIp: '10.0.0.5', dstPort: 104, format: 't', file: 't', line: 1 });
     const allOf = condition.startsWith('all of');
     // `all of them` also needs filter_x (src 192.0.2.1), so test that source for it.
     expect(test(event(allOf ? '192.0.2.1' : '8.8.8.8'))).toBe(true);

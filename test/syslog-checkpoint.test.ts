@@ -3,6 +3,7 @@
  * `[key:"value"; …]` form, structured data under Check Point's enterprise number, the Splunk `key=value|` form,
  * drop-template records whose packets are listed in `packets`, and what is not a connection or is cut short.
  */
+import { asJson, jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { checkPointAction, checkpointFormat, repairStamp } from '../src/parsers/syslog/checkpoint.js';
@@ -19,8 +20,8 @@ const text = readFileSync(new URL(`../${FIXTURE}`, import.meta.url), 'utf8');
 const lines = text.split('\n').filter((l) => l !== '');
 const ctx = { file: FIXTURE, tz: 'UTC', year: 2026 };
 
-function events(outcomes: readonly RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 function outcomeOf(line: string, extra: Record<string, unknown> = {}): RecordOutcome {
@@ -29,10 +30,10 @@ function outcomeOf(line: string, extra: Record<string, unknown> = {}): RecordOut
   return outcomes[0]!;
 }
 
-function only(line: string, extra: Record<string, unknown> = {}): NetworkEvent[] {
+function only(line: string, extra: Record<string, unknown> = {}): JsonEvent[] {
   const o = outcomeOf(line, extra);
   if (o.kind !== 'events') throw new Error(`expected events, got ${o.kind} ${o.code}: ${o.message}`);
-  return o.events;
+  return o.events.map(asJson);
 }
 
 const HEAD = '<134>1 2026-03-16T10:15:05Z cp-mgmt01 CheckPoint 16953 - ';

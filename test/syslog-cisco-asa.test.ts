@@ -3,6 +3,7 @@
  * fixtures' hand-checked events, the skips and errors, the pre-filter parity and bad input. The lines follow Cisco's
  * "Syslog Messages" guides (ASA 9.x, FTD 6.x/7.x); addresses are documentation ranges and a hospital's inside.
  */
+import { asJson, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSyslogLine } from '../src/parsers/syslog/framing.js';
@@ -23,11 +24,11 @@ function outcome(line: string, options: Partial<typeof ctx> & { prefilter?: type
   return outcomes[0]!;
 }
 
-function event(line: string): NetworkEvent {
+function event(line: string): JsonEvent {
   const o = outcome(line);
   if (o.kind !== 'events') throw new Error(`expected an event, got ${o.kind} ${'code' in o ? `${o.code}: ${o.message}` : ''}`);
   expect(o.events).toHaveLength(1);
-  return o.events[0]!;
+  return asJson(o.events[0]!);
 }
 
 function code(line: string, options: Partial<typeof ctx> = {}): string {
@@ -36,7 +37,7 @@ function code(line: string, options: Partial<typeof ctx> = {}): string {
 }
 
 /** Source, destination and the rest, compactly: `203.0.113.7:51515 > 10.20.30.40:104`. */
-function tuple(e: NetworkEvent): string {
+function tuple(e: JsonEvent | NetworkEvent): string {
   const side = (ip: string, port: number | undefined) => (port === undefined ? ip : ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
   return `${side(e.srcIp, e.srcPort)} > ${side(e.dstIp, e.dstPort)} ${e.protocol ?? '-'} ${e.action ?? '-'}`;
 }
@@ -403,7 +404,7 @@ describe('bad input never throws nor makes a wrong event', () => {
     `${H}%ASA-2-106006: Deny inbound UDP from 198.51.100.23/40000 to 10.20.30.42/104 on interface outside`,
     `${F}%FTD-1-430002: AccessControlRuleAction: Allow, SrcIP: 203.0.113.50, DstIP: 10.20.30.40, SrcPort: 49152, DstPort: 104, Protocol: tcp, InitiatorBytes: 140`,
   ];
-  const key = (e: NetworkEvent) => `${e.srcIp} ${e.srcPort} ${e.dstIp} ${e.dstPort} ${e.protocol} ${e.action}`;
+  const key = (e: NetworkEvent | JsonEvent) => `${e.srcIp} ${e.srcPort} ${e.dstIp} ${e.dstPort} ${e.protocol} ${e.action}`;
 
   it('every truncation of a sample line: an error or skip, or the full line\'s connection', () => {
     for (const sample of samples) {

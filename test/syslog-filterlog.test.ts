@@ -4,6 +4,7 @@
  * a bare CSV line), the fixture against its hand-checked expected events, malformed and non-connection lines, the
  * pre-filter parity and bad input.
  */
+import { asJson, jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSyslogLine } from '../src/parsers/syslog/framing.js';
@@ -28,11 +29,11 @@ function one(line: string): RecordOutcome {
   return outcomes[0]!;
 }
 
-function event(line: string): NetworkEvent {
+function event(line: string): JsonEvent {
   const o = one(line);
   if (o.kind !== 'events') throw new Error(`expected an event, got ${o.kind}: ${'message' in o ? o.message : ''}`);
   expect(o.events).toHaveLength(1);
-  return o.events[0]!;
+  return asJson(o.events[0]!);
 }
 
 function code(line: string): string {
@@ -154,7 +155,7 @@ describe('filterlog fixture', () => {
 
   it('gives the hand-checked events, and says why for every other line', () => {
     const { outcomes, info } = parseText(fixture, { ...ctx, file: FIXTURE });
-    expect(outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []))).toEqual(expected);
+    expect(jsonEvents(outcomes)).toEqual(expected);
     expect(codes(outcomes)).toEqual([
       'events', 'events', 'events', 'events', 'events', 'events', 'events', 'events', 'events', 'events', 'events', 'events', 'events',
       'NOT_A_CONNECTION', 'MALFORMED', 'UNRECOGNISED_FORMAT', 'events',
@@ -223,7 +224,7 @@ describe('filterlog: bad input', () => {
         const outcomes = outcomesOf(line.slice(0, n));
         for (const o of outcomes) {
           if (o.kind !== 'events') continue;
-          for (const e of o.events) {
+          for (const e of o.events.map(asJson)) {
             expect({ srcIp: e.srcIp, dstIp: e.dstIp, srcPort: e.srcPort, dstPort: e.dstPort, protocol: e.protocol, action: e.action, time: e.time })
               .toEqual({ srcIp: full.srcIp, dstIp: full.dstIp, srcPort: full.srcPort, dstPort: full.dstPort, protocol: full.protocol, action: full.action, time: full.time });
           }

@@ -3,6 +3,7 @@
  * rules, the decisions, what is not a connection, what is malformed, the fixture's hand-checked events, the
  * pre-filter parity and bad input.
  */
+import type { JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { NetworkEvent } from '../src/model/event.js';
@@ -19,7 +20,7 @@ const fixture = readFileSync(fixtureUrl, 'utf8');
 const HEAD = 'date=2026-03-16 time=11:15:02 devname="FGT-KH-EDGE01" devid="FG100FTK21001234" eventtime=1773656102431877540 tz="+0100"';
 const TRAFFIC_DENY = `<189>${HEAD} logid="0000000013" type="traffic" subtype="forward" level="warning" vd="root" srcip=203.0.113.7 srcport=51515 srcintf="wan1" dstip=10.20.1.15 dstport=104 dstintf="pacs" sessionid=8812331 proto=6 action="deny" policyid=0 service="DICOM" trandisp="noop" duration=0 sentbyte=0 rcvdbyte=0 sentpkt=0 rcvdpkt=0 appcat="unscanned"`;
 
-function one(line: string, extra: Partial<typeof ctx> = {}): NetworkEvent {
+function one(line: string, extra: Partial<typeof ctx> = {}): JsonEvent {
   const { outcomes } = parseText(line, { ...ctx, ...extra });
   expect(codes(outcomes)).toEqual(['events']);
   return events(outcomes)[0]!;

@@ -3,6 +3,7 @@
  * records that replaced them (firewall, vpn_firewall, cellular_firewall, bridge_anyconnect_client_vpn_firewall),
  * NAT flows, URL requests and IDS alerts, behind whatever header the collector adds.
  */
+import { asJson, jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSyslogLine } from '../src/parsers/syslog/framing.js';
@@ -19,8 +20,8 @@ const text = readFileSync(new URL(`../${FIXTURE}`, import.meta.url), 'utf8');
 const lines = text.split('\n').filter((l) => l !== '');
 const ctx = { file: FIXTURE, tz: 'UTC', year: 2026 };
 
-function events(outcomes: readonly RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 function outcomeOf(line: string, extra: Record<string, unknown> = {}): RecordOutcome {
@@ -29,11 +30,11 @@ function outcomeOf(line: string, extra: Record<string, unknown> = {}): RecordOut
   return outcomes[0]!;
 }
 
-function one(line: string, extra: Record<string, unknown> = {}): NetworkEvent {
+function one(line: string, extra: Record<string, unknown> = {}): JsonEvent {
   const o = outcomeOf(line, extra);
   if (o.kind !== 'events') throw new Error(`expected an event, got ${o.kind} ${o.code}: ${o.message}`);
   expect(o.events).toHaveLength(1);
-  return o.events[0]!;
+  return asJson(o.events[0]!);
 }
 
 const HEAD = '<134>1 1773656102.123456789 hospital-mx84';

@@ -3,6 +3,7 @@
  * log type, NAT kept apart from the session's addresses, the high-resolution stamp (else the Generated Time) as the
  * event's time, CSV quoting and SD-WAN braces, and every kind of broken line ending as a located outcome.
  */
+import { asJson, jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -76,10 +77,10 @@ function parseLine(text: string, over: Partial<MessageContext> = {}): ParseResul
   return panosFormat.parse(parseSyslogLine(text, c.time), c);
 }
 
-function event(text: string, over: Partial<MessageContext> = {}): NetworkEvent {
+function event(text: string, over: Partial<MessageContext> = {}): JsonEvent {
   const r = parseLine(text, over);
   if (r === NOT_MINE || Array.isArray(r) || isRejection(r)) throw new Error(`no event: ${JSON.stringify(r === NOT_MINE ? 'NOT_MINE' : r)}`);
-  return r;
+  return asJson(r);
 }
 
 function code(text: string, over: Partial<MessageContext> = {}): string {
@@ -92,8 +93,8 @@ function codes(outcomes: readonly RecordOutcome[]): string[] {
   return outcomes.map((o) => (o.kind === 'events' ? 'events' : o.code));
 }
 
-function events(outcomes: readonly RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 describe('PAN-OS: the fixture', () => {
@@ -358,10 +359,10 @@ describe('PAN-OS: the pre-filter', () => {
 });
 
 /** The Generated Time of a sample (the second PAN-OS date in it), read as UTC. */
-function generatedTime(sample: string): string {
+function generatedTime(sample: string): number | undefined {
   const dates = [...sample.matchAll(/,(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d),/g)];
   const d = dates[1] ?? dates[0];
-  return d ? new Date(`${d[1]}-${d[2]}-${d[3]}T${d[4]}Z`).toISOString() : '';
+  return d ? Date.parse(`${d[1]}-${d[2]}-${d[3]}T${d[4]}Z`) : undefined;
 }
 
 describe('PAN-OS: hostile input never throws', () => {

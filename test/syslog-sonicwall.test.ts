@@ -3,6 +3,7 @@
  * endpoint forms, NAT kept apart, the time rules, the decisions from fw_action and message IDs, what is not a
  * connection, what is malformed, the fixture's hand-checked events, the pre-filter parity and bad input.
  */
+import type { JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { NetworkEvent } from '../src/model/event.js';
@@ -17,7 +18,7 @@ const fixture = readFileSync(new URL('../fixtures/syslog/sonicwall.log', import.
 
 const OPENED = '<134>id=firewall sn=0040103CE114 time="2026-03-16 10:15:02 UTC" fw=203.0.113.1 pri=6 c=262144 gcat=6 m=98 msg="Connection Opened" src=203.0.113.7:51515:X1 srcZone=Untrusted natSrc=203.0.113.7:51515 dst=203.0.113.50:104:X0:pacs01 dstZone=Trusted natDst=10.20.1.15:11112 proto=tcp/104 sent=60 n=4188211 fw_action="NA" dpi=0';
 
-function one(line: string, extra: Partial<typeof ctx> = {}): NetworkEvent {
+function one(line: string, extra: Partial<typeof ctx> = {}): JsonEvent {
   const { outcomes } = parseText(line, { ...ctx, ...extra });
   expect(codes(outcomes)).toEqual(['events']);
   return events(outcomes)[0]!;

@@ -3,6 +3,7 @@
  * the time rules (timestamp, date/time with the zone abbreviations that name one), the decisions, NAT kept apart,
  * what is not a connection, what is malformed, the fixture's hand-checked events, the pre-filter parity and bad input.
  */
+import type { JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { NetworkEvent } from '../src/model/event.js';
@@ -18,7 +19,7 @@ const fixture = readFileSync(new URL('../fixtures/syslog/sophos-xg.log', import.
 const V18 = '<30>device="SFW" date=2026-03-16 time=11:15:02 timezone="CET" device_name="XG230" device_id=C2204ABCD123456 log_id=010102600002 log_type="Firewall" log_component="Firewall Rule" log_subtype="Denied" status="Deny" priority=Information duration=0 fw_rule_id=0 in_interface="Port2" out_interface="" src_mac=00:1a:8c:50:6a:8c src_ip=203.0.113.7 src_country_code=R1 dst_ip=10.20.1.15 dst_country_code=R1 protocol="TCP" src_port=51515 dst_port=104 sent_pkts=0 recv_pkts=0 sent_bytes=0 recv_bytes=0 tran_src_ip= tran_src_port=0 tran_dst_ip= tran_dst_port=0 srczonetype="WAN" srczone="WAN" connid="" hb_health="No Heartbeat" message="" appresolvedby="Signature"';
 const V19 = 'Mar 16 11:18:30 xg-kh-edge device_name="SFW" timestamp="2026-03-16T11:18:30+0100" device_model="XGS2100" device_serial_id="X21000ABCDEF123" log_id="010101600001" log_type="Firewall" log_component="Firewall Rule" log_subtype="Allowed" log_version=1 severity="Information" duration=31 fw_rule_id="12" src_ip="192.0.2.44" src_country="USA" dst_ip="203.0.113.50" dst_country="R1" protocol="TCP" src_port=47120 dst_port=104 packets_sent=14 packets_received=11 bytes_sent=3120 bytes_received=1894 dst_trans_ip="10.20.1.15" dst_trans_port=11112 con_event="Stop" con_id="3153941760" hb_status="No Heartbeat"';
 
-function one(line: string, extra: Partial<typeof ctx> = {}): NetworkEvent {
+function one(line: string, extra: Partial<typeof ctx> = {}): JsonEvent {
   const { outcomes } = parseText(line, { ...ctx, ...extra });
   expect(codes(outcomes)).toEqual(['events']);
   return events(outcomes)[0]!;

@@ -3,6 +3,7 @@
  * message formats per line, the last match first; a line nobody recognises is UNRECOGNISED_FORMAT and the file goes
  * on. iptables is the real vendor in the slot; a toy vendor is added here as one module plus one registry line.
  */
+import { jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,14 +15,13 @@ import { syslogFamily } from '../src/parsers/syslog/family.js';
 import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
 import { FORMATS, formatById } from '../src/parsers/registry.js';
 import type { RecordOutcome } from '../src/parsers/types.js';
-import type { NetworkEvent } from '../src/model/event.js';
 import { runCli } from './helpers/cli.js';
 
 const UTC = { tz: 'UTC' };
 const ctx = { file: 'fw.log', tz: 'UTC', year: 2026 };
 
-function events(outcomes: readonly RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 function codes(outcomes: readonly RecordOutcome[]): string[] {
@@ -142,7 +142,7 @@ describe('the vendor slot: one module plus one registry line', () => {
         calls.n++;
         if (!line.message.startsWith('TOY ')) return NOT_MINE;
         const [, src, dst, port] = line.message.split(' ');
-        return { time: new Date(line.time ?? 0).toISOString(), srcIp: src!, dstIp: dst!, dstPort: Number(port), format: 'toy', file: c.file, line: c.lineNo };
+        return { time: line.time ?? 0, srcIp: src!, dstIp: dst!, dstPort: Number(port), format: 'toy', file: c.file, line: c.lineNo };
       },
     };
     return { format, calls };

@@ -3,6 +3,7 @@
  * its fix; the property tests at the end generate this class of input (stray quotes, BOMs, compact arrays, forced
  * formats, odd chunking, reused buffers) so it stays explored.
  */
+import { jsonEvents, type JsonEvent } from './helpers/events.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createRecordParser, parseText, type RecordParserOptions } from '../src/parsers/record-parser.js';
 import type { RecordOutcome } from '../src/parsers/types.js';
-import type { NetworkEvent } from '../src/model/event.js';
 import { runCli } from './helpers/cli.js';
 import { DicomwatchError } from '../src/errors.js';
 import { readRecords } from '../src/io/reader.js';
@@ -19,8 +19,8 @@ import { readRecords } from '../src/io/reader.js';
 const ctx = { file: 'in', tz: 'UTC' };
 const PREFILTER = { dstPorts: new Set([104]) };
 
-function events(outcomes: readonly RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 /** Push `bytes` in the given chunks through ONE buffer the caller overwrites after every push, as a pool would. */

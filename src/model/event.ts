@@ -8,8 +8,12 @@ export const ACTIONS: readonly Action[] = ['allow', 'deny', 'drop', 'reset'];
  * Fields the source does not carry are absent, never invented.
  */
 export interface NetworkEvent {
-  /** ISO-8601 UTC with milliseconds: the device's own timestamp, or a flow's start. */
-  time: string;
+  /**
+   * Epoch milliseconds (UTC): the device's own timestamp, or a flow's start. A number while the event travels
+   * through parsers and engine; written as ISO-8601 UTC with milliseconds (`2026-03-16T10:15:02.000Z`) only when
+   * the event is written (eventToJson).
+   */
+  time: number;
   /** Canonical text: IPv4 dotted quad, IPv6 RFC 5952 lower-case compressed. */
   srcIp: string;
   srcPort?: number;
@@ -33,18 +37,29 @@ export interface NetworkEvent {
   packet?: number;
 }
 
+/**
+ * An event as a library caller may hand it to the engine: the model's fields, with the time as epoch milliseconds
+ * or as text (its JSON form, `2026-03-16T10:15:02.000Z`); the engine checks and canonicalises it.
+ */
+export type EventInput = Omit<NetworkEvent, 'time'> & { time: number | string };
+
 /** The order the event contract lists its keys in; JSON output follows it. */
 export const EVENT_KEYS = [
   'time', 'srcIp', 'srcPort', 'dstIp', 'dstPort', 'protocol', 'action', 'bytes', 'packets',
   'device', 'vendor', 'product', 'format', 'file', 'line', 'packet',
 ] as const satisfies readonly (keyof NetworkEvent)[];
 
-/** The event as one JSON line, keys in contract order, absent fields left out. */
-export function eventToJson(event: NetworkEvent): string {
+/** The event's JSON form (the `parse` contract): keys in contract order, absent fields left out, time as ISO text. */
+export function eventJsonObject(event: NetworkEvent): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of EVENT_KEYS) {
     const value = event[key];
-    if (value !== undefined) out[key] = value;
+    if (value !== undefined) out[key] = key === 'time' ? new Date(value as number).toISOString() : value;
   }
-  return JSON.stringify(out);
+  return out;
+}
+
+/** The event as one JSON line. */
+export function eventToJson(event: NetworkEvent): string {
+  return JSON.stringify(eventJsonObject(event));
 }

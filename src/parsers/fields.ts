@@ -13,7 +13,7 @@ import type { Action, NetworkEvent } from '../model/event.js';
 import { portOf } from '../model/port.js';
 import { normalizeProtocol } from '../model/protocol.js';
 import { canonicalIp } from '../net/ip.js';
-import { formatTime, parseTimestamp, type TimeContext } from '../time/parse.js';
+import { parseTimestamp, type TimeContext } from '../time/parse.js';
 import { normalizeZone } from '../time/zone.js';
 import { fail, skip, type ColumnReport, type ParseContext, type ParseObserver, type ParseResult } from './types.js';
 
@@ -447,7 +447,7 @@ export function eventFromRecord(bindings: Bindings, lookup: Lookup, ctx: RecordC
   const ms = timeText === undefined ? undefined : parseTimestamp(timeText, timeContextFor(timeColumn, ctx));
   if (ms === undefined) return fail('BAD_TIME', `${timeColumn.name}: not a timestamp: ${quote(timeValue)}`);
 
-  const event: NetworkEvent = { time: formatTime(ms), srcIp: src.value, dstIp: dst.value, format: ctx.format, file: ctx.file, line };
+  const event: NetworkEvent = { time: ms, srcIp: src.value, dstIp: dst.value, format: ctx.format, file: ctx.file, line };
   for (const field of ['srcPort', 'dstPort'] as const) {
     const port = optional(pick(bindings[field], lookup, portValue), field, ctx);
     if (port !== undefined) event[field] = port;

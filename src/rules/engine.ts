@@ -8,7 +8,7 @@
  * threshold still alerts once the shards are merged.
  */
 import { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertGroup } from '../model/alert.js';
-import type { NetworkEvent } from '../model/event.js';
+import type { EventInput, NetworkEvent } from '../model/event.js';
 import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from '../net/classify.js';
 import { CidrSet } from '../net/cidr.js';
 import { binMs as floorToBin } from '../time/bin.js';
@@ -383,7 +383,7 @@ export interface Engine {
    * already and cannot change, so the event is dropped and counted in `info.late` — never counted into a second,
    * partial group for the same bucket, whose alert would contradict the first.
    */
-  push(event: NetworkEvent): void;
+  push(event: NetworkEvent | EventInput): void;
   /**
    * Close the buckets that end at or before `watermarkMs` (epoch milliseconds: every event before it has been
    * pushed): their alerts, in alert order, and their groups forgotten. The watermark only moves forward (a lower one
@@ -431,7 +431,7 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     for (const c of compiled) {
       if (!matchesAny(c.sources, event)) continue;
       matched = true;
-      ms ??= Date.parse(event.time);
+      ms ??= event.time;
       const bucket = floorToBin(ms, c.plan.binMs);
       if (isClosed(c, bucket)) {
         info.late++;
@@ -540,7 +540,7 @@ export function compareAlerts(a: Alert, b: Alert): number {
 }
 
 /** Run plans over a finite list of events (tests, small inputs). */
-export function evaluate(plans: readonly QueryPlan[], events: Iterable<NetworkEvent>, options: EngineOptions = {}): Alert[] {
+export function evaluate(plans: readonly QueryPlan[], events: Iterable<NetworkEvent | EventInput>, options: EngineOptions = {}): Alert[] {
   const engine = createEngine(plans, options);
   for (const e of events) engine.push(e);
   return engine.finalize();

@@ -9,7 +9,7 @@ import type { NetworkEvent } from '../model/event.js';
 import { portOf } from '../model/port.js';
 import { normalizeProtocol } from '../model/protocol.js';
 import { canonicalIp } from '../net/ip.js';
-import { formatTime, parseTimestamp } from '../time/parse.js';
+import { parseTimestamp } from '../time/parse.js';
 
 function badEvent(field: string, value: unknown, why: string): DicomwatchError {
   const shown = value === undefined ? 'missing' : JSON.stringify(value) ?? String(value);
@@ -21,14 +21,13 @@ function absent(value: unknown): value is null | undefined {
   return value === undefined || value === null;
 }
 
-/** The event model's own form, `2026-03-16T10:15:02.000Z`: kept as it is once it parses (no re-formatting). */
-const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-function canonicalTime(value: unknown): string {
+/** Epoch milliseconds, the event model's time; ISO-8601 text (its JSON form) is read too. */
+function canonicalTime(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e15) return Math.trunc(value);
   // Zone-less text is read as UTC, the CLI's default --tz.
   const ms = typeof value === 'string' ? parseTimestamp(value, { tz: 'UTC' }) : undefined;
-  if (ms === undefined) throw badEvent('time', value, 'is not a timestamp (ISO-8601 text, e.g. 2026-03-16T10:00:00Z)');
-  return CANONICAL_TIME.test(value as string) ? (value as string) : formatTime(ms);
+  if (ms === undefined) throw badEvent('time', value, 'is not a time (epoch milliseconds, or ISO-8601 text such as 2026-03-16T10:00:00Z)');
+  return ms;
 }
 
 function canonicalAddress(field: 'srcIp' | 'dstIp', value: unknown): string {

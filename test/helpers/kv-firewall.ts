@@ -1,3 +1,4 @@
+import { jsonEvents, type JsonEvent } from './events.js';
 /**
  * Checks shared by the key=value firewall suites (FortiGate, SonicWall, Sophos XG): the pre-filter parity between
  * `parse` and `scan`, and the bad-input properties (garbage, every truncation of a line, a 1 MB line, replacement
@@ -10,8 +11,8 @@ import { parseSyslogLine } from '../../src/parsers/syslog/framing.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from '../../src/parsers/syslog/message.js';
 import { isRejection, type ParseContext, type RecordOutcome } from '../../src/parsers/types.js';
 
-export function events(outcomes: readonly RecordOutcome[]): NetworkEvent[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+export function events(outcomes: readonly RecordOutcome[]): JsonEvent[] {
+  return jsonEvents(outcomes);
 }
 
 export function codes(outcomes: readonly RecordOutcome[]): string[] {

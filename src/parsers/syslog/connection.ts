@@ -62,7 +62,7 @@ export function connectionEvent(values: ConnectionValues, format: string, ctx: M
       ? fail('MISSING_FIELD', 'no timestamp')
       : fail('BAD_TIME', `not a timestamp: ${quote(values.timeText)}${/^[A-Za-z]{3} /.test(values.timeText) ? ' (no year: pass --year YYYY)' : ''}`);
   }
-  const event: NetworkEvent = { time: new Date(values.time).toISOString(), srcIp, dstIp, format, file: ctx.file, line: ctx.lineNo };
+  const event: NetworkEvent = { time: values.time, srcIp, dstIp, format, file: ctx.file, line: ctx.lineNo };
   for (const field of ['srcPort', 'dstPort'] as const) {
     const named = values[field];
     if (named === undefined || named[0] === undefined || named[0] === '') continue;
