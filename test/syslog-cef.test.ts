@@ -24,7 +24,7 @@ const ctx = { file: 'cef.log', tz: 'UTC', year: 2026 };
 const messageCtx: MessageContext = { file: 'x', lineNo: 1, time: { tz: 'UTC', year: 2026 } };
 
 function one(line: string, options: Partial<typeof ctx> & { tz?: string } = {}): RecordOutcome {
-  const { outcomes } = parseText(line, { ...ctx, ...options });
+  const { outcomes } = parseText(line, { ...ctx, format: 'cef', ...options });
   expect(outcomes).toHaveLength(1);
   return outcomes[0]!;
 }
@@ -93,6 +93,8 @@ describe('CEF extension tokenizer (written for CEF: kv.ts would split values at 
     expect(Object.fromEntries(parseCefExtension('ad.Error_,Code=3221225578 ad.field[0]=field0'))).toEqual({ 'ad.Error_,Code': '3221225578', 'ad.field[0]': 'field0' });
     expect(Object.fromEntries(parseCefExtension('src=10.0.0.192 dst= spt=1232 src=9.9.9.9'))).toEqual({ src: '10.0.0.192', dst: '', spt: '1232' });
     expect(Object.fromEntries(parseCefExtension(' =junk no key here src=1.2.3.4'))).toEqual({ src: '1.2.3.4' });
+    // Wanted keys match whole keys, ignoring case.
+    expect(Object.fromEntries(parseCefExtension('srcx=2 SRC=1 sr=3 src=4', 0, new Set(['src'])))).toEqual({ src: '1' });
     // Trailing blanks are not part of a value (decode_cef keeps them on non-final values; nothing here needs them).
     expect(parseCefExtension('msg=padded    src=10.0.0.192 ').get('msg')).toBe('padded');
     expect(parseCefExtension('msg=Tabs\tand\rcontrol\ncharacters are preserved\t src=127.0.0.1').get('msg')).toBe('Tabs\tand\rcontrol\ncharacters are preserved');
@@ -271,7 +273,10 @@ describe('CEF: skips and errors', () => {
     expect(one(fixtureLines[16]!)).toMatchObject({ kind: 'error', code: 'MALFORMED', message: expect.stringContaining('4 of its 7') });
     expect(code('CEF:0|SentinelOne|Mgmt|activityID=1111111111111111111 activityType=3505 siteId=None')).toBe('MALFORMED');
     expect(code('CEF:x|V|P|1|1|n|1|src=203.0.113.7 dst=10.1.2.3')).toBe('MALFORMED');
-    expect(code('CEF:')).toBe('MALFORMED');
+    expect(code('CEF:|V|P')).toBe('MALFORMED');
+    // Another program's words are not CEF.
+    expect(code('Mar 16 11:00:00 fw collector: CEF: connector restarted')).toBe('UNRECOGNISED_FORMAT');
+    expect(code('CEF:')).toBe('UNRECOGNISED_FORMAT');
     expect(one('Mar 16 11:00:00 fw CEF:0|V|P|1|1|n|1|src=pacs01.example dst=10.1.2.3 dpt=104')).toMatchObject({ code: 'BAD_ADDRESS', message: expect.stringContaining('src') });
     // An unusable optional value is left absent, the event kept.
     const e = event('Mar 16 11:00:00 fw CEF:0|V|P|1|1|n|1|src=203.0.113.7 dst=10.1.2.3 dpt=104 spt=99999 in=abc out=1');

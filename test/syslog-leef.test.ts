@@ -181,7 +181,7 @@ describe('LEEF: skips and errors', () => {
     expect(one(fixtureLines[9]!)).toMatchObject({ code: 'MALFORMED', message: expect.stringContaining('"xZZ"') });
     expect(code('LEEF:2.0|V|P|1|E|^')).toBe('MALFORMED');
     expect(code('LEEF:3.0|V|P|1|E|src=1.2.3.4')).toBe('MALFORMED');
-    expect(code('LEEF:')).toBe('MALFORMED');
+    expect(code('LEEF:|V')).toBe('MALFORMED');
   });
 
   it('a connection missing one end but naming its port is MISSING_FIELD; bad values name the LEEF key', () => {

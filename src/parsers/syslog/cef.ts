@@ -61,17 +61,25 @@ function versionFollows(text: string, i: number): boolean {
   return isDigit(text.charCodeAt(i));
 }
 
+/** What may follow a marker at the start of a message: a version, or at least a pipe soon (`CEF:x|…` is broken CEF). */
+function headerFollows(text: string, i: number): boolean {
+  if (versionFollows(text, i)) return true;
+  const pipe = text.indexOf('|', i);
+  return pipe !== -1 && pipe - i <= 8;
+}
+
 /**
  * The message marked `mark` (`CEF:`, `LEEF:`) in a syslog line: at the start of the message or of the text after the
- * header (`host CEF:0|…` where the framing took nothing for a tag), or after a space (or a BOM) within the first
- * MARKER_SEARCH characters of it, followed by a version digit (`host 10.1.2.3 CEF:0|…`, as some relays write).
- * Undefined otherwise: two `startsWith` and one bounded search, cheap for the lines of other vendors.
+ * header (`host CEF:0|…` where the framing took nothing for a tag) when a version or a pipe follows, or after a space
+ * (or a BOM) within the first MARKER_SEARCH characters of it when a version digit follows (`host 10.1.2.3 CEF:0|…`, as
+ * some relays write). Undefined otherwise (`app: CEF: connector restarted` is not CEF): two `startsWith` and one
+ * bounded search, cheap for the lines of other vendors.
  */
 export function findMarked(line: SyslogLine, mark: string): Marked | undefined {
   const m = line.message;
-  if (m.startsWith(mark)) return { text: m, at: 0 };
+  if (m.startsWith(mark) && headerFollows(m, mark.length)) return { text: m, at: 0 };
   const r = line.rest;
-  if (r !== m && r.startsWith(mark)) return { text: r, at: 0 };
+  if (r !== m && r.startsWith(mark) && headerFollows(r, mark.length)) return { text: r, at: 0 };
   const head = r.length > MARKER_SEARCH ? r.slice(0, MARKER_SEARCH) : r;
   for (let i = head.indexOf(mark, 1); i > 0; i = head.indexOf(mark, i + 1)) {
     const before = head.charCodeAt(i - 1);
@@ -146,31 +154,72 @@ function isBlank(c: number): boolean {
   return c === SPACE || c === 9 || c === 10 || c === 13;
 }
 
+/** ASCII upper-case letters folded to lower case; any other character code unchanged. */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** The hash WantedKeys and the tokenizers compute over a key's characters, folded to lower case. */
+function hashStep(h: number, c: number): number {
+  return (Math.imul(h, 31) + fold(c)) | 0;
+}
+
+/**
+ * The keys a parser wants from key=value text, matched ignoring case and named in lower case. The tokenizers hash a
+ * key's characters as they pass over them, so a key nobody wants costs no string and no lookup beyond one Map probe.
+ */
+export class WantedKeys {
+  private readonly byHash = new Map<number, string[]>();
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      let h = 0;
+      for (let i = 0; i < lower.length; i++) h = hashStep(h, lower.charCodeAt(i));
+      const list = this.byHash.get(h);
+      if (!list) this.byHash.set(h, [lower]);
+      else if (!list.includes(lower)) list.push(lower);
+    }
+  }
+
+  /** The wanted name (lower case) of the key text[start, end) whose hash is `h`, or undefined. */
+  match(text: string, start: number, end: number, h: number): string | undefined {
+    const candidates = this.byHash.get(h);
+    if (candidates === undefined) return undefined;
+    for (const name of candidates) {
+      if (name.length !== end - start) continue;
+      let i = 0;
+      while (i < name.length && fold(text.charCodeAt(start + i)) === name.charCodeAt(i)) i++;
+      if (i === name.length) return name;
+    }
+    return undefined;
+  }
+
+  /** The wanted name of `key`, or undefined. */
+  canonical(key: string): string | undefined {
+    let h = 0;
+    for (let i = 0; i < key.length; i++) h = hashStep(h, key.charCodeAt(i));
+    return this.match(key, 0, key.length, h);
+  }
+}
+
 /**
  * The `key=value` pairs of a CEF extension (from index `from` of `text`), unescaped and trimmed; the first occurrence
- * of a key wins. With `wanted` (lower-case names), only those keys are kept, matched ignoring case and stored
- * lower-cased (Elastic's decode_cef matches the dictionary's keys ignoring case too); without it, every key as
- * written. One linear pass: a key starts at the start of
- * the extension or after a space, is a run of key characters, and ends at an unescaped `=`; the value before it ends at
- * that space. An `=` that does not end such a word (`id==old_id`, `a <=b`) belongs to the value, where Elastic's
- * decode_cef would drop the value; text before the first key is ignored.
+ * of a key wins. With `wanted`, only those keys are kept, matched ignoring case and named in lower case (Elastic's
+ * decode_cef matches the dictionary's keys ignoring case too); without it, every key as written. One linear pass: a
+ * key starts at the start of the extension or after a space, is a run of key characters, and ends at an unescaped
+ * `=`; the value before it ends at that space. An `=` that does not end such a word (`id==old_id`, `a <=b`) belongs
+ * to the value, where Elastic's decode_cef would drop the value; text before the first key is ignored.
  */
-export function parseCefExtension(text: string, from = 0, wanted: ReadonlySet<string> | null = null): Map<string, string> {
+export function parseCefExtension(text: string, from = 0, wanted: WantedKeys | ReadonlySet<string> | null = null): Map<string, string> {
+  const keys = wanted === null || wanted instanceof WantedKeys ? wanted : new WantedKeys(wanted);
   const out = new Map<string, string>();
   const n = text.length;
-  let key: string | undefined;
+  let key: string | undefined; // the current key's name, undefined when it is not wanted
   let valueStart = from;
   let wordStart = from; // where a key may start: the extension's start or after a space; -1 right after a key's `=`
   let wordOk = from < n && isKeyStart(text.charCodeAt(from));
-  const emit = (name: string, s: number, e: number): void => {
-    let k = name;
-    if (wanted !== null) {
-      k = k.toLowerCase();
-      if (!wanted.has(k)) return;
-    }
-    if (out.has(k)) return;
-    out.set(k, trimValue(unescapeValue(text.slice(s, e))));
-  };
+  let h = 0; // hash of the word since wordStart, while it may still be a key
   for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === BACKSLASH) {
@@ -181,21 +230,24 @@ export function parseCefExtension(text: string, from = 0, wanted: ReadonlySet<st
     if (c === SPACE) {
       wordStart = i + 1;
       wordOk = i + 1 < n && isKeyStart(text.charCodeAt(i + 1));
+      h = 0;
       continue;
     }
     if (c === EQUALS) {
       if (wordOk && wordStart >= 0 && i > wordStart) {
-        if (key !== undefined) emit(key, valueStart, wordStart - 1);
-        key = text.slice(wordStart, i);
+        if (key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, wordStart - 1))));
+        key = keys === null ? text.slice(wordStart, i) : keys.match(text, wordStart, i, h);
         valueStart = i + 1;
       }
       wordStart = -1;
       wordOk = false;
       continue;
     }
-    if (wordOk && !isKeyChar(c)) wordOk = false;
+    if (!wordOk) continue;
+    if (isKeyChar(c)) h = hashStep(h, c);
+    else wordOk = false;
   }
-  if (key !== undefined) emit(key, valueStart, n);
+  if (key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, n))));
   return out;
 }
 
@@ -213,16 +265,17 @@ const SHORT_TO_FULL: Readonly<Record<string, string>> = {
 /** FortiGate's own epoch timestamp (`eventtime`, s/ms/µs/ns by FortiOS version), which its CEF carries instead of `rt`. */
 const FORTIGATE_EVENTTIME = 'ftntfgteventtime';
 
-const WANTED: ReadonlySet<string> = new Set([...Object.keys(SHORT_TO_FULL), ...Object.values(SHORT_TO_FULL), FORTIGATE_EVENTTIME]
-  .map((k) => k.toLowerCase()));
+const WANTED = new WantedKeys([...Object.keys(SHORT_TO_FULL), ...Object.values(SHORT_TO_FULL), FORTIGATE_EVENTTIME]);
 
-type Short = keyof typeof SHORT_TO_FULL;
+/** Short name → the lower-case names the tokenizer gives it and its full name. */
+const LOWER = new Map(Object.entries(SHORT_TO_FULL).map(([short, full]) => [short, [short.toLowerCase(), full.toLowerCase()] as const]));
 
 /** A value by its short name, else its full name; empty means absent. */
-function get(ext: Map<string, string>, short: Short): string | undefined {
-  const v = ext.get(short.toLowerCase());
+function get(ext: Map<string, string>, short: string): string | undefined {
+  const [s, f] = LOWER.get(short)!;
+  const v = ext.get(s);
   if (v !== undefined && v !== '') return v;
-  const full = ext.get(SHORT_TO_FULL[short]!.toLowerCase());
+  const full = ext.get(f);
   return full === undefined || full === '' ? undefined : full;
 }
 
@@ -317,9 +370,9 @@ function parseCef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof N
 
 export const cefFormat: MessageFormat = {
   id: ID,
-  vendor: 'ArcSight CEF (any device)',
-  product: 'Common Event Format',
-  description: 'ArcSight Common Event Format (CEF:0/1), bare or after a syslog header, as Sentinel\'s CommonSecurityLog receives it',
+  vendor: 'ArcSight',
+  product: 'CEF',
+  description: 'Common Event Format 0/1 from any device (FortiGate, PAN-OS, Check Point…), bare or after a syslog header, as Sentinel\'s CommonSecurityLog receives it',
   recognizedBy: 'a message starting `CEF:<version>|` (after the syslog header, or after a short prefix)',
   parse: parseCef,
 };

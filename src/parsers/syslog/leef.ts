@@ -24,7 +24,7 @@
  */
 import { fail, skip, type ParseResult } from '../types.js';
 import { FILTERED } from '../prefilter.js';
-import { bothDirections, cefAction, findMarked, parseCefExtension, splitHeader, unescapeValue } from './cef.js';
+import { bothDirections, cefAction, findMarked, parseCefExtension, splitHeader, unescapeValue, WantedKeys } from './cef.js';
 import { connectionEvent, headerTime } from './connection.js';
 import type { SyslogLine } from './framing.js';
 import { readDeviceTime, readJavaDate } from './java-date.js';
@@ -33,9 +33,8 @@ import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js'
 const ID = 'leef';
 
 /** The attributes the event needs, lower-cased: keys are matched ignoring case (IBM's own tables write `Cat`). */
-const WANTED: ReadonlySet<string> = new Set(['src', 'dst', 'srcport', 'dstport', 'proto', 'action', 'act', 'cat',
-  'devtime', 'devtimeformat', 'totalbytes', 'srcbytes', 'dstbytes', 'totalpackets', 'srcpackets', 'dstpackets',
-  'dvchost']);
+const WANTED = new WantedKeys(['src', 'dst', 'srcPort', 'dstPort', 'proto', 'action', 'act', 'cat', 'devTime',
+  'devTimeFormat', 'totalBytes', 'srcBytes', 'dstBytes', 'totalPackets', 'srcPackets', 'dstPackets', 'dvchost']);
 
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
@@ -82,7 +81,7 @@ export function defaultDelimiter(text: string, from: number): string {
  * The attributes of a LEEF event: `key=value` pieces between delimiters, first occurrence wins; with `wanted`
  * (lower-case names) only those, matched ignoring case and stored lower-cased.
  */
-export function parseLeefAttributes(text: string, from: number, delimiter: string, wanted: ReadonlySet<string> | null = null): Map<string, string> {
+export function parseLeefAttributes(text: string, from: number, delimiter: string, wanted: WantedKeys | null = null): Map<string, string> {
   const out = new Map<string, string>();
   let start = from;
   let eq = -1; // the next `=` at or after `start`, searched again only once passed: linear over the whole line
@@ -92,9 +91,9 @@ export function parseLeefAttributes(text: string, from: number, delimiter: strin
     if (eq !== -2 && eq < start) eq = text.indexOf('=', start);
     if (eq === -1) eq = -2; // none left
     if (eq >= 0 && eq < end) {
-      let key = text.slice(start, eq).trim();
-      if (wanted !== null) key = key.toLowerCase();
-      if (key !== '' && (wanted === null || wanted.has(key)) && !out.has(key)) {
+      const written = eq - start > 64 ? '' : text.slice(start, eq).trim();
+      const key = wanted === null ? written : wanted.canonical(written);
+      if (key !== undefined && key !== '' && !out.has(key)) {
         out.set(key, unescapeValue(text.slice(eq + 1, end)).trim());
       }
     }
@@ -103,16 +102,17 @@ export function parseLeefAttributes(text: string, from: number, delimiter: strin
   return out;
 }
 
+/** An attribute by its lower-case name; empty means absent. */
 function get(attrs: Map<string, string>, key: string): string | undefined {
-  const v = attrs.get(key.toLowerCase());
+  const v = attrs.get(key);
   return v === undefined || v === '' ? undefined : v;
 }
 
 /** `devTime` with `devTimeFormat`, else in the default shapes; without `devTime`, the syslog header's time. */
 function leefTime(attrs: Map<string, string>, line: SyslogLine, ctx: MessageContext): { time: number | undefined; timeText?: string } {
-  const devTime = get(attrs, 'devTime');
+  const devTime = get(attrs, 'devtime');
   if (devTime === undefined) return headerTime(line);
-  const format = get(attrs, 'devTimeFormat');
+  const format = get(attrs, 'devtimeformat');
   if (format === undefined) return { time: readDeviceTime(devTime, ctx.time), timeText: devTime };
   // The pattern first; a device that states a pattern and writes epoch milliseconds anyway is still read.
   const time = readJavaDate(devTime, format, ctx.time) ?? readDeviceTime(devTime, ctx.time);
@@ -151,7 +151,7 @@ function parseLeef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof 
 
   const src = get(attrs, 'src');
   const dst = get(attrs, 'dst');
-  const dstPort = get(attrs, 'dstPort');
+  const dstPort = get(attrs, 'dstport');
   if (src === undefined && dst === undefined) {
     return skip('NOT_A_CONNECTION', `LEEF event without src and dst (EventID ${JSON.stringify(header.fields[4]!.slice(0, 60))})`);
   }
@@ -166,12 +166,12 @@ function parseLeef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof 
     ...leefTime(attrs, line, ctx),
     src: [src, 'src'],
     dst: [dst, 'dst'],
-    srcPort: [get(attrs, 'srcPort'), 'srcPort'],
+    srcPort: [get(attrs, 'srcport'), 'srcPort'],
     dstPort: [dstPort, 'dstPort'],
     protocol: [get(attrs, 'proto'), 'proto'],
     action,
-    bytes: [get(attrs, 'totalBytes') ?? bothDirections(get(attrs, 'srcBytes'), get(attrs, 'dstBytes')), 'totalBytes'],
-    packets: [get(attrs, 'totalPackets') ?? bothDirections(get(attrs, 'srcPackets'), get(attrs, 'dstPackets')), 'totalPackets'],
+    bytes: [get(attrs, 'totalbytes') ?? bothDirections(get(attrs, 'srcbytes'), get(attrs, 'dstbytes')), 'totalBytes'],
+    packets: [get(attrs, 'totalpackets') ?? bothDirections(get(attrs, 'srcpackets'), get(attrs, 'dstpackets')), 'totalPackets'],
     device: get(attrs, 'dvchost') ?? line.host,
     vendor: vendor.trim() || 'unknown',
     product: product.trim() || 'unknown',
@@ -180,9 +180,9 @@ function parseLeef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof 
 
 export const leefFormat: MessageFormat = {
   id: ID,
-  vendor: 'IBM QRadar LEEF (any device)',
-  product: 'Log Event Extended Format',
-  description: 'IBM QRadar Log Event Extended Format (LEEF 1.0 and 2.0, custom delimiters, devTime/devTimeFormat), bare or after a syslog header',
+  vendor: 'IBM QRadar',
+  product: 'LEEF',
+  description: 'Log Event Extended Format 1.0/2.0 from any device (custom delimiters, devTime/devTimeFormat), bare or after a syslog header',
   recognizedBy: 'a message starting `LEEF:<version>|` (after the syslog header, or after a short prefix)',
   parse: parseLeef,
 };
