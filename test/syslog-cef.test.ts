@@ -289,6 +289,29 @@ describe('CEF: skips and errors', () => {
   });
 });
 
+describe('CEF: deliberate differences from Elastic\'s decode_cef and CEF pipeline (README, Inputs)', () => {
+  const base = 'Mar 16 10:59:00 fw CEF:0|Acme|FW|1|1|n|1|src=203.0.113.7 dst=10.1.2.3 dpt=104';
+  it('a zone-less rt is read in dtz (Elastic reads it in its configured zone)', () => {
+    expect(event(`${base} dtz=America/New_York rt=Mar 16 2026 06:05:00`).time).toBe('2026-03-16T10:05:00.000Z');
+  });
+  it('a year-less rt takes --year (Elastic takes the year of the run)', () => {
+    expect(event(`${base} rt=Mar 16 10:05:00`, { year: 2024 }).time).toBe('2024-03-16T10:05:00.000Z');
+  });
+  it('without rt, start comes before the syslog header (Elastic goes to the header)', () => {
+    expect(event(`${base} start=1773655500000`).time).toBe('2026-03-16T10:05:00.000Z');
+  });
+  it('labelled c6a slots count for every vendor (Elastic maps them for Check Point only)', () => {
+    const e = event('Mar 16 10:59:00 fw CEF:0|Acme|FW|1|1|n|1|c6a2=2001:db8::7 c6a2Label=Source IPv6 Address c6a3=2001:db8::40 c6a3Label=Destination IPv6 Address dpt=104');
+    expect([e.srcIp, e.dstIp]).toEqual(['2001:db8::7', '2001:db8::40']);
+  });
+  it('bytes is in + out (Elastic keeps source.bytes and destination.bytes apart); act becomes a decision', () => {
+    expect(event(`${base} in=100 out=23 act=Blocked`)).toMatchObject({ bytes: 123, action: 'deny' });
+  });
+  it('an unescaped = inside a value keeps the value (decode_cef drops it with an error)', () => {
+    expect(event(`${base} msg=angle 106.7<=180 act=drop`)).toMatchObject({ action: 'drop' });
+  });
+});
+
 describe('CEF against Sentinel\'s CommonSecurityLog columns', () => {
   it('the raw FortiGate line and the CommonSecurityLog row Sentinel made of it give the same event fields', () => {
     // The row: Azure-Sentinel "Sample Data/CEF/Fortigate.json" (first record), the columns dicomwatch reads; the raw
