@@ -233,7 +233,7 @@ describe('FortiGate pre-filter and bad input', () => {
 });
 
 describe('key=value firewalls in one file', () => {
-  it('each line goes to its vendor; CEF and other programs\' lines are not claimed by any of them', () => {
+  it('each line goes to its vendor; CEF goes to the CEF module, other programs\' lines to none', () => {
     const lines = [
       TRAFFIC_DENY,
       readFileSync(new URL('../fixtures/syslog/sonicwall.log', import.meta.url), 'utf8').split('\n')[0]!,
@@ -245,7 +245,8 @@ describe('key=value firewalls in one file', () => {
     ];
     const { outcomes } = parseText(lines.join('\n'), ctx);
     expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.format : o.code))).toEqual([
-      'fortigate', 'sonicwall', 'sophos-xg', 'iptables', 'fortigate', 'UNRECOGNISED_FORMAT', 'UNRECOGNISED_FORMAT',
+      'fortigate', 'sonicwall', 'sophos-xg', 'iptables', 'fortigate', 'UNRECOGNISED_FORMAT', 'MISSING_FIELD',
     ]);
+    expect(outcomes[6]).toMatchObject({ kind: 'error', message: 'no timestamp' }); // the CEF module's: the line has no rt and no header
   });
 });

@@ -1,0 +1,378 @@
+/**
+ * ArcSight Common Event Format (CEF), as devices send it to ArcSight, to Microsoft Sentinel's CEF connector (the
+ * CommonSecurityLog table) and to any syslog collector (Micro Focus "Implementing ArcSight CEF", v25/v26):
+ *
+ *   [syslog header] CEF:Version|Device Vendor|Device Product|Device Version|Signature ID|Name|Severity|Extension
+ *
+ * Header fields escape `|` and `\` as `\|` and `\\`. The extension is `key=value` pairs separated by single spaces;
+ * values may hold spaces and escape `=`, `\`, newlines as `\=`, `\\`, `\n`, `\r`. A key therefore starts where a space
+ * is followed by a word and `=` (Elastic's decode_cef reads the same; the shared kv.ts tokenizer would split a value
+ * at its first space, so CEF has its own). Keys are the CEF short names (`src`, `dpt`…); the dictionary's full names
+ * (`sourceAddress`, `destinationPort`…), which some devices write, are read too.
+ *
+ * Event fields, as Sentinel maps them to CommonSecurityLog columns:
+ *   srcIp `src` (SourceIP) · dstIp `dst` (DestinationIP) · srcPort `spt` · dstPort `dpt` · protocol `proto` ·
+ *   action `act` (DeviceAction) · bytes `in` + `out` (ReceivedBytes + SentBytes; one direction alone is no total) ·
+ *   device `dvchost` (DeviceName), else the syslog header's host (Computer), else `deviceExternalId`, else `dvc` ·
+ *   vendor/product the header's Device Vendor/Device Product.
+ * IPv6 connections may carry their addresses only in the custom slots `c6a1`…`c6a4`: the slot whose label
+ * (`c6a2Label=Source IPv6 Address`, `c6a3Label=Destination IPv6 Address`, as Check Point and Palo Alto write them)
+ * says so is the source or destination; an unlabelled slot is never guessed.
+ * NAT: `sourceTranslatedAddress`/`destinationTranslatedAddress` (and their ports) are the translated tuple and never
+ * the event's; `src`/`dst` are the real one, as in Elastic's decode_cef (`source.nat.ip`) and Sentinel.
+ * Time: `rt` (deviceReceiptTime, when the device logged the event), else `start`, else FortiGate's `FTNTFGTeventtime`
+ * (FortiOS puts its epoch `eventtime` there and writes no `rt`; its syslog header is local time without a zone), else
+ * the syslog header. `rt` is epoch milliseconds or `MMM dd [yyyy] HH:mm:ss[.SSS] [zone]`; a zone-less stamp is read
+ * in the message's `dtz` (deviceTimeZone) when it names one, else in `--tz`. A stamp that is there but cannot be read
+ * is BAD_TIME, never replaced by the header's.
+ */
+import { normalizeAction } from '../../model/action.js';
+import type { Action } from '../../model/event.js';
+import { FILTERED } from '../prefilter.js';
+import { fail, skip, type ParseResult } from '../types.js';
+import { connectionEvent, headerTime } from './connection.js';
+import type { SyslogLine } from './framing.js';
+import { readDeviceTime, resolveZone } from './java-date.js';
+import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
+
+const ID = 'cef';
+
+/** How far into the text after the syslog header a `CEF:` (or `LEEF:`) that follows some other prefix is looked for. */
+const MARKER_SEARCH = 256;
+
+const SPACE = 32;
+const BACKSLASH = 92;
+const PIPE = 124;
+const EQUALS = 61;
+
+/** Where a vendor message marked `CEF:`/`LEEF:` starts in a line: the text holding it and the marker's index. */
+export interface Marked {
+  text: string;
+  at: number;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A version digit after the marker (spaces allowed: Fortinet's documentation shows `CEF: 0|`). */
+function versionFollows(text: string, i: number): boolean {
+  while (text.charCodeAt(i) === SPACE) i++;
+  return isDigit(text.charCodeAt(i));
+}
+
+/** What may follow a marker at the start of a message: a version, or at least a pipe soon (`CEF:x|…` is broken CEF). */
+function headerFollows(text: string, i: number): boolean {
+  if (versionFollows(text, i)) return true;
+  const pipe = text.indexOf('|', i);
+  return pipe !== -1 && pipe - i <= 8;
+}
+
+/**
+ * The message marked `mark` (`CEF:`, `LEEF:`) in a syslog line: at the start of the message or of the text after the
+ * header (`host CEF:0|…` where the framing took nothing for a tag) when a version or a pipe follows, or after a space
+ * (or a BOM) within the first MARKER_SEARCH characters of it when a version digit follows (`host 10.1.2.3 CEF:0|…`, as
+ * some relays write). Undefined otherwise (`app: CEF: connector restarted` is not CEF): two `startsWith` and one
+ * bounded search, cheap for the lines of other vendors.
+ */
+export function findMarked(line: SyslogLine, mark: string): Marked | undefined {
+  const m = line.message;
+  if (m.startsWith(mark) && headerFollows(m, mark.length)) return { text: m, at: 0 };
+  const r = line.rest;
+  if (r !== m && r.startsWith(mark) && headerFollows(r, mark.length)) return { text: r, at: 0 };
+  const head = r.length > MARKER_SEARCH ? r.slice(0, MARKER_SEARCH) : r;
+  for (let i = head.indexOf(mark, 1); i > 0; i = head.indexOf(mark, i + 1)) {
+    const before = head.charCodeAt(i - 1);
+    if ((before === SPACE || before === 0xfeff) && versionFollows(r, i + mark.length)) return { text: r, at: i };
+  }
+  return undefined;
+}
+
+/**
+ * `count` pipe-separated header fields of `text` from index `from`, `\|` and `\\` unescaped (any other backslash is
+ * kept), and the index after the last of those pipes; or how many complete fields there were before the text ended.
+ */
+export function splitHeader(text: string, from: number, count: number): { fields: string[]; end: number } | { found: number } {
+  const fields: string[] = [];
+  let start = from;
+  let escaped = '';
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) {
+      const next = text.charCodeAt(i + 1);
+      if (next === PIPE || next === BACKSLASH) {
+        escaped += text.slice(start, i) + text[i + 1];
+        start = i + 2;
+        i++;
+      }
+      continue;
+    }
+    if (c !== PIPE) continue;
+    fields.push(escaped + text.slice(start, i));
+    escaped = '';
+    start = i + 1;
+    if (fields.length === count) return { fields, end: i + 1 };
+  }
+  return { found: fields.length };
+}
+
+function isKeyStart(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; // alnum, _
+}
+
+/** Key characters: the CEF standard's alphanumerics, plus `_ . , [ ]` that devices use (as Elastic's decode_cef). */
+function isKeyChar(c: number): boolean {
+  return isKeyStart(c) || c === 46 || c === 44 || c === 91 || c === 93;
+}
+
+/** `\=`, `\\`, `\n`, `\r` (and a stray `\|`) unescaped; any other backslash is kept as written. */
+export function unescapeValue(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < raw.length - 1; i++) {
+    if (raw.charCodeAt(i) !== BACKSLASH) continue;
+    const next = raw[i + 1]!;
+    const replacement = next === '=' || next === '\\' || next === '|' ? next : next === 'n' ? '\n' : next === 'r' ? '\r' : undefined;
+    if (replacement === undefined) continue;
+    out += raw.slice(start, i) + replacement;
+    start = i + 2;
+    i++;
+  }
+  return out + raw.slice(start);
+}
+
+function trimValue(value: string): string {
+  let s = 0;
+  let e = value.length;
+  while (s < e && isBlank(value.charCodeAt(s))) s++;
+  while (e > s && isBlank(value.charCodeAt(e - 1))) e--;
+  return s === 0 && e === value.length ? value : value.slice(s, e);
+}
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === 9 || c === 10 || c === 13;
+}
+
+/** ASCII upper-case letters folded to lower case; any other character code unchanged. */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** The hash WantedKeys and the tokenizers compute over a key's characters, folded to lower case. */
+function hashStep(h: number, c: number): number {
+  return (Math.imul(h, 31) + fold(c)) | 0;
+}
+
+/**
+ * The keys a parser wants from key=value text, matched ignoring case and named in lower case. The tokenizers hash a
+ * key's characters as they pass over them, so a key nobody wants costs no string and no lookup beyond one Map probe.
+ */
+export class WantedKeys {
+  private readonly byHash = new Map<number, string[]>();
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      let h = 0;
+      for (let i = 0; i < lower.length; i++) h = hashStep(h, lower.charCodeAt(i));
+      const list = this.byHash.get(h);
+      if (!list) this.byHash.set(h, [lower]);
+      else if (!list.includes(lower)) list.push(lower);
+    }
+  }
+
+  /** The wanted name (lower case) of the key text[start, end) whose hash is `h`, or undefined. */
+  match(text: string, start: number, end: number, h: number): string | undefined {
+    const candidates = this.byHash.get(h);
+    if (candidates === undefined) return undefined;
+    for (const name of candidates) {
+      if (name.length !== end - start) continue;
+      let i = 0;
+      while (i < name.length && fold(text.charCodeAt(start + i)) === name.charCodeAt(i)) i++;
+      if (i === name.length) return name;
+    }
+    return undefined;
+  }
+
+  /** The wanted name of `key`, or undefined. */
+  canonical(key: string): string | undefined {
+    let h = 0;
+    for (let i = 0; i < key.length; i++) h = hashStep(h, key.charCodeAt(i));
+    return this.match(key, 0, key.length, h);
+  }
+}
+
+/**
+ * The `key=value` pairs of a CEF extension (from index `from` of `text`), unescaped and trimmed; the first occurrence
+ * of a key wins. With `wanted`, only those keys are kept, matched ignoring case and named in lower case (Elastic's
+ * decode_cef matches the dictionary's keys ignoring case too); without it, every key as written. One linear pass: a
+ * key starts at the start of the extension or after a space, is a run of key characters, and ends at an unescaped
+ * `=`; the value before it ends at that space. An `=` that does not end such a word (`id==old_id`, `a <=b`) belongs
+ * to the value, where Elastic's decode_cef would drop the value; text before the first key is ignored.
+ */
+export function parseCefExtension(text: string, from = 0, wanted: WantedKeys | ReadonlySet<string> | null = null): Map<string, string> {
+  const keys = wanted === null || wanted instanceof WantedKeys ? wanted : new WantedKeys(wanted);
+  const out = new Map<string, string>();
+  const n = text.length;
+  let key: string | undefined; // the current key's name, undefined when it is not wanted
+  let valueStart = from;
+  let wordStart = from; // where a key may start: the extension's start or after a space; -1 right after a key's `=`
+  let wordOk = from < n && isKeyStart(text.charCodeAt(from));
+  let h = 0; // hash of the word since wordStart, while it may still be a key
+  for (let i = from; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) {
+      wordOk = false;
+      i++; // the escaped character is part of a value
+      continue;
+    }
+    if (c === SPACE) {
+      wordStart = i + 1;
+      wordOk = i + 1 < n && isKeyStart(text.charCodeAt(i + 1));
+      h = 0;
+      continue;
+    }
+    if (c === EQUALS) {
+      if (wordOk && wordStart >= 0 && i > wordStart) {
+        if (key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, wordStart - 1))));
+        key = keys === null ? text.slice(wordStart, i) : keys.match(text, wordStart, i, h);
+        valueStart = i + 1;
+      }
+      wordStart = -1;
+      wordOk = false;
+      continue;
+    }
+    if (!wordOk) continue;
+    if (isKeyChar(c)) h = hashStep(h, c);
+    else wordOk = false;
+  }
+  if (key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, n))));
+  return out;
+}
+
+/** The extension keys the event needs: CEF short names and the dictionary's full names. */
+const SHORT_TO_FULL: Readonly<Record<string, string>> = {
+  src: 'sourceAddress', dst: 'destinationAddress', spt: 'sourcePort', dpt: 'destinationPort', proto: 'transportProtocol',
+  act: 'deviceAction', rt: 'deviceReceiptTime', start: 'startTime', dvchost: 'deviceHostName', dvc: 'deviceAddress',
+  deviceExternalId: 'deviceExternalId', in: 'bytesIn', out: 'bytesOut', dtz: 'deviceTimeZone',
+  c6a1: 'deviceCustomIPv6Address1', c6a2: 'deviceCustomIPv6Address2', c6a3: 'deviceCustomIPv6Address3',
+  c6a4: 'deviceCustomIPv6Address4', c6a1Label: 'deviceCustomIPv6Address1Label',
+  c6a2Label: 'deviceCustomIPv6Address2Label', c6a3Label: 'deviceCustomIPv6Address3Label',
+  c6a4Label: 'deviceCustomIPv6Address4Label',
+};
+
+/** FortiGate's own epoch timestamp (`eventtime`, s/ms/µs/ns by FortiOS version), which its CEF carries instead of `rt`. */
+const FORTIGATE_EVENTTIME = 'ftntfgteventtime';
+
+const WANTED = new WantedKeys([...Object.keys(SHORT_TO_FULL), ...Object.values(SHORT_TO_FULL), FORTIGATE_EVENTTIME]);
+
+/** Short name → the lower-case names the tokenizer gives it and its full name. */
+const LOWER = new Map(Object.entries(SHORT_TO_FULL).map(([short, full]) => [short, [short.toLowerCase(), full.toLowerCase()] as const]));
+
+/** A value by its short name, else its full name; empty means absent. */
+function get(ext: Map<string, string>, short: string): string | undefined {
+  const [s, f] = LOWER.get(short)!;
+  const v = ext.get(s);
+  if (v !== undefined && v !== '') return v;
+  const full = ext.get(f);
+  return full === undefined || full === '' ? undefined : full;
+}
+
+/** The custom IPv6 slot labelled `label` (case-insensitive): its value and its key, for error messages. */
+function labelledIpv6(ext: Map<string, string>, label: string): [string, string] | undefined {
+  for (const n of [1, 2, 3, 4]) {
+    const l = get(ext, `c6a${n}Label`);
+    if (l === undefined || l.toLowerCase() !== label) continue;
+    const v = get(ext, `c6a${n}`);
+    if (v !== undefined) return [v, `c6a${n}`];
+  }
+  return undefined;
+}
+
+/** Decisions some CEF devices write in `act` that the shared vocabulary does not hold (Forcepoint NGFW `Refuse`/`Discard`). */
+const CEF_ACTIONS: Readonly<Record<string, Action>> = { refuse: 'deny', refused: 'deny', discard: 'drop', discarded: 'drop' };
+
+export function cefAction(word: string | undefined): Action | undefined {
+  if (word === undefined) return undefined;
+  return normalizeAction(word) ?? CEF_ACTIONS[word.trim().toLowerCase()];
+}
+
+const COUNT = /^\d{1,15}$/;
+
+/**
+ * A total from the two directions' counters (`in` + `out`): absent unless both are there, since one direction alone is
+ * not a total; an unusable counter is handed on as written so the event reports it.
+ */
+export function bothDirections(a: string | undefined, b: string | undefined): string | number | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (!COUNT.test(a)) return a;
+  if (!COUNT.test(b)) return b;
+  return Number(a) + Number(b);
+}
+
+/** Never a zone: a stamp that needs the zone of an unreadable `dtz` is BAD_TIME rather than read in `--tz`. */
+const UNKNOWN_ZONE = '?';
+
+/** The device's time for the event: `stamp` (`rt`, else `start`) read with `dtz`, else the syslog header's. */
+export function deviceTime(
+  stamp: string | undefined, dtz: string | undefined, line: SyslogLine, ctx: MessageContext,
+): { time: number | undefined; timeText?: string } {
+  if (stamp === undefined) return headerTime(line);
+  const zone = dtz === undefined ? undefined : resolveZone(dtz) ?? UNKNOWN_ZONE;
+  const time = readDeviceTime(stamp, ctx.time, zone);
+  return { time, timeText: zone === UNKNOWN_ZONE ? `${stamp} (dtz ${dtz})` : stamp };
+}
+
+function parseCef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof NOT_MINE {
+  const marked = findMarked(line, 'CEF:');
+  if (!marked) return NOT_MINE;
+  const { text, at } = marked;
+  // `CEF:Version|` and six more header fields, the last (Severity) closed by the pipe the extension follows.
+  const header = splitHeader(text, at + 4, 7);
+  if ('found' in header) {
+    return fail('MALFORMED', `CEF header cut short: ${header.found} of its 7 pipe-separated fields (Version|Device Vendor|Device Product|Device Version|Signature ID|Name|Severity|)`);
+  }
+  const [version, vendor, product, , , name] = header.fields as [string, string, string, string, string, string, string];
+  if (!/^ ?\d{1,3}(\.\d{1,3})?$/.test(version)) return fail('MALFORMED', `CEF version is not a number: ${JSON.stringify(version.slice(0, 20))}`);
+  const ext = parseCefExtension(text, header.end, WANTED);
+
+  const srcText = get(ext, 'src');
+  const dstText = get(ext, 'dst');
+  const src6 = srcText === undefined ? labelledIpv6(ext, 'source ipv6 address') : undefined;
+  const dst6 = dstText === undefined ? labelledIpv6(ext, 'destination ipv6 address') : undefined;
+  const src: [string | undefined, string] = srcText !== undefined ? [srcText, 'src'] : src6 ?? [undefined, 'src'];
+  const dst: [string | undefined, string] = dstText !== undefined ? [dstText, 'dst'] : dst6 ?? [undefined, 'dst'];
+  const dpt = get(ext, 'dpt');
+  // Authentication, malware, system events: CEF carries every kind of event, most without a connection's two ends.
+  if (src[0] === undefined && dst[0] === undefined) {
+    return skip('NOT_A_CONNECTION', `CEF event without source and destination address (${JSON.stringify(name.slice(0, 60))})`);
+  }
+  if ((src[0] === undefined || dst[0] === undefined) && dpt === undefined) {
+    return skip('NOT_A_CONNECTION', `CEF event with only a ${src[0] === undefined ? 'destination' : 'source'} address and no destination port (${JSON.stringify(name.slice(0, 60))})`);
+  }
+  if (ctx.prefilter && !ctx.prefilter.portMayMatch(dpt)) return FILTERED;
+
+  return connectionEvent({
+    ...deviceTime(get(ext, 'rt') ?? get(ext, 'start') ?? (ext.get(FORTIGATE_EVENTTIME) || undefined), get(ext, 'dtz'), line, ctx),
+    src,
+    dst,
+    srcPort: [get(ext, 'spt'), 'spt'],
+    dstPort: [dpt, 'dpt'],
+    protocol: [get(ext, 'proto'), 'proto'],
+    action: cefAction(get(ext, 'act')),
+    bytes: [bothDirections(get(ext, 'in'), get(ext, 'out')), 'in+out'],
+    device: get(ext, 'dvchost') ?? line.host ?? get(ext, 'deviceExternalId') ?? get(ext, 'dvc'),
+    vendor: vendor.trim() || 'unknown',
+    product: product.trim() || 'unknown',
+  }, ID, ctx);
+}
+
+export const cefFormat: MessageFormat = {
+  id: ID,
+  vendor: 'ArcSight',
+  product: 'CEF',
+  description: 'Common Event Format 0/1 from any device (FortiGate, PAN-OS, Check Point…), bare or after a syslog header, as Sentinel\'s CommonSecurityLog receives it',
+  recognizedBy: 'a message starting `CEF:<version>|` (after the syslog header, or after a short prefix)',
+  parse: parseCef,
+};
