@@ -51,3 +51,10 @@ export { renderKql, renderKqlRules, KqlEmitError } from './emit/kql/render.js';
 export { KQL_TABLES, kqlTable, type KqlTableProfile } from './emit/kql/tables.js';
 export { renderSigma } from './emit/sigma.js';
 export { renderAlerts, ALERT_OUTPUTS, type AlertOutput } from './emit/alerts/index.js';
+
+export {
+  parse, scan, createScanner, scannerTransform, scannerTransformStream,
+  type EventStream, type ParseOptions, type ScanOptions, type ScanResult, type ScannedInput, type Scanner, type ScannerOptions,
+} from './pipeline.js';
+export type { InputSource } from './io/reader.js';
+export { prefilterForPlans } from './rules/compile.js';

@@ -3,7 +3,7 @@ import { createProgress, type Progress } from './progress.js';
 import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
 import { RulesPathError } from '../rules/errors.js';
 import { loadRules, type LoadedRules } from '../rules/load.js';
-import { requiredDstPorts } from '../rules/compile.js';
+import { prefilterForPlans } from '../rules/compile.js';
 import type { NetworkPolicy } from '../rules/plan.js';
 import type { Prefilter } from '../parsers/types.js';
 import { formatSummary, runningTotals, totalsSoFar, type InputRun, type InputTotals, type RunningTotals } from './inputs.js';
@@ -112,13 +112,7 @@ export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter
 
 /** The union of the destination ports every plan requires, or undefined when some plan requires none. */
 export function prefilterFor(loaded: LoadedRules): Prefilter | undefined {
-  const all = new Set<number>();
-  for (const plan of loaded.plans) {
-    const ports = requiredDstPorts(plan.filter);
-    if (!ports) return undefined;
-    for (const p of ports) all.add(p);
-  }
-  return { dstPorts: all };
+  return prefilterForPlans(loaded.plans);
 }
 
 export interface ReportedRun {

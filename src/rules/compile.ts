@@ -8,6 +8,7 @@
 import { ALERT_GROUP_FIELDS, type Severity } from '../model/alert.js';
 import { normalizeAction } from '../model/action.js';
 import { portOf } from '../model/port.js';
+import type { Prefilter } from '../parsers/types.js';
 import { ianaProtocol } from '../model/protocol.js';
 import { parseCidr } from '../net/cidr.js';
 import { canonicalIp } from '../net/ip.js';
@@ -560,4 +561,18 @@ export function requiredDstPorts(p: Predicate): Set<number> | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The scan's pre-filter for a set of plans: the union of the destination ports every plan requires, or undefined
+ * when some plan requires none (then every record must be parsed).
+ */
+export function prefilterForPlans(plans: readonly QueryPlan[]): Prefilter | undefined {
+  const all = new Set<number>();
+  for (const plan of plans) {
+    const ports = requiredDstPorts(plan.filter);
+    if (!ports) return undefined;
+    for (const p of ports) all.add(p);
+  }
+  return { dstPorts: all };
 }
