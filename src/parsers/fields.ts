@@ -19,7 +19,7 @@ import { fail, skip, type ColumnReport, type ParseContext, type ParseObserver, t
 
 /**
  * The event fields a column can feed (and `--map` can name): the event model's fields plus the one-direction
- * counters that add up to a total. Not to be confused with Sigma field names (`src_ip`…, src/rules/fields.ts).
+ * counters that add up to a total. Not to be confused with Sigma field names (`src_ip`…, src/rules/taxonomy.ts).
  */
 export type SourceField =
   | 'time' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort' | 'protocol' | 'action'

@@ -15,7 +15,7 @@ import { canonicalIp } from '../net/ip.js';
 import { HOUR_MS, parseTimespan } from '../time/bin.js';
 import { operatorForSigmaType, supportedSigmaTypes, type CorrelationInput } from './aggregates.js';
 import { matchPattern, parseCondition, type Condition } from './condition.js';
-import { SIGMA_FIELDS, SUPPORTED_CATEGORIES } from './fields.js';
+import { SIGMA_TAXONOMY, SUPPORTED_CATEGORIES } from './taxonomy.js';
 import { formatLocation, RuleError, type SourceLocation } from './errors.js';
 import { INTERNAL_PLACEHOLDER } from './options.js';
 import { setPlanOrigin } from './origins.js';
@@ -71,7 +71,7 @@ function levelOf(rule: SigmaRule, fallback: Severity): Severity {
 
 /** The event field of a Sigma field name; own keys only (`toString`, `constructor` are not fields). */
 function sigmaFieldOf(name: string): EventField | undefined {
-  return Object.hasOwn(SIGMA_FIELDS, name) ? SIGMA_FIELDS[name] : undefined;
+  return Object.hasOwn(SIGMA_TAXONOMY, name) ? SIGMA_TAXONOMY[name] : undefined;
 }
 
 /** Whether a plain Sigma value holds a wildcard: an unescaped `*` or `?` (`\*`, `\?` and `\\` are literals). */
@@ -90,7 +90,7 @@ function compileFieldTest(rule: SigmaDetection, path: NodePath, key: string, val
   const field = sigmaFieldOf(sigmaField);
   const label = `${ruleLabel(rule)}, field '${sigmaField}'`;
   if (!field) {
-    throw ruleError(rule, path, `${label}: unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
+    throw ruleError(rule, path, `${label}: unsupported field (supported: ${Object.keys(SIGMA_TAXONOMY).join(', ')})`);
   }
   sites[field] ??= locationOf(rule, path);
   const values = Array.isArray(value) ? value : [value];
@@ -294,7 +294,7 @@ export function compileDetection(rule: SigmaDetection): Predicate {
 function correlationField(rule: SigmaCorrelation, name: string, path: NodePath, what: string, sites: FieldSites): EventField {
   const field = sigmaFieldOf(name);
   if (!field) {
-    throw ruleError(rule, path, `${ruleLabel(rule)}, ${what} '${name}': unsupported field (supported: ${Object.keys(SIGMA_FIELDS).join(', ')})`);
+    throw ruleError(rule, path, `${ruleLabel(rule)}, ${what} '${name}': unsupported field (supported: ${Object.keys(SIGMA_TAXONOMY).join(', ')})`);
   }
   sites[field] ??= locationOf(rule, path);
   return field;
