@@ -137,7 +137,7 @@ describe('the vendor slot: one module plus one registry line', () => {
   function toyVendor() {
     const calls = { n: 0 };
     const format: MessageFormat = {
-      id: 'toy', vendor: 'Toy', product: 'Wall', description: 'toy lines', recognizedBy: 'TOY first',
+      id: 'toy', vendor: 'Toy', product: 'Wall', description: 'toy lines', recognizedBy: 'TOY first', sample: 'TOY 203.0.113.7 10.1.2.3 104',
       parse(line, c) {
         calls.n++;
         if (!line.message.startsWith('TOY ')) return NOT_MINE;
@@ -236,5 +236,25 @@ describe('vendor lines inside exports', () => {
     expect(events(parseText(JSON.stringify(rows), { file: 'q.json', tz: 'UTC' }).outcomes)).toMatchObject([{ time: '2026-03-16T10:15:02.000Z', device: 'edge01', srcIp: '203.0.113.7' }]);
     const ecs = JSON.stringify({ '@timestamp': '2026-03-16T10:15:09Z', event: { original: `<4>Mar 16 10:15:02 edge01 kernel: ${line}` } });
     expect(events(parseText(ecs, { file: 'e.jsonl', tz: 'UTC', year: 2026 }).outcomes)).toMatchObject([{ time: '2026-03-16T10:15:02.000Z', device: 'edge01', format: 'iptables' }]);
+  });
+});
+
+describe('every vendor in one file', () => {
+  it('each message format\'s sample line is one of its connections (what `dicomwatch formats` shows)', async () => {
+    const { MESSAGE_FORMATS } = await import('../src/parsers/syslog/registry.js');
+    for (const format of MESSAGE_FORMATS) {
+      const { outcomes } = parseText(format.sample, { file: 's', tz: 'UTC', year: 2026 });
+      expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.format : o.code)), format.id).toEqual([format.id]);
+    }
+  });
+
+  it('fixtures/syslog/mixed.log: one line per vendor and a stranger, each read by its own module; the summary counts per format', async () => {
+    const { MESSAGE_FORMATS } = await import('../src/parsers/syslog/registry.js');
+    const text = readFileSync(new URL('../fixtures/syslog/mixed.log', import.meta.url), 'utf8');
+    const { outcomes, info } = parseText(text, { file: 'mixed.log', tz: 'UTC', year: 2026 });
+    expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.format : o.code))).toEqual([...MESSAGE_FORMATS.map((f) => f.id), 'UNRECOGNISED_FORMAT']);
+    expect(Object.keys(info.parsedBy)).toEqual(MESSAGE_FORMATS.map((f) => f.id));
+    const r = await runCli(['scan', 'fixtures/syslog/mixed.log', '--year', '2026', '--output', 'csv']);
+    expect(r.stderr).toMatch(/13 parsed \(13 events; iptables 1, filterlog 1, .*meraki 1\), 1 skipped \(unrecognised format 1\)/);
   });
 });

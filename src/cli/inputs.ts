@@ -141,11 +141,17 @@ function unusableValues(info: ParserInfo): string[] {
 }
 
 /** The final account: records read = parsed + skipped + errors. */
+/** The formats that yielded events, when there are several (a syslog file mixing vendors): `; iptables 5, panos 3`. */
+function byFormat(counts: Partial<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  return entries.length > 1 ? `; ${entries.map(([format, n]) => `${format} ${n}`).join(', ')}` : '';
+}
+
 export function formatSummary(totals: InputTotals, files: number, tail: string[] = []): string {
   const { info, failed } = totals;
   return [
     `dicomwatch: ${files} file${files === 1 ? '' : 's'}${failed.length > 0 ? ` (${failed.length} not read to the end)` : ''}, ` +
-      `${info.records} records read: ${info.parsed} parsed (${info.events} events)`,
+      `${info.records} records read: ${info.parsed} parsed (${info.events} events${byFormat(info.parsedBy)})`,
     `${info.skipped} skipped${byCode(info.skippedBy)}`,
     `${info.errors} malformed${byCode(info.errorsBy)}`,
     ...unusableValues(info),

@@ -34,13 +34,15 @@ export interface ParserInfo {
   errorsBy: Partial<Record<ErrorCode, number>>;
   /** Optional values present but unusable, left absent, per event field (the record still counts as parsed). */
   unusableBy: Partial<Record<string, number>>;
+  /** Records that yielded events, per event `format` (the vendor, in a syslog file that mixes several). */
+  parsedBy: Partial<Record<string, number>>;
   /** The column layouts the format bound, first few per input (CSV: one; JSON: one per distinct key set). */
   columns: ColumnReport[];
 }
 
 export function emptyInfo(): ParserInfo {
   return {
-    bytes: 0, lines: 0, records: 0, parsed: 0, events: 0, skipped: 0, errors: 0, skippedBy: {}, errorsBy: {}, unusableBy: {}, columns: [],
+    bytes: 0, lines: 0, records: 0, parsed: 0, events: 0, skipped: 0, errors: 0, skippedBy: {}, errorsBy: {}, unusableBy: {}, parsedBy: {}, columns: [],
   };
 }
 
@@ -50,6 +52,7 @@ export function addInfo(a: ParserInfo, b: ParserInfo): ParserInfo {
   for (const [k, v] of Object.entries(b.skippedBy)) a.skippedBy[k as SkipCode] = (a.skippedBy[k as SkipCode] ?? 0) + v;
   for (const [k, v] of Object.entries(b.errorsBy)) a.errorsBy[k as ErrorCode] = (a.errorsBy[k as ErrorCode] ?? 0) + v;
   for (const [k, v] of Object.entries(b.unusableBy)) a.unusableBy[k] = (a.unusableBy[k] ?? 0) + v!;
+  for (const [k, v] of Object.entries(b.parsedBy)) a.parsedBy[k] = (a.parsedBy[k] ?? 0) + v!;
   return a;
 }
 
@@ -77,6 +80,8 @@ function countInto<T>(info: ParserInfo, outcomes: readonly RecordOutcome<T>[]): 
     if (o.kind === 'events') {
       info.parsed++;
       info.events += o.events.length;
+      const format = (o.events[0] as { format?: unknown } | undefined)?.format;
+      if (typeof format === 'string') info.parsedBy[format] = (info.parsedBy[format] ?? 0) + 1;
     } else if (o.kind === 'skip') {
       info.skipped++;
       info.skippedBy[o.code] = (info.skippedBy[o.code] ?? 0) + 1;

@@ -2,16 +2,23 @@ import { FORMATS } from '../../parsers/registry.js';
 import { MESSAGE_FORMATS } from '../../parsers/syslog/registry.js';
 
 export const command = 'formats';
-export const describe = 'list the input formats and how each is recognized';
+export const describe = 'list the input formats, how each is recognized, and a sample line';
 
-/** File-level formats, then the vendor messages the syslog family recognizes per line. */
+const MAX_SAMPLE = 160;
+
+/** File-level formats, then the vendor messages the syslog family recognizes per line, each with a sample line. */
 export function handler(): void {
   const rows = [
-    ...FORMATS.map((f) => ({ id: f.id, description: f.description, recognizedBy: f.recognizedBy })),
-    ...MESSAGE_FORMATS.map((f) => ({ id: `  ${f.id}`, description: `${f.vendor} ${f.product}: ${f.description}`, recognizedBy: `(per line, in syslog) ${f.recognizedBy}` })),
+    ...FORMATS.map((f) => ({ id: f.id, description: f.description, recognizedBy: f.recognizedBy, sample: undefined as string | undefined })),
+    ...MESSAGE_FORMATS.map((f) => ({
+      id: `  ${f.id}`, description: `${f.vendor} ${f.product}: ${f.description}`, recognizedBy: `(per line, in syslog) ${f.recognizedBy}`, sample: f.sample,
+    })),
   ];
   const width = rows.reduce((w, r) => Math.max(w, r.id.length), 0);
+  const pad = ' '.repeat(width);
   for (const r of rows) {
-    process.stdout.write(`${r.id.padEnd(width)}  ${r.description}\n${' '.repeat(width)}  recognized by: ${r.recognizedBy}\n`);
+    let text = `${r.id.padEnd(width)}  ${r.description}\n${pad}  recognized by: ${r.recognizedBy}\n`;
+    if (r.sample) text += `${pad}  sample: ${r.sample.length > MAX_SAMPLE ? `${r.sample.slice(0, MAX_SAMPLE - 1)}…` : r.sample}\n`;
+    process.stdout.write(text);
   }
 }

@@ -556,5 +556,6 @@ export const checkpointFormat: MessageFormat = {
     + 'the Splunk `key=value|` form, older exporters\' `Key="value"` pairs; drop-template records give one event per '
     + 'listed packet',
   recognizedBy: 'bracketed fields starting `[key:"` or `[…@2620`, a message starting `time=…|`, or `Key="…"` pairs with a `UUid`/`loguid`',
+  sample: "<134>1 2026-03-16T10:15:05Z cp-mgmt01 CheckPoint 16953 - [action:\"Accept\"; flags:\"411908\"; ifdir:\"inbound\"; ifname:\"eth1\"; logid:\"0\"; loguid:\"{0x69b7d826,0x0,0x100a8c0,0xc0000001}\"; origin:\"192.0.2.1\"; originsicname:\"CN=hospital-gw01,O=cp-mgmt01..x7k2p9\"; sequencenum:\"1\"; time:\"1773656102\"; version:\"5\"; __policy_id_tag:\"product=VPN-1 & FireWall-1[db_tag={A1B2C3D4-0000-1111-2222-333344445555};mgmt=cp-mgmt01;date=1773600000;policy_name=Hospital\\]\"; dst:\"10.20.30.40\"; inzone:\"External\"; layer_name:\"Network\"; layer_uuid:\"5d3c1b2a-0f1e-4d2c-9b8a-7f6e5d4c3b2a\"; match_id:\"12\"; parent_rule:\"0\"; rule_action:\"Accept\"; rule_name:\"PACS partners\"; rule_uid:\"0c1d2e3f-4a5b-6c7d-8e9f-a0b1c2d3e4f5\"; outzone:\"Internal\"; product:\"VPN-1 & FireWall-1\"; proto:\"6\"; s_port:\"51515\"; service:\"104\"; service_id:\"dicom\"; src:\"203.0.113.7\"]",
   parse: parseCheckPoint,
 };

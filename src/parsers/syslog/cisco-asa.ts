@@ -689,6 +689,7 @@ export const ciscoAsaFormat: MessageFormat = {
   product: 'ASA',
   description: 'syslog (also PIX/FWSM): connection builds and teardowns, ACL permits and denies, drops (302013–302021, 106xxx, 313xxx, 710xxx…)',
   recognizedBy: 'a %ASA-S-NNNNNN tag (also %PIX-, %FWSM-, with a %ASA-session-S- style suffix) as the syslog tag or at the message start',
+  sample: "<166>Mar 16 2026 10:15:02 asa-edge01 : %ASA-6-302013: Built inbound TCP connection 48211 for outside:203.0.113.7/51515 (203.0.113.7/51515) to inside:10.20.30.40/104 (198.51.100.10/104)",
   parse: (line, ctx) => parseCisco(line, ctx, ASA_PRODUCTS, ASA_ID),
 };
 
@@ -698,5 +699,6 @@ export const ciscoFtdFormat: MessageFormat = {
   product: 'FTD',
   description: 'Firepower Threat Defense syslog: the ASA catalogue under %FTD-, and the 430001–430005 security events (Key: value pairs)',
   recognizedBy: 'a %FTD-S-NNNNNN tag as the syslog tag or at the message start',
+  sample: "<166>2026-03-16T10:15:02Z ftd-core01 : %FTD-6-302013: Built inbound TCP connection 9001 for outside:203.0.113.7/51515 (203.0.113.7/51515) to inside:10.20.30.40/104 (198.51.100.10/104)",
   parse: (line, ctx) => parseCisco(line, ctx, FTD_PRODUCTS, FTD_ID),
 };

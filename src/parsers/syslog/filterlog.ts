@@ -168,5 +168,6 @@ export const filterlogFormat: MessageFormat = {
   product: 'pfSense (and Deciso OPNsense)',
   description: 'pfSense and OPNsense filterlog CSV (IPv4/IPv6; TCP, UDP, ICMP, CARP and other tails; pass/block)',
   recognizedBy: 'tag filterlog (or a bare line whose first nine comma-separated fields are filterlog\'s common part)',
+  sample: "<134>Mar 16 10:15:02 filterlog[72237]: 5,,,1000000103,igb0,match,block,in,4,0x0,,52,54321,0,DF,6,tcp,60,203.0.113.7,10.1.2.3,51515,104,0,S,2841517125,,64240,,mss;sackOK;TS;nop;wscale",
   parse: parseFilterlog,
 };

@@ -176,5 +176,6 @@ export const fortigateFormat: MessageFormat = {
   product: PRODUCT,
   description: 'FortiOS 5.x–7.x key=value logs: traffic, utm and event types',
   recognizedBy: 'a key=value message with logid= (date=… time=… logid="…" type="traffic|utm|event" …)',
+  sample: "<189>date=2026-03-16 time=11:15:02 devname=\"FGT-KH-EDGE01\" devid=\"FG100FTK21001234\" eventtime=1773656102431877540 tz=\"+0100\" logid=\"0000000013\" type=\"traffic\" subtype=\"forward\" level=\"warning\" vd=\"root\" srcip=203.0.113.7 srcport=51515 srcintf=\"wan1\" srcintfrole=\"wan\" dstip=10.20.1.15 dstport=104 dstintf=\"pacs\" dstintfrole=\"lan\" srccountry=\"Reserved\" dstcountry=\"Reserved\" sessionid=8812331 proto=6 action=\"deny\" policyid=0 policytype=\"policy\" service=\"DICOM\" trandisp=\"noop\" duration=0 sentbyte=0 rcvdbyte=0 sentpkt=0 rcvdpkt=0 appcat=\"unscanned\" crscore=30 craction=131072 crlevel=\"high\"",
   parse: parseFortigate,
 };

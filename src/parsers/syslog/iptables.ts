@@ -84,5 +84,6 @@ export const iptablesFormat: MessageFormat = {
   product: 'iptables',
   description: 'Linux netfilter (iptables, ip6tables, nftables log) kernel lines, incl. Ubiquiti EdgeOS/USG rule prefixes',
   recognizedBy: 'a kernel line with IN=… OUT=… (the LOG target\'s fields)',
+  sample: "Mar 16 10:15:02 edge01 kernel: [1234567.890123] DICOM-DROP IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.7 DST=10.1.2.3 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=51515 DPT=104 WINDOW=64240 RES=0x00 SYN URGP=0",
   parse: parseIptables,
 };

@@ -338,5 +338,6 @@ export const juniperSrxFormat: MessageFormat = {
   product: PRODUCT,
   description: 'Juniper SRX RT_FLOW session logs (SESSION_CREATE/CLOSE/DENY, AppTrack), structured-data and plain forms',
   recognizedBy: 'process RT_FLOW, or a message starting RT_FLOW_… / APPTRACK_SESSION_… (RFC 5424: the MSGID)',
+  sample: "<14>1 2026-03-16T11:15:02.184+01:00 srx-edge01 RT_FLOW - RT_FLOW_SESSION_CREATE [junos@2636.1.1.1.2.129 source-address=\"203.0.113.7\" source-port=\"51515\" destination-address=\"198.51.100.10\" destination-port=\"104\" connection-tag=\"0\" service-name=\"junos-dicom\" nat-source-address=\"203.0.113.7\" nat-source-port=\"51515\" nat-destination-address=\"10.1.2.3\" nat-destination-port=\"104\" nat-connection-tag=\"0\" src-nat-rule-type=\"N/A\" src-nat-rule-name=\"N/A\" dst-nat-rule-type=\"destination rule\" dst-nat-rule-name=\"pacs-dnat\" protocol-id=\"6\" policy-name=\"untrust-to-pacs\" source-zone-name=\"untrust\" destination-zone-name=\"dmz\" session-id-32=\"4711\" username=\"N/A\" roles=\"N/A\" packet-incoming-interface=\"ge-0/0/0.0\" application=\"UNKNOWN\" nested-application=\"UNKNOWN\" encrypted=\"UNKNOWN\" application-category=\"N/A\" application-sub-category=\"N/A\" application-risk=\"1\" application-characteristics=\"N/A\"]",
   parse: parseSrx,
 };

@@ -184,5 +184,6 @@ export const leefFormat: MessageFormat = {
   product: 'LEEF',
   description: 'Log Event Extended Format 1.0/2.0 from any device (custom delimiters, devTime/devTimeFormat), bare or after a syslog header',
   recognizedBy: 'a message starting `LEEF:<version>|` (after the syslog header, or after a short prefix)',
+  sample: "<14>Mar 16 10:00:05 PA-3220-EDGE LEEF:1.0|Palo Alto Networks|PAN-OS Syslog Integration|10.2.4|deny|cat=TRAFFIC|ReceiveTime=2026/03/16 10:00:05|SerialNumber=013201001234|Type=TRAFFIC|Subtype=drop|devTime=Mar 16 2026 10:00:04 GMT|src=203.0.113.7|dst=10.20.30.40|srcPostNAT=0.0.0.0|dstPostNAT=0.0.0.0|RuleName=deny-inbound|usrName=|SourceUser=|DestinationUser=|Application=not-applicable|VirtualSystem=vsys1|SourceZone=untrust|DestinationZone=dmz|IngressInterface=ethernet1/1|EgressInterface=|LogForwardingProfile=default|SessionID=0|RepeatCount=1|srcPort=51515|dstPort=104|srcPostNATPort=0|dstPostNATPort=0|Flags=0x0|proto=tcp|action=deny|totalBytes=66|dstBytes=0|srcBytes=66|totalPackets=1|StartTime=2026/03/16 10:00:04|ElapsedTime=0|URLCategory=any|sequence=7390012|ActionFlags=0x0|SourceLocation=United States|DestinationLocation=10.0.0.0-10.255.255.255|dstPackets=0|srcPackets=1|SessionEndReason=policy-deny|DeviceName=PA-3220-EDGE|ActionSource=from-policy",
   parse: parseLeef,
 };

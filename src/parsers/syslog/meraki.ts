@@ -293,5 +293,6 @@ export const merakiFormat: MessageFormat = {
   description: 'Cisco Meraki MX/MR syslog roles: flows and firewall/vpn_firewall/cellular_firewall rule hits, '
     + 'ip_flow_start/end, urls, IDS alerts',
   recognizedBy: 'an `EPOCH.NANOS HOST TYPE` sequence (TYPE flows, firewall, urls, ids-alerts, security_event, …)',
+  sample: "<134>1 1773656102.123456789 hospital-mx84 flows src=203.0.113.7 dst=10.20.30.40 protocol=tcp sport=51515 dport=104 pattern: 1 all",
   parse: parseMeraki,
 };

@@ -34,6 +34,8 @@ export interface MessageFormat<T = NetworkEvent> {
   description: string;
   /** How a line is recognised, for `dicomwatch formats`. */
   recognizedBy: string;
+  /** A typical line, for `dicomwatch formats` (a test parses it to an event). */
+  sample: string;
   /**
    * The outcome of a line that is one of this format's messages: its events, a skip, or an error (a message of
    * this format that is cut short or broken is MALFORMED here, not someone else's). NOT_MINE otherwise — cheaply:

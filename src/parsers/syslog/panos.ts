@@ -350,5 +350,6 @@ export const panosFormat: MessageFormat = {
   product: PRODUCT,
   description: 'CSV logs over syslog: TRAFFIC, THREAT, tunnel inspection, DECRYPTION, GTP, SCTP (PAN-OS 6.x-11.x layouts; firewall, Panorama, Strata Logging Service)',
   recognizedBy: 'a PAN-OS CSV record: FUTURE_USE,YYYY/MM/DD hh:mm:ss,serial,TYPE,… (the receive time after the first comma)',
+  sample: "<14>Mar 16 11:15:02 pa-edge-01 1,2026/03/16 11:15:02,013201004321,TRAFFIC,end,2561,2026/03/16 11:15:01,198.51.100.23,203.0.113.10,0.0.0.0,10.20.1.15,inbound-pacs,,,dicom,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,fwd-siem,2026/03/16 11:15:01,88231,1,51515,104,0,104,0x400053,tcp,allow,52240,1840,50400,64,2026/03/16 11:14:32,29,any,,7100000000000001,0x0,United States,10.0.0.0-10.255.255.255,,30,34,tcp-fin,0,0,0,0,,pa-edge-01,from-policy,,,0,,0,,N/A,0,0,0,0,b9d4a1c2-3e5f-4a6b-8c7d-0e1f2a3b4c5d,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-03-16T11:15:01.482+01:00,,,health-care,business-systems,client-server,1,,,no,no,no,0",
   parse: parsePanos,
 };

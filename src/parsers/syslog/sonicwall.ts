@@ -243,5 +243,6 @@ export const sonicwallFormat: MessageFormat = {
   product: PRODUCT,
   description: '5.x–7.x key=value syslog (id=… sn=… time=… m=… src=IP:port:iface dst=… proto=…)',
   recognizedBy: 'a key=value message with id= followed by sn= (SonicOS\'s syslog ID and serial number)',
+  sample: "<134>id=firewall sn=0040103CE114 time=\"2026-03-16 10:15:02 UTC\" fw=203.0.113.1 pri=6 c=262144 gcat=6 m=98 msg=\"Connection Opened\" srcMac=00:17:c5:30:f9:d9 src=203.0.113.7:51515:X1 srcZone=Untrusted natSrc=203.0.113.7:51515 dstMac=00:06:b1:dd:4f:d4 dst=203.0.113.50:104:X0:pacs01.example.org dstZone=Trusted natDst=10.20.1.15:104 proto=tcp/104 sent=60 app=49175 appName='General TCP' n=4188211 fw_action=\"NA\" dpi=0",
   parse: parseSonicwall,
 };

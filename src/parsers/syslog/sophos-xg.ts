@@ -154,5 +154,6 @@ export const sophosXgFormat: MessageFormat = {
   product: PRODUCT,
   description: '(Sophos Firewall, SFOS 17–21) key=value syslog: Firewall, IDP, ATP and web logs that name both ends',
   recognizedBy: 'a key=value message with log_type= (device="SFW" date=… or device_name=… timestamp=…, log_id=… log_type="Firewall" …)',
+  sample: "<30>device=\"SFW\" date=2026-03-16 time=11:15:02 timezone=\"CET\" device_name=\"XG230\" device_id=C2204ABCD123456 log_id=010102600002 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Denied\" status=\"Deny\" priority=Information duration=0 fw_rule_id=0 policy_type=0 user_name=\"\" user_gp=\"\" iap=0 ips_policy_id=0 appfilter_policy_id=0 application=\"\" application_risk=0 application_technology=\"\" application_category=\"\" in_interface=\"Port2\" out_interface=\"\" src_mac=00:1a:8c:50:6a:8c src_ip=203.0.113.7 src_country_code=R1 dst_ip=10.20.1.15 dst_country_code=R1 protocol=\"TCP\" src_port=51515 dst_port=104 sent_pkts=0 recv_pkts=0 sent_bytes=0 recv_bytes=0 tran_src_ip= tran_src_port=0 tran_dst_ip= tran_dst_port=0 srczonetype=\"WAN\" srczone=\"WAN\" dstzonetype=\"\" dstzone=\"\" dir_disp=\"\" connid=\"\" vconnid=\"\" hb_health=\"No Heartbeat\" message=\"\" appresolvedby=\"Signature\"",
   parse: parseSophos,
 };
