@@ -13,10 +13,11 @@ function examples(): { args: string[]; shown: string }[] {
 
 describe('README examples', () => {
   const found = examples();
-  it('are there (scan as a table, scan as csv, kql)', () => {
+  it('are there (scan as a table, scan as csv, a mixed syslog file, kql)', () => {
     expect(found.map((e) => e.args.join(' '))).toEqual([
       'scan fixtures/sentinel-export.csv',
       'scan fixtures/sentinel-export.csv --semantics kql --output csv',
+      'scan fixtures/syslog/mixed.log --year 2026',
       'kql --semantics kql',
     ]);
   });
