@@ -5,7 +5,7 @@ import type { Action } from './event.js';
  * policy (AWS VPC `REJECT`, Check Point `Reject`); `drop` is kept apart because it is silent; `reset` covers the
  * TCP-reset variants. Anything else (session-end reasons, `alert`, `close`) states no decision: absent.
  */
-const ACTION_WORDS: Readonly<Record<string, Action>> = {
+export const ACTION_WORDS: Readonly<Record<string, Action>> = {
   allow: 'allow', allowed: 'allow', accept: 'allow', accepted: 'allow', permit: 'allow', permitted: 'allow',
   pass: 'allow', passthrough: 'allow', a: 'allow',
   deny: 'deny', denied: 'deny', reject: 'deny', rejected: 'deny', block: 'deny', blocked: 'deny', d: 'deny',

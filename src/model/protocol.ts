@@ -24,8 +24,8 @@ const NUMBER_BY_KEYWORD = new Map<string, number>(
   KEYWORDS.flatMap((k, n) => (k === undefined ? [] : [[k, n] as [string, number]])),
 );
 
-/** Spellings that firewalls, pipelines and /etc/protocols use for an IANA keyword. */
-const ALIASES: Readonly<Record<string, string>> = {
+/** Spellings that firewalls, pipelines and /etc/protocols use for an IANA keyword (alias → keyword). */
+export const PROTOCOL_ALIASES: Readonly<Record<string, string>> = {
   icmpv6: 'ipv6-icmp', icmp6: 'ipv6-icmp', 'icmp-v6': 'ipv6-icmp', ipv6icmp: 'ipv6-icmp',
   'ipsec-esp': 'esp', 'ipsec-ah': 'ah', ipencap: 'ipv4', 'ip-encap': 'ipv4', ospf: 'ospfigp',
   'udp-lite': 'udplite', 'mobility-header': 'mobility header',
@@ -67,5 +67,5 @@ export function ianaProtocol(value: string | number): string | undefined {
   const s = value.trim().toLowerCase();
   if (/^\d{1,3}$/.test(s)) return protocolFromNumber(Number(s));
   if (NUMBER_BY_KEYWORD.has(s)) return s;
-  return Object.hasOwn(ALIASES, s) ? ALIASES[s]! : undefined;
+  return Object.hasOwn(PROTOCOL_ALIASES, s) ? PROTOCOL_ALIASES[s]! : undefined;
 }

@@ -298,7 +298,8 @@ function addEvent(c: CompiledPlan, g: Group, event: NetworkEvent, ms: number): v
   g.aggregate = c.operator.add(c.plan.aggregate, g.aggregate, event);
 }
 
-function snapshotGroup(c: CompiledPlan, g: Group): GroupSnapshot {
+/** A group's fields copied, sharing nothing with it (the caller may merge one snapshot twice), with `aggregate`. */
+function copyGroup(g: Group | GroupSnapshot, aggregate: unknown): Group {
   return {
     bucket: g.bucket,
     keys: [...g.keys],
@@ -306,21 +307,18 @@ function snapshotGroup(c: CompiledPlan, g: Group): GroupSnapshot {
     first: g.first,
     last: g.last,
     summaries: GROUP_SUMMARIES.map((s, i) => s.summary.copy(g.summaries[i])),
-    aggregate: c.operator.toJson(g.aggregate),
+    aggregate,
   };
 }
 
-/** A working group from a snapshot's, sharing nothing with it (the caller may merge one snapshot twice). */
+/** A group as plain data: the aggregate's state in its JSON form. */
+function snapshotGroup(c: CompiledPlan, g: Group): GroupSnapshot {
+  return copyGroup(g, c.operator.toJson(g.aggregate));
+}
+
+/** A working group from a snapshot's: the aggregate's state in its working form. */
 function restoreGroup(c: CompiledPlan, g: GroupSnapshot): Group {
-  return {
-    bucket: g.bucket,
-    keys: [...g.keys],
-    count: g.count,
-    first: g.first,
-    last: g.last,
-    summaries: GROUP_SUMMARIES.map((s, i) => s.summary.copy(g.summaries[i])),
-    aggregate: c.operator.fromJson(g.aggregate),
-  };
+  return copyGroup(g, c.operator.fromJson(g.aggregate));
 }
 
 function mergeGroup(c: CompiledPlan, into: Group, from: GroupSnapshot): void {

@@ -4,28 +4,18 @@
  * The engine compares normalised values: a log saying `TCP`, `6` or `Tcp` is an event with `protocol: tcp`, and
  * `DENIED`, `reject` or `Block` an event with `action: deny` (src/model/protocol.ts, src/model/action.ts). A KQL
  * query compares the raw column, so each rule value becomes the list of spellings that normalise to it, compared
- * case-insensitively (`in~`). The lists are data; test/kql.test.ts checks that every spelling normalises back to
- * its value with the model's own functions, and that no word of the action vocabulary is missing.
+ * case-insensitively (`in~`). The lists come from the model's own tables; test/kql.test.ts checks that every
+ * spelling normalises back to its value with the model's own functions.
  *
  * What a spelling list cannot cover is listed in the README ("KQL and the engine: what cannot be made equal"):
  * protocol numbers written with leading zeros (`006`), and action words with other separators than `-`, `_` or one
  * space.
  */
-import { protocolNumber } from '../../model/protocol.js';
+import { ACTION_WORDS } from '../../model/action.js';
+import { PROTOCOL_ALIASES as MODEL_PROTOCOL_ALIASES, protocolNumber } from '../../model/protocol.js';
 
-/**
- * Common spellings of IANA keywords (the aliases src/model/protocol.ts accepts, e.g. `icmpv6` for `ipv6-icmp`).
- * Duplicated here because the model keeps its table private; a test proves each one still maps to its keyword.
- */
-export const PROTOCOL_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  'ipv6-icmp': ['icmpv6', 'icmp6', 'icmp-v6', 'ipv6icmp'],
-  esp: ['ipsec-esp'],
-  ah: ['ipsec-ah'],
-  ipv4: ['ipencap', 'ip-encap'],
-  ospfigp: ['ospf'],
-  udplite: ['udp-lite'],
-  'mobility header': ['mobility-header'],
-};
+/** The model's protocol aliases by keyword: `ipv6-icmp` → `icmpv6`, `icmp6`, … (src/model/protocol.ts). */
+export const PROTOCOL_ALIASES: Readonly<Record<string, readonly string[]>> = groupBy(MODEL_PROTOCOL_ALIASES);
 
 /**
  * The spellings of a protocol value (`tcp`, or a number with no keyword such as `253`) in a text column: the
@@ -50,17 +40,20 @@ function withSeparators(...words: string[]): string[] {
 }
 
 /**
- * Every word src/model/action.ts reads as a decision, by decision: the vocabulary for free-text action columns
- * (CommonSecurityLog's `DeviceAction`, written by whatever the device's vendor chose).
+ * Every word src/model/action.ts reads as a decision, by decision, with the separators it treats alike: the
+ * vocabulary for free-text action columns (CommonSecurityLog's `DeviceAction`, written by whatever the device's
+ * vendor chose).
  */
-export const ACTION_SPELLINGS: Readonly<Record<string, readonly string[]>> = {
-  allow: withSeparators('allow', 'allowed', 'accept', 'accepted', 'permit', 'permitted', 'pass', 'passthrough', 'a'),
-  deny: withSeparators('deny', 'denied', 'reject', 'rejected', 'block', 'blocked', 'd'),
-  drop: withSeparators('drop', 'dropped', 'drop-icmp', 'drop-all-packets'),
-  reset: withSeparators(
-    'reset', 'rst', 'reset-client', 'reset-server', 'reset-both', 'reset-source', 'reset-destination',
-  ),
-};
+export const ACTION_SPELLINGS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(groupBy(ACTION_WORDS)).map(([action, words]) => [action, withSeparators(...words)]),
+);
+
+/** `{ word: value }` → `{ value: [word…] }`, in the table's order. */
+function groupBy(table: Readonly<Record<string, string>>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [word, value] of Object.entries(table)) (out[value] ??= []).push(word);
+  return out;
+}
 
 /** All of ACTION_SPELLINGS in one list: "the column states a decision". */
 export const ALL_ACTION_SPELLINGS: readonly string[] = Object.values(ACTION_SPELLINGS).flat();
