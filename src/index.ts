@@ -21,6 +21,8 @@ export type {
 export { fail, skip, lineByLine, toOutcome } from './parsers/types.js';
 export { FORMATS, FORMAT_IDS, formatById, sniffBytes, sniffFormat } from './parsers/registry.js';
 export { syslogFamily } from './parsers/syslog/family.js';
+export { DOCUMENT_FORMATS } from './parsers/documents/registry.js';
+export { documentDispatcher, type DocumentContext, type DocumentFormat } from './parsers/documents/document.js';
 export { MESSAGE_FORMATS } from './parsers/syslog/registry.js';
 export { NOT_MINE, type MessageContext, type MessageFormat } from './parsers/syslog/message.js';
 export { parseSyslogLine, type SyslogLine, type YearState } from './parsers/syslog/framing.js';

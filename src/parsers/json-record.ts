@@ -7,7 +7,10 @@ import type { NetworkEvent } from '../model/event.js';
 import {
   bindColumns, columnReport, eventFromRecord, missingRequired, recordContext, GENERIC_SCHEMA, type Bindings, type ColumnSchema, type SourceField,
 } from './fields.js';
+import { documentDispatcher, NOT_MINE, type DocumentContext, type DocumentFormat } from './documents/document.js';
+import { DOCUMENT_FORMATS } from './documents/registry.js';
 import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
+import { messageTime } from './syslog/family.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isRejection, skip, type ParseContext, type ParseResult } from './types.js';
 
@@ -61,12 +64,15 @@ export function jsonRecordParser(
   ctx: ParseContext,
   format: string,
   schema: ColumnSchema = GENERIC_SCHEMA,
+  documents: readonly DocumentFormat[] = DOCUMENT_FORMATS,
 ): (text: string, line: number) => ParseResult {
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
   const cache = new Map<string, { bindings: Bindings; missing: SourceField[]; embedded: EmbeddedLayout | undefined }>();
   const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
   const parseEmbedded = embeddedLineParser(ctx);
+  const dispatchDocument = documentDispatcher(documents);
+  const documentCtx: DocumentContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter, observe: ctx.observe };
   return (text, lineNo) => {
     // No text test before JSON.parse: whether the record is one complete JSON object is a structural check that
     // `scan` makes like `parse`, and a port may be written so no text test can see it (`1.04e2`, `"\u0031\u0030\u0034"`).
@@ -79,8 +85,15 @@ export function jsonRecordParser(
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return fail('MALFORMED', 'JSON: expected an object');
     }
+    const record = unwrapEnvelope(value as Record<string, unknown>);
+    // A document of a known producer (Azure, GCP, Zeek, Suricata…) is read by its own module first.
+    if (documents.length > 0) {
+      documentCtx.lineNo = lineNo;
+      const result = dispatchDocument(record, documentCtx);
+      if (result !== NOT_MINE) return result;
+    }
     const flat = new Map<string, unknown>();
-    flatten(unwrapEnvelope(value as Record<string, unknown>), flat, '', 1);
+    flatten(record, flat, '', 1);
     const keys = [...flat.keys()];
     const signature = keys.join('\u0000');
     let layout = cache.get(signature);

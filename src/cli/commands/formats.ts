@@ -1,4 +1,5 @@
 import { FORMATS } from '../../parsers/registry.js';
+import { DOCUMENT_FORMATS } from '../../parsers/documents/registry.js';
 import { MESSAGE_FORMATS } from '../../parsers/syslog/registry.js';
 
 export const command = 'formats';
@@ -6,12 +7,15 @@ export const describe = 'list the input formats, how each is recognized, and a s
 
 const MAX_SAMPLE = 160;
 
-/** File-level formats, then the vendor messages the syslog family recognizes per line, each with a sample line. */
+/** File-level formats, then the vendor messages recognized per syslog line and the documents per JSON record, with samples. */
 export function handler(): void {
   const rows = [
     ...FORMATS.map((f) => ({ id: f.id, description: f.description, recognizedBy: f.recognizedBy, sample: undefined as string | undefined })),
     ...MESSAGE_FORMATS.map((f) => ({
       id: `  ${f.id}`, description: `${f.vendor} ${f.product}: ${f.description}`, recognizedBy: `(per line, in syslog) ${f.recognizedBy}`, sample: f.sample,
+    })),
+    ...DOCUMENT_FORMATS.map((f) => ({
+      id: `  ${f.id}`, description: `${f.vendor} ${f.product}: ${f.description}`, recognizedBy: `(per record, in JSON) ${f.recognizedBy}`, sample: f.sample,
     })),
   ];
   const width = rows.reduce((w, r) => Math.max(w, r.id.length), 0);

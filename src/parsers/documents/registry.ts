@@ -1,0 +1,8 @@
+/**
+ * Every JSON document format (Azure, GCP, sensors…), tried per JSON record before the generic column schema, the
+ * last match first. Adding one is a module in this folder plus one line here (one import, one entry).
+ */
+import type { DocumentFormat } from './document.js';
+
+export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
+];
