@@ -323,3 +323,30 @@ describe('14. errors at the library boundary are typed and name the file or opti
     }
   });
 });
+
+describe('Azure resource-log blobs: {"records": [...]} read element by element', () => {
+  const record = (i: number) => ({ time: '2026-03-16T10:00:00Z', SourceIP: `203.0.113.${i}`, DestinationIP: '10.1.2.3', DestinationPort: 104 });
+  it('compact or pretty, any chunking; elements numbered by index; a cut-off blob fails after its complete records', () => {
+    const compact = JSON.stringify({ records: [1, 2, 3].map(record) });
+    const pretty = JSON.stringify({ records: [1, 2, 3].map(record) }, null, 2);
+    for (const text of [compact, pretty, `\ufeff${pretty}\n`]) {
+      const bytes = Buffer.from(text);
+      for (const cuts of [[], [1, 5, 13], [bytes.length - 1]]) {
+        const { outcomes, failure } = pushReusing(ctx, bytes, cuts);
+        expect(failure).toBeUndefined();
+        expect(outcomes.map((o) => [o.line, o.kind])).toEqual([[1, 'events'], [2, 'events'], [3, 'events']]);
+      }
+    }
+    const cut = pushReusing(ctx, Buffer.from(compact.slice(0, -20)), []);
+    expect(cut.outcomes.map((o) => o.kind)).toEqual(['events', 'events', 'error']);
+    expect(cut.failure?.message).toMatch(/not closed/);
+    const unclosed = pushReusing(ctx, Buffer.from(compact.slice(0, -1)), []);
+    expect(unclosed.outcomes).toHaveLength(3);
+    expect(unclosed.failure?.message).toMatch(/envelope is not closed/);
+  });
+
+  it('another top-level object is not taken for a blob: JSON Lines read it', () => {
+    const { outcomes } = parseText(`${JSON.stringify(record(1))}\n${JSON.stringify(record(2))}\n`, ctx);
+    expect(outcomes.map((o) => [o.line, o.kind])).toEqual([[1, 'events'], [2, 'events']]);
+  });
+});

@@ -30,10 +30,16 @@ function isSpace(c: number): boolean {
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
+/** `{"records":[` without its whitespace, as byte codes: the envelope of Azure resource-log blobs. */
+const ENVELOPE = Buffer.from('{"records":[', 'latin1');
 
 function openJsonArray(ctx: ParseContext): ByteSession {
   const parseRecord = jsonRecordParser(ctx, 'json');
-  let phase: 'bom' | 'before' | 'inside' | 'after' | 'ignored' = 'bom';
+  let phase: 'bom' | 'before' | 'envelope' | 'inside' | 'after' | 'ignored' = 'bom';
+  /** In `{"records": [...]}`: how much of the opening `{"records":[` has been read (whitespace aside). */
+  let envelopeAt = 0;
+  /** Whether the array is inside the envelope, so its `]` is followed by the envelope's `}`. */
+  let enveloped = false;
   let bomAt = 0;
   let depth = 0; // 1 = inside the top-level array
   let inString = false;
@@ -89,12 +95,32 @@ function openJsonArray(ctx: ParseContext): ByteSession {
         }
         if (phase !== 'inside') {
           if (phase === 'ignored' || isSpace(c)) continue;
+          if (phase === 'before' && c === C_OPEN_BRACE) {
+            phase = 'envelope';
+            envelopeAt = 1;
+            continue;
+          }
+          if (phase === 'envelope') {
+            // `{"records":[`: Azure's resource-log blobs (NSG flow logs, firewall logs…), whitespace allowed between tokens.
+            if (c !== ENVELOPE[envelopeAt]) {
+              throw new InputFileError(`line ${lineNo}: a JSON object that is not {"records": [...]} (use JSON Lines for one object per line)`, ctx.file);
+            }
+            if (++envelopeAt < ENVELOPE.length) continue;
+            enveloped = true;
+            phase = 'inside';
+            depth = 1;
+            continue;
+          }
           if (phase === 'before') {
             if (c !== C_OPEN_BRACKET) {
               throw new InputFileError(`line ${lineNo}: not a JSON array (starts with ${JSON.stringify(String.fromCharCode(c))})`, ctx.file);
             }
             phase = 'inside';
             depth = 1;
+            continue;
+          }
+          if (enveloped && c === C_CLOSE_BRACE) {
+            enveloped = false; // the envelope's own `}`
             continue;
           }
           index++;
@@ -136,6 +162,8 @@ function openJsonArray(ctx: ParseContext): ByteSession {
       if (capturing) keep(chunk, from, chunk.length);
     },
     end(out) {
+      if (phase === 'envelope') throw new InputFileError('the {"records": [...]} envelope is cut off before its array', ctx.file);
+      if (phase === 'after' && enveloped) throw new InputFileError('the {"records": [...]} envelope is not closed (input cut off?)', ctx.file);
       if (phase !== 'inside') return;
       if (capturing) {
         // The input ends inside the array. An element the input ends inside is a record of its own (counted,
@@ -155,12 +183,20 @@ function openJsonArray(ctx: ParseContext): ByteSession {
 export const jsonArrayFormat: ByteFormat = {
   id: 'json',
   kind: 'bytes',
-  description: 'a JSON array of objects (az monitor log-analytics query, REST exports), read element by element',
-  recognizedBy: 'first non-blank character is `[`',
+  description: 'a JSON array of objects (az monitor log-analytics query, REST exports) or an Azure {"records": [...]} blob, read element by element',
+  recognizedBy: 'first non-blank character is `[`, or the file is an Azure resource-log blob `{"records": [`',
   sniffBytes: (head) => {
     let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     while (i < head.length && isSpace(head[i]!)) i++;
-    return head[i] === C_OPEN_BRACKET;
+    if (head[i] === C_OPEN_BRACKET) return true;
+    // `{ "records" : [` (whitespace between the tokens), read from the head's bytes
+    let at = 0;
+    for (; i < head.length && at < ENVELOPE.length; i++) {
+      if (isSpace(head[i]!)) continue;
+      if (head[i] !== ENVELOPE[at]) return false;
+      at++;
+    }
+    return at === ENVELOPE.length;
   },
   open: openJsonArray,
 };
