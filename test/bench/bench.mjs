@@ -150,6 +150,10 @@ try {
     writeFileSync(file, generateSyslog(id, records));
     return { id, file };
   });
+  // AWS VPC flow logs (v2 default layout, headerless as S3 delivers it), the same sources and destination ports.
+  const vpcFile = join(dir, 'vpc.log');
+  writeFileSync(vpcFile, records.map(({ src, port }) => `2 123456789010 eni-0a1b2c3d4e5f60718 ${src} 10.1.2.3 51515 ${port} 6 4 240 1773656102 1773656160 REJECT OK`).join('\n') + '\n');
+  syslogFiles.push({ id: 'aws-vpc', file: vpcFile });
   // kql semantics: exactly RFC 1918 out, the hunt the baselines run.
   const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'kql', internal: [] });
   const prefilter = { dstPorts: new Set([104]) };
@@ -182,7 +186,7 @@ try {
   const csvRow = (name) => rows.find((r) => r.name === (name.startsWith('parse') ? 'parse csv → events → JSON' : 'scan csv, pre-filter'));
   console.log(`${'case'.padEnd(32)} ${'ms'.padStart(7)} ${'records/s'.padStart(11)} ${'MB/s'.padStart(6)} ${'× mawk'.padStart(7)} ${'× node scanner'.padStart(14)} ${'× CSV'.padStart(6)}`);
   for (const r of rows) {
-    const sameOnCsv = /^(parse|scan) (iptables|panos|cef)/.test(r.name) ? csvRow(r.name) : undefined;
+    const sameOnCsv = /^(parse|scan) (iptables|panos|cef|aws-vpc)/.test(r.name) ? csvRow(r.name) : undefined;
     console.log(
       `${r.name.padEnd(32)} ${r.ms.toFixed(0).padStart(7)} ${Math.round((ROWS / r.ms) * 1000).toLocaleString('en-US').padStart(11)} ` +
         `${(r.mb / (r.ms / 1000)).toFixed(0).padStart(6)} ${(mawk ? (r.ms / mawk.ms).toFixed(2) : '-').padStart(7)} ${(r.ms / node.ms).toFixed(2).padStart(14)} ` +

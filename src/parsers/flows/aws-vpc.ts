@@ -1,0 +1,197 @@
+/**
+ * AWS VPC Flow Logs as S3 delivers them (one space-separated record per line, gzip handled by the reader).
+ *
+ * Layouts:
+ * - a header line naming the fields (`version account-id interface-id srcaddr …`, any order, any subset; the
+ *   Firehose/Athena spelling with `_` is accepted) binds the layout of the records after it, until the next header;
+ * - without a header, a record whose field count is that of a documented default layout is read with it: the v2
+ *   default format (14 fields) and "all fields" in the order AWS documents them up to v3 (21), v4 (25), v5 (29),
+ *   v7 (39) and v8 (40). A 21-field record whose second field is a VPC id is read in the layout of AWS's documented
+ *   custom-format example that Elastic's pipeline also reads (`version vpc-id subnet-id instance-id interface-id
+ *   account-id type srcaddr dstaddr srcport dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action
+ *   tcp-flags log-status`). Several versions may follow each other in one file.
+ *
+ * Values: `-` is absent. Source and destination are `srcaddr`/`dstaddr` (the interface's view), as Elastic's
+ * pipeline maps them to `source.ip`/`destination.ip`; `pkt-srcaddr`/`pkt-dstaddr` (the packet's original addresses
+ * through NAT or an intermediate interface) are not used. Time = `start` (epoch seconds; `end` when `start` is
+ * absent), where Elastic's `@timestamp` is `end`. ACCEPT → allow, REJECT → deny. A record whose `log-status` is
+ * NODATA or SKIPDATA and which carries no addresses is NOT_A_CONNECTION; one that carries them is read.
+ */
+import type { MessageContext } from '../syslog/message.js';
+import { messageTime } from '../syslog/family.js';
+import { connectionEvent } from '../syslog/connection.js';
+import { FILTERED, recordPrefilter } from '../prefilter.js';
+import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
+
+export const FORMAT_ID = 'aws-vpc';
+
+/** Every field AWS documents for VPC flow log records, in the documented order (version in the comments). */
+const V2 = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'];
+const V3 = ['vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr'];
+const V4 = ['region', 'az-id', 'sublocation-type', 'sublocation-id'];
+const V5 = ['pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path'];
+const V7 = [
+  'ecs-cluster-arn', 'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id', 'ecs-container-id',
+  'ecs-second-container-id', 'ecs-service-name', 'ecs-task-definition-arn', 'ecs-task-arn', 'ecs-task-id',
+];
+const V8 = ['reject-reason'];
+const LATER = ['resource-id', 'encryption-status'];
+const ALL_FIELDS = [...V2, ...V3, ...V4, ...V5, ...V7, ...V8];
+const KNOWN = new Set([...ALL_FIELDS, ...LATER]);
+
+/** Where the fields the event needs sit in one layout (-1: not in it). */
+interface Layout {
+  names: readonly string[];
+  count: number;
+  version: number;
+  interfaceId: number;
+  src: number;
+  dst: number;
+  srcPort: number;
+  dstPort: number;
+  protocol: number;
+  packets: number;
+  bytes: number;
+  start: number;
+  end: number;
+  action: number;
+  logStatus: number;
+}
+
+function layout(names: readonly string[]): Layout {
+  const at = (name: string) => names.indexOf(name);
+  return {
+    names, count: names.length, version: at('version'), interfaceId: at('interface-id'), src: at('srcaddr'), dst: at('dstaddr'),
+    srcPort: at('srcport'), dstPort: at('dstport'), protocol: at('protocol'), packets: at('packets'), bytes: at('bytes'),
+    start: at('start'), end: at('end'), action: at('action'), logStatus: at('log-status'),
+  };
+}
+
+/** Headerless layouts by field count: the documented order up to each version. */
+const DEFAULT_LAYOUTS = new Map<number, Layout>(
+  [14, 21, 25, 29, 39, 40].map((n) => [n, layout(ALL_FIELDS.slice(0, n))]),
+);
+/** AWS's documented custom-format example with 21 fields (Elastic reads 21-field records this way). */
+const CUSTOM_21 = layout([
+  'version', 'vpc-id', 'subnet-id', 'instance-id', 'interface-id', 'account-id', 'type', 'srcaddr', 'dstaddr', 'srcport',
+  'dstport', 'pkt-srcaddr', 'pkt-dstaddr', 'protocol', 'bytes', 'packets', 'start', 'end', 'action', 'tcp-flags', 'log-status',
+]);
+
+const LOG_STATUS = new Set(['OK', 'NODATA', 'SKIPDATA', '-']);
+const ACTIONS = new Set(['ACCEPT', 'REJECT', '-']);
+const EPOCH = /^\d{1,12}$/;
+
+/** A header line: space-separated documented field names (`_` allowed for `-`), at least two; undefined otherwise. */
+function headerNames(line: string): string[] | undefined {
+  const c = line.charCodeAt(0);
+  if (!(c >= 97 && c <= 122)) return undefined; // field names start with a lower-case letter; records with a digit or -
+  const names = line.trim().split(/ +/).map((n) => n.replaceAll('_', '-'));
+  if (names.length < 2 || !names.every((n) => KNOWN.has(n)) || new Set(names).size !== names.length) return undefined;
+  return names;
+}
+
+/** Whether the fields of a headerless record are plausible for `l` (the cheap, strict test the sniff also uses). */
+function fitsDefault(fields: readonly string[], l: Layout): boolean {
+  return /^\d{1,2}$/.test(fields[l.version]!) && LOG_STATUS.has(fields[l.logStatus]!) && ACTIONS.has(fields[l.action]!) &&
+    (fields[l.start] === '-' || EPOCH.test(fields[l.start]!)) && (fields[l.end] === '-' || EPOCH.test(fields[l.end]!));
+}
+
+/** The default layout of a headerless record, if its field count and values fit one. */
+function defaultLayout(fields: readonly string[]): Layout | undefined {
+  const l = fields.length === 21 && fields[1]!.startsWith('vpc-') ? CUSTOM_21 : DEFAULT_LAYOUTS.get(fields.length);
+  return l && fitsDefault(fields, l) ? l : undefined;
+}
+
+function value(fields: readonly string[], i: number): string | undefined {
+  if (i < 0) return undefined;
+  const v = fields[i]!;
+  return v === '-' ? undefined : v;
+}
+
+function readRecord(fields: readonly string[], l: Layout, ctx: MessageContext): ParseResult {
+  const src = value(fields, l.src);
+  const dst = value(fields, l.dst);
+  const status = value(fields, l.logStatus);
+  if (src === undefined && dst === undefined && (status === 'NODATA' || status === 'SKIPDATA')) {
+    return skip('NOT_A_CONNECTION', status === 'NODATA' ? 'NODATA: no traffic in the aggregation interval' : 'SKIPDATA: records skipped in the aggregation interval');
+  }
+  if (ctx.prefilter && !ctx.prefilter.portMayMatch(value(fields, l.dstPort))) return FILTERED;
+  const timeText = value(fields, l.start) ?? value(fields, l.end);
+  const time = timeText !== undefined && EPOCH.test(timeText) ? Number(timeText) * 1000 : undefined;
+  const action = value(fields, l.action);
+  return connectionEvent({
+    time, timeText,
+    src: [src, 'srcaddr'], dst: [dst, 'dstaddr'],
+    srcPort: [value(fields, l.srcPort), 'srcport'], dstPort: [value(fields, l.dstPort), 'dstport'],
+    protocol: [value(fields, l.protocol), 'protocol'],
+    action: action === 'ACCEPT' ? 'allow' : action === 'REJECT' ? 'deny' : undefined,
+    bytes: [value(fields, l.bytes), 'bytes'], packets: [value(fields, l.packets), 'packets'],
+    device: value(fields, l.interfaceId),
+    vendor: 'Amazon Web Services', product: 'VPC Flow Logs',
+  }, FORMAT_ID, ctx);
+}
+
+function openVpc(ctx: ParseContext): LineSession {
+  let header: Layout | undefined;
+  const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
+  const record = (text: string, lineNo: number): ParseResult | undefined => {
+    const names = headerNames(text);
+    if (names) {
+      header = layout(names);
+      ctx.observe?.columns({ used: usedColumns(header), available: names });
+      return undefined; // a header is not a record
+    }
+    const fields = text.split(' ');
+    if (fields.some((f) => f === '')) return fail('MALFORMED', 'empty field (fields are separated by one space; an absent value is -)');
+    let l: Layout | undefined;
+    if (header) {
+      if (fields.length !== header.count) return fail('MALFORMED', `expected ${header.count} fields as the header line says, found ${fields.length}`);
+      l = header;
+    } else {
+      l = defaultLayout(fields);
+      if (!l) return fail('MALFORMED', `no header line, and ${fields.length} fields fit no default layout (14, 21, 25, 29, 39 or 40 fields)`);
+    }
+    messageCtx.lineNo = lineNo;
+    return readRecord(fields, l, messageCtx);
+  };
+  return {
+    push(buf, start, end, lineNo, out: RecordOutcome[]) {
+      if (isBlankBytes(buf, start, end)) return; // blank lines are not records
+      let text = buf.toString('utf8', start, end);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      const result = record(text, lineNo);
+      if (result !== undefined) out.push(toOutcome(result, lineNo));
+    },
+    end() {},
+  };
+}
+
+function usedColumns(l: Layout): Record<string, string> {
+  const used: Record<string, string> = {};
+  const pairs: [string, number][] = [
+    ['time', l.start >= 0 ? l.start : l.end], ['srcIp', l.src], ['dstIp', l.dst], ['srcPort', l.srcPort], ['dstPort', l.dstPort],
+    ['protocol', l.protocol], ['action', l.action], ['bytes', l.bytes], ['packets', l.packets], ['device', l.interfaceId],
+  ];
+  for (const [field, i] of pairs) if (i >= 0) used[field] = l.names[i]!;
+  return used;
+}
+
+/** A header line with srcaddr or dstaddr, or a headerless record that fits a default layout. */
+function sniff(firstLine: string): boolean {
+  const line = firstLine.endsWith('\r') ? firstLine.slice(0, -1) : firstLine;
+  const names = headerNames(line);
+  if (names) return names.length >= 4 && (names.includes('srcaddr') || names.includes('dstaddr'));
+  const fields = line.split(' ');
+  return !fields.some((f) => f === '') && defaultLayout(fields) !== undefined;
+}
+
+export const awsVpcFormat: LineFormat = {
+  kind: 'lines',
+  id: FORMAT_ID,
+  vendor: 'Amazon Web Services',
+  product: 'VPC Flow Logs',
+  description: 'AWS VPC Flow Logs (v2 default format, custom v3-v8 layouts by header line), plain or gzip as S3 delivers them',
+  recognizedBy: 'a header line of VPC flow log field names with srcaddr/dstaddr, or a space-separated record of a default layout (version, log-status OK/NODATA/SKIPDATA, ACCEPT/REJECT, epoch start/end)',
+  sniff,
+  open: openVpc,
+};

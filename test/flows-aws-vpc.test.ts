@@ -1,0 +1,208 @@
+/**
+ * AWS VPC Flow Logs (src/parsers/flows/aws-vpc.ts): the v2 default layout without a header, custom layouts defined
+ * by a header line, headerless "all fields" layouts up to v8, versions mixed in one file, gzip, NODATA/SKIPDATA,
+ * `-` values, what is malformed, the fixtures' hand-checked events via the library and the built CLI, the
+ * pre-filter parity, and garbage and truncation.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parseText } from '../src/parsers/record-parser.js';
+import { awsVpcFormat } from '../src/parsers/flows/aws-vpc.js';
+import { sniffFormat } from '../src/parsers/registry.js';
+import type { RecordOutcome } from '../src/parsers/types.js';
+import { runCli } from './helpers/cli.js';
+import { jsonEvents, type JsonEvent } from './helpers/events.js';
+import { expectPrefilterParity } from './helpers/kv-firewall.js';
+
+const ctx = { file: 'vpc.log' };
+const V2 = '2 123456789010 eni-0a1b2c3d4e5f60718 203.0.113.7 10.20.1.15 51515 104 6 4 240 1773656102 1773656160 REJECT OK';
+const HEADER_V2 = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+
+function fixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/flows/${name}`, import.meta.url), 'utf8');
+}
+
+function expected(name: string, file: string): JsonEvent[] {
+  return fixture(name).trim().split('\n').map((l) => ({ ...(JSON.parse(l) as JsonEvent), file }));
+}
+
+function codes(outcomes: readonly RecordOutcome[]): string[] {
+  return outcomes.map((o) => (o.kind === 'events' ? 'events' : o.code));
+}
+
+/** Forced to this format, so a lone broken record is judged by it rather than by the sniff. */
+const forced = { ...ctx, format: 'aws-vpc' };
+
+function parse(text: string): RecordOutcome[] {
+  return parseText(text, forced).outcomes;
+}
+
+function one(text: string): JsonEvent {
+  const outcomes = parse(text);
+  expect(codes(outcomes)).toEqual(['events']);
+  return jsonEvents(outcomes)[0]!;
+}
+
+describe('AWS VPC flow logs: the v2 default layout', () => {
+  it('reads every field; time = start (epoch seconds); REJECT → deny; protocol number → keyword', () => {
+    expect(one(V2)).toEqual({
+      time: '2026-03-16T10:15:02.000Z', srcIp: '203.0.113.7', srcPort: 51515, dstIp: '10.20.1.15', dstPort: 104,
+      protocol: 'tcp', action: 'deny', bytes: 240, packets: 4, device: 'eni-0a1b2c3d4e5f60718',
+      vendor: 'Amazon Web Services', product: 'VPC Flow Logs', format: 'aws-vpc', file: 'vpc.log', line: 1,
+    });
+    expect(one(V2.replace('REJECT', 'ACCEPT')).action).toBe('allow');
+    expect(one(V2.replace(' 6 4 240 ', ' 17 4 240 ')).protocol).toBe('udp');
+    expect(one(V2.replace(' 6 4 240 ', ' 58 4 240 ')).protocol).toBe('ipv6-icmp');
+  });
+
+  it('time is the flow start, not its end (where Elastic\'s @timestamp is the end); end only when start is absent', () => {
+    expect(one(V2).time).toBe('2026-03-16T10:15:02.000Z');
+    expect(one(V2.replace('1773656102', '-')).time).toBe('2026-03-16T10:16:00.000Z');
+    expect(codes(parse(V2.replace('1773656102 1773656160', '- -')))).toEqual(['MISSING_FIELD']);
+  });
+
+  it('IPv6 is canonicalised; `-` values are absent', () => {
+    const v6 = one(V2.replace('203.0.113.7 10.20.1.15', '2001:DB8:FEED::7 2001:db8:0:0::15'));
+    expect(v6).toMatchObject({ srcIp: '2001:db8:feed::7', dstIp: '2001:db8::15' });
+    const dashes = one(V2.replace('51515 104 6 4 240', '- - - - -').replace('REJECT', '-'));
+    for (const field of ['srcPort', 'dstPort', 'protocol', 'bytes', 'packets', 'action'] as const) expect(dashes[field]).toBeUndefined();
+  });
+
+  it('NODATA and SKIPDATA records without addresses are NOT_A_CONNECTION; one that carries addresses is read', () => {
+    const nodata = '2 123456789010 eni-0a1b2c3d4e5f60718 - - - - - - - 1773656500 1773656560 - NODATA';
+    expect(codes(parse(`${nodata}\n${nodata.replace('NODATA', 'SKIPDATA')}`))).toEqual(['NOT_A_CONNECTION', 'NOT_A_CONNECTION']);
+    expect(one(V2.replace(' OK', ' NODATA'))).toMatchObject({ srcIp: '203.0.113.7', dstPort: 104 });
+  });
+
+  it('a bad address or time is an error naming the field', () => {
+    const bad = parse(V2.replace('203.0.113.7', '203.0.113.700'));
+    expect(bad[0]).toMatchObject({ kind: 'error', code: 'BAD_ADDRESS' });
+    expect((bad[0] as { message: string }).message).toContain('srcaddr');
+    expect(codes(parse(V2.replace('1773656102', '17736561020000000')))).toEqual(['MALFORMED']); // not an epoch: fits no layout
+  });
+});
+
+describe('AWS VPC flow logs: header lines and default layouts of later versions', () => {
+  it('a header line binds any field order; `_` spellings too; the header is not a record', () => {
+    const text = 'dstport srcaddr start dstaddr action\n104 203.0.113.7 1773656102 10.20.1.15 ACCEPT';
+    expect(one(text)).toMatchObject({ srcIp: '203.0.113.7', dstIp: '10.20.1.15', dstPort: 104, action: 'allow', line: 2 });
+    expect(one('dstport srcaddr start_time dstaddr\n104 203.0.113.7 1 10.20.1.15'.replace('start_time', 'start'))).toMatchObject({ time: '1970-01-01T00:00:01.000Z' });
+    expect(one('account_id srcaddr dstaddr start log_status\n1 203.0.113.7 10.20.1.15 1773656102 OK')).toMatchObject({ srcIp: '203.0.113.7' });
+  });
+
+  it('srcaddr/dstaddr are source and destination (as Elastic maps them); pkt-srcaddr/pkt-dstaddr are not used', () => {
+    const text = 'srcaddr dstaddr pkt-srcaddr pkt-dstaddr dstport start\n10.20.0.5 10.20.1.15 192.0.2.200 10.20.1.15 104 1773656102';
+    expect(one(text)).toMatchObject({ srcIp: '10.20.0.5', dstIp: '10.20.1.15' });
+  });
+
+  it('a new header line rebinds the layout; each version of a headerless file is read by its field count', () => {
+    const v5 = '5 64111117617 eni-069b7a490 89.160.20.156 10.200.0.0 50041 104 17 52 1 1640000066 1640000297 REJECT OK vpc-09676f97 subnet-02d645 i-0a1ad77 1 IPv4 89.160.20.156 10.200.0.80 us-east-1 use1-az5 - - AMAZON CLOUDFRONT ingress 1';
+    const v8 = '3 000000000000 - 2a02:cf40:: 1.128.0.0 42910 104 17 51 33615 1755678754 1755678775 REJECT OK - - - - - - - - - - - - - ingress - arn:c c arn:ci ci 601a dea7 svc arn:td arn:t t BPA';
+    const custom21 = '3 vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-01234567890123456 eni-1235b8ca123456789 123456789010 IPv4 52.213.180.42 10.0.0.62 43416 104 52.213.180.42 10.0.0.62 6 568 8 1566848875 1566848933 ACCEPT 2 OK';
+    const outcomes = parse([V2, v5, v8, custom21, `${HEADER_V2.replace('version ', '')}`, V2.slice(2)].join('\n'));
+    expect(codes(outcomes)).toEqual(['events', 'events', 'events', 'events', 'events']);
+    const events = jsonEvents(outcomes);
+    expect(events.map((e) => [e.srcIp, e.dstIp, e.dstPort, e.protocol, e.line])).toEqual([
+      ['203.0.113.7', '10.20.1.15', 104, 'tcp', 1],
+      ['89.160.20.156', '10.200.0.0', 104, 'udp', 2],
+      ['2a02:cf40::', '1.128.0.0', 104, 'udp', 3],
+      ['52.213.180.42', '10.0.0.62', 104, 'tcp', 4],
+      ['203.0.113.7', '10.20.1.15', 104, 'tcp', 6],
+    ]);
+    expect(events[3]).toMatchObject({ bytes: 568, packets: 8, time: '2019-08-26T19:47:55.000Z' });
+  });
+
+  it('sniffs a header line with an address field or a headerless default record; not CSV, syslog or JSON', () => {
+    expect(sniffFormat(HEADER_V2)?.id).toBe('aws-vpc');
+    expect(sniffFormat(`${HEADER_V2}\r`)?.id).toBe('aws-vpc');
+    expect(sniffFormat(V2)?.id).toBe('aws-vpc');
+    for (const line of [
+      'version account-id start', // no address field
+      'srcaddr,dstaddr,dstport,start',
+      '<134>Mar 16 10:15:02 fw01 kernel: IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP SPT=1 DPT=104',
+      V2.replace(' OK', ' FINE'),
+      V2.replace(' REJECT', ' DROP'),
+      V2.replace('2 ', 'x '),
+      `${V2} extra`,
+      '{"srcaddr":"1.2.3.4"}',
+    ]) expect(awsVpcFormat.sniff(line), line).toBe(false);
+  });
+});
+
+describe('AWS VPC flow logs: malformed records', () => {
+  it('a record whose field count is not the header\'s, an empty field, a headerless record of no layout', () => {
+    expect(codes(parse(`${HEADER_V2}\n${V2} 7`))).toEqual(['MALFORMED']);
+    expect(codes(parse(`${HEADER_V2}\n${V2.replace(' 104 ', '  ')}`))).toEqual(['MALFORMED']);
+    expect(codes(parse(`${V2}\n${V2.split(' ').slice(0, 12).join(' ')}`))).toEqual(['events', 'MALFORMED']);
+    expect(parse(`${V2}\n\n${V2} 7`)[1]).toMatchObject({ kind: 'error', code: 'MALFORMED', line: 3 });
+  });
+});
+
+describe('AWS VPC flow logs: fixtures', () => {
+  for (const name of ['aws-vpc', 'aws-vpc-custom']) {
+    it(`${name}.log: the hand-checked events via the library and via the built CLI`, async () => {
+      const file = `fixtures/flows/${name}.log`;
+      const { outcomes } = parseText(fixture(`${name}.log`), { file });
+      expect(jsonEvents(outcomes)).toEqual(expected(`${name}.expected.jsonl`, file));
+      const r = await runCli(['parse', file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonEvent)).toEqual(expected(`${name}.expected.jsonl`, file));
+    });
+  }
+
+  it('a gzip file as S3 delivers it (header line first) reads like the plain text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpc-'));
+    const path = join(dir, '123456789010_vpcflowlogs_us-east-1_fl-1_20260316T1015Z_abcd.log.gz');
+    writeFileSync(path, gzipSync(`${HEADER_V2}\n${fixture('aws-vpc.log')}`));
+    const r = await runCli(['parse', path]);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonEvent);
+    expect(events.map((e) => ({ ...e, line: e.line - 1, file: 'fixtures/flows/aws-vpc.log' }))).toEqual(expected('aws-vpc.expected.jsonl', 'fixtures/flows/aws-vpc.log'));
+    expect(r.stderr).toContain('skipped (not a connection 2)');
+  });
+});
+
+describe('AWS VPC flow logs: scan and parse agree', () => {
+  it('the pre-filter only turns events with another destination port (or value errors) into FILTERED', () => {
+    const text = [
+      fixture('aws-vpc.log'), fixture('aws-vpc-custom.log'),
+      V2.replace('203.0.113.7', 'nope'), V2.replace(' 104 ', ' 443 ').replace('203.0.113.7', 'nope'),
+      `${V2} 7`, V2.replace(' 104 ', ' - '), V2.replace(' 104 ', ' 99999 '),
+    ].join('\n');
+    const { filtered } = expectPrefilterParity(text, ctx);
+    expect(filtered).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('AWS VPC flow logs: bad input', () => {
+  it('every truncation of a record never throws and never yields a different value', () => {
+    const whole = one(V2);
+    for (let n = 1; n < V2.length; n++) {
+      const prefix = V2.slice(0, n);
+      let outcomes: RecordOutcome[] = [];
+      expect(() => (outcomes = parseText(prefix, forced).outcomes)).not.toThrow();
+      for (const e of jsonEvents(outcomes)) {
+        for (const [k, v] of Object.entries(e)) if (k !== 'line') expect(v, `prefix ${n}: ${k}`).toEqual(whole[k as keyof JsonEvent]);
+      }
+    }
+  });
+
+  it('garbage lines after a good start never throw, and are malformed, not events', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const alphabet = '0123456789 -.:abcdefABCDEF\tOKREJECT\u00e9\ufffd';
+    const lines = [V2];
+    for (let i = 0; i < 300; i++) {
+      let s = '';
+      const len = Math.floor(rand() * 120);
+      for (let j = 0; j < len; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      lines.push(s);
+    }
+    let outcomes: RecordOutcome[] = [];
+    expect(() => (outcomes = parseText(lines.join('\n'), ctx).outcomes)).not.toThrow();
+    expect(outcomes.slice(1).every((o) => o.kind !== 'events')).toBe(true);
+  });
+});
