@@ -1,13 +1,15 @@
 /**
  * Azure JSON documents (src/parsers/documents/azure-nsg.ts, azure-firewall.ts): NSG flow logs v1/v2 and VNet flow
- * logs (one event per flow tuple, sharing the record's line) and Azure Firewall's legacy diagnostic `msg` text.
- * Fixtures written from Microsoft Learn's log-format pages; expected events hand-checked.
+ * logs (one event per flow tuple, sharing the record's line) and Azure Firewall's legacy diagnostic `msg` text; and
+ * Google Cloud VPC Flow Logs (src/parsers/documents/gcp-vpc.ts). Fixtures written from Microsoft Learn's and Google
+ * Cloud's log-format pages; expected events hand-checked.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { azureFirewallFormat, splitEndpoint } from '../src/parsers/documents/azure-firewall.js';
 import { azureNsgFormat, azureVnetFormat } from '../src/parsers/documents/azure-nsg.js';
 import { DOCUMENT_FORMATS } from '../src/parsers/documents/registry.js';
+import { gcpVpcFormat } from '../src/parsers/documents/gcp-vpc.js';
 import { parseText } from '../src/parsers/record-parser.js';
 import type { RecordOutcome } from '../src/parsers/types.js';
 import { runCli } from './helpers/cli.js';
@@ -43,6 +45,7 @@ const VARIANTS = [
     name: 'azure-firewall',
     codes: ['events:1', 'events:1', 'events:1', 'events:1', 'NOT_A_CONNECTION', 'events:1', 'events:1', 'events:1', 'events:1', 'NOT_A_CONNECTION', 'MALFORMED'],
   },
+  { name: 'gcp-vpc', codes: ['events:1', 'events:1', 'events:1', 'events:1', 'events:1', 'MALFORMED', 'MISSING_FIELD', 'NOT_A_CONNECTION'] },
 ];
 
 describe('Azure fixtures', () => {
@@ -85,7 +88,7 @@ describe('Azure fixtures', () => {
   }
 
   it('each Azure format is registered and its sample parses to an event of that format', () => {
-    for (const format of [azureNsgFormat, azureVnetFormat, azureFirewallFormat]) {
+    for (const format of [azureNsgFormat, azureVnetFormat, azureFirewallFormat, gcpVpcFormat]) {
       expect(DOCUMENT_FORMATS).toContain(format);
       const o = outcome(format.sample);
       expect(o.kind).toBe('events');
@@ -217,8 +220,35 @@ describe('Azure Firewall legacy diagnostics', () => {
   });
 });
 
+describe('GCP VPC Flow Logs (Cloud Logging LogEntry JSON)', () => {
+  const entry = (payload: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    insertId: 'a', jsonPayload: payload, logName: 'projects/p/logs/compute.googleapis.com%2Fvpc_flows', timestamp: '2026-03-16T10:16:00Z', ...extra,
+  });
+  const conn = { src_ip: '203.0.113.7', src_port: 51515, dest_ip: '10.1.2.3', dest_port: 104, protocol: 6 };
+
+  it('start_time is the time (the entry timestamp only without it); int64 counters as strings; no action; no swap for reporter DEST', () => {
+    const e = jsonEvents([outcome(entry({ connection: conn, reporter: 'DEST', start_time: '2026-03-16T10:15:02.999999Z', bytes_sent: '920', packets_sent: '5' }))])[0]!;
+    expect(e).toMatchObject({ time: '2026-03-16T10:15:02.999Z', srcIp: '203.0.113.7', dstIp: '10.1.2.3', dstPort: 104, protocol: 'tcp', bytes: 920, packets: 5, format: 'gcp-vpc' });
+    expect(e.action).toBeUndefined();
+    expect(jsonEvents([outcome(entry({ connection: conn, reporter: 'SRC' }))])[0]!.time).toBe('2026-03-16T10:16:00.000Z');
+  });
+
+  it('recognised by logName or by connection + reporter; other Cloud Logging entries are not claimed', () => {
+    expect(outcome(entry({ connection: conn, reporter: 'SRC', start_time: '2026-03-16T10:15:02Z' }, { logName: 'x' }))).toMatchObject({ kind: 'events' });
+    const ctxDoc = { file: 'f', lineNo: 1, time: { tz: 'UTC' } };
+    expect(gcpVpcFormat.parse({ jsonPayload: { connection: conn }, logName: 'projects/p/logs/compute.googleapis.com%2Ffirewall' }, ctxDoc)).toBeTypeOf('symbol');
+    expect(gcpVpcFormat.parse({ textPayload: 'x', logName: 'projects/p/logs/syslog' }, ctxDoc)).toBeTypeOf('symbol');
+  });
+
+  it('bad values are errors naming the field', () => {
+    expect(outcome(entry({ connection: { ...conn, src_ip: 12 }, reporter: 'SRC', start_time: '2026-03-16T10:15:02Z' }))).toMatchObject({ kind: 'error', code: 'BAD_ADDRESS' });
+    expect(outcome(entry({ connection: conn, reporter: 'SRC', start_time: 'soon' }))).toMatchObject({ kind: 'error', code: 'BAD_TIME' });
+    expect(outcome(entry({ reporter: 'SRC' }))).toMatchObject({ kind: 'error', code: 'MISSING_FIELD' });
+  });
+});
+
 describe('Azure documents: garbage and truncation never throw and never give a wrong value', () => {
-  const sources = ['azure-nsg', 'azure-vnet', 'azure-firewall'].map((n) => fixture(n));
+  const sources = ['azure-nsg', 'azure-vnet', 'azure-firewall', 'gcp-vpc'].map((n) => fixture(n));
   it('every prefix of every fixture line, and byte flips, yield outcomes whose events carry valid values', () => {
     let rng = 12345;
     const rand = (n: number) => {

@@ -5,9 +5,11 @@
 import type { DocumentFormat } from './document.js';
 import { azureFirewallFormat } from './azure-firewall.js';
 import { azureNsgFormat, azureVnetFormat } from './azure-nsg.js';
+import { gcpVpcFormat } from './gcp-vpc.js';
 
 export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
   azureNsgFormat,
   azureVnetFormat,
   azureFirewallFormat,
+  gcpVpcFormat,
 ];
