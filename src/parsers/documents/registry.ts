@@ -3,6 +3,13 @@
  * last match first. Adding one is a module in this folder plus one line here (one import, one entry).
  */
 import type { DocumentFormat } from './document.js';
+import { azureFirewallFormat } from './azure-firewall.js';
+import { azureNsgFormat, azureVnetFormat } from './azure-nsg.js';
+import { gcpVpcFormat } from './gcp-vpc.js';
 
 export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
+  azureNsgFormat,
+  azureVnetFormat,
+  azureFirewallFormat,
+  gcpVpcFormat,
 ];
