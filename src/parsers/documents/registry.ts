@@ -3,6 +3,10 @@
  * last match first. Adding one is a module in this folder plus one line here (one import, one entry).
  */
 import type { DocumentFormat } from './document.js';
+import { suricataEveFormat } from './suricata-eve.js';
+import { zeekConnFormat } from './zeek-conn.js';
 
 export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
+  zeekConnFormat,
+  suricataEveFormat,
 ];
