@@ -9,11 +9,12 @@ import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
 import { syslogFamily } from './syslog/family.js';
 import { zeekTsvFormat } from './flows/zeek-tsv.js';
+import { windowsFirewallFormat } from './flows/windows-firewall.js';
 import { MESSAGE_FORMATS } from './syslog/registry.js';
 import type { NetworkEvent } from '../model/event.js';
 import type { ByteFormat, Format, LineFormat, ParseContext } from './types.js';
 
-export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, zeekTsvFormat, syslogFamily(MESSAGE_FORMATS), csvFormat];
+export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, zeekTsvFormat, windowsFirewallFormat, syslogFamily(MESSAGE_FORMATS), csvFormat];
 
 /** Every `--format` id: the file-level formats and, to force one vendor in the syslog family, each message format. */
 export const FORMAT_IDS: readonly string[] = [...FORMATS.map((f) => f.id), ...MESSAGE_FORMATS.map((f) => f.id)];
