@@ -6,6 +6,8 @@
  */
 import { csvFormat } from './csv.js';
 import { awsVpcFormat } from './flows/aws-vpc.js';
+import { windowsFirewallFormat } from './flows/windows-firewall.js';
+import { zeekTsvFormat } from './flows/zeek-tsv.js';
 import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
 import { syslogFamily } from './syslog/family.js';
@@ -13,7 +15,15 @@ import { MESSAGE_FORMATS } from './syslog/registry.js';
 import type { NetworkEvent } from '../model/event.js';
 import type { ByteFormat, Format, LineFormat, ParseContext } from './types.js';
 
-export const FORMATS: readonly Format[] = [jsonlFormat, jsonArrayFormat, awsVpcFormat, syslogFamily(MESSAGE_FORMATS), csvFormat];
+export const FORMATS: readonly Format[] = [
+  jsonlFormat,
+  jsonArrayFormat,
+  awsVpcFormat,
+  zeekTsvFormat,
+  windowsFirewallFormat,
+  syslogFamily(MESSAGE_FORMATS),
+  csvFormat,
+];
 
 /** Every `--format` id: the file-level formats and, to force one vendor in the syslog family, each message format. */
 export const FORMAT_IDS: readonly string[] = [...FORMATS.map((f) => f.id), ...MESSAGE_FORMATS.map((f) => f.id)];
