@@ -6,6 +6,7 @@
  */
 import { csvFormat } from './csv.js';
 import { awsVpcFormat } from './flows/aws-vpc.js';
+import { nfdumpFormat } from './flows/nfdump.js';
 import { windowsFirewallFormat } from './flows/windows-firewall.js';
 import { zeekTsvFormat } from './flows/zeek-tsv.js';
 import { jsonArrayFormat } from './json-array.js';
@@ -21,6 +22,7 @@ export const FORMATS: readonly Format[] = [
   awsVpcFormat,
   zeekTsvFormat,
   windowsFirewallFormat,
+  nfdumpFormat,
   syslogFamily(MESSAGE_FORMATS),
   csvFormat,
 ];
