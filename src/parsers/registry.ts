@@ -7,6 +7,7 @@
 import { csvFormat } from './csv.js';
 import { awsVpcFormat } from './flows/aws-vpc.js';
 import { windowsFirewallFormat } from './flows/windows-firewall.js';
+import { windowsSecurityFormat } from './flows/windows-security-xml.js';
 import { zeekTsvFormat } from './flows/zeek-tsv.js';
 import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
@@ -21,6 +22,7 @@ export const FORMATS: readonly Format[] = [
   awsVpcFormat,
   zeekTsvFormat,
   windowsFirewallFormat,
+  windowsSecurityFormat,
   syslogFamily(MESSAGE_FORMATS),
   csvFormat,
 ];
