@@ -8,6 +8,7 @@ import { csvFormat } from './csv.js';
 import { awsVpcFormat } from './flows/aws-vpc.js';
 import { nfdumpFormat } from './flows/nfdump.js';
 import { windowsFirewallFormat } from './flows/windows-firewall.js';
+import { windowsSecurityFormat } from './flows/windows-security-xml.js';
 import { zeekTsvFormat } from './flows/zeek-tsv.js';
 import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
@@ -23,6 +24,7 @@ export const FORMATS: readonly Format[] = [
   zeekTsvFormat,
   windowsFirewallFormat,
   nfdumpFormat,
+  windowsSecurityFormat,
   syslogFamily(MESSAGE_FORMATS),
   csvFormat,
 ];
