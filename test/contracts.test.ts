@@ -121,3 +121,13 @@ describe('binary decoders are pure functions of a packet and the state they are 
     expect(got).toEqual([[], ['error'], ['events']]);
   });
 });
+
+describe('every JSON document format', () => {
+  it('its sample line is one of its connections (what `dicomwatch formats` shows)', async () => {
+    const { DOCUMENT_FORMATS } = await import('../src/parsers/documents/registry.js');
+    for (const format of DOCUMENT_FORMATS) {
+      const { outcomes } = parseText(format.sample, { file: 's', tz: 'UTC', year: 2026 });
+      expect(outcomes.map((o) => (o.kind === 'events' ? o.events[0]!.format : o.code)), format.id).toEqual([format.id]);
+    }
+  });
+});

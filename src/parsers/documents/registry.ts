@@ -7,6 +7,7 @@ import { azureNsgFormat, azureVnetFormat } from './azure-nsg.js';
 import type { DocumentFormat } from './document.js';
 import { gcpVpcFormat } from './gcp-vpc.js';
 import { suricataEveFormat } from './suricata-eve.js';
+import { windowsSecurityJsonFormat } from './windows-security.js';
 import { zeekConnFormat } from './zeek-conn.js';
 
 export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
@@ -16,4 +17,5 @@ export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
   gcpVpcFormat,
   zeekConnFormat,
   suricataEveFormat,
+  windowsSecurityJsonFormat,
 ];

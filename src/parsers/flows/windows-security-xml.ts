@@ -136,6 +136,18 @@ export function parseSecurityEvent(xml: string, ctx: MessageContext): ParseResul
       if (name !== undefined && value !== undefined && value !== '' && value !== '-') data.set(name, value);
     }
   }
+  const stamp = attr(child(system, 'TimeCreated'), 'SystemTime');
+  return filteringPlatformEvent(id, data, stamp, text(child(system, 'Computer'))?.trim(), ctx);
+}
+
+/**
+ * A Filtering Platform event (5156/5157/5152) from its EventData values, however it was carried (event XML, or JSON
+ * from Winlogbeat/NXLog, documents/windows-security.ts). `id` must be one of the three.
+ */
+export function filteringPlatformEvent(
+  id: string, data: ReadonlyMap<string, string>, stamp: string | undefined, computer: string | undefined, ctx: MessageContext,
+): ParseResult {
+  const action = ACTIONS[id]!;
   const directionText = data.get('Direction');
   if (directionText === undefined) return fail('MISSING_FIELD', `event ${id}: no Direction`);
   const dir = directionText.toLowerCase();
@@ -147,7 +159,6 @@ export function parseSecurityEvent(xml: string, ctx: MessageContext): ParseResul
     ? (['DestAddress', 'DestPort', 'SourceAddress', 'SourcePort'] as const)
     : (['SourceAddress', 'SourcePort', 'DestAddress', 'DestPort'] as const);
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(data.get(dstPort))) return FILTERED;
-  const stamp = attr(child(system, 'TimeCreated'), 'SystemTime');
   return connectionEvent(
     {
       time: stamp === undefined ? undefined : parseTimestamp(stamp, ctx.time),
@@ -158,13 +169,18 @@ export function parseSecurityEvent(xml: string, ctx: MessageContext): ParseResul
       dstPort: [data.get(dstPort), dstPort],
       protocol: [data.get('Protocol'), 'Protocol'],
       action,
-      device: text(child(system, 'Computer'))?.trim(),
+      device: computer,
       vendor: 'Microsoft',
       product: 'Windows Filtering Platform',
     },
     'windows-security',
     ctx,
   );
+}
+
+/** Whether an Event ID is one of the Filtering Platform connection events read here. */
+export function isFilteringPlatformConnection(id: string): boolean {
+  return Object.hasOwn(ACTIONS, id);
 }
 
 function openWindowsSecurity(ctx: ParseContext): ByteSession {
