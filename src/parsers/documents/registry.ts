@@ -6,6 +6,7 @@ import { azureFirewallFormat } from './azure-firewall.js';
 import { azureNsgFormat, azureVnetFormat } from './azure-nsg.js';
 import type { DocumentFormat } from './document.js';
 import { gcpVpcFormat } from './gcp-vpc.js';
+import { nfdumpJsonFormat } from './nfdump-json.js';
 import { suricataEveFormat } from './suricata-eve.js';
 import { windowsSecurityJsonFormat } from './windows-security.js';
 import { zeekConnFormat } from './zeek-conn.js';
@@ -18,4 +19,5 @@ export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
   zeekConnFormat,
   suricataEveFormat,
   windowsSecurityJsonFormat,
+  nfdumpJsonFormat,
 ];
