@@ -105,9 +105,10 @@ export async function scan(sources: InputSource | readonly InputSource[], option
   const { rules: _rules, ports: _ports, allow: _allow, semantics: _semantics, internal: _internal, prefilter: _prefilter, onOutcome, ...read } = options;
   const info = emptyInfo();
   const inputs: ScannedInput[] = [];
+  const flowState = read.flowState ?? {}; // one per scan: templates carry across its inputs
   for (const [i, source] of list.entries()) {
     const name = typeof source === 'string' ? source : `input ${i + 1}`;
-    const records = readRecords(source, { ...read, name, ...(prefilter ? { prefilter } : {}) });
+    const records = readRecords(source, { ...read, flowState, name, ...(prefilter ? { prefilter } : {}) });
     const input: ScannedInput = { name, info: records.info };
     try {
       for await (const batch of records) {

@@ -102,6 +102,7 @@ export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter
       now: Date.now(),
       columnMap: parseColumnMap(args.map),
       ...(prefilter ? { prefilter } : {}),
+      flowState: {},
     },
     strictInput: args.strictInput,
     quiet: args.quiet,

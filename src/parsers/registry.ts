@@ -12,12 +12,14 @@ import { windowsSecurityFormat } from './flows/windows-security-xml.js';
 import { zeekTsvFormat } from './flows/zeek-tsv.js';
 import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
+import { netflowFormat } from './netflow/format.js';
 import { syslogFamily } from './syslog/family.js';
 import { MESSAGE_FORMATS } from './syslog/registry.js';
 import type { NetworkEvent } from '../model/event.js';
 import type { ByteFormat, Format, LineFormat, ParseContext } from './types.js';
 
 export const FORMATS: readonly Format[] = [
+  netflowFormat,
   jsonlFormat,
   jsonArrayFormat,
   awsVpcFormat,

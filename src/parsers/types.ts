@@ -79,6 +79,11 @@ export interface ParseContext {
   prefilter?: Prefilter;
   /** Where a session reports what it learned about its input (the record parser keeps it in its `info`). */
   observe?: ParseObserver;
+  /**
+   * One bag per run, shared by every input of it: where a binary format keeps state that outlives one file (NetFlow
+   * v9 / IPFIX templates from one file decode the data of the next), under its format id. Absent: each file alone.
+   */
+  flowState?: Record<string, unknown>;
 }
 
 /** Which columns (CSV header names, JSON keys) a session bound to event fields, and which it could have used. */
