@@ -150,3 +150,49 @@ describe('what the exporter states besides the 5-tuple', () => {
     expect(decode(flows, state)[0]!.samplingInterval).toBe(100);
   });
 });
+
+describe('the pre-filter on flow records (scan)', () => {
+  const decodeWith = (bytes: Buffer, dstPorts?: number[]) => {
+    const session = netflowFileSession({ file: 'f.dat' }, netflowDecoder.initialState(), dstPorts ? { prefilter: { dstPorts: new Set(dstPorts) } } : {});
+    const out: RecordOutcome[] = [];
+    session.push(bytes, out);
+    session.end(out);
+    return out;
+  };
+  const count = (out: RecordOutcome[]) => out.reduce((n, o) => n + (o.kind === 'skip' ? o.records ?? 1 : 1), 0);
+  it('rejects records on their bytes as counted runs; the events that can match are the same as without it', () => {
+    const bytes = cat(v5Packet(), template(), data(), v5Packet());
+    const all = decodeWith(bytes);
+    const some = decodeWith(bytes, [104]);
+    expect(count(some)).toBe(count(all)); // every record accounted for
+    expect(events(some)).toEqual(events(all).filter((e) => e.dstPort === 104));
+    expect(some.filter((o) => o.kind === 'skip')).toEqual([
+      { kind: 'skip', line: 2, code: 'FILTERED', message: 'destination port cannot match', records: 1 },
+      { kind: 'skip', line: 4, code: 'FILTERED', message: 'destination port cannot match', records: 1 },
+      { kind: 'skip', line: 6, code: 'FILTERED', message: 'destination port cannot match', records: 1 },
+    ]);
+    const none = decodeWith(bytes, [1]);
+    expect(none.map((o) => [o.kind, o.line, o.kind === 'skip' ? o.records : 1])).toEqual([['skip', 1, 2], ['skip', 3, 2], ['skip', 5, 2]]);
+  });
+  it('a record that is not a connection (no address) is NOT_A_CONNECTION with or without it', () => {
+    const tpl = cat(v9Header(1), flowset(0, cat(u16(300), u16(2), u16(8), u16(4), u16(11), u16(2))));
+    const rec = cat(v9Header(1), flowset(300, cat(ip4('203.0.113.1'), u16(443))));
+    const bytes = cat(tpl, rec);
+    expect(decodeWith(bytes, [104])).toEqual(decodeWith(bytes));
+    expect(decodeWith(bytes)[0]).toMatchObject({ kind: 'skip', code: 'NOT_A_CONNECTION' });
+  });
+  it('scan and parse agree on events, alerts and accounting (a random mix of packets)', async () => {
+    const { scan } = await import('../src/pipeline.js');
+    fc.assert(fc.asyncProperty(fc.array(fc.constantFrom('v5', 'tpl', 'data', 'junk'), { maxLength: 12 }), async (kinds) => {
+      const parts = kinds.map((k) => (k === 'v5' ? v5Packet() : k === 'tpl' ? template() : k === 'data' ? data() : Buffer.from([0, 9, 0, 1, 2, 3])));
+      const bytes = cat(v5Packet(), ...parts);
+      const withFilter = await scan([bytes], {});
+      const without = await scan([bytes], { prefilter: false });
+      expect(withFilter.alerts).toEqual(without.alerts);
+      const a = withFilter.inputs[0]!.info;
+      const b = without.inputs[0]!.info;
+      expect([a.records, a.errors, a.skipped - (a.skippedBy.FILTERED ?? 0)]).toEqual([b.records, b.errors, b.skipped]);
+      expect(a.records).toBe(a.parsed + a.skipped + a.errors);
+    }), { numRuns: 30 });
+  });
+});

@@ -6,7 +6,7 @@
  * pcap records, a UDP socket.
  */
 import type { NetworkEvent } from '../model/event.js';
-import type { ByteSession, ParseContext, RecordOutcome } from './types.js';
+import type { ByteSession, ParseContext, Prefilter, RecordOutcome } from './types.js';
 
 /** Where one packet comes from, as the adapter knows it. */
 export interface PacketContext {
@@ -21,6 +21,8 @@ export interface PacketContext {
   receivedAt?: number;
   /** The exporter's address as the event's `device`, when the input knows it (pcap, UDP); a file does not. */
   device?: string;
+  /** The rules' pre-filter: a well-formed record whose destination port it rules out is FILTERED on its bytes. */
+  prefilter?: Prefilter;
 }
 
 /** What one packet decoded to. */

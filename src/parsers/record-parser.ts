@@ -76,16 +76,19 @@ const MAX_COLUMN_REPORTS = 8;
 
 function countInto<T>(info: ParserInfo, outcomes: readonly RecordOutcome<T>[]): void {
   for (const o of outcomes) {
-    info.records++;
     if (o.kind === 'events') {
+      info.records++;
       info.parsed++;
       info.events += o.events.length;
       const format = (o.events[0] as { format?: unknown } | undefined)?.format;
       if (typeof format === 'string') info.parsedBy[format] = (info.parsedBy[format] ?? 0) + 1;
     } else if (o.kind === 'skip') {
-      info.skipped++;
-      info.skippedBy[o.code] = (info.skippedBy[o.code] ?? 0) + 1;
+      const n = o.records ?? 1;
+      info.records += n;
+      info.skipped += n;
+      info.skippedBy[o.code] = (info.skippedBy[o.code] ?? 0) + n;
     } else {
+      info.records++;
       info.errors++;
       info.errorsBy[o.code] = (info.errorsBy[o.code] ?? 0) + 1;
     }

@@ -29,7 +29,11 @@ export type ErrorCode =
  */
 export type RecordOutcome<T = NetworkEvent> =
   | { kind: 'events'; line: number; events: T[] }
-  | { kind: 'skip'; line: number; code: SkipCode; message: string }
+  /**
+   * `records`: how many consecutive records from `line` this outcome stands for (default 1). A binary decoder
+   * reports a run of records its pre-filter rejected as one outcome, so rejecting costs no object per record.
+   */
+  | { kind: 'skip'; line: number; code: SkipCode; message: string; records?: number }
   | { kind: 'error'; line: number; code: ErrorCode; message: string };
 
 /** What a parser returns for one record, before the session attaches the line number. */

@@ -14,6 +14,7 @@ import { loadRules, DEFAULT_RULES_PATH } from '../../dist/rules/load.js';
 import { createEngine } from '../../dist/rules/engine.js';
 import { eventToJson } from '../../dist/model/event.js';
 import { MESSAGE_FORMATS } from '../../dist/parsers/syslog/registry.js';
+import { runNetflowBench } from './netflow.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -196,3 +197,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+runNetflowBench();

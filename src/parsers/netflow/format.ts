@@ -138,5 +138,5 @@ export const netflowFormat: ByteFormat = {
   description: 'NetFlow v5 / v9 (RFC 3954, Cisco ASA NSEL) and IPFIX (RFC 7011) export packets, raw (.dat)',
   recognizedBy: 'first bytes: version 0x0005 / 0x0009 / 0x000a (big-endian) and a plausible header',
   sniffBytes: sniffNetflow,
-  open: (ctx) => netflowFileSession(ctx, netflowState(ctx)),
+  open: (ctx) => netflowFileSession(ctx, netflowState(ctx), ctx.prefilter ? { prefilter: ctx.prefilter } : undefined),
 };

@@ -14,7 +14,7 @@
  * Memory: the held packets (bounded by `maxHeldBytes`) and the look-ahead store (bounded like any store).
  */
 import type { PacketContext, PacketResult } from '../packets.js';
-import type { RecordOutcome } from '../types.js';
+import type { Prefilter, RecordOutcome } from '../types.js';
 import { netflowDecoder, type NetflowState } from './decoder.js';
 import { getTemplate, newTemplateStore, type TemplateKey, type TemplateStore } from './templates.js';
 
@@ -32,6 +32,8 @@ export interface PacketSource {
 export interface SequencerOptions {
   /** The most bytes of packets held while waiting for templates (default 64 MiB). */
   maxHeldBytes?: number;
+  /** The rules' pre-filter (scan): records it rules out are FILTERED before any event is built. */
+  prefilter?: Prefilter;
 }
 
 export interface FlowSequencer {
@@ -70,6 +72,7 @@ export function newFlowSequencer(state: NetflowState, options: SequencerOptions 
     const where: PacketContext = { file: source.file, exporter: source.exporter, packet: number, firstRecord };
     if (source.receivedAt !== undefined) where.receivedAt = source.receivedAt;
     if (source.device !== undefined) where.device = source.device;
+    if (options.prefilter) where.prefilter = options.prefilter;
     return netflowDecoder.decode(buf, state, where);
   };
 

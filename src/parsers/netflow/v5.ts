@@ -9,6 +9,7 @@ import { protocolFromNumber } from '../../model/protocol.js';
 import { ipv4FromNumber } from '../../net/ip.js';
 import type { PacketContext } from '../packets.js';
 import type { RecordOutcome } from '../types.js';
+import { FilteredRun } from './templates.js';
 
 export const V5_HEADER = 24;
 export const V5_RECORD = 48;
@@ -25,27 +26,35 @@ export function decodeV5(packet: Buffer, where: PacketContext, format: string): 
   const exportMs = packet.readUInt32BE(8) * 1000 + Math.floor(packet.readUInt32BE(12) / 1e6);
   const sampling = packet.readUInt16BE(22) & 0x3fff;
   const outcomes: RecordOutcome[] = [];
+  const filtered = new FilteredRun();
+  const prefilter = where.prefilter;
   for (let i = 0; i < count; i++) {
     const o = V5_HEADER + i * V5_RECORD;
     const line = where.firstRecord + i;
+    if (prefilter && !prefilter.dstPorts.has(packet.readUInt16BE(o + 34))) {
+      filtered.add(line);
+      continue;
+    }
+    filtered.flush(outcomes);
     const first = packet.readUInt32BE(o + 24);
+    // one literal with every field a v5 record always has: one object shape for all of them
     const event: NetworkEvent = {
       time: exportMs - ((uptime - first) | 0),
       srcIp: ipv4FromNumber(packet.readUInt32BE(o)),
       srcPort: packet.readUInt16BE(o + 32),
       dstIp: ipv4FromNumber(packet.readUInt32BE(o + 4)),
       dstPort: packet.readUInt16BE(o + 34),
+      protocol: protocolFromNumber(packet[o + 38]!)!, // 0..255: always a keyword or the number as text
+      bytes: packet.readUInt32BE(o + 20),
+      packets: packet.readUInt32BE(o + 16),
+      inInterface: packet.readUInt16BE(o + 12),
+      outInterface: packet.readUInt16BE(o + 14),
       format, file: where.file, line, packet: where.packet,
     };
-    const protocol = protocolFromNumber(packet[o + 38]!);
-    if (protocol !== undefined) event.protocol = protocol;
-    event.bytes = packet.readUInt32BE(o + 20);
-    event.packets = packet.readUInt32BE(o + 16);
     if (where.device !== undefined) event.device = where.device;
-    event.inInterface = packet.readUInt16BE(o + 12);
-    event.outInterface = packet.readUInt16BE(o + 14);
     if (sampling >= 1) event.samplingInterval = sampling;
     outcomes.push({ kind: 'events', line, events: [event] });
   }
+  filtered.flush(outcomes);
   return { outcomes, records: count };
 }

@@ -14,7 +14,7 @@
  */
 import type { PacketContext } from '../packets.js';
 import type { RecordOutcome } from '../types.js';
-import { Flow, flowEvent, getTemplate, makeTemplate, readRecord, samplingFor, setSampling, setTemplate, type TemplateKey, type TemplateStore } from './templates.js';
+import { FilteredRun, filteredOut, Flow, flowEvent, getTemplate, makeTemplate, readRecord, samplingFor, setSampling, setTemplate, type TemplateKey, type TemplateStore } from './templates.js';
 
 export const V9_HEADER = 20;
 
@@ -22,7 +22,9 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
   const outcomes: RecordOutcome[] = [];
   let records = 0;
   let missing: TemplateKey[] | undefined;
+  const filtered = new FilteredRun();
   const error = (message: string) => {
+    filtered.flush(outcomes);
     outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'MALFORMED', message: `packet ${where.packet}: ${message}` });
     records++;
   };
@@ -31,6 +33,7 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
    * record number; the error is located at the number its first record would have had.
    */
   const unknown = (message: string) => {
+    filtered.flush(outcomes);
     outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'MALFORMED', message: `packet ${where.packet}: ${message}` });
   };
   if (packet.length < V9_HEADER) {
@@ -117,7 +120,15 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
       else if (template.minSize === 0) error(`template ${id} (source id ${sourceId}) has records of 0 bytes`);
       else {
         let p = body;
+        const prefilter = where.prefilter;
+        const portAt = prefilter ? template.dstPortAt : -1;
         while (end - p >= template.minSize) {
+          if (portAt >= 0 && !prefilter!.dstPorts.has(packet.readUInt16BE(p + portAt))) { // fixed-size: on two bytes
+            filtered.add(where.firstRecord + records);
+            records++;
+            p += template.minSize;
+            continue;
+          }
           const q = readRecord(flow, template, packet, p, end);
           const line = where.firstRecord + records;
           if (q < 0) {
@@ -126,6 +137,11 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
           }
           records++;
           p = q;
+          if (filteredOut(flow, where.prefilter) && !template.options) {
+            filtered.add(line);
+            continue;
+          }
+          filtered.flush(outcomes);
           if (template.options) {
             const interval = flow.statedSampling();
             if (interval >= 1) setSampling(store, exporter, 9, sourceId, flow.sampler, interval);
@@ -143,5 +159,6 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
     }
     o = end;
   }
+  filtered.flush(outcomes);
   return missing ? { outcomes, records, missing } : { outcomes, records };
 }
