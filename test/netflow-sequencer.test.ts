@@ -196,3 +196,43 @@ describe('the pre-filter on flow records (scan)', () => {
     }), { numRuns: 30 });
   });
 });
+
+describe('hostile packets: counted and located, bounded, never a throw', () => {
+  const where = { file: 'f', exporter: 'e', packet: 1, firstRecord: 1 };
+  it('a v9 header claiming 65535 records with one flowset: the flowsets decide, not the count', () => {
+    const p = cat(v9Header(65535), v9TemplateFlowset(), v9DataFlowset());
+    const r = netflowDecoder.decode(p, netflowDecoder.initialState(), where);
+    expect(r.records).toBe(2);
+    expect(events(r.outcomes)).toHaveLength(2);
+  });
+  it('a flood of 100,000 template ids in packets keeps 4,096 per exporter; data of an evicted one is a located error', () => {
+    const state = netflowDecoder.initialState();
+    for (let first = 256; first < 256 + 100_000; first += 1000) {
+      const defs = Array.from({ length: 1000 }, (_, i) => cat(u16((first + i) % 65536 || 256), u16(1), u16(8), u16(4)));
+      netflowDecoder.decode(cat(v9Header(1000), flowset(0, cat(...defs))), state, where);
+    }
+    const map = state.templates.byExporter.get('e')!;
+    expect(map.size).toBe(4096);
+    const r = netflowDecoder.decode(cat(v9Header(1), flowset(300, ip4('192.0.2.1'))), state, where);
+    expect(r.outcomes).toMatchObject([{ kind: 'error', line: 1, message: expect.stringContaining('template id 300') }]);
+    expect(r.missing).toEqual([{ exporter: 'e', version: 9, domain: 1, id: 300 }]);
+  });
+  it('an unknown information element is stepped over; the fields around it still decode', () => {
+    const tpl = flowset(0, cat(u16(310), u16(3), u16(8), u16(4), u16(9999), u16(3), u16(12), u16(4)));
+    const p = cat(v9Header(2), tpl, flowset(310, cat(ip4('203.0.113.1'), Buffer.from([1, 2, 3]), ip4('10.0.0.9'))));
+    expect(events(netflowDecoder.decode(p, netflowDecoder.initialState(), where).outcomes)).toMatchObject([{ srcIp: '203.0.113.1', dstIp: '10.0.0.9' }]);
+  });
+  it('IPFIX: a set running past the message, a zero-length set, a template whose fields run past its set', () => {
+    const msg = (body: Buffer, length = 16 + body.length) => cat(u16(10), u16(length), u32(EXPORT_S), u32(1), u32(0), body);
+    const bad = [
+      msg(cat(u16(2), u16(400), u32(0))),
+      msg(cat(u16(2), u16(0), u32(0))),
+      msg(cat(u16(2), u16(12), u16(400), u16(5), u16(8), u16(4))),
+      msg(cat(u16(2), u16(8), u16(100), u16(1)), 200),
+    ];
+    for (const p of bad) {
+      const r = netflowDecoder.decode(p, netflowDecoder.initialState(), where);
+      expect(r.outcomes.some((o) => o.kind === 'error' && /packet 1: /.test(o.message))).toBe(true);
+    }
+  });
+});
