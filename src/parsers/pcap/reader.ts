@@ -125,8 +125,9 @@ export function createCaptureReader(options: CaptureReaderOptions = {}): Capture
   const u16 = (b: Buffer, p: number) => (le ? b.readUInt16LE(p) : b.readUInt16BE(p));
   const u32 = (b: Buffer, p: number) => (le ? b.readUInt32LE(p) : b.readUInt32BE(p));
 
-  const fail = (message: string) => {
-    error ??= { offset, packet: packets + 1, block, message };
+  /** Stop the input; `at` is the index of the record or block that is bad (by default the one being read). */
+  const fail = (message: string, at = block + 1) => {
+    error ??= { offset, packet: packets + 1, block: at, message };
     carry = undefined;
   };
 
@@ -216,43 +217,43 @@ export function createCaptureReader(options: CaptureReaderOptions = {}): Capture
     if (avail < len) return { need: len };
     const trailer = u32(b, p + len - 4);
     if (trailer !== len) return { fail: `block ${block + 1} (type 0x${type.toString(16)}): length ${len} but trailing length ${trailer}` };
-    block++;
+    const at = block + 1;
     const body = p + 8;
     const end = p + len - 4;
     switch (type) {
       case PCAPNG_SHB: {
-        if (len < 28) return { fail: `section header block ${block}: length ${len} (at least 28)` };
+        if (len < 28) return { fail: `section header block ${at}: length ${len} (at least 28)` };
         const major = u16(b, body + 4);
-        if (major !== 1) return { fail: `section header block ${block}: pcapng version ${major}.${u16(b, body + 6)} (only 1.x is defined)` };
+        if (major !== 1) return { fail: `section header block ${at}: pcapng version ${major}.${u16(b, body + 6)} (only 1.x is defined)` };
         inSection = true;
         ifaces = [];
         break;
       }
       case 1: { // interface description
-        if (len < 20) return { fail: `interface description block ${block}: length ${len} (at least 20)` };
+        if (len < 20) return { fail: `interface description block ${at}: length ${len} (at least 20)` };
         const iface: Iface = { linkType: u16(b, body), snaplen: u32(b, body + 4), unitsPerMs: 1000, offsetMs: 0 };
         const why = readIfaceOptions(b, body + 8, end, iface);
-        if (why) return { fail: `interface description block ${block}: ${why}` };
-        if (ifaces.length >= 65536) return { fail: `interface description block ${block}: more than 65536 interfaces in a section` };
+        if (why) return { fail: `interface description block ${at}: ${why}` };
+        if (ifaces.length >= 65536) return { fail: `interface description block ${at}: more than 65536 interfaces in a section` };
         ifaces.push(iface);
         break;
       }
       case 6: // enhanced packet
       case 2: { // obsolete packet block: 16-bit interface id and drop count
-        if (len < 32) return { fail: `packet block ${block}: length ${len} (at least 32)` };
+        if (len < 32) return { fail: `packet block ${at}: length ${len} (at least 32)` };
         const id = type === 6 ? u32(b, body) : u16(b, body);
         const iface = ifaces[id];
-        if (!iface) return { fail: `packet block ${block}: interface ${id} is not described in its section` };
+        if (!iface) return { fail: `packet block ${at}: interface ${id} is not described in its section` };
         const caplen = u32(b, body + 12);
-        if (body + 20 + caplen > end) return { fail: `packet block ${block}: captured length ${caplen} runs past its block` };
+        if (body + 20 + caplen > end) return { fail: `packet block ${at}: captured length ${caplen} runs past its block` };
         const ticks = u32(b, body + 4) * 4294967296 + u32(b, body + 8);
         emit(onPacket, id, iface.linkType, ticks / iface.unitsPerMs + iface.offsetMs, b.subarray(body + 20, body + 20 + caplen), u32(b, body + 16));
         break;
       }
       case 3: { // simple packet: interface 0, captured length = min(original, snaplen, block room)
         const iface = ifaces[0];
-        if (!iface) return { fail: `simple packet block ${block}: no interface described in its section` };
-        if (len < 16) return { fail: `simple packet block ${block}: length ${len} (at least 16)` };
+        if (!iface) return { fail: `simple packet block ${at}: no interface described in its section` };
+        if (len < 16) return { fail: `simple packet block ${at}: length ${len} (at least 16)` };
         const orig = u32(b, body);
         let caplen = Math.min(orig, end - (body + 4));
         if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
@@ -260,6 +261,7 @@ export function createCaptureReader(options: CaptureReaderOptions = {}): Capture
         break;
       }
     }
+    block++;
     return { n: len };
   };
 
@@ -339,7 +341,7 @@ export function createCaptureReader(options: CaptureReaderOptions = {}): Capture
     },
     end() {
       if (error) return;
-      if (skipping > 0) return fail(`the input ends inside block ${block} (${skipping} bytes missing)`);
+      if (skipping > 0) return fail(`the input ends inside block ${block} (${skipping} bytes missing)`, block);
       if (carry) return fail(`the input ends inside ${container === 'pcapng' ? `block ${block + 1}` : container === 'pcap' ? `record ${block + 1}` : 'the capture header'} (${carryLen} of ${carryNeed} bytes)`);
     },
   };
