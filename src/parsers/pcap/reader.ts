@@ -71,13 +71,15 @@ const BLOCK_OVERHEAD = 65536;
 const PCAPNG_SHB = 0x0a0d0d0a;
 const BOM = 0x1a2b3c4d;
 
-/** Whether the first bytes are a classic pcap or a pcapng header. */
+/**
+ * Whether the first bytes are a classic pcap header (its 4-byte magic, either byte order, µs or ns) or a pcapng
+ * section header (block type 0x0a0d0d0a, which text can start with, so its byte-order magic too: 12 bytes).
+ */
 export function sniffCapture(head: Buffer): 'pcap' | 'pcapng' | undefined {
   if (head.length < 4) return undefined;
   const be = head.readUInt32BE(0);
-  if (be === 0xa1b2c3d4 || be === 0xa1b23c4d || be === 0xd4c3b2a1 || be === 0x4d3cb2a1) return head.length >= 24 || head.length === 4 ? 'pcap' : undefined;
-  if (be === PCAPNG_SHB) {
-    if (head.length < 12) return head.length === 4 ? 'pcapng' : undefined;
+  if (be === 0xa1b2c3d4 || be === 0xa1b23c4d || be === 0xd4c3b2a1 || be === 0x4d3cb2a1) return 'pcap';
+  if (be === PCAPNG_SHB && head.length >= 12) {
     const bom = head.readUInt32BE(8);
     return bom === BOM || bom === 0x4d3c2b1a ? 'pcapng' : undefined;
   }
