@@ -12,7 +12,7 @@
  */
 import { createCaptureReader, sniffCapture, type CapturedPacket } from '../pcap/reader.js';
 import { createIpStream } from '../pcap/ip-stream.js';
-import { decodeUdp, LINK_TYPES, PROTO_UDP } from '../pcap/link.js';
+import { decodeUdp, PROTO_UDP } from '../pcap/link.js';
 import type { ByteFormat, ByteSession, ParseContext, RecordOutcome } from '../types.js';
 import { netflowDecoder, netflowState, sniffNetflow, type NetflowState } from './format.js';
 
@@ -174,9 +174,8 @@ export function pcapNetflowSession(ctx: ParseContext, state: NetflowState): Byte
 export const pcapFormat: ByteFormat = {
   id: PCAP_FORMAT,
   kind: 'bytes',
-  description:
-    `NetFlow v5 / v9 / IPFIX export packets in a packet capture (pcap, pcapng): ${Object.values(LINK_TYPES).join(', ')}; ` +
-    'IPv4 / IPv6, UDP, fragments reassembled; the exporter is the datagram\'s source address',
+  description: 'NetFlow v5 / v9 / IPFIX export packets in a packet capture (pcap, pcapng): Ethernet (VLAN tags), Linux cooked v1/v2, ' +
+    'raw IP, loopback; IPv4 / IPv6 UDP, fragments reassembled; exporter = the datagram\'s source address',
   recognizedBy: 'first bytes: pcap magic a1b2c3d4 / a1b23c4d (either byte order) or pcapng section header 0a0d0d0a',
   sniffBytes: (head) => sniffCapture(head) !== undefined,
   open: (ctx) => pcapNetflowSession(ctx, netflowState(ctx)),
