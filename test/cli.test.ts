@@ -104,7 +104,7 @@ const ALLOW_ROWS = STRICT_ROWS.filter((r) => !r.startsWith('203.0.113.') && !r.s
 const csv = (rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
 
 const ALERT_KEYS = ['rule', 'time', 'srcIp', 'dstIp', 'count', 'firstSeen', 'lastSeen', 'dstPorts', 'actions', 'severity', 'devices'];
-const EVENT_KEYS = ['time', 'srcIp', 'srcPort', 'dstIp', 'dstPort', 'protocol', 'action', 'bytes', 'packets', 'device', 'vendor', 'product', 'format', 'file', 'line', 'packet'];
+const EVENT_KEYS = ['time', 'srcIp', 'srcPort', 'dstIp', 'dstPort', 'protocol', 'action', 'bytes', 'packets', 'device', 'vendor', 'product', 'inInterface', 'outInterface', 'samplingInterval', 'format', 'file', 'line', 'packet'];
 
 // Every command of the suite, started together (memoized: the tests below get the same results).
 const run = {

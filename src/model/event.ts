@@ -27,6 +27,14 @@ export interface NetworkEvent {
   device?: string;
   vendor?: string;
   product?: string;
+  /** Flow records: the SNMP ifIndex of the input and output interface. */
+  inInterface?: number;
+  outInterface?: number;
+  /**
+   * Flow records from sampled exporters: 1 packet in N was sampled (the exporter's own statement). Counters are
+   * kept as exported, never multiplied by it: a reader scales them knowingly.
+   */
+  samplingInterval?: number;
   /** Id of the format module that parsed the record. */
   format: string;
   /** Input file name as given (`-` for stdin). */
@@ -46,7 +54,7 @@ export type EventInput = Omit<NetworkEvent, 'time'> & { time: number | string };
 /** The order the event contract lists its keys in; JSON output follows it. */
 export const EVENT_KEYS = [
   'time', 'srcIp', 'srcPort', 'dstIp', 'dstPort', 'protocol', 'action', 'bytes', 'packets',
-  'device', 'vendor', 'product', 'format', 'file', 'line', 'packet',
+  'device', 'vendor', 'product', 'inInterface', 'outInterface', 'samplingInterval', 'format', 'file', 'line', 'packet',
 ] as const satisfies readonly (keyof NetworkEvent)[];
 
 /** The event's JSON form (the `parse` contract): keys in contract order, absent fields left out, time as ISO text. */

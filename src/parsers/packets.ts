@@ -17,8 +17,22 @@ export interface PacketContext {
   packet: number;
   /** The number the packet's first data record gets: DESIGN.md numbers data records across the whole input. */
   firstRecord: number;
-  /** When the packet arrived (live collection), epoch ms: handed in, never read from a clock. */
+  /** When the packet arrived (live collection, a capture's timestamp), epoch ms: handed in, never read from a clock. */
   receivedAt?: number;
+  /** The exporter's address as the event's `device`, when the input knows it (pcap, UDP); a file does not. */
+  device?: string;
+}
+
+/** What one packet decoded to. */
+export interface PacketResult<T = NetworkEvent> {
+  outcomes: RecordOutcome<T>[];
+  /** Data records the packet held. */
+  records: number;
+  /**
+   * Templates the packet's data needed and the state lacked (each also an error outcome): a sequencer may hold the
+   * packet and decode it again once they turn up.
+   */
+  missing?: { exporter: string; version: number; domain: number; id: number }[];
 }
 
 export interface PacketDecoder<S, T = NetworkEvent> {
@@ -29,7 +43,7 @@ export interface PacketDecoder<S, T = NetworkEvent> {
    * records the packet held (options records included, which yield no event but keep their number). Reads and
    * updates `state`; never throws on bad bytes (a broken packet is an error outcome).
    */
-  decode(packet: Buffer, state: S, ctx: PacketContext): { outcomes: RecordOutcome<T>[]; records: number };
+  decode(packet: Buffer, state: S, ctx: PacketContext): PacketResult<T>;
 }
 
 /** The length of the packet at `offset`, read from its header; `more` when its header is not all there yet. */

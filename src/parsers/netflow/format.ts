@@ -1,46 +1,24 @@
 /**
  * NetFlow v5 / v9 and IPFIX export packets as a file format (`.dat`: raw UDP payloads back to back, as in the
- * Logstash codec's fixtures): one decoder that dispatches on each packet's version, a framing that cuts the bytes
- * into packets, and a ByteFormat recognized by its first bytes.
+ * Logstash codec's fixtures): a framing that cuts the bytes into packets, handed to a FlowSequencer (numbering, data
+ * before its template) over the one decoder (decoder.ts), and a ByteFormat recognized by its first bytes.
  *
  * Templates persist across the files of one run: the CLI and scan() hand one `ctx.flowState` bag per run, and the
  * decoder state is kept in it (else each file has its own). A file does not say which router exported it, so every
  * file of a run is the same exporter (`file`); the v9 source id / IPFIX observation domain still separates sources.
  */
-import type { PacketContext, PacketDecoder } from '../packets.js';
 import type { ByteFormat, ByteSession, ParseContext, RecordOutcome } from '../types.js';
-import { decodeIpfix, IPFIX_HEADER } from './ipfix.js';
-import { Flow, newTemplateStore, type TemplateStore } from './templates.js';
-import { decodeV5, V5_HEADER, V5_RECORD } from './v5.js';
-import { decodeV9, V9_HEADER } from './v9.js';
+import { NETFLOW_FORMAT, netflowDecoder, type NetflowState } from './decoder.js';
+import { IPFIX_HEADER } from './ipfix.js';
+import { newFlowSequencer, type PacketSource, type SequencerOptions } from './sequencer.js';
+import { V5_HEADER, V5_RECORD } from './v5.js';
+import { V9_HEADER } from './v9.js';
 
-export const NETFLOW_FORMAT = 'netflow';
+export { NETFLOW_FORMAT, netflowDecoder, type NetflowState } from './decoder.js';
 /** The exporter every packet read from a file is attributed to. */
 export const FILE_EXPORTER = 'file';
 /** Largest export packet (a UDP payload): a v9 packet longer than this is broken input, not buffered further. */
 const MAX_PACKET = 65535;
-
-export interface NetflowState {
-  templates: TemplateStore;
-  /** Reused record accumulator (decoding allocates no object per field). */
-  flow: Flow;
-}
-
-export const netflowDecoder: PacketDecoder<NetflowState> = {
-  initialState: () => ({ templates: newTemplateStore(), flow: new Flow() }),
-  decode(packet: Buffer, state: NetflowState, where: PacketContext) {
-    const version = packet.length >= 2 ? packet.readUInt16BE(0) : -1;
-    try {
-      if (version === 5) return decodeV5(packet, where, NETFLOW_FORMAT);
-      if (version === 9) return decodeV9(packet, state.templates, where, NETFLOW_FORMAT, state.flow);
-      if (version === 10) return decodeIpfix(packet, state.templates, where, NETFLOW_FORMAT, state.flow);
-    } catch (e) {
-      // The decoders bound-check every read; this is a last guard so that nothing throws out of a decoder.
-      return { outcomes: [{ kind: 'error', line: where.firstRecord, code: 'MALFORMED', message: `packet ${where.packet}: ${(e as Error).message}` }], records: 1 };
-    }
-    return { outcomes: [{ kind: 'error', line: where.firstRecord, code: 'MALFORMED', message: `packet ${where.packet}: not a NetFlow v5/v9 or IPFIX packet (version ${version})` }], records: 1 };
-  },
-};
 
 /**
  * The length of the packet at `offset`: v5 from its count, IPFIX from its length field, v9 (which has no length)
@@ -76,39 +54,36 @@ export function frameNetflow(buf: Buffer, offset: number, atEnd: boolean): numbe
 }
 
 /**
- * A file of export packets: like packetFileSession, but the framing may need the end of input to close the last
- * v9 packet (v9 headers carry no length).
+ * A file of export packets: framed here (the framing may need the end of input to close the last v9 packet, whose
+ * header carries no length), numbered and decoded by a FlowSequencer, which holds data that comes before its
+ * template until the template turns up further on in the file.
  */
-export function netflowFileSession(ctx: ParseContext, state: NetflowState): ByteSession {
+export function netflowFileSession(ctx: ParseContext, state: NetflowState, options?: SequencerOptions): ByteSession {
+  const sequencer = newFlowSequencer(state, options);
+  const source: PacketSource = { file: ctx.file, exporter: FILE_EXPORTER };
   let pending: Buffer = Buffer.alloc(0);
-  let packet = 0;
-  let nextRecord = 1;
   let broken = false;
   const run = (out: RecordOutcome[], atEnd: boolean) => {
     let offset = 0;
     while (!broken) {
       const length = frameNetflow(pending, offset, atEnd);
       if (length === 'more') break;
-      if (typeof length !== 'number' || length <= 0) {
-        out.push({ kind: 'error', line: nextRecord, code: 'MALFORMED', message: `packet ${packet + 1}: ${typeof length === 'number' ? `length ${length}` : length.error}` });
-        broken = true;
-        pending = Buffer.alloc(0);
-        return;
-      }
-      if (offset + length > pending.length) {
+      const packet = sequencer.packets() + 1;
+      let why: string | undefined;
+      if (typeof length !== 'number' || length <= 0) why = typeof length === 'number' ? `length ${length}` : length.error;
+      else if (offset + length > pending.length) {
         if (!atEnd) break;
-        out.push({ kind: 'error', line: nextRecord, code: 'MALFORMED', message: `packet ${packet + 1}: the input ends inside it (${pending.length - offset} of ${length} bytes)` });
+        why = `the input ends inside it (${pending.length - offset} of ${length} bytes)`;
+      }
+      if (why !== undefined) {
+        sequencer.flush(out); // the error is numbered after every record before it
+        out.push({ kind: 'error', line: sequencer.nextRecord(), code: 'MALFORMED', message: `packet ${packet}: ${why}` });
         broken = true;
         pending = Buffer.alloc(0);
         return;
       }
-      packet++;
-      const { outcomes, records } = netflowDecoder.decode(pending.subarray(offset, offset + length), state, {
-        file: ctx.file, exporter: FILE_EXPORTER, packet, firstRecord: nextRecord,
-      });
-      for (const o of outcomes) out.push(o);
-      nextRecord += records;
-      offset += length;
+      sequencer.push(pending.subarray(offset, offset + (length as number)), source, out);
+      offset += length as number;
     }
     pending = pending.subarray(offset);
   };
@@ -120,6 +95,7 @@ export function netflowFileSession(ctx: ParseContext, state: NetflowState): Byte
     },
     end(out) {
       if (!broken && pending.length > 0) run(out, true);
+      sequencer.flush(out);
     },
   };
 }

@@ -7,16 +7,21 @@
  *
  * Time: flowStartMilliseconds (152), flowStartMicroseconds (154), flowStartNanoseconds (156), flowStartSeconds (150)
  * in that precedence, else the export time.
+ *
+ * Options data (scope fields are IEs here) may announce a sampling interval (samplingInterval 34,
+ * samplerRandomInterval 50, samplingPacketInterval/Space 305/306; per samplerId 48 / selectorId 302 or for the
+ * domain), stamped on later data records. Data whose template is unknown: one error, its key in `missing`.
  */
 import type { PacketContext } from '../packets.js';
 import type { RecordOutcome } from '../types.js';
-import { deleteTemplate, Flow, flowEvent, getTemplate, makeTemplate, readRecord, setTemplate, type TemplateStore } from './templates.js';
+import { deleteTemplate, Flow, flowEvent, getTemplate, makeTemplate, readRecord, samplingFor, setSampling, setTemplate, type TemplateKey, type TemplateStore } from './templates.js';
 
 export const IPFIX_HEADER = 16;
 
-export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketContext, format: string, flow = new Flow()): { outcomes: RecordOutcome[]; records: number } {
+export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketContext, format: string, flow = new Flow()): { outcomes: RecordOutcome[]; records: number; missing?: TemplateKey[] } {
   const outcomes: RecordOutcome[] = [];
   let records = 0;
+  let missing: TemplateKey[] | undefined;
   const error = (message: string) => {
     outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'MALFORMED', message: `packet ${where.packet}: ${message}` });
     records++;
@@ -38,6 +43,7 @@ export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketC
     return { outcomes, records };
   }
   const exportMs = packet.readUInt32BE(4) * 1000;
+  const definedAt = where.receivedAt ?? exportMs;
   const domain = packet.readUInt32BE(12);
   const exporter = where.exporter;
 
@@ -102,12 +108,15 @@ export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketC
         }
         if (tid < 256) error(`template id ${tid} < 256 (domain ${domain})`);
         else if (options && (scope === 0 || scope > count)) error(`options template ${tid} (domain ${domain}): scope field count ${scope} of ${count}`);
-        else setTemplate(store, exporter, 10, domain, tid, makeTemplate(ids, lengths, ents, scope, options));
+        else setTemplate(store, exporter, 10, domain, tid, makeTemplate(ids, lengths, ents, scope, options, true, definedAt));
         t = next;
       }
     } else {
       const template = getTemplate(store, exporter, 10, domain, id);
-      if (!template) unknown(`no template for data set: exporter ${exporter}, domain ${domain}, template id ${id}`);
+      if (!template) {
+        unknown(`no template for data set: exporter ${exporter}, domain ${domain}, template id ${id}`);
+        (missing ??= []).push({ exporter, version: 10, domain, id });
+      }
       else if (template.minSize === 0) error(`template ${id} (domain ${domain}) has records of 0 bytes`);
       else {
         let p = body;
@@ -121,17 +130,22 @@ export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketC
           records++;
           p = q;
           if (template.options) {
+            const interval = flow.statedSampling();
+            if (interval >= 1) setSampling(store, exporter, 10, domain, flow.sampler, interval);
             outcomes.push({ kind: 'skip', line, code: 'NOT_A_CONNECTION', message: `options data record (template ${id})` });
             continue;
           }
-          const event = flowEvent(flow, flow.startRank > 0 ? flow.startMs : exportMs, { file: where.file, line, packet: where.packet, format });
+          const event = flowEvent(flow, flow.startRank > 0 ? flow.startMs : exportMs, {
+            file: where.file, line, packet: where.packet, format, device: where.device,
+            announcedSampling: samplingFor(store, exporter, 10, domain, flow.sampler),
+          });
           outcomes.push(typeof event === 'string' ? { kind: 'skip', line, code: 'NOT_A_CONNECTION', message: event } : { kind: 'events', line, events: [event] });
         }
       }
     }
     o = end;
   }
-  return { outcomes, records };
+  return missing ? { outcomes, records, missing } : { outcomes, records };
 }
 
 function allZero(buf: Buffer, from: number, to: number): boolean {

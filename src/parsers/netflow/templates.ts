@@ -3,8 +3,11 @@
  * the decoding of one data record through a template into a flow, then into an event.
  *
  * Store: templates keyed by (exporter, version, source id / observation domain, template id), grouped per exporter
- * with a cap per exporter: a template flood evicts that exporter's oldest templates (counted), so memory stays
- * bounded whatever the input claims.
+ * with a cap per exporter and a cap on exporters: a template flood evicts that exporter's oldest templates, a flood
+ * of spoofed exporters the oldest exporter (both counted), so memory stays bounded whatever the input claims. Each
+ * template remembers when it was last defined (the exporter's clock, or the arrival time when live) so a long-running
+ * collector can expire what an exporter stopped refreshing (`expireTemplates`). A store may look ahead: `ahead` is
+ * consulted for a key the store lacks — the templates defined later in the input (FlowSequencer's second pass).
  *
  * A record is decoded straight from the Buffer into one reusable accumulator (no object per field); the event is
  * built once, from the fields the record carried.
@@ -29,6 +32,19 @@ export interface Template {
   options: boolean;
   /** Smallest size of one record (a variable field counts as its 1-byte length). */
   minSize: number;
+  /** IPFIX: scope fields are information elements too (v9 scope fields are scope types: System, Interface…). */
+  scopeIsIe: boolean;
+  /** When it was last defined, epoch ms (0 when unknown). */
+  definedAt: number;
+}
+
+/** What identifies a template: named in every error about a data set that needs it. */
+export interface TemplateKey {
+  exporter: string;
+  version: number;
+  /** v9 source id / IPFIX observation domain id. */
+  domain: number;
+  id: number;
 }
 
 export interface TemplateStore {
@@ -36,26 +52,50 @@ export interface TemplateStore {
   byExporter: Map<string, Map<string, Template>>;
   /** Templates one exporter may hold; a new one beyond it evicts that exporter's oldest. */
   capPerExporter: number;
-  /** Templates evicted by the cap. */
+  /** Exporters the store may hold; a new one beyond it evicts the exporter heard from least recently. */
+  maxExporters: number;
+  /** Templates evicted by the caps. */
   evicted: number;
+  /** Templates expired by `expireTemplates`. */
+  expired: number;
+  /** Sampling intervals the exporters announced in options data: `exporter|version|domain[|sampler id]` → 1-in-N. */
+  sampling: Map<string, number>;
+  /** The first definitions further on in the input, consulted for a key this store lacks. */
+  ahead?: TemplateStore;
+  /** Keep the first definition of a key and ignore withdrawals (a look-ahead store: data before a template uses the
+   * first definition after it). */
+  keepFirst?: boolean;
 }
 
 export const DEFAULT_TEMPLATE_CAP = 4096;
+export const DEFAULT_MAX_EXPORTERS = 1024;
 
-export function newTemplateStore(capPerExporter = DEFAULT_TEMPLATE_CAP): TemplateStore {
-  return { byExporter: new Map(), capPerExporter, evicted: 0 };
+export function newTemplateStore(capPerExporter = DEFAULT_TEMPLATE_CAP, maxExporters = DEFAULT_MAX_EXPORTERS): TemplateStore {
+  return { byExporter: new Map(), capPerExporter, maxExporters, evicted: 0, expired: 0, sampling: new Map() };
 }
 
 const key = (version: number, domain: number, id: number) => `${version}|${domain}|${id}`;
 
 export function getTemplate(store: TemplateStore, exporter: string, version: number, domain: number, id: number): Template | undefined {
-  return store.byExporter.get(exporter)?.get(key(version, domain, id));
+  const k = key(version, domain, id);
+  return store.byExporter.get(exporter)?.get(k) ?? store.ahead?.byExporter.get(exporter)?.get(k);
 }
 
 export function setTemplate(store: TemplateStore, exporter: string, version: number, domain: number, id: number, template: Template): void {
   let map = store.byExporter.get(exporter);
-  if (!map) store.byExporter.set(exporter, (map = new Map()));
+  if (map) {
+    store.byExporter.delete(exporter); // the exporter heard from last moves to the newest end
+    store.byExporter.set(exporter, map);
+  } else {
+    while (store.byExporter.size >= store.maxExporters) {
+      const [oldest, templates] = store.byExporter.entries().next().value as [string, Map<string, Template>];
+      store.byExporter.delete(oldest);
+      store.evicted += templates.size;
+    }
+    store.byExporter.set(exporter, (map = new Map()));
+  }
   const k = key(version, domain, id);
+  if (store.keepFirst && map.has(k)) return;
   map.delete(k); // a redefinition moves to the newest end
   while (map.size >= store.capPerExporter) {
     const oldest = map.keys().next().value as string;
@@ -66,13 +106,49 @@ export function setTemplate(store: TemplateStore, exporter: string, version: num
 }
 
 export function deleteTemplate(store: TemplateStore, exporter: string, version: number, domain: number, id: number): void {
-  store.byExporter.get(exporter)?.delete(key(version, domain, id));
+  if (!store.keepFirst) store.byExporter.get(exporter)?.delete(key(version, domain, id));
 }
 
-export function makeTemplate(ids: number[], lengths: number[], enterprises: number[], scopeCount: number, options: boolean): Template {
+/** Drop the templates last defined before `before` (epoch ms): what a live exporter stopped refreshing. */
+export function expireTemplates(store: TemplateStore, before: number): number {
+  let n = 0;
+  for (const [exporter, map] of store.byExporter) {
+    for (const [k, t] of map) {
+      if (t.definedAt < before) {
+        map.delete(k);
+        n++;
+      }
+    }
+    if (map.size === 0) store.byExporter.delete(exporter);
+  }
+  store.expired += n;
+  return n;
+}
+
+export function makeTemplate(ids: number[], lengths: number[], enterprises: number[], scopeCount: number, options: boolean, scopeIsIe = false, definedAt = 0): Template {
   let minSize = 0;
   for (const l of lengths) minSize += l === VARIABLE ? 1 : l;
-  return { ids: Uint16Array.from(ids), lengths: Uint16Array.from(lengths), enterprises: Uint32Array.from(enterprises), scopeCount, options, minSize };
+  return { ids: Uint16Array.from(ids), lengths: Uint16Array.from(lengths), enterprises: Uint32Array.from(enterprises), scopeCount, options, minSize, scopeIsIe, definedAt };
+}
+
+/** The largest number of sampling entries kept (exporters × domains × samplers): a flood evicts the oldest. */
+const MAX_SAMPLING_ENTRIES = 65536;
+
+const samplingKey = (exporter: string, version: number, domain: number, sampler: number) =>
+  sampler >= 0 ? `${exporter}|${version}|${domain}|${sampler}` : `${exporter}|${version}|${domain}`;
+
+/** Remember the sampling interval an options data record announced (for one sampler, or the whole domain). */
+export function setSampling(store: TemplateStore, exporter: string, version: number, domain: number, sampler: number, interval: number): void {
+  const k = samplingKey(exporter, version, domain, sampler);
+  store.sampling.delete(k);
+  if (store.sampling.size >= MAX_SAMPLING_ENTRIES) store.sampling.delete(store.sampling.keys().next().value as string);
+  store.sampling.set(k, interval);
+}
+
+/** The interval that applies to a data record: its sampler's, else its domain's. */
+export function samplingFor(store: TemplateStore, exporter: string, version: number, domain: number, sampler: number): number | undefined {
+  if (store.sampling.size === 0) return undefined;
+  return (sampler >= 0 ? store.sampling.get(samplingKey(exporter, version, domain, sampler)) : undefined) ?? store.sampling.get(samplingKey(exporter, version, domain, -1));
 }
 
 /** The values of one flow record that the event model uses; reset before each record. */
@@ -102,14 +178,34 @@ export class Flow {
   startMs = -1;
   startRank = 0;
   fwEvent = -1;
+  /** forwardingStatus (89). */
+  forwarding = -1;
+  /** INPUT_SNMP / ingressInterface (10), OUTPUT_SNMP / egressInterface (14). */
+  inIf = -1;
+  outIf = -1;
+  /** SAMPLING_INTERVAL / samplingInterval (34), FLOW_SAMPLER_RANDOM_INTERVAL / samplerRandomInterval (50). */
+  sampling = -1;
+  /** samplingPacketInterval (305) and samplingPacketSpace (306): 1 in (interval + space) / interval. */
+  samplingPacketInterval = -1;
+  samplingPacketSpace = -1;
+  /** FLOW_SAMPLER_ID / samplerId (48), selectorId (302): which announced sampler applies. */
+  sampler = -1;
 
   reset(): void {
     this.src4 = this.dst4 = this.srcPort = this.dstPort = this.proto = -1;
     this.src6 = this.dst6 = undefined;
     this.bytes1 = this.bytes231 = this.bytes85 = this.bytesRev = this.bytesOut = -1;
     this.pkts2 = this.pkts298 = this.pkts86 = this.pktsRev = this.pktsOut = -1;
-    this.firstSwitched = this.startMs = this.fwEvent = -1;
+    this.firstSwitched = this.startMs = this.fwEvent = this.forwarding = -1;
+    this.inIf = this.outIf = this.sampling = this.samplingPacketInterval = this.samplingPacketSpace = this.sampler = -1;
     this.startRank = 0;
+  }
+
+  /** The 1-in-N sampling interval the record itself states, or -1. */
+  statedSampling(): number {
+    if (this.sampling >= 1) return this.sampling;
+    if (this.samplingPacketInterval >= 1 && this.samplingPacketSpace >= 0) return (this.samplingPacketInterval + this.samplingPacketSpace) / this.samplingPacketInterval;
+    return -1;
   }
 }
 
@@ -159,15 +255,20 @@ export function readField(flow: Flow, id: number, enterprise: number, buf: Buffe
     case 4: flow.proto = readUnsigned(buf, p, len); break;
     case 7: flow.srcPort = readUnsigned(buf, p, len); break;
     case 8: if (len === 4) flow.src4 = buf.readUInt32BE(p); break;
+    case 10: flow.inIf = readUnsigned(buf, p, len); break;
     case 11: flow.dstPort = readUnsigned(buf, p, len); break;
     case 12: if (len === 4) flow.dst4 = buf.readUInt32BE(p); break;
+    case 14: flow.outIf = readUnsigned(buf, p, len); break;
     case 22: flow.firstSwitched = readUnsigned(buf, p, len); break;
     case 23: flow.bytesOut = readUnsigned(buf, p, len); break;
     case 24: flow.pktsOut = readUnsigned(buf, p, len); break;
     case 27: if (len === 16) flow.src6 = ipv6At(buf, p); break;
     case 28: if (len === 16) flow.dst6 = ipv6At(buf, p); break;
+    case 34: case 50: flow.sampling = readUnsigned(buf, p, len); break;
+    case 48: case 302: flow.sampler = readUnsigned(buf, p, len); break;
     case 85: flow.bytes85 = readUnsigned(buf, p, len); break;
     case 86: flow.pkts86 = readUnsigned(buf, p, len); break;
+    case 89: flow.forwarding = readUnsigned(buf, p, len); break;
     case 150: setStart(flow, 1, readUnsigned(buf, p, len) * 1000); break; // flowStartSeconds
     case 152: setStart(flow, 4, readUnsigned(buf, p, len)); break; // flowStartMilliseconds / NF_F_FLOW_CREATE_TIME_MSEC
     case 154: // flowStartMicroseconds, flowStartNanoseconds: NTP timestamps
@@ -179,6 +280,8 @@ export function readField(flow: Flow, id: number, enterprise: number, buf: Buffe
     case 233: flow.fwEvent = readUnsigned(buf, p, len); break; // NF_F_FW_EVENT / firewallEvent
     case 298: flow.pkts298 = readUnsigned(buf, p, len); break;
     case 299: flow.pktsRev = readUnsigned(buf, p, len); break;
+    case 305: flow.samplingPacketInterval = readUnsigned(buf, p, len); break;
+    case 306: flow.samplingPacketSpace = readUnsigned(buf, p, len); break;
     default: break;
   }
 }
@@ -202,7 +305,7 @@ export function readRecord(flow: Flow, t: Template, buf: Buffer, p: number, end:
       }
     }
     if (p + len > end) return -1;
-    if (i >= t.scopeCount && len > 0) readField(flow, t.ids[i]!, t.enterprises[i]!, buf, p, len);
+    if ((i >= t.scopeCount || t.scopeIsIe) && len > 0) readField(flow, t.ids[i]!, t.enterprises[i]!, buf, p, len);
     p += len;
   }
   return p;
@@ -224,6 +327,26 @@ export interface EventPlace {
   line: number;
   packet: number;
   format: string;
+  /** The exporter's address when the input says it (pcap, live); a file of packets does not. */
+  device?: string;
+  /** The sampling interval the exporter announced for this record's domain or sampler (options data). */
+  announcedSampling?: number;
+}
+
+/**
+ * What the exporter says of the flow's fate: NSEL NF_F_FW_EVENT / IPFIX firewallEvent (233: 1 created, 2 deleted,
+ * 5 updated — a connection the firewall permitted; 3 denied), else IPFIX forwardingStatus (89: the two high bits of
+ * its low byte, RFC 7270: 01 forwarded, 10 dropped).
+ */
+function flowAction(flow: Flow): Action | undefined {
+  if (flow.fwEvent === 3) return 'deny';
+  if (flow.fwEvent === 1 || flow.fwEvent === 2 || flow.fwEvent === 5) return 'allow';
+  if (flow.forwarding >= 0) {
+    const status = (flow.forwarding & 0xff) >> 6;
+    if (status === 1) return 'allow';
+    if (status === 2) return 'drop';
+  }
+  return undefined;
 }
 
 /** The event of a decoded flow, or why there is none (a flow without both addresses is not a connection). */
@@ -238,12 +361,17 @@ export function flowEvent(flow: Flow, time: number, where: EventPlace): NetworkE
     const protocol = protocolFromNumber(flow.proto);
     if (protocol !== undefined) event.protocol = protocol;
   }
-  const action: Action | undefined = flow.fwEvent === 3 ? 'deny' : undefined;
+  const action = flowAction(flow);
   if (action) event.action = action;
   const bytes = total(flow.bytes1 >= 0 ? flow.bytes1 : flow.bytes231 >= 0 ? flow.bytes231 : flow.bytes85, flow.bytesRev, flow.bytesOut);
   if (bytes !== undefined && Number.isSafeInteger(bytes)) event.bytes = bytes;
   const packets = total(flow.pkts2 >= 0 ? flow.pkts2 : flow.pkts298 >= 0 ? flow.pkts298 : flow.pkts86, flow.pktsRev, flow.pktsOut);
   if (packets !== undefined && Number.isSafeInteger(packets)) event.packets = packets;
-  // key order as the contract lists it (eventJsonObject reorders anyway)
+  if (where.device !== undefined) event.device = where.device;
+  if (flow.inIf >= 0) event.inInterface = flow.inIf;
+  if (flow.outIf >= 0) event.outInterface = flow.outIf;
+  const stated = flow.statedSampling();
+  const sampling = stated >= 1 ? stated : where.announcedSampling;
+  if (sampling !== undefined && sampling >= 1 && Number.isFinite(sampling)) event.samplingInterval = sampling;
   return event;
 }

@@ -1,7 +1,8 @@
 /**
  * NetFlow v5: a 24-byte header (version, count, sysUptime ms, unix_secs, unix_nsecs, flow sequence, engine,
  * sampling) and `count` fixed 48-byte records. No templates. A flow starts at its `first` (sysUptime ms), converted
- * with the header's export time: unix_secs·1000 + unix_nsecs/1e6 − (sysUptime − first).
+ * with the header's export time: unix_secs·1000 + unix_nsecs/1e6 − (sysUptime − first). The header's last 16 bits
+ * are the sampling mode (2 bits) and interval (14 bits): an interval ≥ 1 is kept on every event of the packet.
  */
 import type { NetworkEvent } from '../../model/event.js';
 import { protocolFromNumber } from '../../model/protocol.js';
@@ -22,6 +23,7 @@ export function decodeV5(packet: Buffer, where: PacketContext, format: string): 
   if (packet.length < V5_HEADER + count * V5_RECORD) return error(`NetFlow v5 packet of ${packet.length} bytes cannot hold ${count} records`);
   const uptime = packet.readUInt32BE(4);
   const exportMs = packet.readUInt32BE(8) * 1000 + Math.floor(packet.readUInt32BE(12) / 1e6);
+  const sampling = packet.readUInt16BE(22) & 0x3fff;
   const outcomes: RecordOutcome[] = [];
   for (let i = 0; i < count; i++) {
     const o = V5_HEADER + i * V5_RECORD;
@@ -39,6 +41,10 @@ export function decodeV5(packet: Buffer, where: PacketContext, format: string): 
     if (protocol !== undefined) event.protocol = protocol;
     event.bytes = packet.readUInt32BE(o + 20);
     event.packets = packet.readUInt32BE(o + 16);
+    if (where.device !== undefined) event.device = where.device;
+    event.inInterface = packet.readUInt16BE(o + 12);
+    event.outInterface = packet.readUInt16BE(o + 14);
+    if (sampling >= 1) event.samplingInterval = sampling;
     outcomes.push({ kind: 'events', line, events: [event] });
   }
   return { outcomes, records: count };

@@ -6,18 +6,22 @@
  *
  * Time: an absolute start (Cisco ASA NSEL NF_F_FLOW_CREATE_TIME_MSEC 152, flowStart* 150/154/156) when the record
  * has one, else FIRST_SWITCHED (22, sysUptime ms) converted with the header (unix_secs·1000 − (sysUptime − first)),
- * else the export time. Options data records keep their number and yield no event. Data whose template is unknown is
- * one error naming {exporter, source id, template id} (its records cannot be counted without the template).
+ * else the export time. Options data records keep their number and yield no event; a sampling interval they announce
+ * (SAMPLING_INTERVAL 34, FLOW_SAMPLER_RANDOM_INTERVAL 50, per FLOW_SAMPLER_ID 48 or for the whole source id) is kept
+ * in the store and stamped on later data records. Data whose template is unknown is one error naming {exporter,
+ * source id, template id} (its records cannot be counted without the template) and its key is returned in
+ * `missing`, so that a sequencer can decode it again once the template turns up.
  */
 import type { PacketContext } from '../packets.js';
 import type { RecordOutcome } from '../types.js';
-import { Flow, flowEvent, getTemplate, makeTemplate, readRecord, setTemplate, type TemplateStore } from './templates.js';
+import { Flow, flowEvent, getTemplate, makeTemplate, readRecord, samplingFor, setSampling, setTemplate, type TemplateKey, type TemplateStore } from './templates.js';
 
 export const V9_HEADER = 20;
 
-export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketContext, format: string, flow = new Flow()): { outcomes: RecordOutcome[]; records: number } {
+export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketContext, format: string, flow = new Flow()): { outcomes: RecordOutcome[]; records: number; missing?: TemplateKey[] } {
   const outcomes: RecordOutcome[] = [];
   let records = 0;
+  let missing: TemplateKey[] | undefined;
   const error = (message: string) => {
     outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'MALFORMED', message: `packet ${where.packet}: ${message}` });
     records++;
@@ -33,6 +37,7 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
     error(`NetFlow v9 header truncated (${packet.length} bytes)`);
     return { outcomes, records };
   }
+  const definedAt = where.receivedAt ?? packet.readUInt32BE(8) * 1000;
   const uptime = packet.readUInt32BE(4);
   const exportMs = packet.readUInt32BE(8) * 1000;
   const sourceId = packet.readUInt32BE(16);
@@ -75,7 +80,7 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
             ids.push(packet.readUInt16BE(p));
             lengths.push(packet.readUInt16BE(p + 2));
           }
-          setTemplate(store, exporter, 9, sourceId, tid, makeTemplate(ids, lengths, new Array<number>(count).fill(0), 0, false));
+          setTemplate(store, exporter, 9, sourceId, tid, makeTemplate(ids, lengths, new Array<number>(count).fill(0), 0, false, false, definedAt));
         }
         t += 4 + count * 4;
       }
@@ -99,13 +104,16 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
             ids.push(packet.readUInt16BE(p));
             lengths.push(packet.readUInt16BE(p + 2));
           }
-          setTemplate(store, exporter, 9, sourceId, tid, makeTemplate(ids, lengths, new Array<number>(ids.length).fill(0), scopeLen / 4, true));
+          setTemplate(store, exporter, 9, sourceId, tid, makeTemplate(ids, lengths, new Array<number>(ids.length).fill(0), scopeLen / 4, true, false, definedAt));
         }
         t += size;
       }
     } else {
       const template = getTemplate(store, exporter, 9, sourceId, id);
-      if (!template) unknown(`no template for data flowset: exporter ${exporter}, source id ${sourceId}, template id ${id}`);
+      if (!template) {
+        unknown(`no template for data flowset: exporter ${exporter}, source id ${sourceId}, template id ${id}`);
+        (missing ??= []).push({ exporter, version: 9, domain: sourceId, id });
+      }
       else if (template.minSize === 0) error(`template ${id} (source id ${sourceId}) has records of 0 bytes`);
       else {
         let p = body;
@@ -119,16 +127,21 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
           records++;
           p = q;
           if (template.options) {
+            const interval = flow.statedSampling();
+            if (interval >= 1) setSampling(store, exporter, 9, sourceId, flow.sampler, interval);
             outcomes.push({ kind: 'skip', line, code: 'NOT_A_CONNECTION', message: `options data record (template ${id})` });
             continue;
           }
           const time = flow.startRank > 0 ? flow.startMs : flow.firstSwitched >= 0 ? exportMs - ((uptime - flow.firstSwitched) | 0) : exportMs;
-          const event = flowEvent(flow, time, { file: where.file, line, packet: where.packet, format });
+          const event = flowEvent(flow, time, {
+            file: where.file, line, packet: where.packet, format, device: where.device,
+            announcedSampling: samplingFor(store, exporter, 9, sourceId, flow.sampler),
+          });
           outcomes.push(typeof event === 'string' ? { kind: 'skip', line, code: 'NOT_A_CONNECTION', message: event } : { kind: 'events', line, events: [event] });
         }
       }
     }
     o = end;
   }
-  return { outcomes, records };
+  return missing ? { outcomes, records, missing } : { outcomes, records };
 }
