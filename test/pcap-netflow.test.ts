@@ -152,6 +152,21 @@ describe('the pcap format in-process', () => {
     ]);
   });
 
+  it('data before its template (a capture that starts mid-stream) is decoded once the template comes, keeping its numbers', () => {
+    const EXPORT_S = Date.UTC(2026, 2, 16, 10, 30, 0) / 1000;
+    const v9 = (body: Buffer) => cat(u16(9), u16(1), u32(1000), u32(EXPORT_S), u32(1), u32(0), body);
+    const set = (id: number, body: Buffer) => cat(u16(id), u16(4 + body.length), body);
+    const tpl = set(0, cat(u16(300), u16(3), u16(8), u16(4), u16(12), u16(4), u16(11), u16(2)));
+    const rec = (dst: string) => set(300, cat(ip4('203.0.113.7'), ip4(dst), u16(104), u16(0)));
+    const frame = (payload: Buffer) => ethernet(0x0800, ipv4('192.0.2.1', '198.51.100.1', 17, udp(2055, 2055, payload)));
+    const capture = pcapFile([{ data: frame(v9(rec('10.0.0.1'))) }, { data: frame(v9(rec('10.0.0.2'))) }, { data: frame(v9(tpl)) }, { data: frame(v9(rec('10.0.0.3'))) }]);
+    const { outcomes } = parseChunks([capture]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['events', 'events', 'events']);
+    expect(events(outcomes).map((e) => [e.dstIp, e.line, e.packet, e.device])).toEqual([
+      ['10.0.0.1', 1, 1, '192.0.2.1'], ['10.0.0.2', 2, 2, '192.0.2.1'], ['10.0.0.3', 3, 4, '192.0.2.1'],
+    ]);
+  });
+
   it('datagrams that are not NetFlow, packets that are not UDP, cut packets: counted in one note, not records', () => {
     const nf = datPackets('fixtures/netflow/v5.dat')[0]!;
     const frames = [

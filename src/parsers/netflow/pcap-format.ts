@@ -14,33 +14,13 @@ import { createCaptureReader, sniffCapture, type CapturedPacket } from '../pcap/
 import { createIpStream } from '../pcap/ip-stream.js';
 import { decodeUdp, PROTO_UDP } from '../pcap/link.js';
 import type { ByteFormat, ByteSession, ParseContext, RecordOutcome } from '../types.js';
-import { netflowDecoder, netflowState, sniffNetflow, type NetflowState } from './format.js';
+import { netflowState, sniffNetflow, type NetflowState } from './format.js';
+import { newFlowSequencer, type SequencerOptions } from './sequencer.js';
 
 export const PCAP_FORMAT = 'pcap';
 
 /** Destination ports of non-NetFlow UDP datagrams listed in the note at most. */
 const MAX_LISTED_PORTS = 5;
-
-/**
- * Where export packets meet the decoder, in capture order: the one seam to the run-wide decoder state. It numbers
- * packets and records as DESIGN.md says. (The FlowSequencer, with its look-ahead for data before its template, has
- * this shape: switching to it replaces the body of this function.)
- */
-function exportPackets(state: NetflowState, file: string) {
-  let packet = 0;
-  let nextRecord = 1;
-  return {
-    push(payload: Buffer, exporter: string, out: RecordOutcome[], receivedAt?: number): void {
-      packet++;
-      const { outcomes, records } = netflowDecoder.decode(payload, state, {
-        file, exporter, packet, firstRecord: nextRecord, ...(receivedAt !== undefined ? { receivedAt } : {}),
-      });
-      nextRecord += records;
-      for (const o of outcomes) out.push(o);
-    },
-    flush(_out: RecordOutcome[]): void {},
-  };
-}
 
 interface Counts {
   exportPackets: number;
@@ -90,14 +70,14 @@ export function captureNote(
 }
 
 /** A capture of export packets: a ByteSession over any chunking. */
-export function pcapNetflowSession(ctx: ParseContext, state: NetflowState): ByteSession {
+export function pcapNetflowSession(ctx: ParseContext, state: NetflowState, options: SequencerOptions = {}): ByteSession {
   const reader = createCaptureReader();
   const ipStream = createIpStream();
-  const sink = exportPackets(state, ctx.file);
+  // numbers packets and records across the capture, and holds data that comes before its template (look-ahead)
+  const sequencer = newFlowSequencer(state, options);
   const counts: Counts = {
     exportPackets: 0, exporters: new Set(), notUdp: 0, udpTruncated: 0, udpMalformed: 0, notNetflow: 0, notNetflowPorts: new Map(),
   };
-  let lastLine = 0;
   let reported = false;
   let ended = false;
   /** Bound on distinct exporters remembered for the note (a spoofed flood must not grow it). */
@@ -125,29 +105,25 @@ export function pcapNetflowSession(ctx: ParseContext, state: NetflowState): Byte
     }
     counts.exportPackets++;
     if (counts.exporters.size < MAX_EXPORTERS) counts.exporters.add(srcAddr);
-    const from = out.length;
-    sink.push(payload, srcAddr, out, Number.isFinite(frame.timestampMs) ? frame.timestampMs : undefined);
-    for (let i = from; i < out.length; i++) {
-      const o = out[i]!;
-      if (o.kind === 'events') for (const e of o.events) e.device ??= srcAddr;
-    }
+    sequencer.push(payload, {
+      file: ctx.file, exporter: srcAddr, device: srcAddr, ...(Number.isFinite(frame.timestampMs) ? { receivedAt: frame.timestampMs } : {}),
+    }, out);
   };
 
-  /** Move what the session produced into the caller's list, noting the last record number. */
+  /** Move what the session produced into the caller's list. */
   const deliver = (into: RecordOutcome[]) => {
-    for (const o of out) {
-      if (o.line > lastLine) lastLine = o.line;
-      into.push(o);
-    }
+    for (const o of out) into.push(o);
     out = [];
   };
 
+  /** The capture broke: decode what the sequencer holds, then the error, numbered after every record read. */
   const reportError = (into: RecordOutcome[]) => {
     const e = reader.error;
     if (!e || reported) return;
     reported = true;
+    sequencer.flush(into);
     const where = reader.container === 'pcapng' ? `block ${e.block}` : `record ${e.block}`;
-    into.push({ kind: 'error', line: lastLine + 1, code: 'MALFORMED', message: `capture offset ${e.offset} (packet ${e.packet}, ${where}): ${e.message}` });
+    into.push({ kind: 'error', line: sequencer.nextRecord(), code: 'MALFORMED', message: `capture offset ${e.offset} (packet ${e.packet}, ${where}): ${e.message}` });
   };
 
   return {
@@ -162,7 +138,7 @@ export function pcapNetflowSession(ctx: ParseContext, state: NetflowState): Byte
       ended = true;
       reader.end();
       ipStream.flush();
-      sink.flush(out);
+      sequencer.flush(out);
       deliver(into);
       reportError(into);
       const note = captureNote(reader.packets, counts, ipStream.stats, reader.truncated, reader.skippedBlocks);
