@@ -47,6 +47,7 @@ interface Pending {
 }
 
 const MAX_DATAGRAM = 65535;
+const EMPTY = Buffer.alloc(0);
 
 export interface Reassembler {
   /**
@@ -131,7 +132,8 @@ export function createReassembler(options: ReassemblyOptions = {}): Reassembler 
           const [oldKey, old] = table.entries().next().value as [string, Pending];
           drop(oldKey, old, true);
         }
-        entry = { first: packet, parts: [], total: -1, held: 0, startedMs: Number.isFinite(lastTime) ? lastTime : 0, dead: false };
+        // no reference to the frame is kept (it belongs to the caller's chunk): parts are copied below
+        entry = { first: { ...packet, payload: EMPTY }, parts: [], total: -1, held: 0, startedMs: Number.isFinite(lastTime) ? lastTime : 0, dead: false };
         table.set(key, entry);
       }
       if (entry.dead) return undefined;
@@ -164,7 +166,7 @@ export function createReassembler(options: ReassemblyOptions = {}): Reassembler 
         }
         entry.total = end;
       }
-      if (frag.offset === 0) entry.first = { ...packet, payload: packet.payload.subarray(0, 0) };
+      if (frag.offset === 0) entry.first = { ...packet, payload: EMPTY };
       const copy = Buffer.from(data);
       entry.parts.push({ offset: frag.offset, data: copy });
       entry.held += copy.length;
