@@ -172,6 +172,20 @@ describe('fragment reassembly', () => {
     expect(stats.reassembly.reassembled).toBe(1);
   });
 
+  it('parts are copied: the caller may reuse its frame buffers once a fragment is handed in', () => {
+    const { frames, udpBytes } = v4Fragments(3000, 1480);
+    const stream = createIpStream();
+    const reused = Buffer.alloc(2000);
+    let whole: Buffer | undefined;
+    for (const f of frames) {
+      f.copy(reused);
+      const ip = stream.packet(captured(reused.subarray(0, f.length)));
+      reused.fill(0xee); // the caller overwrites its buffer
+      if (ip) whole = Buffer.from(ip.payload);
+    }
+    expect(whole?.equals(udpBytes)).toBe(true);
+  });
+
   it('a missing fragment: counted as incomplete at the end, nothing delivered', () => {
     const { frames } = v4Fragments(3000, 1480);
     const { out, stats } = through([frames[0]!, frames[2]!]);
