@@ -176,9 +176,9 @@ describe('the vendor slot: one module plus one registry line', () => {
 
   it('the shipped registry holds the syslog family between JSON and CSV', () => {
     // Other file-level formats (flow logs…) sit before the family so their specific sniffs win; CSV stays last.
-    // NetFlow/IPFIX export packets (sniffed on their first bytes, which text never starts with) come first of all.
+    // NetFlow/IPFIX export packets and packet captures (sniffed on their first bytes, which text never starts with) come first of all.
     const ids = FORMATS.map((f) => f.id);
-    expect(ids.slice(0, 3)).toEqual(['netflow', 'jsonl', 'json']);
+    expect(ids.slice(0, 4)).toEqual(['netflow', 'pcap', 'jsonl', 'json']);
     expect(ids.slice(-2)).toEqual(['syslog', 'csv']);
   });
 });

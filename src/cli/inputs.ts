@@ -113,7 +113,10 @@ export async function forEachEvent(
     }
     if (info) {
       addInfo(total, info);
-      if (!run.quiet) for (const note of [describeColumns(info, file), explainUnusedInput(info, file)]) if (note) run.stderr.write(`${note}\n`);
+      if (!run.quiet) {
+        for (const note of [describeColumns(info, file), explainUnusedInput(info, file)]) if (note) run.stderr.write(`${note}\n`);
+        for (const note of info.notes) run.stderr.write(`${file}: ${note}\n`);
+      }
     }
     running.reading = undefined;
   }

@@ -38,11 +38,13 @@ export interface ParserInfo {
   parsedBy: Partial<Record<string, number>>;
   /** The column layouts the format bound, first few per input (CSV: one; JSON: one per distinct key set). */
   columns: ColumnReport[];
+  /** What the format noted about the input as a whole (a capture's packets that held no record…), first few. */
+  notes: string[];
 }
 
 export function emptyInfo(): ParserInfo {
   return {
-    bytes: 0, lines: 0, records: 0, parsed: 0, events: 0, skipped: 0, errors: 0, skippedBy: {}, errorsBy: {}, unusableBy: {}, parsedBy: {}, columns: [],
+    bytes: 0, lines: 0, records: 0, parsed: 0, events: 0, skipped: 0, errors: 0, skippedBy: {}, errorsBy: {}, unusableBy: {}, parsedBy: {}, columns: [], notes: [],
   };
 }
 
@@ -53,6 +55,7 @@ export function addInfo(a: ParserInfo, b: ParserInfo): ParserInfo {
   for (const [k, v] of Object.entries(b.errorsBy)) a.errorsBy[k as ErrorCode] = (a.errorsBy[k as ErrorCode] ?? 0) + v;
   for (const [k, v] of Object.entries(b.unusableBy)) a.unusableBy[k] = (a.unusableBy[k] ?? 0) + v!;
   for (const [k, v] of Object.entries(b.parsedBy)) a.parsedBy[k] = (a.parsedBy[k] ?? 0) + v!;
+  for (const note of b.notes) if (a.notes.length < MAX_NOTES) a.notes.push(note);
   return a;
 }
 
@@ -73,6 +76,7 @@ export interface RecordParser<T = NetworkEvent> {
 export const SNIFF_BYTES = 64;
 const MAX_BLANK_LINES_BEFORE_SNIFF = 100_000;
 const MAX_COLUMN_REPORTS = 8;
+const MAX_NOTES = 16;
 
 function countInto<T>(info: ParserInfo, outcomes: readonly RecordOutcome<T>[]): void {
   for (const o of outcomes) {
@@ -118,6 +122,10 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
       unusable(field) {
         info.unusableBy[field] = (info.unusableBy[field] ?? 0) + 1;
         callerObserver?.unusable(field);
+      },
+      note(message) {
+        if (info.notes.length < MAX_NOTES) info.notes.push(message);
+        callerObserver?.note?.(message);
       },
     },
   };

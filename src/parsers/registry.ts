@@ -13,6 +13,7 @@ import { zeekTsvFormat } from './flows/zeek-tsv.js';
 import { jsonArrayFormat } from './json-array.js';
 import { jsonlFormat } from './jsonl.js';
 import { netflowFormat } from './netflow/format.js';
+import { pcapFormat } from './netflow/pcap-format.js';
 import { syslogFamily } from './syslog/family.js';
 import { MESSAGE_FORMATS } from './syslog/registry.js';
 import type { NetworkEvent } from '../model/event.js';
@@ -20,6 +21,7 @@ import type { ByteFormat, Format, LineFormat, ParseContext } from './types.js';
 
 export const FORMATS: readonly Format[] = [
   netflowFormat,
+  pcapFormat,
   jsonlFormat,
   jsonArrayFormat,
   awsVpcFormat,

@@ -107,6 +107,11 @@ export interface ParseObserver {
    * Values that say "no value" (JSON null, empty, `-`, `null`) are simply absent and not reported.
    */
   unusable(field: string): void;
+  /**
+   * A fact about the input as a whole that is not one record's outcome, for the user (stderr, once per file): what a
+   * packet capture held besides the records (datagrams of other protocols, fragments never completed…).
+   */
+  note?(message: string): void;
 }
 
 /**
