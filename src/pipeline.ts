@@ -108,7 +108,8 @@ export async function scan(sources: InputSource | readonly InputSource[], option
   const flowState = read.flowState ?? {}; // one per scan: templates carry across its inputs
   for (const [i, source] of list.entries()) {
     const name = typeof source === 'string' ? source : `input ${i + 1}`;
-    const records = readRecords(source, { ...read, flowState, name, ...(prefilter ? { prefilter } : {}) });
+    // Nobody looks at the outcomes unless onOutcome does: rejected records may then be folded into counted runs.
+    const records = readRecords(source, { ...read, flowState, name, ...(prefilter ? { prefilter } : {}), ...(onOutcome ? {} : { filteredRuns: true }) });
     const input: ScannedInput = { name, info: records.info };
     try {
       for await (const batch of records) {

@@ -87,7 +87,7 @@ export async function forEachEvent(
     try {
       // Year-less syslog stamps take --year, else the latest year not after the file was last written (stdin: now).
       const now = st && run.read.year === undefined ? { now: st.modified } : {};
-      const records = readRecords(file, { ...run.read, ...now, onBytes: (n) => run.progress.bytes(n) });
+      const records = readRecords(file, { ...run.read, ...now, filteredRuns: true, onBytes: (n) => run.progress.bytes(n) });
       info = records.info;
       running.reading = info;
       for await (const batch of records) {

@@ -270,18 +270,21 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
     return !scan.open && !scan.irregular && scan.delimiters + 1 === columns;
   };
 
+  /** Where the destination port column of the row being read starts and ends (set by `unquotedScan`). */
+  const portField = { start: -1, end: -1 };
+
   /**
    * The common case on bytes: a complete row without any quote. Its column count is checked on every row; a row the
-   * pre-filter rejects (no rule port in its bytes, or another valid port in its port column) is never decoded.
+   * pre-filter rejects (a valid port in its port column that no rule wants, or no rule port in its bytes) is never
+   * decoded.
    */
   const unquotedRow = (buf: Buffer, start: number, end: number, line: number, delimiters: number): RecordOutcome => {
     const columns = header!.length;
     if (delimiters + 1 !== columns) return toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${delimiters + 1}`), line);
     if (prefilter) {
+      // the port column first (it rejects most rows on a few bytes), then the row's bytes must hold a rule port
+      if (dstPortColumn !== undefined && !prefilter.portMayMatch(portDigits(buf, portField.start, portField.end))) return toOutcome(FILTERED, line);
       if (!prefilter.bytesMayMatch(buf, start, end)) return toOutcome(FILTERED, line);
-      if (dstPortColumn !== undefined && !prefilter.portMayMatch(fieldPort(buf, start, end, delimiterCode, dstPortColumn))) {
-        return toOutcome(FILTERED, line);
-      }
     }
     const fields = buf.toString('utf8', start, end).split(delimiter);
     return toOutcome(fromFields((i) => fields[i as number], line), line);
@@ -290,7 +293,7 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
   return {
     push(buf, start, end, lineNo, out) {
       if (pending.length === 0 && header !== undefined) {
-        const delimiters = unquotedDelimiters(buf, start, end, delimiterCode);
+        const delimiters = unquotedScan(buf, start, end, delimiterCode, dstPortColumn ?? -1, portField);
         if (delimiters !== -1) {
           if (!isBlankBytes(buf, start, end)) out.push(unquotedRow(buf, start, end, lineNo, delimiters));
           return;
@@ -309,30 +312,31 @@ function delimiterCodeOf(delimiter: string): number {
   return delimiter.charCodeAt(0);
 }
 
-/** Delimiters in bytes [start, end), or -1 when there is a quote among them (the row needs the quote-aware path). */
-function unquotedDelimiters(buf: Buffer, start: number, end: number, delimiter: number): number {
+/**
+ * One pass over an unquoted row's bytes [start, end): its delimiters, or -1 when there is a quote among them (the row
+ * needs the quote-aware path); and, on the way, where column `portColumn` starts and ends (into `field`).
+ */
+function unquotedScan(buf: Buffer, start: number, end: number, delimiter: number, portColumn: number, field: { start: number; end: number }): number {
   let n = 0;
+  field.start = portColumn === 0 ? start : -1;
+  field.end = end;
   for (let i = start; i < end; i++) {
     const c = buf[i];
-    if (c === delimiter) n++;
-    else if (c === QUOTE) return -1;
+    if (c === delimiter) {
+      n++;
+      if (n === portColumn) field.start = i + 1;
+      else if (n === portColumn + 1) field.end = i;
+    } else if (c === QUOTE) return -1;
   }
   return n;
 }
 
 /**
- * The port in column `column` of an unquoted row, read from its bytes: the number when the field is decimal digits
- * (spaces around allowed, as portOf reads text), else the field's text would be needed: undefined lets it through.
+ * The port in bytes [from, to) of an unquoted row: the number when the field is decimal digits (spaces around
+ * allowed, as portOf reads text), else undefined (the field's text would be needed: it lets the row through).
  */
-function fieldPort(buf: Buffer, start: number, end: number, delimiter: number, column: number): number | undefined {
-  let from = start;
-  for (let c = 0; c < column; c++) {
-    from = buf.indexOf(delimiter, from);
-    if (from === -1 || from >= end) return undefined;
-    from++;
-  }
-  let to = buf.indexOf(delimiter, from);
-  if (to === -1 || to > end) to = end;
+function portDigits(buf: Buffer, from: number, to: number): number | undefined {
+  if (from < 0) return undefined;
   while (from < to && buf[from] === 32) from++;
   while (to > from && buf[to - 1] === 32) to--;
   if (to === from || to - from > 5) return undefined;

@@ -18,6 +18,27 @@ export interface RecordParserOptions<T = NetworkEvent> extends ParseContext {
   maxLineBytes?: number;
   /** The formats to choose from (default: the registry, whose records are network events). */
   formats?: readonly Format<T>[];
+  /**
+   * Report consecutive FILTERED single-line records as one outcome with `records` (a scan that does not look at
+   * its outcomes: the hot path then keeps no object per rejected record). Binary decoders report runs anyway.
+   */
+  filteredRuns?: boolean;
+}
+
+/**
+ * Fold the outcome just pushed into the one before it when both are FILTERED and the new one is on the next line:
+ * a run of single-line records (a multi-line record or a blank line in between starts a new run).
+ */
+function foldFiltered<T>(out: RecordOutcome<T>[]): void {
+  const n = out.length;
+  if (n < 2) return;
+  const last = out[n - 1]!;
+  const prev = out[n - 2]!;
+  if (last.kind !== 'skip' || prev.kind !== 'skip' || last.code !== 'FILTERED' || prev.code !== 'FILTERED') return;
+  const run = prev.records ?? 1;
+  if (prev.line + run !== last.line || (last.records ?? 1) !== 1) return;
+  prev.records = run + 1;
+  out.pop();
 }
 
 /** Running totals: `records === parsed + skipped + errors` at every point. */
@@ -130,6 +151,7 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
     },
   };
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const filteredRuns = options.filteredRuns === true;
   const forced = options.format && options.format !== 'auto' ? formatById(options.format, formats) : undefined;
   if (options.format && options.format !== 'auto' && !forced) {
     throw new InputFileError(`unknown format '${options.format}' (known: ${formats.map((f) => f.id).join(', ')})`, options.file);
@@ -169,6 +191,7 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
           blankLines = [];
         }
         lineSession.push(buf, start, end, lineNo, out);
+        if (filteredRuns) foldFiltered(out);
       },
       tooLong(lineNo, bytes) {
         info.lines = lineNo;

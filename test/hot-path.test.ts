@@ -1,0 +1,69 @@
+/**
+ * Issue 15: what the hot path may do and must not change. Folding FILTERED records into counted runs
+ * (`filteredRuns`, what `scan` uses) leaves the events and the accounting exactly as without it, for every fixture
+ * the repository ships and for generated CSV with blank lines, quoted rows, malformed rows and odd chunking.
+ */
+import fc from 'fast-check';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRecordParser } from '../src/parsers/record-parser.js';
+import type { RecordOutcome } from '../src/parsers/types.js';
+
+const prefilter = { dstPorts: new Set([104]) };
+
+function run(bytes: Buffer, filteredRuns: boolean, chunk = bytes.length || 1) {
+  const parser = createRecordParser({ file: 'in', tz: 'UTC', year: 2026, prefilter, filteredRuns });
+  const out: RecordOutcome[] = [];
+  for (let i = 0; i < bytes.length; i += chunk) out.push(...parser.push(bytes.subarray(i, i + chunk)));
+  out.push(...parser.end());
+  return { out, info: parser.info, failure: parser.failure?.message };
+}
+
+/** Runs expanded back into one outcome per record (a run covers consecutive lines). */
+function expand(out: RecordOutcome[]): RecordOutcome[] {
+  return out.flatMap((o) => (o.kind === 'skip' && (o.records ?? 1) > 1
+    ? Array.from({ length: o.records! }, (_, i) => ({ kind: 'skip' as const, line: o.line + i, code: o.code, message: o.message }))
+    : [o.kind === 'skip' ? { kind: 'skip' as const, line: o.line, code: o.code, message: o.message } : o]));
+}
+
+function fixtures(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? fixtures(p) : /\.expected\./.test(f) ? [] : [p];
+  });
+}
+
+describe('FILTERED runs (scan\'s hot path) change no event and no count', () => {
+  it('every fixture: the same outcomes once runs are expanded, the same info, fewer objects', () => {
+    let folded = 0;
+    for (const file of fixtures(new URL('../fixtures', import.meta.url).pathname)) {
+      const bytes = readFileSync(file);
+      const plain = run(bytes, false);
+      const runs = run(bytes, true);
+      expect(expand(runs.out), file).toEqual(expand(plain.out));
+      expect(runs.info, file).toEqual(plain.info);
+      expect(runs.failure, file).toEqual(plain.failure);
+      folded += plain.out.length - runs.out.length;
+    }
+    expect(folded).toBeGreaterThan(0);
+  });
+  it('generated CSV with blank lines, quotes, bad rows, multi-line records, any chunking', () => {
+    const row = fc.oneof(
+      fc.record({ src: fc.constantFrom('203.0.113.7', '10.0.0.1', '2001:db8::1', '999.1.1.1'), port: fc.constantFrom('104', '443', '1104', '70000', 'x', '') })
+        .map(({ src, port }) => `2026-03-16T10:00:00Z,${src},${port},10.1.2.3`),
+      fc.constant(''),
+      fc.constant('2026-03-16T10:00:00Z,"203.0.113.9",104,10.1.2.3'),
+      fc.constant('2026-03-16T10:00:00Z,"multi\nline",443,10.1.2.3'),
+      fc.constant('2026-03-16T10:00:00Z,203.0.113.7,443'),
+    );
+    fc.assert(fc.property(fc.array(row, { maxLength: 40 }), fc.integer({ min: 1, max: 64 }), (rows, chunk) => {
+      const bytes = Buffer.from(`TimeGenerated,SourceIP,DestinationPort,DestinationIP\n${rows.join('\n')}\n`);
+      const plain = run(bytes, false);
+      const runs = run(bytes, true, chunk);
+      expect(expand(runs.out)).toEqual(expand(plain.out));
+      expect(runs.info).toEqual(plain.info);
+      expect(runs.info.records).toBe(runs.info.parsed + runs.info.skipped + runs.info.errors);
+    }), { numRuns: 200 });
+  });
+});
