@@ -67,3 +67,21 @@ describe('FILTERED runs (scan\'s hot path) change no event and no count', () => 
     }), { numRuns: 200 });
   });
 });
+
+describe('pickKeyValues: the few keys a module needs, as parseKeyValues reads them', () => {
+  it('agrees with parseKeyValues on random messages (quotes, escapes, repeats, bare words, unbalanced quotes)', async () => {
+    const { parseKeyValues, pickKeyValues } = await import('../src/parsers/syslog/kv.js');
+    const key = fc.constantFrom('SRC', 'DST', 'DPT', 'src', 'x', 'SRCX', 'DS', '');
+    const value = fc.oneof(fc.stringMatching(/^[^\s"]{0,6}$/), fc.stringMatching(/^"([^"\\]|\\.){0,6}"?$/));
+    const part = fc.oneof(fc.tuple(key, value).map(([k, v]) => `${k}=${v}`), fc.constantFrom('DF', 'SYN', '=', '"', ' ', '\t'));
+    fc.assert(fc.property(fc.array(part, { maxLength: 12 }), fc.constantFrom(' ', '  ', '\t'), (parts, sep) => {
+      const text = parts.join(sep);
+      const keys = ['SRC', 'DST', 'DPT', 'x', 'missing'];
+      const all = parseKeyValues(text);
+      const picked: (string | undefined)[] = [];
+      const unbalanced = pickKeyValues(text, keys, picked);
+      expect(picked).toEqual(keys.map((k) => all.values.get(k)));
+      expect(unbalanced).toBe(all.unbalanced);
+    }), { numRuns: 2000 });
+  });
+});

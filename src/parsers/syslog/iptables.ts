@@ -16,10 +16,13 @@ import { FILTERED } from '../prefilter.js';
 import { fail, type ParseResult } from '../types.js';
 import { connectionEvent, headerTime } from './connection.js';
 import type { SyslogLine } from './framing.js';
-import { parseKeyValues } from './kv.js';
+import { pickKeyValues } from './kv.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
 const ID = 'iptables';
+/** The fields read, the first REQUIRED of them present in every whole netfilter line. */
+const KEYS = ['SRC', 'DST', 'PROTO', 'SPT', 'DPT'] as const;
+const REQUIRED = 3;
 
 /** The part of the message from `IN=` on, and the prefix before it; undefined when it is not a netfilter line. */
 function netfilterPart(message: string): { prefix: string; fields: string } | undefined {
@@ -58,19 +61,20 @@ export function actionFromPrefix(prefix: string): Action | undefined {
 function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typeof NOT_MINE {
   const part = netfilterPart(line.message);
   if (!part) return NOT_MINE;
-  const kv = parseKeyValues(part.fields).values;
-  // A netfilter line always has these; without them it was cut short (collector line limits).
-  for (const key of ['SRC', 'DST', 'PROTO']) {
-    if (!kv.has(key)) return fail('MALFORMED', `netfilter line without ${key}= (cut short?)`);
+  const v: (string | undefined)[] = [];
+  pickKeyValues(part.fields, KEYS, v);
+  // A netfilter line always has SRC, DST and PROTO; without them it was cut short (collector line limits).
+  for (let k = 0; k < REQUIRED; k++) {
+    if (v[k] === undefined) return fail('MALFORMED', `netfilter line without ${KEYS[k]}= (cut short?)`);
   }
-  if (ctx.prefilter && !ctx.prefilter.portMayMatch(kv.get('DPT'))) return FILTERED;
+  if (ctx.prefilter && !ctx.prefilter.portMayMatch(v[4])) return FILTERED;
   return connectionEvent({
     ...headerTime(line),
-    src: [kv.get('SRC'), 'SRC'],
-    dst: [kv.get('DST'), 'DST'],
-    srcPort: [kv.get('SPT'), 'SPT'],
-    dstPort: [kv.get('DPT'), 'DPT'],
-    protocol: [kv.get('PROTO'), 'PROTO'],
+    src: [v[0], 'SRC'],
+    dst: [v[1], 'DST'],
+    srcPort: [v[3], 'SPT'],
+    dstPort: [v[4], 'DPT'],
+    protocol: [v[2], 'PROTO'],
     action: actionFromPrefix(part.prefix),
     device: line.host,
     vendor: 'Netfilter',

@@ -63,3 +63,62 @@ export function parseKeyValues(text: string, from = 0, to = text.length): KeyVal
   }
   return { values, unbalanced };
 }
+
+/**
+ * The values of `keys` only, as `parseKeyValues` would give them (first occurrence wins, quoted values unescaped),
+ * into `values` (in `keys` order; undefined when absent): the same single pass, but nothing is sliced for the other
+ * keys, so a module that needs five keys of a thirty-key message builds five strings. Returns `unbalanced`.
+ */
+export function pickKeyValues(text: string, keys: readonly string[], values: (string | undefined)[], from = 0, to = text.length): boolean {
+  values.length = keys.length;
+  values.fill(undefined);
+  let unbalanced = false;
+  let i = from;
+  while (i < to) {
+    let c = text.charCodeAt(i);
+    if (c === SPACE || c === TAB) {
+      i++;
+      continue;
+    }
+    const keyStart = i;
+    while (i < to && (c = text.charCodeAt(i)) !== 61 /* = */ && c !== SPACE && c !== TAB) i++;
+    if (i >= to || c !== 61) continue; // a bare word
+    const keyLength = i - keyStart;
+    let slot = -1;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      if (key.length === keyLength && values[k] === undefined && text.startsWith(key, keyStart)) {
+        slot = k;
+        break;
+      }
+    }
+    i++; // past `=`
+    if (text.charCodeAt(i) === QUOTE) {
+      i++;
+      let parts = '';
+      let start = i;
+      for (;;) {
+        if (i >= to) {
+          unbalanced = true;
+          break;
+        }
+        c = text.charCodeAt(i);
+        if (c === BACKSLASH && i + 1 < to) {
+          if (slot >= 0) parts += text.slice(start, i);
+          start = i + 1;
+          i += 2;
+          continue;
+        }
+        if (c === QUOTE) break;
+        i++;
+      }
+      if (slot >= 0) values[slot] = parts + text.slice(start, Math.min(i, to));
+      i++;
+    } else {
+      const start = i;
+      while (i < to && (c = text.charCodeAt(i)) !== SPACE && c !== TAB) i++;
+      if (slot >= 0) values[slot] = text.slice(start, i);
+    }
+  }
+  return unbalanced;
+}
