@@ -66,7 +66,8 @@ export async function handler(args: InventoryArgs): Promise<void> {
   const semantics = parseSemantics(args.semantics);
   const nmapFiles = (args.nmap ?? []).map(String);
   // With --nmap alone, stdin is not read; with no input at all, stdin is when it is not a terminal.
-  const files = (args.files ?? []).length > 0 || nmapFiles.length === 0 ? inputFiles(args.files) : [];
+  const given = inputFiles(args.files, true); // the files named, if any
+  const files = given.length > 0 || nmapFiles.length === 0 ? inputFiles(args.files) : [];
   if (files.length === 0 && nmapFiles.length === 0) throw new UsageError('inventory: give log files, - for stdin, or --nmap scan.xml');
   await checkReadable([...nmapFiles, ...(args.known !== undefined ? [args.known] : [])]);
   const known = await knownFrom(args.known);

@@ -79,7 +79,7 @@ interface ListenersArgs {
 
 export async function handler(args: ListenersArgs): Promise<void> {
   const ports = dicomPorts(parsePorts(args.ports) ?? []);
-  const files = (args.files ?? []).map(String);
+  const files = (args.files ?? []).filter((f) => f !== null && f !== undefined).map(String);
   await checkReadable(files);
   const output = outputFor(args.output, args.out, process.stdout.isTTY === true);
   const out = openOutput(args.out);
