@@ -155,12 +155,16 @@ export const badRow = (message: string): Exclude<RowResult, undefined> => ({ kin
  */
 export function localEndpoint(text: string, family?: 4 | 6, what = 'local address'): { address: string; port: number; scope?: Scope } | Exclude<RowResult, undefined> {
   const ep = splitEndpoint(text);
-  if (!ep) return badRow(`${what} '${text}' has no port`);
+  // `0.0.0.0` alone is an address without a port, not `0.0.0` port 0. (IPv6 text cannot tell: `::1:2762` is
+  // netstat's `::1` port 2762, and also an address.)
+  if (!ep || ipv4ToNumber(text.trim()) !== undefined) return badRow(`${what} '${text}' has no port`);
   const port = portNumber(ep.port);
   if (port === null) {
     return /^[a-z][\w.-]*$/i.test(ep.port) ? skipRow(`port '${ep.port}' is a service name (save the output with -n/-P)`) : badRow(`${what} '${text}': '${ep.port}' is not a port`);
   }
+  if (port === 0) return badRow(`${what} '${text}': port 0 is not a listening port`);
   let address = bindAddress(ep.address);
+  if (address !== '*' && canonicalIp(address) === undefined && !/^[a-z][\w.-]*$/i.test(address)) return badRow(`${what} '${text}': '${ep.address}' is not an address`);
   if (address === '*' && family) address = family === 4 ? '0.0.0.0' : '::';
   // The loopback interface's zone (`fe80::1%lo0` on macOS, `%lo` on Linux): reachable from this host only.
   const zone = /%([\w-]+)/.exec(text)?.[1];
