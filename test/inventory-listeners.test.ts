@@ -197,12 +197,13 @@ describe('endpoints and scope', () => {
     ['[fe80::1]%eth0:104', 'fe80::1', '104'],
     ['127.0.0.53%lo:53', '127.0.0.53%lo', '53'],
     ['fe80::1%eth0.100:104', 'fe80::1%eth0.100', '104'],
+    ['*%eth0:104', '*%eth0', '104'],
   ])('%s splits into %s and %s', (text, address, port) => {
     expect(splitEndpoint(text)).toEqual({ address, port });
   });
 
   it.each([
-    ['*', 'all'], ['0.0.0.0', 'all'], ['::', 'all'], ['::ffff:0.0.0.0', 'all'], ['0:0:0:0:0:0:0:0', 'all'],
+    ['*', 'all'], ['*%eth0', 'all'], ['0.0.0.0%eth0', 'all'], ['0.0.0.0', 'all'], ['::', 'all'], ['::ffff:0.0.0.0', 'all'], ['0:0:0:0:0:0:0:0', 'all'],
     ['127.0.0.1', 'loopback'], ['127.8.9.10', 'loopback'], ['::1', 'loopback'], ['::ffff:127.0.0.1', 'loopback'], ['localhost', 'loopback'],
     ['10.1.2.3', 'address'], ['fe80::1', 'address'], ['::ffff:10.1.2.3', 'address'], ['2001:db8::1', 'address'], ['pacs01', 'address'],
   ] as const)('%s is %s', (address, scope) => {

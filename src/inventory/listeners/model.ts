@@ -62,7 +62,8 @@ const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-local
 /** The bind address as reported: a canonical IP (zone id dropped), `*`, or the name a resolving tool printed. */
 export function bindAddress(text: string): string {
   const t = text.trim();
-  if (t === '*' || t === '') return '*';
+  // `*%eth0`, `0.0.0.0%eth0`: the wildcard of one interface (SO_BINDTODEVICE) is still every address on it.
+  if (t === '*' || t === '' || /^\*%/.test(t)) return '*';
   return canonicalIp(t) ?? canonicalIp(t.replace(/%.*$/, '')) ?? t;
 }
 
