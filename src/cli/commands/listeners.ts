@@ -127,7 +127,10 @@ export async function handler(args: ListenersArgs): Promise<void> {
       `${shown.length} ${args.allPorts ? 'listeners' : `on DICOM ports (${ports.join(',')})`}: ${reachable} reachable, ${shown.length - reachable} contained`,
     ];
     if (live && (live.unmapped > 0 || live.processesDenied > 0)) {
-      parts.push(`process unknown for ${live.unmapped} socket${live.unmapped === 1 ? '' : 's'} (${live.processesDenied} processes not readable: run as root to see them all)`);
+      const why = live.processesDenied > 0
+        ? `${live.processesDenied} processes not readable: run as root to see them all`
+        : 'held by no process visible here (another PID namespace, or the kernel)';
+      parts.push(`process unknown for ${live.unmapped} socket${live.unmapped === 1 ? '' : 's'} (${why})`);
     }
     if (files.length > 0 && args.host === undefined && readings.some((r) => r.listeners.some((l) => l.host === undefined))) {
       parts.push('stdin has no host: give --host');
