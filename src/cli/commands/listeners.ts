@@ -129,7 +129,7 @@ export async function handler(args: ListenersArgs): Promise<void> {
     if (live && (live.unmapped > 0 || live.processesDenied > 0)) {
       const why = live.processesDenied > 0
         ? `${live.processesDenied} processes not readable: run as root to see them all`
-        : 'held by no process visible here (another PID namespace, or the kernel)';
+        : 'held by no process visible here: another PID namespace, or the kernel';
       parts.push(`process unknown for ${live.unmapped} socket${live.unmapped === 1 ? '' : 's'} (${why})`);
     }
     if (files.length > 0 && args.host === undefined && readings.some((r) => r.listeners.some((l) => l.host === undefined))) {
