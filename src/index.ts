@@ -60,3 +60,6 @@ export {
 } from './pipeline.js';
 export type { InputSource } from './io/reader.js';
 export { prefilterForPlans } from './rules/compile.js';
+
+// Inventory and audit: DICOM listeners (live /proc, saved ss/netstat/lsof/PowerShell), servers in traffic and nmap XML.
+export * from './inventory/index.js';

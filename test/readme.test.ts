@@ -13,12 +13,14 @@ function examples(): { args: string[]; shown: string }[] {
 
 describe('README examples', () => {
   const found = examples();
-  it('are there (scan as a table, scan as csv, a mixed syslog file, kql)', () => {
+  it('are there (scan as a table, scan as csv, a mixed syslog file, kql, listeners, inventory)', () => {
     expect(found.map((e) => e.args.join(' '))).toEqual([
       'scan fixtures/sentinel-export.csv',
       'scan fixtures/sentinel-export.csv --semantics kql --output csv',
       'scan fixtures/syslog/mixed.log --year 2026',
       'kql --semantics kql',
+      'listeners fixtures/listeners/pacs01-ss.txt --output table',
+      'inventory fixtures/inventory/traffic.csv --known fixtures/inventory/assets.csv --output table',
     ]);
   });
   for (const { args, shown } of found) {

@@ -50,8 +50,9 @@ function rulesUsageError(path: string, e: unknown): unknown {
  * Inputs: the files given (`-` is stdin, read even from a terminal: the user asked for it), or stdin when none are
  * given and stdin is not a terminal (nobody is typing a log by accident).
  */
-export function inputFiles(files: string[] | undefined, stdinIsTTY = process.stdin.isTTY === true): string[] {
-  const list = (files ?? []).map(String);
+export function inputFiles(files: readonly (string | null | undefined)[] | undefined, stdinIsTTY = process.stdin.isTTY === true): string[] {
+  // yargs 18 hands `[undefined]` (or `[null]`) for an absent variadic positional with `default: undefined`: no file.
+  const list = (files ?? []).filter((f) => f !== null && f !== undefined).map(String);
   if (list.length > 0) return list;
   if (stdinIsTTY) return [];
   return ['-'];

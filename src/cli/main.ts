@@ -6,7 +6,9 @@ import { hideBin } from 'yargs/helpers';
 import { DicomwatchError } from '../errors.js';
 import * as check from './commands/check.js';
 import * as formats from './commands/formats.js';
+import * as inventory from './commands/inventory.js';
 import * as kql from './commands/kql.js';
+import * as listeners from './commands/listeners.js';
 import * as parse from './commands/parse.js';
 import * as scan from './commands/scan.js';
 import * as sigma from './commands/sigma.js';
@@ -58,6 +60,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(sigma as unknown as CommandModule)
     .command(formats as unknown as CommandModule)
     .command(check as unknown as CommandModule)
+    .command(listeners as unknown as CommandModule)
+    .command(inventory as unknown as CommandModule)
     .demandCommand(1, 'give a command (see --help)')
     .strict()
     .version(pkg.version)
