@@ -30,6 +30,7 @@ export function parseListenUrl(url: string): ListenAddress {
   const family = isIP(host);
   if (family === 0) throw bad(host === '' ? 'has no host' : `has a host that is not an IP address ('${host}')`);
   if (family === 6 && !bracketed) throw bad('needs brackets around an IPv6 host');
+  if (family === 4 && bracketed) throw bad('has brackets around an IPv4 host (only IPv6 takes them)');
   if (rawPort === undefined || rawPort === '') throw bad('has no port');
   if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) > 65535) throw bad(`has a port that is not 0-65535 ('${rawPort}')`);
   return { url, host, port: Number(rawPort), family: family as 4 | 6 };
