@@ -60,3 +60,11 @@ export {
 } from './pipeline.js';
 export type { InputSource } from './io/reader.js';
 export { prefilterForPlans } from './rules/compile.js';
+
+export {
+  createCollector, exporterAddress, DEFAULT_GRACE_MS, DEFAULT_TEMPLATE_TTL_MS,
+  type Collector, type CollectorOptions, type CollectorSummary, type DatagramSource,
+} from './collect/collector.js';
+export { frameNetflow } from './parsers/netflow/format.js';
+export { listenUdp, parseListenUrl, ListenError, type ListenAddress, type UdpListeners } from './collect/udp.js';
+export { liveAlertWriter, type LiveAlertWriter } from './collect/live-output.js';

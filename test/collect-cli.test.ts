@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameNetflow } from '../src/parsers/netflow/format.js';
-import { runCli, startCli, type StartedCli } from './helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ROOT, runCli, startCli, type StartedCli } from './helpers/cli.js';
+
+const run = promisify(execFile);
 
 const FIXTURES = ['fixtures/netflow/v5.dat', 'fixtures/netflow/v9.dat', 'fixtures/netflow/ipfix.dat'];
 
@@ -127,12 +131,14 @@ describe('collect on 127.0.0.1', () => {
     expect([s.read, s.matched]).toEqual([scanRead, scanMatched]);
   });
 
-  it('--max-packets stops by itself; --out appends CSV as alerts close, keeping what FILE held', async () => {
+  it('--max-packets stops by itself; --out appends CSV as alerts close, keeping what FILE held; the replay example', async () => {
     const out = join(dir, 'alerts.csv');
     writeFileSync(out, 'earlier run\n');
     const scanned = runCli(['scan', join(dir, 'replay.dat'), '--output', 'csv']);
     const c = await startCollect(['--max-packets', String(PACKETS.length), '--out', out]);
-    await replay(c.port, PACKETS);
+    // examples/replay-netflow.mjs, as the README runs it: the same packets, from the file scan reads.
+    const replayed = await run(process.execPath, ['examples/replay-netflow.mjs', `udp://127.0.0.1:${c.port}`, join(dir, 'replay.dat')], { cwd: ROOT });
+    expect(replayed.stdout).toBe(`${PACKETS.length} packets sent to udp://127.0.0.1:${c.port}\n`);
     const done = await c.run.done;
     expect(done).toMatchObject({ code: 0, signal: null, stdout: '' });
     expect(summaryOf(c.stderr()).line).toContain(`stopped (--max-packets ${PACKETS.length})`);

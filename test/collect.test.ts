@@ -14,7 +14,7 @@ import { frameNetflow } from '../src/parsers/netflow/format.js';
 import { scan } from '../src/pipeline.js';
 import { DEFAULT_RULES_PATH, loadRules } from '../src/rules/load.js';
 import type { QueryPlan } from '../src/rules/plan.js';
-import { cat, flowset, ip4, u16, u32, u8, UPTIME, v5Packet, v9Rec } from './helpers/netflow-packets.js';
+import { cat, flowset, ip4, u16, u32, UPTIME, v5Packet, v9Rec } from './helpers/netflow-packets.js';
 
 const MIN = 60_000;
 const at = (hh: number, mm: number, ss = 0) => Date.UTC(2026, 2, 16, hh, mm, ss);
@@ -265,6 +265,14 @@ describe('alerts written as they close', () => {
     expect(liveAlertWriter('table').end()).toBe('no alerts\n');
     expect(liveAlertWriter('csv').end()).toBe('SourceIP,DestinationIP,TimeGenerated,count_\n');
     expect(liveAlertWriter('jsonl').end()).toBe('');
+  });
+});
+
+describe('the package', () => {
+  it('exports the collector, the UDP adapter\'s URL parser and the framing a replay needs', async () => {
+    const api = await import('dicomwatch');
+    expect([typeof api.createCollector, typeof api.listenUdp, typeof api.parseListenUrl, typeof api.frameNetflow, typeof api.liveAlertWriter])
+      .toEqual(['function', 'function', 'function', 'function', 'function']);
   });
 });
 
