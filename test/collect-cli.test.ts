@@ -148,6 +148,20 @@ describe('collect on 127.0.0.1', () => {
     expect(rows.sort()).toEqual(scanRows.sort());
   });
 
+  it('SIGTERM (systemd\'s stop) with nothing received: scan\'s empty CSV, a zero summary, exit 0; two listeners', async () => {
+    const run = startCli(['collect', '--listen', 'udp://127.0.0.1:0', '--listen', 'udp://127.0.0.1:0', '--output', 'csv'], ['ignore', 'pipe', 'pipe']);
+    let stderr = '';
+    run.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    await waitFor(run.child.stderr!, () => stderr, /(listening on udp:\/\/127\.0\.0\.1:\d+\n.*){2}/s);
+    const ports = [...stderr.matchAll(/listening on udp:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]);
+    expect(new Set(ports).size).toBe(2);
+    run.child.kill('SIGTERM');
+    const done = await run.done;
+    expect(done).toMatchObject({ code: 0, signal: null, stdout: 'SourceIP,DestinationIP,TimeGenerated,count_\n' });
+    expect(summaryOf(done.stderr)).toMatchObject({ packets: 0, read: 0, matched: 0, late: 0, alerts: 0 });
+    expect(done.stderr).toContain('stopped (SIGTERM)');
+  });
+
   it('a port in use is a clear error, exit 2', async () => {
     const busy = createSocket('udp4');
     await new Promise<void>((done) => busy.bind(0, '127.0.0.1', () => done()));
