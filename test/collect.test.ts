@@ -219,6 +219,23 @@ describe('templates an exporter stopped refreshing expire', () => {
   });
 });
 
+describe('the pre-filter, as scan uses it', () => {
+  it('records no rule can match are skipped as FILTERED and counted, a run of them as many records; prefilter: false decodes all', () => {
+    const packet = cat(template(at(10, 0)).subarray(0, 20), flowset(256, cat(...[104, 80, 443, 104].map((port) => v9Rec('203.0.113.7', '10.1.2.3', 51515, port)))));
+    packet.writeUInt16BE(2, 2);
+    const withFilter = harness();
+    withFilter.send(template(at(10, 0)));
+    withFilter.send(packet);
+    expect(withFilter.collector.summary().records).toMatchObject({ records: 4, parsed: 2, skipped: 2, skippedBy: { FILTERED: 2 } });
+    addsUp(withFilter.collector);
+    const without = harness({ prefilter: false });
+    without.send(template(at(10, 0)));
+    without.send(packet);
+    expect(without.collector.summary().records).toMatchObject({ records: 4, parsed: 4, skipped: 0 });
+    expect(without.collector.stop().alerts).toEqual(withFilter.collector.stop().alerts);
+  });
+});
+
 describe('the same alerts as an offline scan of the same packets', () => {
   it('the repo\'s fixtures, packet by packet, in time order', async () => {
     const files = ['fixtures/netflow/v5.dat', 'fixtures/netflow/v9.dat', 'fixtures/netflow/ipfix.dat'];

@@ -26,6 +26,7 @@ import { newFlowSequencer, type FlowSequencer } from '../parsers/netflow/sequenc
 import { expireTemplates } from '../parsers/netflow/templates.js';
 import { emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
 import type { RecordOutcome } from '../parsers/types.js';
+import { prefilterForPlans } from '../rules/compile.js';
 import { createEngine, type EngineInfo } from '../rules/engine.js';
 import type { QueryPlan } from '../rules/plan.js';
 
@@ -65,6 +66,11 @@ export interface CollectorOptions {
   maxExporters?: number;
   maxHeldBytesPerExporter?: number;
   maxHeldBytes?: number;
+  /**
+   * Let the decoders skip, on bytes, records whose destination port no rule can match (counted as FILTERED), as
+   * `scan` does. Default true.
+   */
+  prefilter?: boolean;
   /** Every record that yielded no event (skips and errors), with the exporter it came from: for a caller that
    * reports malformed records. */
   onOutcome?: (outcome: Exclude<RecordOutcome, { kind: 'events' }>, exporter: string) => void;
@@ -165,6 +171,7 @@ export function createCollector(options: CollectorOptions): Collector {
   }
   if (!(Number.isInteger(maxExporters) && maxExporters >= 1)) throw new RangeError(`createCollector: maxExporters must be a positive integer, not ${maxExporters}`);
 
+  const prefilter = options.prefilter === false ? undefined : prefilterForPlans(options.plans);
   const state: NetflowState = netflowDecoder.initialState();
   const engine = createEngine(options.plans, { trusted: true }); // events from our own decoders are canonical
   /** Least recently heard first (a Map keeps insertion order; a datagram moves its exporter to the end). */
@@ -201,8 +208,11 @@ export function createCollector(options: CollectorOptions): Collector {
         for (const e of o.events) push(e);
       } else {
         if (o.kind === 'skip') {
-          info.skipped++;
-          info.skippedBy[o.code] = (info.skippedBy[o.code] ?? 0) + 1;
+          // One skip may stand for a run of records the pre-filter rejected.
+          const n = o.records ?? 1;
+          info.records += n - 1;
+          info.skipped += n;
+          info.skippedBy[o.code] = (info.skippedBy[o.code] ?? 0) + n;
         } else {
           info.errors++;
           info.errorsBy[o.code] = (info.errorsBy[o.code] ?? 0) + 1;
@@ -252,7 +262,7 @@ export function createCollector(options: CollectorOptions): Collector {
       exporters.delete(oldest.address);
       evicted++;
     }
-    x = { address, sequencer: newFlowSequencer(state, { maxHeldBytes: maxHeldPerExporter }), heldBytes: 0 };
+    x = { address, sequencer: newFlowSequencer(state, { maxHeldBytes: maxHeldPerExporter, ...(prefilter ? { prefilter } : {}) }), heldBytes: 0 };
     exporters.set(address, x);
     seen++;
     return x;

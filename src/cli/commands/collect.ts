@@ -40,6 +40,7 @@ export function builder(y: Argv) {
     .option('duration', { type: 'string', describe: 'stop after this long (seconds, or 30s, 5m, 1h)' })
     .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: from --out\'s extension; without --out: table on a terminal, else jsonl)' })
     .option('out', { type: 'string', describe: 'append alerts to FILE as they close (created when missing)' })
+    .option('prefilter', { type: 'boolean', default: true, describe: 'let the decoders skip records whose destination port cannot match (--no-prefilter to decode every record)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing on stderr but errors' })
     .epilogue(examplesText(examples));
 }
@@ -53,6 +54,7 @@ interface CollectArgs extends RuleArgs {
   duration?: string;
   output?: AlertOutput;
   out?: string;
+  prefilter: boolean;
   quiet: boolean;
 }
 
@@ -148,6 +150,7 @@ export async function handler(args: CollectArgs): Promise<void> {
     graceMs,
     holdMs,
     templateTtlMs,
+    prefilter: args.prefilter,
     onOutcome(o, exporter) {
       if (o.kind !== 'error') return;
       if (printed < MAX_PRINTED_ERRORS) process.stderr.write(`dicomwatch: exporter ${exporter}, record ${o.line}: ${o.code}: ${o.message}\n`);
