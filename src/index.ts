@@ -63,3 +63,11 @@ export { prefilterForPlans } from './rules/compile.js';
 
 // Inventory and audit: DICOM listeners (live /proc, saved ss/netstat/lsof/PowerShell), servers in traffic and nmap XML.
 export * from './inventory/index.js';
+
+export {
+  createCollector, exporterAddress, DEFAULT_GRACE_MS, DEFAULT_TEMPLATE_TTL_MS,
+  type Collector, type CollectorOptions, type CollectorSummary, type DatagramSource,
+} from './collect/collector.js';
+export { frameNetflow } from './parsers/netflow/format.js';
+export { listenUdp, parseListenUrl, ListenError, type ListenAddress, type UdpListeners } from './collect/udp.js';
+export { liveAlertWriter, type LiveAlertWriter } from './collect/live-output.js';

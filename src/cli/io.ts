@@ -252,6 +252,23 @@ export function openOutput(path: string | undefined, stdout: Writable = process.
   });
 }
 
+/**
+ * `--out FILE` for a command that runs until stopped (`collect`): FILE is opened for appending (created when missing)
+ * and every write goes straight to it, so what was written survives a crash or a kill and `tail -f FILE` follows it;
+ * there is no temp file to rename at the end. An unwritable path is a usage error at once.
+ */
+export function openAppendOutput(path: string | undefined, stdout: Writable = process.stdout): Output {
+  if (!path || path === '-') return stdoutOutput(stdout);
+  if (statOrUndefined(path)?.isDirectory()) throw new UsageError(`--out: cannot write ${path} (EISDIR)`);
+  let fd: number;
+  try {
+    fd = openSync(path, 'a');
+  } catch (e) {
+    throw unwritable(path, e);
+  }
+  return fdOutput(fd, { name: `--out ${path}`, finish() {}, cleanup() {} });
+}
+
 /** Write one piece of text and close; on failure the destination is left as it was. */
 export async function writeWhole(out: Output, text: () => string): Promise<void> {
   try {

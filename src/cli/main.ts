@@ -5,6 +5,7 @@ import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DicomwatchError } from '../errors.js';
 import * as check from './commands/check.js';
+import * as collect from './commands/collect.js';
 import * as formats from './commands/formats.js';
 import * as inventory from './commands/inventory.js';
 import * as kql from './commands/kql.js';
@@ -26,7 +27,7 @@ const EXIT_OUTPUT = 3;
 const EXIT_STATUS =
   'Exit status: 0 success (also when the reader of the output stops early, as `| head` does); 1 invalid rules ' +
   '(check); 2 bad usage or unreadable input; 3 the output could not be written (disk full, I/O error); 130 ' +
-  'interrupted by Ctrl-C (128 + the signal\'s number). --out FILE is replaced only when the run succeeds. Malformed ' +
+  'interrupted by Ctrl-C (128 + the signal\'s number; collect stops on it and exits 0 once flushed). --out FILE is replaced only when the run succeeds (collect appends as alerts close). Malformed ' +
   'records are reported as file:line and counted, not fatal.';
 
 function fail(message: string, status = EXIT_USAGE): never {
@@ -60,6 +61,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(sigma as unknown as CommandModule)
     .command(formats as unknown as CommandModule)
     .command(check as unknown as CommandModule)
+    .command(collect as unknown as CommandModule)
     .command(listeners as unknown as CommandModule)
     .command(inventory as unknown as CommandModule)
     .demandCommand(1, 'give a command (see --help)')
