@@ -81,7 +81,7 @@ describe('data before its template', () => {
     clock.t += 1;
     tick();
     c2.tick();
-    expect(collector.summary()).toMatchObject({ holds: { packets: 0, bytes: 0, timedOut: 1 }, records: { errors: 1, errorsBy: { MALFORMED: 1 } } });
+    expect(collector.summary()).toMatchObject({ holds: { packets: 0, bytes: 0, timedOut: 1 }, records: { errors: 1, errorsBy: { NO_TEMPLATE: 1 } } });
     expect(errors).toEqual([expect.stringMatching(/^192\.0\.2\.1 error .*no template.*exporter 192\.0\.2\.1.*template id 256/)]);
     // The template comes later: from then on the exporter's data is decoded.
     send(template(at(10, 40)));

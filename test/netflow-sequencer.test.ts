@@ -45,7 +45,7 @@ describe('data before its template (offline: the second pass over the stretch th
   it('a template that never comes: one located error per data flowset, the other records keep their numbers', () => {
     const out = decodeFile(cat(v5Packet(), data(), v5Packet()));
     expect(out.map((o) => [o.kind, o.line])).toEqual([['events', 1], ['events', 2], ['error', 3], ['events', 3], ['events', 4]]);
-    expect(out[2]).toMatchObject({ code: 'MALFORMED', message: expect.stringContaining('packet 2: no template for data flowset: exporter file, source id 1, template id 256') });
+    expect(out[2]).toMatchObject({ code: 'NO_TEMPLATE', message: expect.stringContaining('packet 2: no template for data flowset: exporter file, source id 1, template id 256') });
   });
   it('the hold is bounded: past maxHeldBytes what is held is decoded with what is known, and reading goes on', () => {
     const out = decodeFile(cat(data(), v5Packet(), v5Packet(), template(), data()), undefined, 100);

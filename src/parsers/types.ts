@@ -20,7 +20,12 @@ export type ErrorCode =
   | 'BAD_VALUE'
   | 'MISSING_FIELD'
   | 'MALFORMED'
-  | 'RECORD_TOO_LONG';
+  | 'RECORD_TOO_LONG'
+  /**
+   * NetFlow v9 / IPFIX data whose template never came (within the look-ahead, in this input): one outcome per data
+   * set, located where its first record would be; its records cannot be counted without the template.
+   */
+  | 'NO_TEMPLATE';
 
 /**
  * What became of one input record. Every record read yields exactly one outcome. Generic in what a record yields

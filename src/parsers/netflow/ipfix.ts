@@ -34,7 +34,7 @@ export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketC
    */
   const unknown = (message: string) => {
     filtered.flush(outcomes);
-    outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'MALFORMED', message: `packet ${where.packet}: ${message}` });
+    outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'NO_TEMPLATE', message: `packet ${where.packet}: ${message}` });
   };
   if (packet.length < IPFIX_HEADER) {
     error(`IPFIX header truncated (${packet.length} bytes)`);

@@ -34,7 +34,7 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
    */
   const unknown = (message: string) => {
     filtered.flush(outcomes);
-    outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'MALFORMED', message: `packet ${where.packet}: ${message}` });
+    outcomes.push({ kind: 'error', line: where.firstRecord + records, code: 'NO_TEMPLATE', message: `packet ${where.packet}: ${message}` });
   };
   if (packet.length < V9_HEADER) {
     error(`NetFlow v9 header truncated (${packet.length} bytes)`);
