@@ -53,6 +53,15 @@ describe('data before its template (offline: the second pass over the stretch th
     expect(events(out)).toHaveLength(2 + 2 + 2);
     expect(events(out).map((e) => e.line)).toEqual([1, 2, 3, 4, 5, 6]);
   });
+  it('a hold released at its bound says so (onHoldCapped); one completed by its template does not', () => {
+    let capped = 0;
+    const seq = newFlowSequencer(netflowDecoder.initialState(), { maxHeldBytes: 100, onHoldCapped: () => capped++ });
+    const out: RecordOutcome[] = [];
+    for (const p of [data(), v5Packet(), v5Packet(), template(), data(), template()]) seq.push(p, src, out);
+    seq.flush(out);
+    expect(capped).toBe(1);
+    expect(out.filter((o) => o.kind === 'error').map((o) => o.code)).toEqual(['NO_TEMPLATE']);
+  });
   it('data and a template in one IPFIX message, data first', () => {
     const set = (id: number, body: Buffer) => cat(u16(id), u16(4 + body.length), body);
     const tpl = set(2, cat(u16(400), u16(2), u16(8), u16(4), u16(12), u16(4)));

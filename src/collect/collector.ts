@@ -262,7 +262,7 @@ export function createCollector(options: CollectorOptions): Collector {
       exporters.delete(oldest.address);
       evicted++;
     }
-    x = { address, sequencer: newFlowSequencer(state, { maxHeldBytes: maxHeldPerExporter, ...(prefilter ? { prefilter } : {}) }), heldBytes: 0 };
+    x = { address, sequencer: newFlowSequencer(state, { maxHeldBytes: maxHeldPerExporter, onHoldCapped: () => timedOut++, ...(prefilter ? { prefilter } : {}) }), heldBytes: 0 };
     exporters.set(address, x);
     seen++;
     return x;

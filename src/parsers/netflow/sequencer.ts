@@ -34,6 +34,8 @@ export interface SequencerOptions {
   maxHeldBytes?: number;
   /** The rules' pre-filter (scan): records it rules out are FILTERED before any event is built. */
   prefilter?: Prefilter;
+  /** Told when a hold is released because it reached `maxHeldBytes` before its templates came. */
+  onHoldCapped?: () => void;
 }
 
 export interface FlowSequencer {
@@ -124,7 +126,11 @@ export function newFlowSequencer(state: NetflowState, options: SequencerOptions 
       held.push({ packet: Buffer.from(buf), source });
       heldBytes += buf.length;
       lookAhead(buf, source);
-      if (waiting.size === 0 || heldBytes >= maxHeldBytes) release(out);
+      if (waiting.size === 0) release(out);
+      else if (heldBytes >= maxHeldBytes) {
+        options.onHoldCapped?.();
+        release(out);
+      }
     },
     flush(out) {
       if (held.length > 0) release(out);
