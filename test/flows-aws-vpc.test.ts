@@ -4,6 +4,7 @@
  * `-` values, what is malformed, the fixtures' hand-checked events via the library and the built CLI, the
  * pre-filter parity, and garbage and truncation.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,6 +175,23 @@ describe('AWS VPC flow logs: scan and parse agree', () => {
     ].join('\n');
     const { filtered } = expectPrefilterParity(text, ctx);
     expect(filtered).toBeGreaterThanOrEqual(4);
+  });
+  it('generated records (the hot path on bytes, every structural check it must repeat): parse and scan agree', () => {
+    const V5 = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id flow-direction';
+    const field = (k: number) => fc.constantFrom(...[
+      ['2', '3', '10', 'x', '', '-'], ['123456789010', '-'], ['eni-1', '-'], ['203.0.113.7', '10.0.0.1', 'nope', '-', '2001:db8::1'],
+      ['10.20.1.15', '-'], ['51515', '-', '104'], ['104', '443', '0104', '99999', '-', 'x', '1104', '000104'], ['6', '17', '-'], ['4', '-'], ['240', '-'],
+      ['1773656102', '-', 'soon', '1234567890123'], ['1773656160', '-'], ['REJECT', 'ACCEPT', '-', 'DROP'], ['OK', 'NODATA', 'SKIPDATA', 'BAD'],
+    ][k]!);
+    const record = fc.tuple(...Array.from({ length: 14 }, (_, k) => field(k))).map((f) => f.join(' '));
+    const line = fc.oneof(
+      { weight: 8, arbitrary: record },
+      fc.constantFrom('', ' ', `${V2} `, ` ${V2}`, V2.replace(' 104 ', '  104 '), `${V2}\r`, `${V2} vpc-1 ingress`, V5),
+      record.map((r) => `${r} vpc-1 ingress`),
+    );
+    fc.assert(fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
+      expectPrefilterParity(lines.join('\n'), { ...ctx, format: 'aws-vpc' });
+    }), { numRuns: 300 });
   });
 });
 

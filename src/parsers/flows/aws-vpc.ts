@@ -131,8 +131,71 @@ function readRecord(fields: readonly string[], l: Layout, ctx: MessageContext): 
   }, FORMAT_ID, ctx);
 }
 
+const SPACE = 32;
+const DASH = 45;
+/** The most fields a record is looked at on bytes (the documented maximum is 40). */
+const MAX_FIELDS = 64;
+
+const bytesAre = (buf: Buffer, from: number, to: number, text: string): boolean =>
+  to - from === text.length && buf.toString('latin1', from, to) === text;
+
+/** Whether bytes [from, to) are 1..`max` decimal digits. */
+function digits(buf: Buffer, from: number, to: number, max: number): boolean {
+  if (to <= from || to - from > max) return false;
+  for (let i = from; i < to; i++) if (buf[i]! < 48 || buf[i]! > 57) return false;
+  return true;
+}
+
+/**
+ * The scan's hot path: whether the record in bytes [start, end) is one the text path would find well formed and
+ * then FILTERED — every structural check it makes (field count against the header or a default layout, no empty
+ * field, the default layout's version, log-status, action and epoch fields, not a NODATA/SKIPDATA record), then a
+ * decimal destination port no rule wants — decided without decoding the line. Anything else takes the text path,
+ * which gives the record its outcome, so `scan` and `parse` agree record by record.
+ */
+function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout | undefined, dstPorts: ReadonlySet<number>, at: Int32Array): boolean {
+  if (end > start && buf[end - 1] === 13) end--;
+  const c0 = buf[start]!;
+  if (c0 >= 97 && c0 <= 122) return false; // a header line, perhaps
+  // field starts; an empty field (a leading, trailing or doubled space) is MALFORMED: the text path says so
+  let n = 0;
+  at[n++] = start;
+  if (c0 === SPACE) return false;
+  for (let i = start; i < end; i++) {
+    if (buf[i] !== SPACE) continue;
+    if (i + 1 >= end || buf[i + 1] === SPACE || n >= MAX_FIELDS) return false;
+    at[n++] = i + 1;
+  }
+  at[n] = end + 1; // so that field k ends at at[k + 1] - 1
+  const from = (k: number) => at[k]!;
+  const to = (k: number) => at[k + 1]! - 1;
+  let l: Layout | undefined;
+  if (header) {
+    if (n !== header.count) return false;
+    l = header;
+  } else {
+    l = n === 21 && buf.toString('latin1', from(1), from(1) + 4) === 'vpc-' ? CUSTOM_21 : DEFAULT_LAYOUTS.get(n);
+    if (!l || !digits(buf, from(l.version), to(l.version), 2)) return false;
+    const status = buf.toString('latin1', from(l.logStatus), to(l.logStatus));
+    const action = buf.toString('latin1', from(l.action), to(l.action));
+    if (!LOG_STATUS.has(status) || !ACTIONS.has(action)) return false;
+    for (const k of [l.start, l.end]) if (!bytesAre(buf, from(k), to(k), '-') && !digits(buf, from(k), to(k), 12)) return false;
+  }
+  if (l.dstPort < 0) return false;
+  const dash = (k: number) => k >= 0 && to(k) - from(k) === 1 && buf[from(k)] === DASH;
+  if ((l.src < 0 || dash(l.src)) && (l.dst < 0 || dash(l.dst))) return false; // NODATA / SKIPDATA: the text path
+  const p0 = from(l.dstPort);
+  const p1 = to(l.dstPort);
+  if (!digits(buf, p0, p1, 5)) return false;
+  let port = 0;
+  for (let i = p0; i < p1; i++) port = port * 10 + buf[i]! - 48;
+  return port <= 65535 && !dstPorts.has(port);
+}
+
 function openVpc(ctx: ParseContext): LineSession {
   let header: Layout | undefined;
+  const dstPorts = ctx.prefilter?.dstPorts;
+  const fieldStarts = new Int32Array(MAX_FIELDS + 1);
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
   const record = (text: string, lineNo: number): ParseResult | undefined => {
     const names = headerNames(text);
@@ -157,6 +220,10 @@ function openVpc(ctx: ParseContext): LineSession {
   return {
     push(buf, start, end, lineNo, out: RecordOutcome[]) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
+      if (dstPorts && filteredOnBytes(buf, start, end, header, dstPorts, fieldStarts)) {
+        out.push(toOutcome(FILTERED, lineNo));
+        return;
+      }
       let text = buf.toString('utf8', start, end);
       if (text.endsWith('\r')) text = text.slice(0, -1);
       const result = record(text, lineNo);
