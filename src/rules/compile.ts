@@ -72,7 +72,7 @@ function compileFieldTest(rule: SigmaDetection, path: NodePath, key: string, val
     label: ruleLabel(rule),
     placeholders,
     error: (message, at) => {
-      const where = at === undefined ? (rule.whereKey ?? rule.where)(path) : rule.where([...path, at]);
+      const where = at === undefined ? (rule.whereKey ?? rule.where)(path) : rule.where(at === 'value' ? path : [...path, at]);
       return new RuleError(rule.file, where.line, where.col, `${ruleLabel(rule)}: ${message}`);
     },
   };
@@ -132,21 +132,20 @@ function checkLogsource(rule: SigmaDetection): void {
   }
 }
 
-/** The detection's condition: one expression, or a list of them (Sigma: the rule matches when any does). */
+/**
+ * The detection's condition: one string. (Sigma 1 allowed a list; the v2 detection schema requires a string, so a
+ * list is refused rather than read one way or the other.)
+ */
 function conditionOf(rule: SigmaDetection, detection: Record<string, unknown>): Condition {
   const text = detection.condition;
-  const list = Array.isArray(text) ? text : [text];
-  if (list.length === 0 || !list.every((t): t is string => typeof t === 'string')) {
-    throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: 'condition' must be a string, or a list of strings`);
+  if (typeof text !== 'string') {
+    throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: 'condition' must be one string (condition lists are not supported)`);
   }
-  const parsed = list.map((t, i) => {
-    try {
-      return parseCondition(t);
-    } catch (e) {
-      throw ruleError(rule, Array.isArray(text) ? ['detection', 'condition', i] : ['detection', 'condition'], `${ruleLabel(rule)}: ${(e as Error).message}`);
-    }
-  });
-  return parsed.length === 1 ? parsed[0]! : { kind: 'or', items: parsed };
+  try {
+    return parseCondition(text);
+  } catch (e) {
+    throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: ${(e as Error).message}`);
+  }
 }
 
 interface CompiledSearch {

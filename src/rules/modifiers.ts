@@ -14,7 +14,7 @@ import { parseCidr } from '../net/cidr.js';
 import { canonicalIp } from '../net/ip.js';
 import type { EventField, Predicate } from './plan.js';
 import { supportedFieldNames, taxonomyField, UNAVAILABLE_FIELDS } from './taxonomy.js';
-import { escapePattern, hasWildcard } from './wildcard.js';
+import { hasWildcard, parsePattern, patternText } from './wildcard.js';
 
 export const INTERNAL_PLACEHOLDER_NAME = 'internal_networks';
 export const DICOM_PORTS_PLACEHOLDER_NAME = 'dicom_ports';
@@ -70,13 +70,16 @@ const COMPARISONS = ['lt', 'lte', 'gt', 'gte'] as const;
 const ADDRESS_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcIp', 'dstIp']);
 const NUMERIC_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcPort', 'dstPort']);
 
+/** Where a value stands: the entry's one scalar value, or an index into its list. */
+export type ValueAt = number | 'value';
+
 /** What compiling one entry needs from the compiler. */
 export interface FieldTestContext {
   /** `rule 'x'`, for messages. */
   label: string;
   placeholders: Placeholders;
-  /** An error at the entry's key (`at` undefined) or at value `at` of its list. */
-  error(message: string, at?: number): Error;
+  /** An error at the entry's key (`at` undefined), its one value (`'value'`), or value `at` of its list. */
+  error(message: string, at?: ValueAt): Error;
 }
 
 /** The event field of a rule field name, or a message saying why there is none. */
@@ -107,12 +110,12 @@ function checkedModifiers(ctx: FieldTestContext, name: string, modifiers: readon
 }
 
 /** The values of an entry, `%placeholder%`s replaced (with `|expand`); `internal` marks `%internal_networks%`. */
-type Value = { kind: 'value'; value: string | number | boolean | null; at: number | undefined } | { kind: 'internal'; at: number | undefined };
+type Value = { kind: 'value'; value: string | number | boolean | null; at: ValueAt } | { kind: 'internal'; at: ValueAt };
 
 function expandValues(ctx: FieldTestContext, name: string, raw: unknown, expand: boolean): Value[] {
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) throw ctx.error(`field '${name}': empty value list`);
-  const at = (i: number) => (Array.isArray(raw) ? i : undefined);
+  const at = (i: number): ValueAt => (Array.isArray(raw) ? i : 'value');
   return list.flatMap((v, i): Value[] => {
     if (v !== null && typeof v === 'object') throw ctx.error(`field '${name}': value ${JSON.stringify(v)} is not a scalar (nested lists and maps are not Sigma values)`, at(i));
     if (!expand) {
@@ -139,7 +142,7 @@ function expandValues(ctx: FieldTestContext, name: string, raw: unknown, expand:
  * A plain value, as the event model writes that field (an address, a port, an action, a protocol keyword): a value
  * the field can never hold is an error, not a rule that silently never matches (`protocol: tpc`).
  */
-function typedValue(ctx: FieldTestContext, name: string, field: EventField, v: string | number, at: number | undefined): string | number {
+function typedValue(ctx: FieldTestContext, name: string, field: EventField, v: string | number, at: ValueAt): string | number {
   const text = String(v).trim();
   const bad = (what: string) => ctx.error(`field '${name}': '${text}' is not ${what}`, at);
   switch (field) {
@@ -229,9 +232,13 @@ function valuePredicate(ctx: FieldTestContext, name: string, field: EventField, 
   }
   const value = v.value;
   let equality: Predicate;
-  if (typeof value === 'string' && hasWildcard(value)) equality = { kind: 'wildcard', field, patterns: [value], ...(cased ? { cased } : {}) };
-  else if (cased && field === 'device') equality = { kind: 'wildcard', field, patterns: [escapePattern(String(value))], cased };
-  else equality = { kind: 'equals', field, values: [typedValue(ctx, name, field, value, v.at)] };
+  // A string is a Sigma pattern: `*`/`?` wildcards, `\*` `\?` `\\` escapes; without wildcards, its unescaped text.
+  const parts = typeof value === 'string' ? parsePattern(value) : undefined;
+  if (typeof value === 'string' && (hasWildcard(value) || (cased && field === 'device'))) {
+    equality = { kind: 'wildcard', field, patterns: [value], ...(cased ? { cased } : {}) };
+  } else {
+    equality = { kind: 'equals', field, values: [typedValue(ctx, name, field, parts ? patternText(parts) : (value as number), v.at)] };
+  }
   return has('neq') ? { kind: 'not', item: equality } : equality;
 }
 
