@@ -620,8 +620,9 @@ describe('parity with the engine where Kusto can', () => {
 
   it('strict semantics group addresses by a canonical key; kql semantics keep the advisory\'s raw keys', async () => {
     for (const table of Object.values(KQL_TABLES)) {
-      const [strict] = rendered([(await renderablePlans('strict'))[1]!], table);
-      const [kql] = rendered([(await renderablePlans('kql'))[1]!], table);
+      const reference = async (semantics: 'strict' | 'kql') => (await renderablePlans(semantics)).find((p) => p.rule.name === 'dicom-external-access')!;
+      const [strict] = rendered([await reference('strict')], table);
+      const [kql] = rendered([await reference('kql')], table);
       const src = table.columns.srcIp!.name;
       expect(strict!.query, table.name).toContain(
         `| extend SourceIPKey = iff(isnotnull(parse_ipv4(${src})), ${src}, coalesce(parse_ipv6(${src}), ${src}))\n`,

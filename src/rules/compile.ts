@@ -11,7 +11,7 @@ import { parseTimespan } from '../time/bin.js';
 import { operatorForSigmaType, supportedSigmaTypes, type CorrelationInput } from './aggregates.js';
 import { matchPattern, parseCondition, type Condition } from './condition.js';
 import { SUPPORTED_LOGSOURCES } from './taxonomy.js';
-import { compileFieldEntry, DICOM_PORTS_PLACEHOLDER_NAME, fieldOf, type FieldTestContext, type Placeholders } from './modifiers.js';
+import { compileFieldEntry, DEFAULT_PLACEHOLDERS, fieldOf, type FieldTestContext, type Placeholders } from './modifiers.js';
 import { formatLocation, RuleError, type SourceLocation } from './errors.js';
 import { setPlanOrigin } from './origins.js';
 import type { EventField, NetworkPolicy, PlanSource, Predicate, QueryPlan, Threshold, ThresholdOp } from './plan.js';
@@ -508,8 +508,6 @@ function detectionPlan(rule: SigmaDetection, compiled: CompiledDetection, networ
   return plan;
 }
 
-/** The placeholders every compile knows besides `%internal_networks%`: `%dicom_ports%`, DICOM's registered port. */
-export const DEFAULT_PLACEHOLDERS: Placeholders = { [DICOM_PORTS_PLACEHOLDER_NAME]: [104] };
 
 /**
  * Compile rules into plans, collecting every RuleError instead of stopping at the first: each detection and each
@@ -549,6 +547,8 @@ export function compileRules(rules: readonly SigmaRule[], network: NetworkPolicy
   if (errors.length > 0) throw errors[0];
   return plans;
 }
+
+export { DEFAULT_PLACEHOLDERS };
 
 /** The destination ports a plan can match, when its filter requires one of a fixed set (for the pre-filter). */
 export function requiredDstPorts(p: Predicate): Set<number> | undefined {

@@ -22,6 +22,9 @@ export const DICOM_PORTS_PLACEHOLDER_NAME = 'dicom_ports';
 /** Placeholder name (without `%`) → the values it stands for. `internal_networks` is the engine's own. */
 export type Placeholders = Readonly<Record<string, readonly (string | number)[]>>;
 
+/** The placeholders every compile knows besides `%internal_networks%`: `%dicom_ports%`, DICOM's registered port. */
+export const DEFAULT_PLACEHOLDERS: Placeholders = { [DICOM_PORTS_PLACEHOLDER_NAME]: [104] };
+
 /** What a modifier is, for validation and messages. */
 interface ModifierInfo {
   /** Supported by the engine (false: a Sigma modifier that means nothing on network events). */
