@@ -9,7 +9,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createScanner, parse, scan, scannerTransform, scannerTransformStream } from '../src/pipeline.js';
-import { DEFAULT_RULES_PATH, loadRules } from '../src/rules/load.js';
+import { loadRules } from '../src/rules/load.js';
+import { REFERENCE_RULE } from './helpers/reference.js';
 import type { Alert } from '../src/model/alert.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
@@ -62,7 +63,7 @@ describe('scan(sources): what the CLI does', () => {
     const kql = await scan([FIXTURE, Buffer.from('[{"a":')], { semantics: 'kql', ports: [104, 11112], prefilter: false });
     expect(kql.inputs.map((i) => [i.name, i.error?.message])).toEqual([[FIXTURE, undefined], ['input 2', expect.stringMatching(/not closed/)]]);
     expect(kql.alerts.some((a) => a.srcIp === '100.64.12.34')).toBe(true); // CGNAT is external in kql semantics
-    const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] });
+    const { plans } = await loadRules(REFERENCE_RULE, {}, { semantics: 'strict', internal: [] });
     expect((await scan(FIXTURE, { rules: plans })).alerts).toEqual((await scan(FIXTURE)).alerts);
   });
 });
@@ -72,7 +73,7 @@ describe('the scanner: push / advance / end, and as Node and WHATWG transforms',
   const events = [at('2026-03-16T10:02:00Z'), at('2026-03-16T10:50:00Z'), at('2026-03-16T11:06:00Z'), at('2026-03-16T11:10:00Z', '198.51.100.1')];
 
   it('with lateness, a bucket comes out once the stream has moved past it; end() gives the rest; none twice', async () => {
-    const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] });
+    const { plans } = await loadRules(REFERENCE_RULE, {}, { semantics: 'strict', internal: [] });
     const scanner = createScanner(plans, { lateness: 5 * 60_000 });
     const out = events.map((e) => scanner.push(e).map((a) => `${a.time} ${a.count}`));
     expect(out).toEqual([[], [], ['2026-03-16T10:00:00.000Z 2'], []]);
@@ -83,7 +84,7 @@ describe('the scanner: push / advance / end, and as Node and WHATWG transforms',
   });
 
   it('the Node Transform and the WHATWG TransformStream give what the scanner gives', async () => {
-    const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] });
+    const { plans } = await loadRules(REFERENCE_RULE, {}, { semantics: 'strict', internal: [] });
     const direct = createScanner(plans, { lateness: 60_000 });
     const expected = [...events.flatMap((e) => direct.push(e)), ...direct.end()];
     const node: Alert[] = [];

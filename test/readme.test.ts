@@ -25,7 +25,7 @@ describe('README examples', () => {
     it(`dicomwatch ${args.join(' ')} prints what the README shows`, async () => {
       // A terminal gets the table by default; the test's pipe would get JSON Lines, so ask for the table.
       const tty = args[0] === 'scan' && !args.includes('--output') ? ['--output', 'table'] : [];
-      const r = await runCli([...args, ...tty]);
+      const r = await runCli([...args, ...tty], { pack: true }); // the README shows the CLI as a user runs it
       expect(r.code).toBe(0);
       expect(r.stdout + r.stderr).toBe(shown);
     });

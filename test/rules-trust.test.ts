@@ -298,16 +298,18 @@ describe('check reports every problem', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines.map((l) => l.replace(/: .*/s, ''))).toEqual([
-      `${a}:7:19`, `${a}:8:16`, `${a}:10:8`, `${a}:18:15`, `${b}:9:19`, `${c}:2:1`, `${c}:10:17`, `${c}:10:17`,
+      `${a}:7:19`, `${a}:8:9`, `${a}:10:8`, `${a}:10:8`, `${a}:16:12`, `${a}:18:15`, `${b}:9:19`, `${c}:2:1`, `${c}:10:17`, `${c}:10:17`,
     ]);
     expect(lines[0]).toContain("'70000' is not a port");
-    expect(lines[1]).toContain("field 'Image': unsupported field");
-    expect(lines[2]).toContain("level 'urgent'");
-    expect(lines[3]).toContain("timespan '1 hour'");
-    expect(lines[4]).toContain("'tpc' is not a protocol");
-    expect(lines[5]).toContain('YAML');
-    expect(lines[6]).toContain("warning: rule 'deny_rule': field 'action'"); // NetworkEvent has no action column
-    expect(lines[7]).toContain("'DeviceNetworkEvents' has no equivalent"); // it logs accepted connections only
+    expect(lines[1]).toContain("unknown field 'Image'");
+    expect(lines[2]).toContain('Sigma detection schema: /level: must be one of "informational"'); // the specification's schema
+    expect(lines[3]).toContain("level 'urgent'");
+    expect(lines[4]).toContain('Sigma correlation schema: /correlation/rules: must be array');
+    expect(lines[5]).toContain("timespan '1 hour'");
+    expect(lines[6]).toContain("'tpc' is not a protocol");
+    expect(lines[7]).toContain('YAML');
+    expect(lines[8]).toContain("warning: rule 'deny_rule': field 'action'"); // NetworkEvent has no action column
+    expect(lines[9]).toContain("'DeviceNetworkEvents' has no equivalent"); // it logs accepted connections only
   });
 
   it('a directory with no rules is an error, as in scan: exit 2', async () => {
@@ -385,7 +387,7 @@ describe('loadRules: typed errors naming the path or the option', () => {
 describe('engine.push: events from a library caller are validated and canonicalised', () => {
   let plans: QueryPlan[];
   beforeAll(async () => {
-    plans = (await loadRules('rules/', {}, STRICT)).plans;
+    plans = (await loadRules('rules/dicom-external-access.yml', {}, STRICT)).plans;
   });
   const base = { time: '2026-03-16T10:00:00Z', dstIp: '10.1.2.3', dstPort: 104, format: 'lib', file: 'lib', line: 1 };
 

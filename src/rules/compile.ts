@@ -73,7 +73,9 @@ function compileFieldTest(rule: SigmaDetection, path: NodePath, key: string, val
     placeholders,
     error: (message, at) => {
       const where = at === undefined ? (rule.whereKey ?? rule.where)(path) : rule.where(at === 'value' ? path : [...path, at]);
-      return new RuleError(rule.file, where.line, where.col, `${ruleLabel(rule)}: ${message}`);
+      // `rule 'x', field 'src_ip': …` for a value's problem, `rule 'x': unknown modifier …` for the others
+      const joint = message.startsWith("field '") ? ', ' : ': ';
+      return new RuleError(rule.file, where.line, where.col, `${ruleLabel(rule)}${joint}${message}`);
     },
   };
   const { field, predicate } = compileFieldEntry(ctx, key, value);

@@ -214,7 +214,7 @@ function valuePredicate(ctx: FieldTestContext, name: string, field: EventField, 
   if (has('cidr')) {
     if (!ADDRESS_FIELDS.has(field)) throw ctx.error(`modifier 'cidr' on field '${name}' needs an address field`);
     const cidr = parseCidr(String(v.value).trim());
-    if (!cidr) throw ctx.error(`field '${name}': '${String(v.value)}' is not an IPv4 or IPv6 CIDR`, v.at);
+    if (!cidr) throw ctx.error(`field '${name}': '${String(v.value)}' is not a CIDR`, v.at);
     return { kind: 'cidr', field, cidrs: [cidr.text] };
   }
   if (has('re')) {

@@ -52,10 +52,18 @@ export function schemaErrors(rule: SigmaRule): RuleError[] {
   if (validate(rule.data)) return [];
   const seen = new Set<string>();
   const out: RuleError[] = [];
+  // A oneOf of constants (level, status) fails once per constant: said once, with the values allowed.
+  const constants = new Map<string, unknown[]>();
+  for (const error of validate.errors ?? []) {
+    if (error.keyword === 'const') constants.set(error.instancePath, [...(constants.get(error.instancePath) ?? []), error.params.allowedValue]);
+  }
   for (const error of validate.errors ?? []) {
     // anyOf/if-then wrappers repeat what their branches said; the branch errors are the informative ones.
     if (error.keyword === 'anyOf' || error.keyword === 'if' || error.keyword === 'oneOf') continue;
-    const text = messageOf(error);
+    const allowed = constants.get(error.instancePath);
+    const text = error.keyword === 'const' && allowed
+      ? `${error.instancePath}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+      : messageOf(error);
     if (seen.has(text)) continue;
     seen.add(text);
     const { line, col } = rule.where(pathOf(error));
