@@ -543,7 +543,8 @@ describe('every table × semantics × shipped and test rules', () => {
     const plans = await renderablePlans('strict');
     const refused = (name: string) =>
       plans.filter((p) => rendered([p], kqlTable(name)).length === 0).map((p) => p.rule.name).sort();
-    expect(refused('NetworkEvent')).toEqual(['dicom_denied', 'one_host']); // no action, no source port
+    // no action, no source port
+    expect(refused('NetworkEvent')).toEqual(['dicom-exposed-server', 'dicom_denied', 'one_host']);
     expect(refused('DeviceNetworkEvents')).toEqual(['dicom_denied']); // only accepted connections: no deny, no drop
     expect(refused('AWSVPCFlow')).toEqual(['dicom_denied']); // ACCEPT/REJECT: no drop
     expect(refused('AZFWNetworkRule')).toEqual(['dicom_denied']); // Allow/Deny: no drop

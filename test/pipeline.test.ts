@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createScanner, parse, scan, scannerTransform, scannerTransformStream } from '../src/pipeline.js';
-import { loadRules } from '../src/rules/load.js';
+import { DEFAULT_RULES_PATH, loadRules } from '../src/rules/load.js';
 import { REFERENCE_RULE } from './helpers/reference.js';
 import type { Alert } from '../src/model/alert.js';
 import { ROOT, runCli } from './helpers/cli.js';
@@ -53,17 +53,18 @@ describe('parse(source): the same events from a path, bytes, a Node Readable or 
 describe('scan(sources): what the CLI does', () => {
   it('the same alerts and accounting as `dicomwatch scan`', async () => {
     const result = await scan(FIXTURE);
-    const cli = await runCli(['scan', FIXTURE, '--output', 'jsonl']);
+    const cli = await runCli(['scan', FIXTURE, '--output', 'jsonl'], { pack: true });
     expect(result.alerts.map((a) => JSON.stringify(a))).toEqual(cli.stdout.trimEnd().split('\n'));
     expect(cli.stderr).toContain(`${result.info.records} records read: ${result.info.parsed} parsed`);
-    expect(result.engine.matched).toBe(22);
+    expect(result.engine.matched).toBe(24); // the pack: 104 and DICOM's other ports
   });
 
   it('options as the CLI has them; an input that breaks off is reported and the scan goes on', async () => {
     const kql = await scan([FIXTURE, Buffer.from('[{"a":')], { semantics: 'kql', ports: [104, 11112], prefilter: false });
     expect(kql.inputs.map((i) => [i.name, i.error?.message])).toEqual([[FIXTURE, undefined], ['input 2', expect.stringMatching(/not closed/)]]);
     expect(kql.alerts.some((a) => a.srcIp === '100.64.12.34')).toBe(true); // CGNAT is external in kql semantics
-    const { plans } = await loadRules(REFERENCE_RULE, {}, { semantics: 'strict', internal: [] });
+    // without `rules`, scan() runs the shipped pack, as the CLI does
+    const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] });
     expect((await scan(FIXTURE, { rules: plans })).alerts).toEqual((await scan(FIXTURE)).alerts);
   });
 });
@@ -102,8 +103,9 @@ describe('examples/ run as a user runs them', () => {
 
   it('scan-files.mjs', async () => {
     const out = await example('scan-files.mjs');
-    expect(out).toContain('alerts: 15\n');
-    expect(out).toMatch(/records: 46 = 37 parsed \+ 8 skipped \+ 1 malformed/);
+    // the shipped pack: the reference hunt plus alternate ports, exposed servers, outbound, scans
+    expect(out).toContain('alerts: 19\n');
+    expect(out).toMatch(/records: 46 = 39 parsed \+ 6 skipped \+ 1 malformed/);
   });
 
   it('parse-stream.mjs', async () => {

@@ -16,9 +16,9 @@ describe('README examples', () => {
   it('are there (scan as a table, scan as csv, a mixed syslog file, kql)', () => {
     expect(found.map((e) => e.args.join(' '))).toEqual([
       'scan fixtures/sentinel-export.csv',
-      'scan fixtures/sentinel-export.csv --semantics kql --output csv',
+      'scan fixtures/sentinel-export.csv --rules rules/dicom-external-access.yml --semantics kql --output csv',
       'scan fixtures/syslog/mixed.log --year 2026',
-      'kql --semantics kql',
+      'kql --rules rules/dicom-external-access.yml --semantics kql',
     ]);
   });
   for (const { args, shown } of found) {
