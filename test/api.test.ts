@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readRecords, type NetworkEvent } from '../src/index.js';
+import { REFERENCE_RULE } from './helpers/reference.js';
 
 /** Every event of a file, through the library's reader. */
 async function eventsOf(file: string): Promise<NetworkEvent[]> {
@@ -15,8 +16,8 @@ async function eventsOf(file: string): Promise<NetworkEvent[]> {
 
 describe('public API', () => {
   it('runs the README example: read a file, run the shipped rules, render KQL', async () => {
-    const { readRecords, loadRules, createEngine, DEFAULT_RULES_PATH, renderKqlRules, kqlTable } = await import('dicomwatch');
-    const { plans } = await loadRules(DEFAULT_RULES_PATH, { ports: [104, 11112] }, { semantics: 'strict', internal: [] });
+    const { readRecords, loadRules, createEngine, renderKqlRules, kqlTable } = await import('dicomwatch');
+    const { plans } = await loadRules(REFERENCE_RULE, { ports: [104, 11112] }, { semantics: 'strict', internal: [] });
     const engine = createEngine(plans);
     for await (const batch of readRecords('fixtures/sentinel-export.csv', { tz: 'UTC' })) {
       for (const outcome of batch) if (outcome.kind === 'events') outcome.events.forEach((e) => engine.push(e));
@@ -35,11 +36,11 @@ describe('public API', () => {
 
 describe('one hunt, two export shapes', () => {
   it('the az CLI JSON array of the fixture rows gives the same alerts as the portal CSV, in both semantics', async () => {
-    const { loadRules, evaluate, DEFAULT_RULES_PATH } = await import('dicomwatch');
+    const { loadRules, evaluate } = await import('dicomwatch');
     const [csv, json] = await Promise.all([eventsOf('fixtures/sentinel-export.csv'), eventsOf('fixtures/az-query.json')]);
     expect(json.map((e) => e.line)).toEqual(csv.map((_, i) => i + 1)); // array elements are numbered by index
     for (const semantics of ['strict', 'kql'] as const) {
-      const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics, internal: [] });
+      const { plans } = await loadRules(REFERENCE_RULE, {}, { semantics, internal: [] });
       const a = evaluate(plans, csv);
       expect(a.length).toBeGreaterThan(10);
       expect(evaluate(plans, json)).toEqual(a);

@@ -12,7 +12,8 @@ import { parseListenUrl } from '../src/collect/udp.js';
 import type { Alert } from '../src/model/alert.js';
 import { frameNetflow } from '../src/parsers/netflow/format.js';
 import { scan } from '../src/pipeline.js';
-import { DEFAULT_RULES_PATH, loadRules } from '../src/rules/load.js';
+import { loadRules } from '../src/rules/load.js';
+import { REFERENCE_RULE } from './helpers/reference.js';
 import type { QueryPlan } from '../src/rules/plan.js';
 import { cat, flowset, ip4, u16, u32, UPTIME, v5Packet, v9Rec } from './helpers/netflow-packets.js';
 
@@ -30,7 +31,7 @@ const flowAt = (ms: number) => ms - 3000;
 
 let plans: readonly QueryPlan[];
 beforeAll(async () => {
-  plans = (await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] })).plans;
+  plans = (await loadRules(REFERENCE_RULE, {}, { semantics: 'strict', internal: [] })).plans;
 });
 
 /** A collector on a clock the test moves (`clock.t`), its alerts gathered in `alerts`. */

@@ -376,7 +376,7 @@ describe('alert keys and CSV across rules', () => {
   });
 
   it('several rules: one CSV table per rule, in rule-name order, each with its own header; plans add empty ones', async () => {
-    const shipped = await fixtureAlerts('rules/');
+    const shipped = await fixtureAlerts('rules/dicom-external-access.yml');
     const perPort = await fixtureAlerts(SRC_PORT_RULE);
     const valueCount = await fixtureAlerts(VALUE_COUNT_RULE);
     const alerts = [...shipped.alerts, ...perPort.alerts, ...valueCount.alerts].sort(compareAlerts);

@@ -21,7 +21,8 @@ import { parseText } from '../src/parsers/record-parser.js';
 import type { Prefilter, RecordOutcome } from '../src/parsers/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RULES = `${ROOT}rules/`;
+// the reference rule alone: this suite is about the advisory's hunt (the pack: test/rule-pack.test.ts)
+const RULES = `${ROOT}rules/dicom-external-access.yml`;
 const HOUR = 3_600_000;
 const BASE = Date.UTC(2026, 2, 16, 8); // 2026-03-16T08:00:00.000Z
 

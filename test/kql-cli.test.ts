@@ -7,8 +7,10 @@ import { kqlTableNames } from '../src/emit/kql/tables.js';
 
 const ADVISORY = `${ADVISORY_KQL}\n`;
 
+/** `dicomwatch kql` over the reference rule alone (the pack's queries are tested in test/rule-pack.test.ts). */
 function kql(...args: string[]): string {
-  return execFileSync(process.execPath, ['dist/cli/main.js', 'kql', ...args], { encoding: 'utf8' });
+  const rules = args.includes('--rules') ? [] : ['--rules', 'rules/dicom-external-access.yml'];
+  return execFileSync(process.execPath, ['dist/cli/main.js', 'kql', ...args, ...rules], { encoding: 'utf8' });
 }
 
 describe('dicomwatch kql', () => {

@@ -543,7 +543,8 @@ describe('every table × semantics × shipped and test rules', () => {
     const plans = await renderablePlans('strict');
     const refused = (name: string) =>
       plans.filter((p) => rendered([p], kqlTable(name)).length === 0).map((p) => p.rule.name).sort();
-    expect(refused('NetworkEvent')).toEqual(['dicom_denied', 'one_host']); // no action, no source port
+    // no action, no source port
+    expect(refused('NetworkEvent')).toEqual(['dicom-exposed-server', 'dicom_denied', 'one_host']);
     expect(refused('DeviceNetworkEvents')).toEqual(['dicom_denied']); // only accepted connections: no deny, no drop
     expect(refused('AWSVPCFlow')).toEqual(['dicom_denied']); // ACCEPT/REJECT: no drop
     expect(refused('AZFWNetworkRule')).toEqual(['dicom_denied']); // Allow/Deny: no drop
@@ -620,8 +621,9 @@ describe('parity with the engine where Kusto can', () => {
 
   it('strict semantics group addresses by a canonical key; kql semantics keep the advisory\'s raw keys', async () => {
     for (const table of Object.values(KQL_TABLES)) {
-      const [strict] = rendered([(await renderablePlans('strict'))[1]!], table);
-      const [kql] = rendered([(await renderablePlans('kql'))[1]!], table);
+      const reference = async (semantics: 'strict' | 'kql') => (await renderablePlans(semantics)).find((p) => p.rule.name === 'dicom-external-access')!;
+      const [strict] = rendered([await reference('strict')], table);
+      const [kql] = rendered([await reference('kql')], table);
       const src = table.columns.srcIp!.name;
       expect(strict!.query, table.name).toContain(
         `| extend SourceIPKey = iff(isnotnull(parse_ipv4(${src})), ${src}, coalesce(parse_ipv6(${src}), ${src}))\n`,

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createScanner, parse, scan, scannerTransform, scannerTransformStream } from '../src/pipeline.js';
 import { DEFAULT_RULES_PATH, loadRules } from '../src/rules/load.js';
+import { REFERENCE_RULE } from './helpers/reference.js';
 import type { Alert } from '../src/model/alert.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
@@ -52,16 +53,17 @@ describe('parse(source): the same events from a path, bytes, a Node Readable or 
 describe('scan(sources): what the CLI does', () => {
   it('the same alerts and accounting as `dicomwatch scan`', async () => {
     const result = await scan(FIXTURE);
-    const cli = await runCli(['scan', FIXTURE, '--output', 'jsonl']);
+    const cli = await runCli(['scan', FIXTURE, '--output', 'jsonl'], { pack: true });
     expect(result.alerts.map((a) => JSON.stringify(a))).toEqual(cli.stdout.trimEnd().split('\n'));
     expect(cli.stderr).toContain(`${result.info.records} records read: ${result.info.parsed} parsed`);
-    expect(result.engine.matched).toBe(22);
+    expect(result.engine.matched).toBe(24); // the pack: 104 and DICOM's other ports
   });
 
   it('options as the CLI has them; an input that breaks off is reported and the scan goes on', async () => {
     const kql = await scan([FIXTURE, Buffer.from('[{"a":')], { semantics: 'kql', ports: [104, 11112], prefilter: false });
     expect(kql.inputs.map((i) => [i.name, i.error?.message])).toEqual([[FIXTURE, undefined], ['input 2', expect.stringMatching(/not closed/)]]);
     expect(kql.alerts.some((a) => a.srcIp === '100.64.12.34')).toBe(true); // CGNAT is external in kql semantics
+    // without `rules`, scan() runs the shipped pack, as the CLI does
     const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] });
     expect((await scan(FIXTURE, { rules: plans })).alerts).toEqual((await scan(FIXTURE)).alerts);
   });
@@ -72,7 +74,7 @@ describe('the scanner: push / advance / end, and as Node and WHATWG transforms',
   const events = [at('2026-03-16T10:02:00Z'), at('2026-03-16T10:50:00Z'), at('2026-03-16T11:06:00Z'), at('2026-03-16T11:10:00Z', '198.51.100.1')];
 
   it('with lateness, a bucket comes out once the stream has moved past it; end() gives the rest; none twice', async () => {
-    const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] });
+    const { plans } = await loadRules(REFERENCE_RULE, {}, { semantics: 'strict', internal: [] });
     const scanner = createScanner(plans, { lateness: 5 * 60_000 });
     const out = events.map((e) => scanner.push(e).map((a) => `${a.time} ${a.count}`));
     expect(out).toEqual([[], [], ['2026-03-16T10:00:00.000Z 2'], []]);
@@ -83,7 +85,7 @@ describe('the scanner: push / advance / end, and as Node and WHATWG transforms',
   });
 
   it('the Node Transform and the WHATWG TransformStream give what the scanner gives', async () => {
-    const { plans } = await loadRules(DEFAULT_RULES_PATH, {}, { semantics: 'strict', internal: [] });
+    const { plans } = await loadRules(REFERENCE_RULE, {}, { semantics: 'strict', internal: [] });
     const direct = createScanner(plans, { lateness: 60_000 });
     const expected = [...events.flatMap((e) => direct.push(e)), ...direct.end()];
     const node: Alert[] = [];
@@ -101,8 +103,9 @@ describe('examples/ run as a user runs them', () => {
 
   it('scan-files.mjs', async () => {
     const out = await example('scan-files.mjs');
-    expect(out).toContain('alerts: 15\n');
-    expect(out).toMatch(/records: 46 = 37 parsed \+ 8 skipped \+ 1 malformed/);
+    // the shipped pack: the reference hunt plus alternate ports, exposed servers, outbound, scans
+    expect(out).toContain('alerts: 19\n');
+    expect(out).toMatch(/records: 46 = 39 parsed \+ 6 skipped \+ 1 malformed/);
   });
 
   it('parse-stream.mjs', async () => {

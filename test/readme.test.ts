@@ -16,9 +16,9 @@ describe('README examples', () => {
   it('are there (scan as a table, scan as csv, a mixed syslog file, kql, listeners, inventory)', () => {
     expect(found.map((e) => e.args.join(' '))).toEqual([
       'scan fixtures/sentinel-export.csv',
-      'scan fixtures/sentinel-export.csv --semantics kql --output csv',
+      'scan fixtures/sentinel-export.csv --rules rules/dicom-external-access.yml --semantics kql --output csv',
       'scan fixtures/syslog/mixed.log --year 2026',
-      'kql --semantics kql',
+      'kql --rules rules/dicom-external-access.yml --semantics kql',
       'listeners fixtures/listeners/pacs01-ss.txt --output table',
       'inventory fixtures/inventory/traffic.csv --known fixtures/inventory/assets.csv --output table',
     ]);
@@ -27,7 +27,7 @@ describe('README examples', () => {
     it(`dicomwatch ${args.join(' ')} prints what the README shows`, async () => {
       // A terminal gets the table by default; the test's pipe would get JSON Lines, so ask for the table.
       const tty = args[0] === 'scan' && !args.includes('--output') ? ['--output', 'table'] : [];
-      const r = await runCli([...args, ...tty]);
+      const r = await runCli([...args, ...tty], { pack: true }); // the README shows the CLI as a user runs it
       expect(r.code).toBe(0);
       expect(r.stdout + r.stderr).toBe(shown);
     });

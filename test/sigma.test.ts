@@ -216,14 +216,27 @@ describe('the validator (test/helpers/sigma-validate.ts)', () => {
 describe('the shipped rules', () => {
   const files = readdirSync(RULES_DIR).filter((f) => /\.ya?ml$/.test(f));
 
-  it('are rules/dicom-external-access.yml', () => {
-    expect(files).toEqual(['dicom-external-access.yml']);
+  it('are the DICOM pack', () => {
+    expect(files).toEqual(['dicom-alternate-ports.yml', 'dicom-exposed-server.yml', 'dicom-external-access.yml', 'dicom-outbound.yml', 'dicom-port-scan.yml']);
   });
 
-  it.each(files)('%s is valid Sigma (schemas + spec checks)', (file) => {
+  it.each(files)('%s is valid Sigma (schemas + spec checks): a detection, then the correlations over it', (file) => {
     const text = readFileSync(join(RULES_DIR, file), 'utf8');
     expect(sigmaErrors(text)).toEqual([]);
-    expect(validateSigmaText(text).map((r) => r.kind)).toEqual(['detection', 'correlation']);
+    const kinds = validateSigmaText(text).map((r) => r.kind);
+    expect(kinds[0]).toBe('detection');
+    expect(kinds.slice(1).length).toBeGreaterThan(0);
+    expect(kinds.slice(1).every((k) => k === 'correlation')).toBe(true);
+  });
+
+  it.each(files)('%s documents itself: description, references, ATT&CK tags, falsepositives, level on every document', (file) => {
+    for (const doc of docsOf(readFileSync(join(RULES_DIR, file), 'utf8'))) {
+      expect(typeof doc.description, doc.title).toBe('string');
+      expect(doc.references?.length, doc.title).toBeGreaterThan(0);
+      expect(doc.tags.some((t: string) => /^attack\.t\d{4}/.test(t)), doc.title).toBe(true);
+      expect(doc.falsepositives?.length, doc.title).toBeGreaterThan(0);
+      expect(['informational', 'low', 'medium', 'high', 'critical'], doc.title).toContain(doc.level);
+    }
   });
 
   it('use the %internal_networks% placeholder and the firewall taxonomy', () => {
@@ -319,7 +332,7 @@ const SCENARIOS: Scenario[] = [
 
 /** What `dicomwatch sigma` does, through the library. */
 async function emitViaLibrary(s: Scenario): Promise<string> {
-  const rules = applyRuleOptions(await loadSigmaRules(RULES_DIR), s.options);
+  const rules = applyRuleOptions(await loadSigmaRules(SHIPPED), s.options);
   const shown = s.keep ? rules : expandPlaceholders(rules, internalNetworks(s.network.semantics, s.network.internal));
   return renderSigma(shown);
 }
@@ -355,7 +368,7 @@ describe('emitted Sigma (renderSigma and dicomwatch sigma)', () => {
   beforeAll(async () => {
     expect(existsSync(CLI), `${CLI} missing: run npm run build first`).toBe(true);
     source = docsOf(readFileSync(SHIPPED, 'utf8'));
-    original = await loadSigmaRules(RULES_DIR);
+    original = await loadSigmaRules(SHIPPED);
   });
 
   describe.each(SCENARIOS)('$name', (s) => {
@@ -373,7 +386,7 @@ describe('emitted Sigma (renderSigma and dicomwatch sigma)', () => {
     });
 
     it('is exactly what the built CLI prints', () => {
-      const r = runCli(['sigma', ...s.args]);
+      const r = runCli(['sigma', ...s.args, '--rules', 'rules/dicom-external-access.yml']);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout).toBe(text);
@@ -536,7 +549,7 @@ describe('emitted Sigma (renderSigma and dicomwatch sigma)', () => {
     try {
       const out = join(dir, 'rules.yml');
       const allow = SCENARIOS.find((x) => x.args.includes('--allow') && !x.keep)!;
-      const r = runCli(['sigma', ...allow.args, '--out', out]);
+      const r = runCli(['sigma', ...allow.args, '--rules', 'rules/dicom-external-access.yml', '--out', out]);
       expect(r.status).toBe(0);
       expect(r.stdout).toBe('');
       expect(readFileSync(out, 'utf8')).toBe(await emitViaLibrary(allow));

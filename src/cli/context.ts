@@ -1,6 +1,9 @@
 /** What every command derives from its options: validated values, rules, and the input loop's settings. */
 import { createProgress, type Progress } from './progress.js';
-import { parseCidrs, parseColumnMap, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
+import { readFile } from 'node:fs/promises';
+import { DicomwatchError } from '../errors.js';
+import { canonicalRuleOptions } from '../rules/options.js';
+import { parseCidrs, parseColumnMap, parsePlaceholderArgs, parsePlaceholderFile, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
 import { RulesPathError } from '../rules/errors.js';
 import { loadRules, type LoadedRules } from '../rules/load.js';
 import { prefilterForPlans } from '../rules/compile.js';
@@ -12,6 +15,8 @@ import { OutputError, type Output } from './io.js';
 
 export interface RuleArgs {
   rules: string;
+  placeholder?: string[];
+  placeholders?: string;
   ports?: string;
   internal?: string[];
   allow?: string[];
@@ -33,10 +38,33 @@ export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { net
   const network: NetworkPolicy = { semantics: parseSemantics(args.semantics), internal: parseCidrs('internal', args.internal) };
   const ports = parsePorts(args.ports);
   const allow = parseCidrs('allow', args.allow);
+  const placeholders = await placeholdersFromArgs(args);
   try {
-    return { ...(await loadRules(args.rules, { ...(ports ? { ports } : {}), allow }, network)), network };
+    return { ...(await loadRules(args.rules, { ...(ports ? { ports } : {}), allow, placeholders }, network)), network };
   } catch (e) {
     throw rulesUsageError(args.rules, e);
+  }
+}
+
+/** `--placeholders FILE` then `--placeholder NAME=V1,V2` (which adds to the file's lists). */
+export async function placeholdersFromArgs(args: Pick<RuleArgs, 'placeholder' | 'placeholders'>): Promise<Record<string, (string | number)[]>> {
+  let fromFile: Record<string, (string | number)[]> = {};
+  if (args.placeholders !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(args.placeholders, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--placeholders: cannot read ${args.placeholders} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    fromFile = parsePlaceholderFile(args.placeholders, text);
+  }
+  const merged: Record<string, (string | number)[]> = { ...fromFile };
+  for (const [name, values] of Object.entries(parsePlaceholderArgs(args.placeholder))) merged[name] = [...(merged[name] ?? []), ...values];
+  try {
+    return canonicalRuleOptions({ placeholders: merged }).placeholders as Record<string, (string | number)[]> ?? {};
+  } catch (e) {
+    if (e instanceof DicomwatchError && e.code === 'BAD_OPTION') throw new UsageError(`--${e.message}`);
+    throw e;
   }
 }
 

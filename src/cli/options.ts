@@ -1,5 +1,6 @@
 /** Shared CLI options: their yargs definitions and their validation into library values. */
 import type { Argv } from 'yargs';
+import { parse as parseYaml } from 'yaml';
 import { DicomwatchError } from '../errors.js';
 import { SOURCE_FIELDS } from '../parsers/fields.js';
 import { FORMAT_IDS } from '../parsers/registry.js';
@@ -19,7 +20,43 @@ export function withRuleOptions<T>(y: Argv<T>) {
     .option('ports', { type: 'string', describe: 'DICOM ports, replacing the rules\' (e.g. 104,11112)' })
     .option('internal', { type: 'string', array: true, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
     .option('allow', { type: 'string', array: true, describe: 'trusted external source CIDR, never alerted on (repeatable)' })
-    .option('semantics', { choices: ['strict', 'kql'] as const, default: 'strict' as const, describe: 'what "external" means: strict (IPv6-aware, organisation view) or kql (exactly ipv4_is_private() == false)' });
+    .option('semantics', { choices: ['strict', 'kql'] as const, default: 'strict' as const, describe: 'what "external" means: strict (IPv6-aware, organisation view) or kql (exactly ipv4_is_private() == false)' })
+    .option('placeholder', { type: 'string', array: true, describe: 'a value list for |expand: NAME=V1,V2 (repeatable), used in rules as %NAME%' })
+    .option('placeholders', { type: 'string', describe: 'YAML or JSON file mapping placeholder names to value lists' });
+}
+
+/** `--placeholder NAME=V1,V2` (repeatable): name → values; a number-looking value stays text (the compiler types it). */
+export function parsePlaceholderArgs(values: readonly string[] | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const arg of values ?? []) {
+    const eq = String(arg).indexOf('=');
+    const name = String(arg).slice(0, eq).trim().replace(/^%(.*)%$/, '$1');
+    const list = String(arg).slice(eq + 1).split(',').map((v) => v.trim()).filter((v) => v !== '');
+    if (eq <= 0 || list.length === 0) throw new UsageError(`--placeholder: '${arg}' is not NAME=V1,V2`);
+    out[name] = [...(out[name] ?? []), ...list];
+  }
+  return out;
+}
+
+/**
+ * A placeholders file: a YAML (or JSON) mapping of names to a value or a list of values, as pySigma's placeholder
+ * pipelines take them: `trusted_scanners: [192.0.2.10, 192.0.2.11]`.
+ */
+export function parsePlaceholderFile(path: string, text: string): Record<string, (string | number)[]> {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    throw new UsageError(`--placeholders: ${path}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`--placeholders: ${path}: expected a mapping of placeholder names to value lists`);
+  const out: Record<string, (string | number)[]> = {};
+  for (const [name, value] of Object.entries(data)) {
+    const list = Array.isArray(value) ? value : [value];
+    if (!list.every((v) => typeof v === 'string' || typeof v === 'number')) throw new UsageError(`--placeholders: ${path}: '${name}' must be a value or a list of values`);
+    out[name] = list as (string | number)[];
+  }
+  return out;
 }
 
 export function withInputOptions<T>(y: Argv<T>) {

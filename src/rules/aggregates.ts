@@ -10,14 +10,7 @@
  * - for the renderer: its `summarize` aggregation and output column (`kql`), and the fields it reads (`fields`),
  *   which a `project` before `summarize` must keep.
  *
- * Adding `temporal` (Sigma: every referenced rule matched within the timespan, per group) is one more entry:
- * its state is the set of source indices seen in the group (`add` receives the indices of the plan's sources the
- * event matched — the engine tests each source apart for this reason), `value` is the number of distinct
- * sources seen, `parse` reads no condition (`conditionKeys` empty) and the compiler's threshold becomes
- * `gte: <number of sources>` (an entry may then supply its threshold; today every entry reads one from
- * `condition`); `kql.call` is `dcount(Rule)` over the sources rendered as a `union` that `extend`s a `Rule`
- * column per source. `temporal_ordered` keeps each source's first time in the state and its `value` counts the
- * sources seen in order.
+ * `temporal` and `temporal_ordered` are told which of the plan's sources each event matched (`perSource`).
  */
 import type { NetworkEvent } from '../model/event.js';
 import type { EventField } from './plan.js';
@@ -36,8 +29,32 @@ export interface DcountAggregate {
   field: EventField;
 }
 
+/**
+ * `temporal`: every one of the plan's `sources` (the correlation's rules) matched in the group. Its value is the
+ * number of distinct sources seen; the default threshold is all of them.
+ */
+export interface TemporalAggregate {
+  kind: 'temporal';
+  sources: number;
+}
+
+/**
+ * `temporal_ordered`: the sources matched in the order listed: there are events e1…en of sources 1…n in the group
+ * with time(e1) ≤ time(e2) ≤ … ≤ time(en) (equal times count as in order; one event may serve several sources).
+ * Its value is the length of the longest such chain from source 1; the default threshold is all of them.
+ */
+export interface OrderedAggregate {
+  kind: 'ordered';
+  sources: number;
+}
+
+/** A detection rule without a correlation: every matching event is its own alert (no aggregation). */
+export interface EventAggregate {
+  kind: 'event';
+}
+
 /** What a plan computes per group: one member per entry of AGGREGATES. */
-export type Aggregate = CountAggregate | DcountAggregate;
+export type Aggregate = CountAggregate | DcountAggregate | TemporalAggregate | OrderedAggregate | EventAggregate;
 export type AggregateKind = Aggregate['kind'];
 
 /** A value of an event field, as a distinct-count state holds it. */
@@ -45,8 +62,10 @@ export type FieldValue = string | number;
 
 /** What an operator's `parse` gets from the compiler: the correlation's condition and located errors. */
 export interface CorrelationInput {
-  /** The correlation's `condition` mapping. */
+  /** The correlation's `condition` mapping (empty when it has none). */
   condition: Readonly<Record<string, unknown>>;
+  /** How many rules the correlation references (the plan's sources). */
+  sources: number;
   /** The event field a Sigma field name at `path` names; throws a located RuleError for an unsupported one. */
   field(name: string, path: readonly (string | number)[]): EventField;
   /** A RuleError at `path` (a key path in the rule document), the rule named in front of `message`. */
@@ -64,6 +83,13 @@ export interface AggregateOperator<A extends Aggregate = Aggregate, S = unknown,
   readonly conditionKeys: readonly string[];
   /** Whether an alert states the value as `value` (false: the value is the event count, the alert's `count`). */
   readonly alertValue: boolean;
+  /** Whether `add` needs to know which of the plan's sources the event matched (else it is told nothing). */
+  readonly perSource: boolean;
+  /**
+   * The comparison used when the correlation has no `condition` (temporal types: all rules); undefined when a
+   * condition is required.
+   */
+  defaultThreshold?(aggregate: A): { op: 'gte'; value: number };
   /**
    * The least value a group can have: a group exists once one event is counted (count ≥ 1), but a distinct count
    * is 0 when its events all lack the field. A `gte` threshold at it always holds, so the KQL can leave it out.
@@ -71,8 +97,11 @@ export interface AggregateOperator<A extends Aggregate = Aggregate, S = unknown,
   readonly least: number;
   parse(input: CorrelationInput): A;
   init(aggregate: A): S;
-  /** Count one event into the state; returns the state (a number state is replaced, others updated in place). */
-  add(aggregate: A, state: S, event: NetworkEvent): S;
+  /**
+   * Count one event into the state; returns the state (a number state is replaced, others updated in place).
+   * `matched` lists the indices of the plan's sources the event matched, for a `perSource` operator (else empty).
+   */
+  add(aggregate: A, state: S, event: NetworkEvent, matched: readonly number[]): S;
   /** `from` added into `into`; returns the result. `from` is not modified. */
   merge(aggregate: A, into: S, from: S): S;
   /** The number the threshold tests and alerts are ordered by. */
@@ -83,7 +112,8 @@ export interface AggregateOperator<A extends Aggregate = Aggregate, S = unknown,
   fromJson(json: J): S;
   /** Event fields it reads besides the group keys. */
   fields(aggregate: A): EventField[];
-  readonly kql: {
+  /** KQL: undefined when the aggregate is rendered by its own pattern (render.ts: temporal, per event). */
+  readonly kql?: {
     /** The aggregation call, given the KQL for each field's value: `count()`, `dcount(DestinationPort)`. */
     call(aggregate: A, column: (field: EventField) => string): string;
     /**
@@ -98,6 +128,7 @@ const COUNT: AggregateOperator<CountAggregate, number, number> = {
   sigmaType: 'event_count',
   conditionKeys: [],
   alertValue: false,
+  perSource: false,
   least: 1,
   parse: () => ({ kind: 'count' }),
   init: () => 0,
@@ -118,6 +149,7 @@ const DCOUNT: AggregateOperator<DcountAggregate, Set<FieldValue>, FieldValue[]> 
   sigmaType: 'value_count',
   conditionKeys: ['field'],
   alertValue: true,
+  perSource: false,
   least: 0,
   parse(input) {
     const path = ['correlation', 'condition', 'field'];
@@ -150,10 +182,142 @@ const DCOUNT: AggregateOperator<DcountAggregate, Set<FieldValue>, FieldValue[]> 
   },
 };
 
+/** Reads no condition key of its own; the threshold defaults to "all the sources". */
+function parseTemporal<K extends 'temporal' | 'ordered'>(kind: K) {
+  return (input: CorrelationInput): { kind: K; sources: number } => {
+    if (input.sources < 2) throw input.error(['correlation', 'rules'], `a ${kind === 'temporal' ? 'temporal' : 'temporal_ordered'} correlation needs at least two rules`);
+    return { kind, sources: input.sources };
+  };
+}
+
+/** The distinct source indices seen, ascending (a handful: one per rule the correlation names). */
+const TEMPORAL: AggregateOperator<TemporalAggregate, number[], number[]> = {
+  sigmaType: 'temporal',
+  conditionKeys: [],
+  alertValue: false,
+  perSource: true,
+  least: 1,
+  defaultThreshold: (a) => ({ op: 'gte', value: a.sources }),
+  parse: parseTemporal('temporal'),
+  init: () => [],
+  add(_a, seen, _event, matched) {
+    for (const i of matched) if (!seen.includes(i)) seen.push(i);
+    return seen;
+  },
+  merge(_a, into, from) {
+    for (const i of from) if (!into.includes(i)) into.push(i);
+    return into;
+  },
+  value: (_a, seen) => seen.length,
+  toJson: (seen) => [...seen].sort((x, y) => x - y),
+  fromJson: (seen) => [...seen],
+  fields: () => [],
+};
+
+/**
+ * Per source, what decides whether an ordered chain exists: the first source's earliest time, the last source's
+ * latest time, and every distinct time of the sources in between (a chain through a middle source may need any
+ * of its times, so they are kept; with two sources the state is two numbers).
+ */
+export interface OrderedState {
+  first: number | null;
+  last: number | null;
+  /** Sorted distinct times of sources 2…n-1. */
+  middle: number[][];
+}
+
+function insertSorted(list: number[], t: number): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo] !== t) list.splice(lo, 0, t);
+}
+
+/** The least time in sorted `list` at or after `t`, or undefined. */
+function firstAtOrAfter(list: readonly number[], t: number): number | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo];
+}
+
+/**
+ * The length of the longest ordered chain from source 1: greedy, taking at each source the earliest time not
+ * before the chain so far, which leaves the most room for the sources after it.
+ */
+function orderedChain(a: OrderedAggregate, s: OrderedState): number {
+  if (s.first === null) return 0;
+  let at = s.first;
+  for (let k = 0; k < a.sources - 2; k++) {
+    const next = firstAtOrAfter(s.middle[k]!, at);
+    if (next === undefined) return k + 1;
+    at = next;
+  }
+  return s.last !== null && s.last >= at ? a.sources : a.sources - 1;
+}
+
+const ORDERED: AggregateOperator<OrderedAggregate, OrderedState, OrderedState> = {
+  sigmaType: 'temporal_ordered',
+  conditionKeys: [],
+  alertValue: false,
+  perSource: true,
+  least: 0,
+  defaultThreshold: (a) => ({ op: 'gte', value: a.sources }),
+  parse: parseTemporal('ordered'),
+  init: (a) => ({ first: null, last: null, middle: Array.from({ length: Math.max(0, a.sources - 2) }, () => []) }),
+  add(a, s, event, matched) {
+    const t = event.time;
+    for (const i of matched) {
+      if (i === 0) s.first = s.first === null ? t : Math.min(s.first, t);
+      else if (i === a.sources - 1) s.last = s.last === null ? t : Math.max(s.last, t);
+      else insertSorted(s.middle[i - 1]!, t);
+    }
+    return s;
+  },
+  merge(_a, into, from) {
+    if (from.first !== null) into.first = into.first === null ? from.first : Math.min(into.first, from.first);
+    if (from.last !== null) into.last = into.last === null ? from.last : Math.max(into.last, from.last);
+    from.middle.forEach((times, k) => times.forEach((t) => insertSorted(into.middle[k]!, t)));
+    return into;
+  },
+  value: orderedChain,
+  toJson: (s) => ({ first: s.first, last: s.last, middle: s.middle.map((m) => [...m]) }),
+  fromJson: (s) => ({ first: s.first, last: s.last, middle: s.middle.map((m) => [...m]) }),
+  fields: () => [],
+};
+
+/** Each matching event alone: the group is the event (the engine gives every event a group of its own). */
+const EVENT: AggregateOperator<EventAggregate, number, number> = {
+  sigmaType: '',
+  conditionKeys: [],
+  alertValue: false,
+  perSource: false,
+  least: 1,
+  parse: () => ({ kind: 'event' }),
+  init: () => 0,
+  add: (_a, n) => n + 1,
+  merge: (_a, n, m) => n + m,
+  value: (_a, n) => n,
+  toJson: (n) => n,
+  fromJson: (n) => n,
+  fields: () => [],
+};
+
 /** The aggregate operators by plan `kind`. */
 export const AGGREGATES: { readonly [K in AggregateKind]: AggregateOperator<Extract<Aggregate, { kind: K }>> } = {
   count: COUNT,
   dcount: DCOUNT,
+  temporal: TEMPORAL,
+  ordered: ORDERED,
+  event: EVENT,
 };
 
 /** The operator of a plan's aggregate; throws for a kind no entry has (a hand-built plan, a programming error). */
@@ -167,12 +331,13 @@ export function operatorOf(aggregate: Aggregate): AggregateOperator {
 
 /** The operator implementing a Sigma correlation `type`, if any. */
 export function operatorForSigmaType(type: unknown): AggregateOperator | undefined {
+  if (typeof type !== 'string' || type === '') return undefined;
   return Object.values(AGGREGATES).find((op) => op.sigmaType === type) as AggregateOperator | undefined;
 }
 
 /** The Sigma correlation types the table implements, for messages. */
 export function supportedSigmaTypes(): string[] {
-  return Object.values(AGGREGATES).map((op) => op.sigmaType);
+  return Object.values(AGGREGATES).map((op) => op.sigmaType).filter((t) => t !== '');
 }
 
 /**
@@ -190,6 +355,7 @@ export function kqlSummarize(
   quote: (name: string) => string,
 ): { call: string; column: string; expression: string } {
   const op = operatorOf(aggregate);
+  if (!op.kql) throw new Error(`aggregate '${aggregate.kind}' has no summarize call`);
   const column = op.kql.column(aggregate, output);
   const call = op.kql.call(aggregate, argument);
   const named = op.kql.column(aggregate, argument) === column;

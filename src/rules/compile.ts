@@ -6,18 +6,13 @@
  * `dicomwatch check` can report them all.
  */
 import { ALERT_GROUP_FIELDS, type Severity } from '../model/alert.js';
-import { normalizeAction } from '../model/action.js';
-import { portOf } from '../model/port.js';
 import type { Prefilter } from '../parsers/types.js';
-import { ianaProtocol } from '../model/protocol.js';
-import { parseCidr } from '../net/cidr.js';
-import { canonicalIp } from '../net/ip.js';
-import { HOUR_MS, parseTimespan } from '../time/bin.js';
+import { parseTimespan } from '../time/bin.js';
 import { operatorForSigmaType, supportedSigmaTypes, type CorrelationInput } from './aggregates.js';
 import { matchPattern, parseCondition, type Condition } from './condition.js';
-import { SIGMA_TAXONOMY, SUPPORTED_CATEGORIES } from './taxonomy.js';
+import { SUPPORTED_LOGSOURCES } from './taxonomy.js';
+import { compileFieldEntry, DEFAULT_PLACEHOLDERS, fieldOf, type FieldTestContext, type Placeholders } from './modifiers.js';
 import { formatLocation, RuleError, type SourceLocation } from './errors.js';
-import { INTERNAL_PLACEHOLDER } from './options.js';
 import { setPlanOrigin } from './origins.js';
 import type { EventField, NetworkPolicy, PlanSource, Predicate, QueryPlan, Threshold, ThresholdOp } from './plan.js';
 import { ruleError, type SigmaCorrelation, type SigmaDetection, type SigmaRule } from './sigma.js';
@@ -26,7 +21,6 @@ const LEVELS: readonly Severity[] = ['informational', 'low', 'medium', 'high', '
 const THRESHOLD_OPS: readonly ThresholdOp[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
 /** The keys of a Sigma correlation (specification v2); any other key would be silently ignored, so it is refused. */
 const CORRELATION_KEYS: ReadonlySet<string> = new Set(['type', 'rules', 'group-by', 'timespan', 'condition', 'aliases', 'generate']);
-const ADDRESS_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcIp', 'dstIp']);
 
 /** Path of a node in a rule document, for `where()`. */
 type NodePath = (string | number)[];
@@ -69,119 +63,47 @@ function levelOf(rule: SigmaRule, fallback: Severity): Severity {
   throw ruleError(rule, ['level'], `${ruleLabel(rule)}: level '${String(level)}' is not one of ${LEVELS.join(', ')}`);
 }
 
-/** The event field of a Sigma field name; own keys only (`toString`, `constructor` are not fields). */
-function sigmaFieldOf(name: string): EventField | undefined {
-  return Object.hasOwn(SIGMA_TAXONOMY, name) ? SIGMA_TAXONOMY[name] : undefined;
-}
-
-/** Whether a plain Sigma value holds a wildcard: an unescaped `*` or `?` (`\*`, `\?` and `\\` are literals). */
-function hasWildcard(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') i++;
-    else if (c === '*' || c === '?') return true;
-  }
-  return false;
-}
-
-/** One `field|mods: value(s)` entry of a search → predicate; the field's first use is noted in `sites`. */
-function compileFieldTest(rule: SigmaDetection, path: NodePath, key: string, value: unknown, sites: FieldSites): Predicate {
-  const [sigmaField = '', ...modifiers] = key.split('|');
-  const field = sigmaFieldOf(sigmaField);
-  const label = `${ruleLabel(rule)}, field '${sigmaField}'`;
-  if (!field) {
-    throw ruleError(rule, path, `${label}: unsupported field (supported: ${Object.keys(SIGMA_TAXONOMY).join(', ')})`);
-  }
-  sites[field] ??= locationOf(rule, path);
-  const values = Array.isArray(value) ? value : [value];
-  // Errors about one value of a list point at that value's line.
-  const at = (i: number): NodePath => (Array.isArray(value) ? [...path, i] : path);
-  if (values.length === 0) throw ruleError(rule, path, `${label}: empty value list`);
-  values.forEach((v, i) => {
-    if (v === null || typeof v === 'object') {
-      throw ruleError(rule, at(i), `${label}: value ${JSON.stringify(v)} is not supported (null or nested values)`);
-    }
-  });
-  const [modifier, ...more] = modifiers;
-  if (more.length > 0) throw ruleError(rule, path, `${label}: modifier chain '|${modifiers.join('|')}' is not supported`);
-  if (modifier === 'cidr') {
-    const cidrs = values.map((v, i) => {
-      const c = parseCidr(String(v));
-      if (!c) throw ruleError(rule, at(i), `${label}: '${String(v)}' is not a CIDR`);
-      return c.text;
-    });
-    return { kind: 'cidr', field, cidrs };
-  }
-  if (modifier === 'expand') {
-    if (values.length !== 1 || values[0] !== INTERNAL_PLACEHOLDER) {
-      throw ruleError(rule, path, `${label}: unknown placeholder ${JSON.stringify(value)} (supported: '${INTERNAL_PLACEHOLDER}')`);
-    }
-    return { kind: 'internal', field };
-  }
-  if (modifier !== undefined) {
-    throw ruleError(rule, path, `${label}: modifier '|${modifier}' is not supported (supported: none, cidr, expand)`);
-  }
-  return { kind: 'equals', field, values: values.map((v, i) => equalityValue(rule, at(i), label, field, v)) };
-}
-
 /**
- * A plain value, as the event model writes that field. Sigma reads `*` and `?` in a plain value as wildcards, but
- * the engine and the KQL (`==`, `=~`, `in~`) compare exactly, and every field a rule may test is a typed one (an
- * address, a port, a protocol, an action) where a pattern makes little sense: so a wildcard is refused, never
- * compared as the literal text it is not.
+ * One `field|mods: value(s)` entry of a search → predicate (modifiers.ts); the field's first use is noted in
+ * `sites`. Errors about the key point at the key; errors about one value of a list at that value.
  */
-function equalityValue(rule: SigmaDetection, path: NodePath, label: string, field: EventField, v: unknown): string | number {
-  const text = String(v).trim();
-  if (typeof v === 'string' && hasWildcard(v)) {
-    const instead = ADDRESS_FIELDS.has(field) ? 'list the addresses, or use |cidr for a range' : 'list the values';
-    throw ruleError(rule, path, `${label}: wildcard in '${text}' is not supported: values compare exactly (${instead})`);
-  }
-  switch (field) {
-    case 'srcPort':
-    case 'dstPort': {
-      const n = portOf(v);
-      if (typeof n !== 'number') throw ruleError(rule, path, `${label}: '${text}' is not a port`);
-      return n;
-    }
-    case 'srcIp':
-    case 'dstIp': {
-      const ip = canonicalIp(text);
-      if (!ip) throw ruleError(rule, path, `${label}: '${text}' is not an IP address`);
-      return ip;
-    }
-    case 'action': {
-      const action = normalizeAction(text);
-      if (!action) throw ruleError(rule, path, `${label}: '${text}' is not an action (allow, deny, drop, reset)`);
-      return action;
-    }
-    case 'protocol': {
-      const protocol = ianaProtocol(typeof v === 'number' ? v : text);
-      if (!protocol) {
-        throw ruleError(rule, path, `${label}: '${text}' is not a protocol (an IANA keyword such as tcp, udp, icmp, or a number 0-255)`);
-      }
-      return protocol;
-    }
-    default:
-      return text;
-  }
+function compileFieldTest(rule: SigmaDetection, path: NodePath, key: string, value: unknown, sites: FieldSites, placeholders: Placeholders): Predicate {
+  const ctx: FieldTestContext = {
+    label: ruleLabel(rule),
+    placeholders,
+    error: (message, at) => {
+      const where = at === undefined ? (rule.whereKey ?? rule.where)(path) : rule.where(at === 'value' ? path : [...path, at]);
+      // `rule 'x', field 'src_ip': …` for a value's problem, `rule 'x': unknown modifier …` for the others
+      const joint = message.startsWith("field '") ? ', ' : ': ';
+      return new RuleError(rule.file, where.line, where.col, `${ruleLabel(rule)}${joint}${message}`);
+    },
+  };
+  const { field, predicate } = compileFieldEntry(ctx, key, value);
+  sites[field] ??= locationOf(rule, path);
+  if (predicate.kind === 'fieldref') sites[predicate.other] ??= locationOf(rule, path);
+  return predicate;
 }
 
 /** A search (a mapping, or a list of mappings) → predicate; undefined when any of its entries is in error. */
-function compileSearch(rule: SigmaDetection, name: string, search: unknown, problems: Problems, sites: FieldSites): Predicate | undefined {
+function compileSearch(rule: SigmaDetection, name: string, search: unknown, problems: Problems, sites: FieldSites, placeholders: Placeholders): Predicate | undefined {
   const path: NodePath = ['detection', name];
   const label = `${ruleLabel(rule)}, search '${name}'`;
   const compileMap = (map: unknown, mapPath: NodePath): Predicate | undefined => {
     if (map === null || typeof map !== 'object' || Array.isArray(map)) {
-      return problems.add(ruleError(rule, mapPath, `${label}: keyword searches (plain values) are not supported; use field: value`));
+      // A keyword search matches the raw log text, which no event of the model keeps (records are normalised
+      // field by field): refused rather than never matching.
+      return problems.add(ruleError(rule, mapPath, `${label}: keyword search ${JSON.stringify(map)}: network events keep no raw log text to search; test a field instead (field: value)`));
     }
     const entries = Object.entries(map);
     if (entries.length === 0) return problems.add(ruleError(rule, mapPath, `${label}: empty search`));
     // Every entry is compiled, so each of its errors is reported.
-    const items = entries.map(([key, value]) => problems.attempt(() => compileFieldTest(rule, [...mapPath, key], key, value, sites)));
+    const items = entries.map(([key, value]) => problems.attempt(() => compileFieldTest(rule, [...mapPath, key], key, value, sites, placeholders)));
     return allDefined(items) ? junction('and', items) : undefined;
   };
   if (!Array.isArray(search)) return compileMap(search, path);
   if (search.length === 0) return problems.add(ruleError(rule, path, `${label}: empty list`));
+  // A list of plain values is a keyword search (Sigma: "lists of strings" under a search identifier).
+  if (search.every((m) => m === null || typeof m !== 'object')) return compileMap(search, path);
   const items = search.map((m, i) => compileMap(m, [...path, i]));
   return allDefined(items) ? junction('or', items) : undefined;
 }
@@ -194,14 +116,28 @@ function junction(kind: 'and' | 'or', items: Predicate[]): Predicate {
   return items.length === 1 ? items[0]! : { kind, items };
 }
 
+/**
+ * The rule's logsource must be one the engine sees (taxonomy.ts): its `category`, `product` and `service` exactly
+ * those of a supported entry (`definition` is prose). A product or service the entry does not name would narrow
+ * the rule to events the model cannot tell apart (Zeek's rdp.log, one vendor's firewall), so it is refused too.
+ */
 function checkLogsource(rule: SigmaDetection): void {
-  const logsource = rule.data.logsource as Record<string, unknown> | undefined;
-  const category = logsource?.category;
-  if (typeof category !== 'string' || !SUPPORTED_CATEGORIES.has(category)) {
-    throw ruleError(rule, ['logsource'], `${ruleLabel(rule)}: logsource category '${String(category)}' is not supported (supported: ${[...SUPPORTED_CATEGORIES].join(', ')})`);
+  const logsource = rule.data.logsource;
+  if (!isMapping(logsource)) throw ruleError(rule, ['logsource'], `${ruleLabel(rule)}: 'logsource' must be a mapping such as {category: firewall}`);
+  const keys = ['category', 'product', 'service'] as const;
+  const given = Object.fromEntries(keys.filter((k) => logsource[k] !== undefined).map((k) => [k, String(logsource[k])]));
+  const matches = SUPPORTED_LOGSOURCES.some((entry) => keys.every((k) => entry[k] === given[k]));
+  if (!matches) {
+    const shown = Object.entries(given).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
+    const supported = SUPPORTED_LOGSOURCES.map((e) => `{${Object.entries(e).map(([k, v]) => `${k}: ${v}`).join(', ')}}`).join(', ');
+    throw ruleError(rule, ['logsource'], `${ruleLabel(rule)}: logsource {${shown}} is not supported: dicomwatch sees network connections only (supported: ${supported})`);
   }
 }
 
+/**
+ * The detection's condition: one string. (Sigma 1 allowed a list; the v2 detection schema requires a string, so a
+ * list is refused rather than read one way or the other.)
+ */
 function conditionOf(rule: SigmaDetection, detection: Record<string, unknown>): Condition {
   const text = detection.condition;
   if (typeof text !== 'string') {
@@ -260,8 +196,13 @@ interface CompiledDetection {
   sites: FieldSites;
 }
 
+/** The detection keys that are Sigma 1 syntax, with what to write instead. */
+const SIGMA1_DETECTION_KEYS: Readonly<Record<string, string>> = {
+  timeframe: "'timeframe' in a detection is Sigma 1 syntax: write a correlation rule with a 'timespan'",
+};
+
 /** A detection rule's filter and field sites; undefined when it is in error (every error recorded). */
-function compileDetectionInto(rule: SigmaDetection, problems: Problems): CompiledDetection | undefined {
+function compileDetectionInto(rule: SigmaDetection, problems: Problems, placeholders: Placeholders): CompiledDetection | undefined {
   const before = problems.errors.length;
   problems.attempt(() => checkLogsource(rule));
   problems.attempt(() => levelOf(rule, 'medium'));
@@ -274,8 +215,12 @@ function compileDetectionInto(rule: SigmaDetection, problems: Problems): Compile
   // Every search is compiled, used by the condition or not: an unsupported construct is an error wherever it stands.
   const searches = new Map<string, CompiledSearch>();
   for (const name of Object.keys(body).filter((k) => k !== 'condition')) {
+    if (Object.hasOwn(SIGMA1_DETECTION_KEYS, name)) {
+      problems.add(ruleError(rule, ['detection', name], `${ruleLabel(rule)}: ${SIGMA1_DETECTION_KEYS[name]}`));
+      continue;
+    }
     const sites: FieldSites = {};
-    searches.set(name, { predicate: compileSearch(rule, name, body[name], problems, sites), sites });
+    searches.set(name, { predicate: compileSearch(rule, name, body[name], problems, sites, placeholders), sites });
   }
   const sites: FieldSites = {};
   const filter = condition && problems.attempt(() => buildFilter(rule, condition, searches, sites));
@@ -283,57 +228,103 @@ function compileDetectionInto(rule: SigmaDetection, problems: Problems): Compile
 }
 
 /** A detection rule's filter. Throws the first RuleError. */
-export function compileDetection(rule: SigmaDetection): Predicate {
+export function compileDetection(rule: SigmaDetection, placeholders: Placeholders = DEFAULT_PLACEHOLDERS): Predicate {
   const problems = new Problems();
-  const compiled = compileDetectionInto(rule, problems);
+  const compiled = compileDetectionInto(rule, problems, placeholders);
   if (!compiled) throw problems.errors[0];
   return compiled.filter;
 }
 
 /** The event field a correlation names at `path` (group-by, condition field); its first use is noted in `sites`. */
 function correlationField(rule: SigmaCorrelation, name: string, path: NodePath, what: string, sites: FieldSites): EventField {
-  const field = sigmaFieldOf(name);
-  if (!field) {
-    throw ruleError(rule, path, `${ruleLabel(rule)}, ${what} '${name}': unsupported field (supported: ${Object.keys(SIGMA_TAXONOMY).join(', ')})`);
+  const found = fieldOf(name);
+  if ('problem' in found) throw ruleError(rule, path, `${ruleLabel(rule)}, ${what}: ${found.problem}`);
+  if (!ALERT_GROUP_FIELDS.includes(found.field)) {
+    throw ruleError(rule, path, `${ruleLabel(rule)}, ${what} '${name}': cannot group on it (group-by fields: ${ALERT_GROUP_FIELDS.join(', ')})`);
   }
-  sites[field] ??= locationOf(rule, path);
-  return field;
-}
-
-/**
- * The group-by fields, each once, in the event model's order (ALERT_GROUP_FIELDS): a group is the same whatever
- * order the rule lists its keys in, and one order makes the alert's keys, the CSV's columns and the KQL's agree.
- */
-function mapGroupBy(rule: SigmaCorrelation, fields: unknown, sites: FieldSites): EventField[] {
-  if (!Array.isArray(fields) || fields.length === 0) {
-    throw ruleError(rule, ['correlation', 'group-by'], `${ruleLabel(rule)}: 'group-by' must be a non-empty list`);
-  }
-  const named = new Set(fields.map((f, i) => correlationField(rule, String(f), ['correlation', 'group-by', i], 'group-by field', sites)));
-  return ALERT_GROUP_FIELDS.filter((f) => named.has(f));
+  sites[found.field] ??= locationOf(rule, path);
+  return found.field;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The one `<op>: <integer>` comparison of a correlation condition; `besides` are keys its aggregate reads. */
-function thresholdOf(rule: SigmaCorrelation, condition: unknown, besides: readonly string[]): Threshold {
+/**
+ * Sigma `aliases`: alias name → (rule reference → field name). Each alias used in `group-by` gives, per referenced
+ * rule, the field that rule's events are grouped on; every referenced rule must be given one.
+ */
+function aliasesOf(rule: SigmaCorrelation, aliases: unknown, refs: readonly string[], sites: FieldSites): Map<string, EventField[]> {
+  const out = new Map<string, EventField[]>();
+  if (aliases === undefined) return out;
+  const path: NodePath = ['correlation', 'aliases'];
+  if (!isMapping(aliases)) throw ruleError(rule, path, `${ruleLabel(rule)}: 'aliases' must map alias names to {rule: field} mappings`);
+  for (const [alias, mapping] of Object.entries(aliases)) {
+    if (!isMapping(mapping)) throw ruleError(rule, [...path, alias], `${ruleLabel(rule)}: alias '${alias}' must map each rule to a field`);
+    for (const key of Object.keys(mapping)) {
+      if (!refs.includes(key)) throw ruleError(rule, [...path, alias, key], `${ruleLabel(rule)}: alias '${alias}' names rule '${key}', which the correlation does not reference`);
+    }
+    out.set(alias, refs.map((ref) => {
+      if (!Object.hasOwn(mapping, ref)) throw ruleError(rule, [...path, alias], `${ruleLabel(rule)}: alias '${alias}' gives no field for rule '${ref}'`);
+      return correlationField(rule, String(mapping[ref]), [...path, alias, ref], `alias '${alias}'`, sites);
+    }));
+  }
+  return out;
+}
+
+/**
+ * The group keys. Plain fields each once, in the event model's order (ALERT_GROUP_FIELDS): a group is the same
+ * whatever order the rule lists its keys in, and one order makes the alert's keys, the CSV's columns and the KQL's
+ * agree. An alias key is named after the field of the first rule (the alert contract names keys by event field),
+ * and `keyFields` says per source which field each key is read from.
+ */
+function mapGroupBy(rule: SigmaCorrelation, fields: unknown, aliases: ReadonlyMap<string, EventField[]>, sources: number, sites: FieldSites): { groupBy: EventField[]; keyFields?: EventField[][] } {
+  if (!Array.isArray(fields) || fields.length === 0) {
+    throw ruleError(rule, ['correlation', 'group-by'], `${ruleLabel(rule)}: 'group-by' must be a non-empty list`);
+  }
+  const perKey = new Map<EventField, EventField[]>();
+  fields.forEach((f, i) => {
+    const path: NodePath = ['correlation', 'group-by', i];
+    const alias = aliases.get(String(f));
+    const perSource = alias ?? Array.from({ length: sources }, () => correlationField(rule, String(f), path, 'group-by field', sites));
+    const name = perSource[0]!;
+    const prev = perKey.get(name);
+    if (prev && prev.some((x, k) => x !== perSource[k])) {
+      throw ruleError(rule, path, `${ruleLabel(rule)}: group-by '${String(f)}' reads '${name}' from the first rule, as another key does`);
+    }
+    perKey.set(name, perSource);
+  });
+  const groupBy = ALERT_GROUP_FIELDS.filter((f) => perKey.has(f));
+  const aliased = groupBy.some((f) => perKey.get(f)!.some((x) => x !== f));
+  if (!aliased) return { groupBy };
+  return { groupBy, keyFields: Array.from({ length: sources }, (_, s) => groupBy.map((f) => perKey.get(f)![s]!)) };
+}
+
+/**
+ * The comparisons of a correlation condition (`{gte: 3}`, or a range `{gte: 3, lt: 10}`: all must hold); `besides`
+ * are keys its aggregate reads. Without a condition, the aggregate's default (temporal types), else an error.
+ */
+function thresholdOf(rule: SigmaCorrelation, condition: unknown, besides: readonly string[], fallback: Threshold | undefined): Threshold | Threshold[] {
   const path = ['correlation', 'condition'];
+  if (condition === undefined && fallback) return fallback;
   if (!isMapping(condition)) {
     throw ruleError(rule, path, `${ruleLabel(rule)}: correlation 'condition' must be a mapping like {gte: 1}`);
   }
   const entries = Object.entries(condition).filter(([key]) => !besides.includes(key));
-  if (entries.length !== 1) {
-    throw ruleError(rule, path, `${ruleLabel(rule)}: correlation condition with ${entries.length} comparisons is not supported (use one of ${THRESHOLD_OPS.join(', ')})`);
+  if (entries.length === 0) {
+    if (fallback) return fallback;
+    throw ruleError(rule, path, `${ruleLabel(rule)}: correlation condition has no comparison (use ${THRESHOLD_OPS.join(', ')})`);
   }
-  const [op, value] = entries[0]!;
-  if (!(THRESHOLD_OPS as readonly string[]).includes(op)) {
-    throw ruleError(rule, [...path, op], `${ruleLabel(rule)}: correlation condition '${op}' is not supported (supported: ${THRESHOLD_OPS.join(', ')})`);
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw ruleError(rule, [...path, op], `${ruleLabel(rule)}: correlation condition '${op}' takes an integer`);
-  }
-  return { op: op as ThresholdOp, value };
+  const thresholds = entries.map(([op, value]): Threshold => {
+    if (!(THRESHOLD_OPS as readonly string[]).includes(op)) {
+      throw ruleError(rule, [...path, op], `${ruleLabel(rule)}: correlation condition '${op}' is not supported (supported: ${THRESHOLD_OPS.join(', ')}${besides.length > 0 ? `, and ${besides.join(', ')}` : ''})`);
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw ruleError(rule, [...path, op], `${ruleLabel(rule)}: correlation condition '${op}' takes an integer`);
+    }
+    return { op: op as ThresholdOp, value };
+  });
+  return thresholds.length === 1 ? thresholds[0]! : thresholds;
 }
 
 function timespanOf(rule: SigmaCorrelation, timespan: unknown): number {
@@ -356,14 +347,14 @@ function generateOf(rule: SigmaCorrelation, generate: unknown): boolean {
   return generate;
 }
 
-/** Ids and names a correlation may use to reference a detection rule. */
+/** Ids and names a correlation may use to reference a rule. */
 function references(rule: SigmaRule): string[] {
   return [rule.data.id, rule.data.name].filter((v): v is string => typeof v === 'string');
 }
 
 function displayName(rule: SigmaRule): string {
   const d = rule.data;
-  return String(d.name ?? d.id ?? rule.file.replace(/^.*\//, '').replace(/\.ya?ml$/i, ''));
+  return String(d.name ?? d.id ?? d.title ?? rule.file.replace(/^.*\//, '').replace(/\.ya?ml$/i, ''));
 }
 
 function planRule(rule: SigmaRule, level: Severity): QueryPlan['rule'] {
@@ -397,15 +388,19 @@ export interface CompileReport {
 
 /** What the correlations decide about the detections: which ones they use, and which of those stay quiet. */
 interface Referencing {
-  byRef: ReadonlyMap<string, SigmaDetection[]>;
+  byRef: ReadonlyMap<string, SigmaRule[]>;
   /** Referenced by a correlation without `generate: true`: no plan of its own (Sigma's default, as in pySigma). */
   quiet: Set<SigmaDetection>;
 }
 
 /** The base detections a correlation's `rules` name; records errors for names that match none, or several. */
-function resolveBases(rule: SigmaCorrelation, refs: unknown, referencing: Referencing, problems: Problems): SigmaDetection[] {
+function resolveBases(rule: SigmaCorrelation, refs: unknown, referencing: Referencing, problems: Problems): { bases: SigmaDetection[]; names: string[] } {
   const list = Array.isArray(refs) ? refs : [refs];
   const bases: SigmaDetection[] = [];
+  const names: string[] = [];
+  if (refs === undefined || list.length === 0) {
+    problems.add(ruleError(rule, ['correlation'], `${ruleLabel(rule)}: correlation 'rules' must list the rules it correlates`));
+  }
   list.forEach((ref, i) => {
     const found = referencing.byRef.get(String(ref)) ?? [];
     const at: NodePath = Array.isArray(refs) ? ['correlation', 'rules', i] : ['correlation', 'rules'];
@@ -413,10 +408,15 @@ function resolveBases(rule: SigmaCorrelation, refs: unknown, referencing: Refere
       problems.add(ruleError(rule, at, `${ruleLabel(rule)}: rule '${String(ref)}' is not among the loaded rules (refer to a detection rule's id or name)`));
     } else if (found.length > 1) {
       const places = found.map((d) => formatLocation(locationOf(d, []))).join(', ');
-      problems.add(ruleError(rule, at, `${ruleLabel(rule)}: rule '${String(ref)}' names ${found.length} loaded detection rules (${places}); give them distinct ids and names`));
-    } else bases.push(found[0]!);
+      problems.add(ruleError(rule, at, `${ruleLabel(rule)}: rule '${String(ref)}' names ${found.length} loaded rules (${places}); give them distinct ids and names`));
+    } else if (found[0]!.kind === 'correlation') {
+      problems.add(ruleError(rule, at, `${ruleLabel(rule)}: rule '${String(ref)}' is a correlation; correlations of correlations are not supported (reference its detection rules)`));
+    } else {
+      bases.push(found[0] as SigmaDetection);
+      names.push(String(ref));
+    }
   });
-  return bases;
+  return { bases, names };
 }
 
 /** One correlation → its plan; undefined when it (or a base detection) is in error. */
@@ -435,7 +435,7 @@ function compileCorrelation(
   // The bases are resolved first, whatever else is wrong: a detection a correlation uses stays quiet (unless it
   // generates), so `check` does not report problems of a plan that would not exist.
   const generate = problems.attempt(() => generateOf(rule, c.generate));
-  const bases = resolveBases(rule, c.rules, referencing, problems);
+  const { bases, names } = resolveBases(rule, c.rules, referencing, problems);
   if (generate !== true) for (const base of bases) referencing.quiet.add(base);
   const operator = operatorForSigmaType(c.type);
   if (!operator) {
@@ -445,20 +445,23 @@ function compileCorrelation(
   for (const key of Object.keys(c).filter((k) => !CORRELATION_KEYS.has(k))) {
     problems.add(ruleError(rule, ['correlation', key], `${ruleLabel(rule)}: correlation key '${key}' is not supported (supported: ${[...CORRELATION_KEYS].join(', ')})`));
   }
-  if (c.aliases !== undefined) problems.add(ruleError(rule, ['correlation', 'aliases'], `${ruleLabel(rule)}: correlation 'aliases' are not supported`));
   const binMs = problems.attempt(() => timespanOf(rule, c.timespan));
   const groupSites: FieldSites = {};
-  const groupBy = problems.attempt(() => mapGroupBy(rule, c['group-by'], groupSites));
-  const threshold = problems.attempt(() => thresholdOf(rule, c.condition, operator.conditionKeys));
+  const aliases = problems.attempt(() => aliasesOf(rule, c.aliases, names, groupSites));
+  const grouping = aliases && problems.attempt(() => mapGroupBy(rule, c['group-by'], aliases, Math.max(1, bases.length), groupSites));
+  const condition = c.condition === undefined ? {} : c.condition;
   // A condition that is not a mapping is reported by thresholdOf; the aggregate has nothing to read then.
-  const input: CorrelationInput | undefined = isMapping(c.condition)
+  const input: CorrelationInput | undefined = isMapping(condition)
     ? {
-        condition: c.condition,
+        condition,
+        sources: bases.length,
         field: (name, path) => correlationField(rule, name, [...path], 'condition field', groupSites),
         error: (path, message) => ruleError(rule, path, `${ruleLabel(rule)}: ${message}`),
       }
     : undefined;
   const aggregate = input && problems.attempt(() => operator.parse(input));
+  const fallback = aggregate && operator.defaultThreshold ? operator.defaultThreshold(aggregate) : undefined;
+  const threshold = problems.attempt(() => thresholdOf(rule, c.condition, operator.conditionKeys, fallback));
   const compiledBases = bases.map((b) => detections.get(b));
   // Without its own level, a correlation takes its first base's (whose own bad level is reported at the base).
   const baseLevel = compiledBases[0] ? levelOf(bases[0]!, 'medium') : 'medium';
@@ -471,10 +474,11 @@ function compileCorrelation(
     sources,
     filter: sourcesFilter(sources),
     network,
-    groupBy: groupBy!,
+    groupBy: grouping!.groupBy,
     binMs: binMs!,
     aggregate: aggregate!,
     threshold: threshold!,
+    ...(grouping!.keyFields ? { keyFields: grouping!.keyFields } : {}),
   };
   const filterSites: FieldSites = {};
   for (const b of compiledBases) for (const [field, at] of Object.entries(b.sites) as [EventField, SourceLocation][]) filterSites[field] ??= at;
@@ -482,7 +486,13 @@ function compileCorrelation(
   return plan;
 }
 
-/** A detection no correlation keeps quiet: counted per source, destination and hour, like the reference rule. */
+/**
+ * The fields of a per-event alert: the connection's own (the alert contract's group keys but the device, which
+ * the alert lists under `devices`). Each is a key of the alert, null when the event lacks it.
+ */
+export const EVENT_ALERT_FIELDS: readonly EventField[] = ['srcIp', 'dstIp', 'srcPort', 'dstPort', 'protocol', 'action'];
+
+/** A detection no correlation keeps quiet: one alert per matching event (the issue's alert contract). */
 function detectionPlan(rule: SigmaDetection, compiled: CompiledDetection, network: NetworkPolicy): QueryPlan {
   const sources = [planSource(rule, compiled)];
   const plan: QueryPlan = {
@@ -490,29 +500,33 @@ function detectionPlan(rule: SigmaDetection, compiled: CompiledDetection, networ
     sources,
     filter: sourcesFilter(sources),
     network,
-    groupBy: ['srcIp', 'dstIp'],
-    binMs: HOUR_MS,
-    aggregate: { kind: 'count' },
+    groupBy: [...EVENT_ALERT_FIELDS],
+    // One millisecond: an event's own instant, so `advance(watermark)` emits the events before the watermark.
+    binMs: 1,
+    aggregate: { kind: 'event' },
     threshold: { op: 'gte', value: 1 },
   };
   setPlanOrigin(plan, { rule: locationOf(rule, []), filter: compiled.sites, groupBy: {} });
   return plan;
 }
 
+
 /**
  * Compile rules into plans, collecting every RuleError instead of stopping at the first: each detection and each
  * correlation is compiled on its own, and a rule in error yields no plan while the others still do. Plans: one per
  * correlation, then one per detection that is referenced by no correlation, or only by correlations with
- * `generate: true` (Sigma: the base rules then alert on their own too).
+ * `generate: true` (Sigma: the base rules then alert on their own too, one alert per matching event).
+ * `placeholders` are what `|expand` substitutes (`%dicom_ports%` defaults to 104).
  */
-export function compileRulesReport(rules: readonly SigmaRule[], network: NetworkPolicy): CompileReport {
+export function compileRulesReport(rules: readonly SigmaRule[], network: NetworkPolicy, placeholders: Placeholders = DEFAULT_PLACEHOLDERS): CompileReport {
+  const known: Placeholders = { ...DEFAULT_PLACEHOLDERS, ...placeholders };
   const problemsOf = new Map(rules.map((r) => [r, new Problems()]));
   const detections = new Map<SigmaDetection, CompiledDetection | undefined>();
-  const byRef = new Map<string, SigmaDetection[]>();
+  const byRef = new Map<string, SigmaRule[]>();
   for (const rule of rules) {
-    if (rule.kind !== 'detection') continue;
-    detections.set(rule, compileDetectionInto(rule, problemsOf.get(rule)!));
     for (const ref of new Set(references(rule))) byRef.set(ref, [...(byRef.get(ref) ?? []), rule]);
+    if (rule.kind !== 'detection') continue;
+    detections.set(rule, compileDetectionInto(rule, problemsOf.get(rule)!, known));
   }
   const referencing: Referencing = { byRef, quiet: new Set() };
   const plans: QueryPlan[] = [];
@@ -530,11 +544,13 @@ export function compileRulesReport(rules: readonly SigmaRule[], network: Network
 }
 
 /** Compile rules into plans (see compileRulesReport). Throws the first RuleError, in input order. */
-export function compileRules(rules: readonly SigmaRule[], network: NetworkPolicy): QueryPlan[] {
-  const { plans, errors } = compileRulesReport(rules, network);
+export function compileRules(rules: readonly SigmaRule[], network: NetworkPolicy, placeholders: Placeholders = DEFAULT_PLACEHOLDERS): QueryPlan[] {
+  const { plans, errors } = compileRulesReport(rules, network, placeholders);
   if (errors.length > 0) throw errors[0];
   return plans;
 }
+
+export { DEFAULT_PLACEHOLDERS };
 
 /** The destination ports a plan can match, when its filter requires one of a fixed set (for the pre-filter). */
 export function requiredDstPorts(p: Predicate): Set<number> | undefined {

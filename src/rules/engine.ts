@@ -15,7 +15,10 @@ import { binMs as floorToBin } from '../time/bin.js';
 import { formatTime } from '../time/parse.js';
 import { operatorOf, type AggregateOperator, type FieldValue } from './aggregates.js';
 import { canonicalEvent } from './events.js';
-import type { EventField, Predicate, QueryPlan, ThresholdOp } from './plan.js';
+import { flagBits } from './modifiers.js';
+import { thresholdsOf, type EventField, type Predicate, type QueryPlan, type ThresholdOp } from './plan.js';
+import { compilePattern } from './wildcard.js';
+import { RE2JS } from 're2js';
 
 /** Three-valued like KQL: `null` is "unknown", and only `true` keeps a row. */
 export type Truth = boolean | null;
@@ -78,6 +81,47 @@ export function compilePredicate(p: Predicate, classifier: Classifier, embedIpv4
       return (e) => {
         const v = e[field];
         return typeof v === 'string' ? classifier.isInternal(v) : null;
+      };
+    }
+    case 'wildcard': {
+      const matchers = p.patterns.map((pattern) => compilePattern(pattern, p.cased === true));
+      const field = p.field;
+      return (e) => {
+        const v = e[field];
+        if (v === undefined) return false;
+        const text = String(v);
+        return matchers.some((m) => m(text));
+      };
+    }
+    case 'regex': {
+      // RE2 (re2js): linear in the text, whatever the pattern; a hostile log line cannot hang the engine.
+      const re = RE2JS.compile(p.pattern, flagBits(p.flags));
+      const field = p.field;
+      return (e) => {
+        const v = e[field];
+        return v !== undefined && re.matcher(String(v)).find();
+      };
+    }
+    case 'exists': {
+      const field = p.field;
+      const wanted = p.exists;
+      return (e) => (e[field] !== undefined) === wanted;
+    }
+    case 'compare': {
+      const { field, value } = p;
+      const test = COMPARE[p.op];
+      return (e) => {
+        const v = e[field];
+        return typeof v === 'number' && test(v, value);
+      };
+    }
+    case 'fieldref': {
+      const { field, other } = p;
+      return (e) => {
+        const a = e[field];
+        const b = e[other];
+        if (a === undefined || b === undefined) return false;
+        return typeof a === 'number' || typeof b === 'number' ? String(a) === String(b) : a.toLowerCase() === b.toLowerCase();
       };
     }
   }
@@ -249,6 +293,13 @@ interface CompiledPlan {
   /** One test per source: an event counts when any is true. */
   sources: Test[];
   operator: AggregateOperator;
+  /** Test every source (the aggregate wants to know which matched, or keys differ per source) instead of any. */
+  perSource: boolean;
+  /** Per source, the field each group key is read from (aliases); undefined when it is `groupBy` for all. */
+  keyFields: EventField[][] | undefined;
+  /** Every event is a group of its own (a detection without correlation); ids come from `nextId`. */
+  unique: boolean;
+  nextId: number;
   passes: (value: number) => boolean;
   /** The alert's group keys: each grouped field (in alert order) and its index in a group's `keys`. */
   alertKeys: [field: EventField, index: number][];
@@ -263,11 +314,34 @@ function compilePlan(plan: QueryPlan): CompiledPlan {
     key: JSON.stringify(plan),
     sources: plan.sources.map((s) => compilePredicate(s.filter, classifier, embed)),
     operator: operatorOf(plan.aggregate),
-    passes: (value) => COMPARE[plan.threshold.op](value, plan.threshold.value),
+    perSource: operatorOf(plan.aggregate).perSource || plan.keyFields !== undefined,
+    keyFields: plan.keyFields,
+    unique: plan.aggregate.kind === 'event',
+    nextId: 0,
+    passes: thresholdTest(plan),
     alertKeys: ALERT_GROUP_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => [f, plan.groupBy.indexOf(f)]),
     groups: new Map(),
   };
 }
+
+/** All of the plan's comparisons (a Sigma range is several). */
+function thresholdTest(plan: QueryPlan): (value: number) => boolean {
+  const tests = thresholdsOf(plan).map((t) => {
+    const compare = COMPARE[t.op];
+    if (!compare) throw new Error(`unknown threshold operator ${JSON.stringify(t.op)}`);
+    return (value: number) => compare(value, t.value);
+  });
+  return (value) => tests.every((t) => t(value));
+}
+
+/** The indices of the sources the event matched. */
+function matchedSources(sources: readonly Test[], event: NetworkEvent): number[] {
+  const matched: number[] = [];
+  for (let i = 0; i < sources.length; i++) if (sources[i]!(event) === true) matched.push(i);
+  return matched;
+}
+
+const NO_SOURCES: readonly number[] = [];
 
 function matchesAny(sources: readonly Test[], event: NetworkEvent): boolean {
   for (const test of sources) if (test(event) === true) return true;
@@ -286,7 +360,7 @@ function newGroup(c: CompiledPlan, bucket: number, keys: GroupKey[], ms: number)
   };
 }
 
-function addEvent(c: CompiledPlan, g: Group, event: NetworkEvent, ms: number): void {
+function addEvent(c: CompiledPlan, g: Group, event: NetworkEvent, ms: number, matched: readonly number[]): void {
   g.count++;
   if (ms < g.first) g.first = ms;
   if (ms > g.last) g.last = ms;
@@ -295,7 +369,7 @@ function addEvent(c: CompiledPlan, g: Group, event: NetworkEvent, ms: number): v
     const v = event[field];
     if (v !== undefined) g.summaries[i] = summary.add(g.summaries[i], v);
   }
-  g.aggregate = c.operator.add(c.plan.aggregate, g.aggregate, event);
+  g.aggregate = c.operator.add(c.plan.aggregate, g.aggregate, event, matched);
 }
 
 /** A group's fields copied, sharing nothing with it (the caller may merge one snapshot twice), with `aggregate`. */
@@ -421,28 +495,66 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
 
   const isClosed = (c: CompiledPlan, bucket: number) => bucket + c.plan.binMs <= watermark;
 
+  /** The group of `keys` in bucket `bucket`, created when new. */
+  const groupFor = (c: CompiledPlan, bucket: number, keys: GroupKey[], id: string, ms: number): Group => {
+    let g = c.groups.get(id);
+    if (!g) {
+      g = newGroup(c, bucket, keys, ms);
+      c.groups.set(id, g);
+      info.groups++;
+    }
+    return g;
+  };
+
+  /**
+   * Count an event into one plan. With aliases, the sources read the group keys from different fields, so the
+   * event joins one group per distinct key set among the sources it matched (told which of them led there).
+   */
+  const countInto = (c: CompiledPlan, event: NetworkEvent, matched: readonly number[], bucket: number, ms: number): void => {
+    if (c.unique) {
+      const keys = c.plan.groupBy.map((f) => event[f] ?? null);
+      addEvent(c, groupFor(c, bucket, keys, `#${c.nextId++}`, ms), event, ms, matched);
+      return;
+    }
+    if (!c.keyFields) {
+      let g = c.groups.get(eventGroupId(bucket, event, c.plan.groupBy));
+      if (!g) {
+        const keys = c.plan.groupBy.map((f) => event[f] ?? null);
+        g = groupFor(c, bucket, keys, groupId(bucket, keys), ms);
+      }
+      addEvent(c, g, event, ms, matched);
+      return;
+    }
+    const bySet = new Map<string, { keys: GroupKey[]; sources: number[] }>();
+    for (const i of matched) {
+      const keys = c.keyFields[i]!.map((f) => event[f] ?? null);
+      const id = groupId(bucket, keys);
+      const entry = bySet.get(id);
+      if (entry) entry.sources.push(i);
+      else bySet.set(id, { keys, sources: [i] });
+    }
+    for (const [id, { keys, sources }] of bySet) addEvent(c, groupFor(c, bucket, keys, id, ms), event, ms, sources);
+  };
+
   /** Count an event already in canonical form. */
   const count = (event: NetworkEvent): void => {
     info.events++;
     let matched = false;
-    let ms: number | undefined;
     for (const c of compiled) {
-      if (!matchesAny(c.sources, event)) continue;
+      let sources = NO_SOURCES;
+      if (c.perSource) {
+        sources = matchedSources(c.sources, event);
+        if (sources.length === 0) continue;
+      } else if (!matchesAny(c.sources, event)) continue;
       matched = true;
-      ms ??= event.time;
+      const ms = event.time;
       const bucket = floorToBin(ms, c.plan.binMs);
       if (isClosed(c, bucket)) {
         info.late++;
         continue;
       }
-      let g = c.groups.get(eventGroupId(bucket, event, c.plan.groupBy));
-      if (!g) {
-        const keys = c.plan.groupBy.map((f) => event[f] ?? null);
-        g = newGroup(c, bucket, keys, ms);
-        c.groups.set(groupId(bucket, keys), g);
-        info.groups++;
-      }
-      addEvent(c, g, event, ms);
+      // A plan that is not told the sources gets none (its aggregate does not read them).
+      countInto(c, event, c.operator.perSource ? sources : NO_SOURCES, bucket, ms);
     }
     if (matched) info.matched++;
   };
@@ -495,7 +607,7 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
             info.late += g.count;
             continue;
           }
-          const id = groupId(g.bucket, g.keys);
+          const id = c.unique ? `#${c.nextId++}` : groupId(g.bucket, g.keys);
           const mine = c.groups.get(id);
           if (mine) mergeGroup(c, mine, g);
           else {

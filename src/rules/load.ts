@@ -2,7 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { compileRules } from './compile.js';
 import { NO_RULES_REASON, RulesPathError } from './errors.js';
-import { applyRuleOptions, canonicalNetwork, canonicalRuleOptions, type RuleOptions } from './options.js';
+import { applyRuleOptions, canonicalNetwork, canonicalRuleOptions, placeholdersOf, type RuleOptions } from './options.js';
+import type { Placeholders } from './modifiers.js';
 import type { NetworkPolicy, QueryPlan } from './plan.js';
 import { loadSigmaRules, type SigmaRule } from './sigma.js';
 
@@ -13,6 +14,8 @@ export interface LoadedRules {
   /** The Sigma documents with options applied (what `dicomwatch sigma` prints). */
   rules: SigmaRule[];
   plans: QueryPlan[];
+  /** What `|expand` substituted (`%dicom_ports%` and the user's), for writing the rules out without placeholders. */
+  placeholders: Placeholders;
 }
 
 /**
@@ -26,5 +29,5 @@ export async function loadRules(path: string, options: RuleOptions, network: Net
   const checkedNetwork = canonicalNetwork(network);
   const rules = applyRuleOptions(await loadSigmaRules(path), checkedOptions);
   if (rules.length === 0) throw new RulesPathError(path, NO_RULES_REASON);
-  return { rules, plans: compileRules(rules, checkedNetwork) };
+  return { rules, plans: compileRules(rules, checkedNetwork, placeholdersOf(checkedOptions)), placeholders: placeholdersOf(checkedOptions) };
 }

@@ -7,17 +7,47 @@ import { portOf } from '../model/port.js';
 import { embeddedIpv4Ranges, parseCidr, type Cidr } from '../net/cidr.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../net/ranges.js';
 import { matchPattern, parseCondition, renderCondition, type Condition } from './condition.js';
+import { DEFAULT_PLACEHOLDERS, DICOM_PORTS_PLACEHOLDER_NAME, INTERNAL_PLACEHOLDER_NAME, type Placeholders } from './modifiers.js';
 import type { NetworkPolicy, Semantics } from './plan.js';
 import type { SigmaRule } from './sigma.js';
 
 export const INTERNAL_PLACEHOLDER = '%internal_networks%';
+export const DICOM_PORTS_PLACEHOLDER = `%${DICOM_PORTS_PLACEHOLDER_NAME}%`;
 
 /** What loadRules is given; it checks and canonicalises both (canonicalRuleOptions) before using them. */
 export interface RuleOptions {
-  /** Replaces the values of every plain `dst_port` test (`--ports`). At least one, each 1-65535. */
+  /**
+   * DICOM ports (`--ports`): what `%dicom_ports%` stands for (default 104), and, in a rule that does not use that
+   * placeholder (the reference rule), the values of every plain `dst_port` test. At least one, each 1-65535.
+   */
   ports?: readonly number[];
   /** Trusted external sources (`--allow`): added as a filter on `src_ip`. IPv4 or IPv6 CIDRs. */
   allow?: readonly string[];
+  /**
+   * User placeholders for `|expand` (`--placeholder name=v1,v2`, a placeholders file): name without `%` → values.
+   * `internal_networks` is not one of them (it is `--internal`); `dicom_ports` is `ports`.
+   */
+  placeholders?: Readonly<Record<string, readonly (string | number)[]>>;
+}
+
+/**
+ * The placeholders a compile substitutes: the user's, and `%dicom_ports%` (the ports option, else 104). Checked:
+ * a name of letters, digits, `_` and `-`, not a built-in one, with at least one text or number value.
+ */
+export function placeholdersOf(options: RuleOptions): Placeholders {
+  const out: Record<string, (string | number)[]> = { ...DEFAULT_PLACEHOLDERS } as Record<string, (string | number)[]>;
+  for (const [name, values] of Object.entries(options.placeholders ?? {})) {
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw badOption('placeholder', `'${name}' is not a placeholder name (letters, digits, _ and -; written %${name}% in rules)`);
+    if (name === INTERNAL_PLACEHOLDER_NAME) throw badOption('placeholder', `'${name}' is built in: extend it with --internal CIDR`);
+    if (name === DICOM_PORTS_PLACEHOLDER_NAME) throw badOption('placeholder', `'${name}' is built in: set it with --ports`);
+    const list = listOf('placeholder', values);
+    if (list.length === 0 || !list.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
+      throw badOption('placeholder', `'${name}' needs one or more text or number values`);
+    }
+    out[name] = list as (string | number)[];
+  }
+  if (options.ports !== undefined) out[DICOM_PORTS_PLACEHOLDER_NAME] = canonicalPorts(options.ports);
+  return out;
 }
 
 type Search = Record<string, unknown> | Record<string, unknown>[];
@@ -59,10 +89,18 @@ export function canonicalPorts(values: unknown): number[] {
 
 /** The options checked and canonicalised (see canonicalPorts, canonicalCidrs). */
 export function canonicalRuleOptions(options: RuleOptions): RuleOptions {
+  const placeholders = options.placeholders !== undefined ? placeholdersOf({ placeholders: options.placeholders }) : undefined;
+  if (placeholders) delete (placeholders as Record<string, unknown>)[DICOM_PORTS_PLACEHOLDER_NAME];
   return {
     ...(options.ports !== undefined ? { ports: canonicalPorts(options.ports) } : {}),
     ...(options.allow !== undefined ? { allow: canonicalCidrs('allow', options.allow) } : {}),
+    ...(placeholders ? { placeholders } : {}),
   };
+}
+
+/** Whether a detection names `%dicom_ports%` anywhere (then it says itself where the DICOM ports go). */
+function usesDicomPorts(detection: Record<string, unknown>): boolean {
+  return JSON.stringify(detection).includes(DICOM_PORTS_PLACEHOLDER);
 }
 
 /** The network policy checked and canonicalised: a known semantics, `internal` as canonical CIDRs. */
@@ -163,7 +201,7 @@ function editDetections(rules: readonly SigmaRule[], edit: (detection: Record<st
 /** Rewrite the rules with the user's options; the input is not modified. */
 export function applyRuleOptions(rules: readonly SigmaRule[], options: RuleOptions): SigmaRule[] {
   return editDetections(rules, (detection) => {
-    if (options.ports && options.ports.length > 0) {
+    if (options.ports && options.ports.length > 0 && !usesDicomPorts(detection)) {
       const ports = options.ports.length === 1 ? options.ports[0] : [...options.ports];
       const names = Object.keys(detection).filter((k) => k !== 'condition');
       const targets = positiveSearches(tryParseCondition(detection.condition), names);
@@ -209,19 +247,39 @@ export function internalNetworks(semantics: Semantics, extra: readonly string[])
   return [...new Set([...STRICT_INTERNAL_V4, ...STRICT_INTERNAL_V6, ...user.map((c) => c.text), ...embedded])];
 }
 
-/** Replace `field|expand: '%internal_networks%'` by `field|cidr: [...]` (for Sigma output without placeholders). */
-export function expandPlaceholders(rules: readonly SigmaRule[], cidrs: readonly string[]): SigmaRule[] {
+/**
+ * Replace every `|expand` placeholder by its values (for Sigma output without placeholders): `%internal_networks%`
+ * becomes `field|cidr: [...]` (`cidrs`), any other placeholder its values under the key without `expand`. A
+ * placeholder with no known values is left as it is (the compiler reports it).
+ */
+export function expandPlaceholders(rules: readonly SigmaRule[], cidrs: readonly string[], placeholders: Placeholders = DEFAULT_PLACEHOLDERS): SigmaRule[] {
+  const valuesOf = (value: unknown): { internal: boolean; values: (string | number)[] } | undefined => {
+    const list = Array.isArray(value) ? value : [value];
+    const out: (string | number)[] = [];
+    let internal = false;
+    for (const v of list) {
+      const m = typeof v === 'string' ? /^%([^%\s]+)%$/.exec(v) : null;
+      if (!m) return undefined;
+      if (m[1] === INTERNAL_PLACEHOLDER_NAME) internal = true;
+      else if (Object.hasOwn(placeholders, m[1]!)) out.push(...placeholders[m[1]!]!);
+      else return undefined;
+    }
+    // `%internal_networks%` mixed with other placeholders has no one rewrite: left for the compiler.
+    if (internal && out.length > 0) return undefined;
+    return { internal, values: internal ? [...cidrs] : out };
+  };
   return editDetections(rules, (detection) => {
     forEachFieldMap(detection, (map) => {
       for (const key of Object.keys(map)) {
         const [field, ...mods] = key.split('|');
-        const value = map[key];
-        // The single value may be written as a scalar or a one-item list (the compiler accepts both).
-        const isPlaceholder = value === INTERNAL_PLACEHOLDER || (Array.isArray(value) && value.length === 1 && value[0] === INTERNAL_PLACEHOLDER);
-        if (!mods.includes('expand') || !isPlaceholder) continue;
+        if (!mods.includes('expand')) continue;
+        const expanded = valuesOf(map[key]);
+        if (!expanded) continue;
+        const rest = mods.filter((m) => m !== 'expand');
+        const newKey = [field, ...rest, ...(expanded.internal && !rest.includes('cidr') ? ['cidr'] : [])].join('|');
         const rebuilt: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(map)) {
-          if (k === key) rebuilt[[field, ...mods.filter((m) => m !== 'expand'), 'cidr'].join('|')] = [...cidrs];
+          if (k === key) rebuilt[newKey] = expanded.internal || expanded.values.length > 1 ? expanded.values : expanded.values[0];
           else rebuilt[k] = v;
         }
         for (const k of Object.keys(map)) delete map[k];

@@ -20,7 +20,21 @@ export type Predicate =
   /** Field is an address in any of the CIDRs (canonical text, IPv4 and/or IPv6). */
   | { kind: 'cidr'; field: EventField; cidrs: string[] }
   /** Field is in the organisation's internal networks (`%internal_networks%`); meaning set by `QueryPlan.network`. */
-  | { kind: 'internal'; field: EventField };
+  | { kind: 'internal'; field: EventField }
+  /**
+   * Field's text (canonical address, port digits, protocol keyword, action word, device name) matches any of the
+   * Sigma wildcard patterns: `*` any run, `?` one character, `\*` `\?` `\\` literals. Case-insensitive unless
+   * `cased`. `contains`/`startswith`/`endswith` compile to patterns with a `*` added. An absent field matches none.
+   */
+  | { kind: 'wildcard'; field: EventField; patterns: string[]; cased?: boolean }
+  /** Field's text matches the RE2 regular expression (`|re`, with Sigma's `i`, `m`, `s` flags). Absent: false. */
+  | { kind: 'regex'; field: EventField; pattern: string; flags: string }
+  /** Field is present (`|exists: true`, or `exists: false` / a `null` value for absent). */
+  | { kind: 'exists'; field: EventField; exists: boolean }
+  /** Numeric field compared with a number (`|lt`, `|lte`, `|gt`, `|gte`). Absent: false. */
+  | { kind: 'compare'; field: EventField; op: 'lt' | 'lte' | 'gt' | 'gte'; value: number }
+  /** Two fields hold the same value (`|fieldref`; text compared case-insensitively). Either absent: false. */
+  | { kind: 'fieldref'; field: EventField; other: EventField };
 
 /** The network view a plan was compiled for. */
 export interface NetworkPolicy {
@@ -77,8 +91,22 @@ export interface QueryPlan {
   binMs: number;
   /** What is computed per group (see aggregates.ts). */
   aggregate: Aggregate;
-  /** Keep a group when `<aggregate value> <op> value`. */
-  threshold: Threshold;
+  /**
+   * Keep a group when `<aggregate value> <op> value`; a list (a Sigma range such as `{gte: 3, lt: 10}`) must hold
+   * in full. A single comparison is written as an object, as compiled plans always did.
+   */
+  threshold: Threshold | Threshold[];
+  /**
+   * Group keys that differ per source (Sigma correlation `aliases`): for each key of `groupBy`, the field each
+   * source reads it from, in source order. Absent when every source reads every key from the field it is named
+   * after (no aliases).
+   */
+  keyFields?: EventField[][];
+}
+
+/** The comparisons of a plan's threshold, as a list. */
+export function thresholdsOf(plan: Pick<QueryPlan, 'threshold'>): Threshold[] {
+  return Array.isArray(plan.threshold) ? plan.threshold : [plan.threshold];
 }
 
 export interface Threshold {

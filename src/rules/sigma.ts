@@ -5,7 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { readFailure, RuleError, RulesPathError } from './errors.js';
 
 export interface SigmaDoc {
@@ -14,8 +14,10 @@ export interface SigmaDoc {
   file: string;
   /** 0-based index of the document in its file. */
   index: number;
-  /** Line/column of a key path in the file, for messages. */
+  /** Line/column of a key path in the file (the value's node), for messages. */
   where(path: readonly (string | number)[]): { line?: number; col?: number };
+  /** Line/column of the key itself for a path ending in a mapping key (`src_ip|cidrr` in a search); else `where`. */
+  whereKey?(path: readonly (string | number)[]): { line?: number; col?: number };
 }
 
 export interface SigmaDetection extends SigmaDoc {
@@ -67,12 +69,22 @@ export function readSigmaText(text: string, file: string): SigmaReading {
         if (p.length === 0) return {};
       }
     };
+    const whereKey = (path: readonly (string | number)[]): { line?: number; col?: number } => {
+      const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+      const last = path.at(-1);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last);
+        const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+        if (range) return lineCounter.linePos(range[0]);
+      }
+      return where(path);
+    };
     if (!isMap(doc.contents)) {
       errors.push(new RuleError(file, where([]).line, undefined, `document ${index + 1} is not a mapping`));
       return;
     }
     const data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
-    const base = { data, file, index, where };
+    const base = { data, file, index, where, whereKey };
     if ('correlation' in data) rules.push({ ...base, kind: 'correlation' });
     else if ('detection' in data) rules.push({ ...base, kind: 'detection' });
     else if ('filter' in data) errors.push(ruleError(base, ['filter'], 'Sigma global filters are not supported yet'));

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REFERENCE_RULE_ARG } from './reference.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -25,6 +26,20 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Node's own flags, before the script (e.g. `--stack-size=100`). */
   nodeArgs?: readonly string[];
+  /**
+   * Run `scan`, `kql` and `sigma` with the CLI's default rules (the whole shipped pack). Without it, a run that
+   * names no `--rules` is given the reference rule alone (helpers/reference.ts): the suites that use this helper
+   * were written about the advisory's hunt, and the pack's own alerts are tested in test/rule-pack.test.ts.
+   */
+  pack?: boolean;
+}
+
+const RULE_COMMANDS: ReadonlySet<string> = new Set(['scan', 'kql', 'sigma', 'collect']);
+
+/** `args` with `--rules <the reference rule>` added to a rule command that names no rules (see CliOptions.pack). */
+function withReferenceRule(args: readonly string[], options: CliOptions): readonly string[] {
+  if (options.pack || !RULE_COMMANDS.has(args[0] ?? '') || args.some((a) => a === '--rules' || a.startsWith('--rules=')) || args.includes('--help')) return args;
+  return [...args, '--rules', REFERENCE_RULE_ARG];
 }
 
 /** One run, never memoized. */
@@ -33,7 +48,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [...(options.nodeArgs ?? []), BIN, ...args],
+      [...(options.nodeArgs ?? []), BIN, ...withReferenceRule(args, options)],
       {
         cwd: ROOT,
         env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...options.env },
@@ -59,7 +74,7 @@ const cache = new Map<string, Promise<CliResult>>();
 /** A memoized run: the same args and stdin give the same (shared) result promise. */
 export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const input = options.input === undefined ? '' : createHash('sha1').update(options.input).digest('hex');
-  const key = JSON.stringify([args, input, options.env ?? {}, options.nodeArgs ?? []]);
+  const key = JSON.stringify([args, input, options.env ?? {}, options.nodeArgs ?? [], options.pack === true]);
   let run = cache.get(key);
   if (!run) {
     run = runCli(args, options);
@@ -89,7 +104,7 @@ export interface StartedCli {
  */
 export function startCli(args: readonly string[], stdio: StdioOptions, env: Record<string, string> = {}): StartedCli {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...env }, stdio });
+  const child = spawn(process.execPath, [BIN, ...withReferenceRule(args, {})], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...env }, stdio });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));

@@ -4,7 +4,10 @@ import { KqlEmitError, renderKql } from '../../emit/kql/render.js';
 import { renderSigma } from '../../emit/sigma.js';
 import { compileRulesReport } from '../../rules/compile.js';
 import { formatLocation, NO_RULES_REASON, RulesPathError, type SourceLocation } from '../../rules/errors.js';
-import { expandPlaceholders, internalNetworks } from '../../rules/options.js';
+import { DEFAULT_PLACEHOLDERS, type Placeholders } from '../../rules/modifiers.js';
+import { expandPlaceholders, internalNetworks, placeholdersOf } from '../../rules/options.js';
+import { schemaErrors } from '../../rules/schema.js';
+import { placeholdersFromArgs } from '../context.js';
 import type { NetworkPolicy, QueryPlan, Semantics } from '../../rules/plan.js';
 import { parseSigmaText, readSigmaRules, type SigmaRule } from '../../rules/sigma.js';
 import { oneLine } from './kql.js';
@@ -14,7 +17,10 @@ export const describe = 'validate rule files without data (exit 1 when one is in
 
 export function builder(y: Argv) {
   // No default: yargs gives a variadic positional `[]`, and help would show `[required] [default: []]`.
-  return y.positional('rules', { type: 'string', array: true, default: undefined, describe: 'rule files or directories' });
+  return y
+    .positional('rules', { type: 'string', array: true, default: undefined, describe: 'rule files or directories' })
+    .option('placeholder', { type: 'string', array: true, describe: 'a value list for |expand: NAME=V1,V2 (repeatable)' })
+    .option('placeholders', { type: 'string', describe: 'YAML or JSON file mapping placeholder names to value lists' });
 }
 
 /** Exit statuses, the worst one over all paths wins: a path that cannot be used outranks an invalid rule. */
@@ -36,10 +42,11 @@ export interface CheckReport {
 
 const SEMANTICS: readonly Semantics[] = ['strict', 'kql'];
 
-export async function handler(args: { rules: string[] }): Promise<void> {
+export async function handler(args: { rules: string[]; placeholder?: string[]; placeholders?: string }): Promise<void> {
   let status = 0;
+  const placeholders = placeholdersOf({ placeholders: await placeholdersFromArgs(args) });
   for (const path of args.rules) {
-    const report = await checkPath(String(path), Object.values(KQL_TABLES));
+    const report = await checkPath(String(path), Object.values(KQL_TABLES), placeholders);
     for (const line of report.lines) process.stdout.write(`${oneLine(line)}\n`);
     status = Math.max(status, report.status);
   }
@@ -51,7 +58,7 @@ export async function handler(args: { rules: string[] }): Promise<void> {
  * RuleError of every document (both semantics), and whatever `kql` (for each of `tables`) or `sigma` would refuse.
  * One line per problem, in file and line order, then `PATH: ok (…)` when there is no error.
  */
-export async function checkPath(path: string, tables: readonly KqlTableProfile[]): Promise<CheckReport> {
+export async function checkPath(path: string, tables: readonly KqlTableProfile[], placeholders: Placeholders = DEFAULT_PLACEHOLDERS): Promise<CheckReport> {
   const reading = await readSigmaRules(path);
   if (reading.rules.length === 0 && reading.errors.length === 0) {
     return { lines: [`${path}: ${NO_RULES_REASON}`], status: EXIT_UNREADABLE };
@@ -61,12 +68,16 @@ export async function checkPath(path: string, tables: readonly KqlTableProfile[]
     text: e.message,
     at: e instanceof RulesPathError ? { file: e.path } : { file: e.file, line: e.line, col: e.col },
   }));
+  // The specification's JSON schemas: what other Sigma tools would reject, whatever the engine makes of it.
+  for (const rule of reading.rules) {
+    problems.push(...schemaErrors(rule).map((e): CheckProblem => ({ severity: 'error', text: e.message, at: { file: e.file, line: e.line, col: e.col } })));
+  }
   for (const semantics of SEMANTICS) {
     const network: NetworkPolicy = { semantics, internal: [] };
-    const { plans, errors } = compileRulesReport(reading.rules, network);
+    const { plans, errors } = compileRulesReport(reading.rules, network, placeholders);
     problems.push(...errors.map((e): CheckProblem => ({ severity: 'error', text: e.message, at: { file: e.file, line: e.line, col: e.col } })));
     problems.push(...kqlProblems(plans, tables));
-    if (errors.length === 0) problems.push(...sigmaProblems(path, reading.rules, network));
+    if (errors.length === 0) problems.push(...sigmaProblems(path, reading.rules, network, placeholders));
   }
   const shown = inFileOrder(unique(problems), reading.files);
   const errors = shown.filter((p) => p.severity === 'error').length;
@@ -112,12 +123,12 @@ function warningText(e: KqlEmitError): string {
  * semantics, and kept) are parsed and compiled again. A failure here is a bug of the emitter, reported as an error
  * rather than discovered by the SIEM that imports the output.
  */
-function sigmaProblems(path: string, rules: readonly SigmaRule[], network: NetworkPolicy): CheckProblem[] {
-  const expanded = expandPlaceholders(rules, internalNetworks(network.semantics, network.internal));
+function sigmaProblems(path: string, rules: readonly SigmaRule[], network: NetworkPolicy, placeholders: Placeholders): CheckProblem[] {
+  const expanded = expandPlaceholders(rules, internalNetworks(network.semantics, network.internal), placeholders);
   return [rules, expanded].flatMap((shown): CheckProblem[] => {
     try {
       const reloaded = parseSigmaText(renderSigma(shown), `${path} (as written by dicomwatch sigma)`);
-      const { errors } = compileRulesReport(reloaded, network);
+      const { errors } = compileRulesReport(reloaded, network, placeholders);
       if (errors.length > 0) throw errors[0];
       return [];
     } catch (e) {

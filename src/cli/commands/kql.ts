@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { KQL_TABLES, kqlTable, kqlTableNames } from '../../emit/kql/tables.js';
-import { KqlEmitError, renderKqlRules } from '../../emit/kql/render.js';
+import { KqlEmitError, renderKql, renderKqlRules } from '../../emit/kql/render.js';
 import { rulesFromArgs, type RuleArgs } from '../context.js';
 import { examplesText, type Example } from '../help.js';
 import { openOutput, writeWhole } from '../io.js';
@@ -29,14 +29,23 @@ export function oneLine(text: string): string {
 
 export async function handler(args: RuleArgs & { table: string; out?: string }): Promise<void> {
   const { plans } = await rulesFromArgs(args);
-  let text: string;
-  try {
-    text = renderKqlRules(plans, kqlTable(args.table));
-  } catch (e) {
-    // A rule this table cannot express is bad usage of --table/--rules (exit 2), said in one located line, before
-    // any output is opened.
-    if (e instanceof KqlEmitError) throw new UsageError(oneLine(e.message));
-    throw e;
-  }
+  const table = kqlTable(args.table);
+  // A rule this table cannot express is said in one located line. When no rule can be expressed, that is bad usage
+  // of --table/--rules (exit 2, before any output is opened); when some can (the pack on a table without an
+  // action column), the others are printed and each one left out is a warning on stderr.
+  const refused: KqlEmitError[] = [];
+  const renderable = plans.filter((plan) => {
+    try {
+      renderKql(plan, table);
+      return true;
+    } catch (e) {
+      if (e instanceof KqlEmitError) refused.push(e);
+      else throw e;
+      return false;
+    }
+  });
+  if (renderable.length === 0 && refused.length > 0) throw new UsageError(oneLine(refused[0]!.message));
+  const text = renderKqlRules(renderable, table);
+  for (const e of refused) process.stderr.write(`dicomwatch: warning: ${oneLine(e.message)} (left out; see --table)\n`);
   await writeWhole(openOutput(args.out), () => `${text}\n`);
 }

@@ -15,13 +15,13 @@ export const examples: readonly Example[] = [
 
 export function builder(y: Argv) {
   return withRuleOptions(y)
-    .option('keep-placeholders', { type: 'boolean', default: false, describe: 'keep %internal_networks% instead of listing the ranges' })
+    .option('keep-placeholders', { type: 'boolean', default: false, describe: 'keep %internal_networks%, %dicom_ports% and the like instead of listing their values' })
     .option('out', { type: 'string', describe: 'write to FILE instead of stdout (replaced only when all went well)' })
     .epilogue(examplesText(examples));
 }
 
 export async function handler(args: RuleArgs & { keepPlaceholders: boolean; out?: string }): Promise<void> {
-  const { rules, network } = await rulesFromArgs(args);
-  const shown = args.keepPlaceholders ? rules : expandPlaceholders(rules, internalNetworks(network.semantics, network.internal));
+  const { rules, network, placeholders } = await rulesFromArgs(args);
+  const shown = args.keepPlaceholders ? rules : expandPlaceholders(rules, internalNetworks(network.semantics, network.internal), placeholders);
   await writeWhole(openOutput(args.out), () => renderSigma(shown));
 }

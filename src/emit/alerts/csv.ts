@@ -30,7 +30,8 @@ function csvField(text: string): string {
 
 function headerOf(shape: CsvShape): string {
   const output = (f: EventField) => KQL_OUTPUT_NAMES[f];
-  const aggregate = operatorOf(shape.aggregate).kql.column(shape.aggregate, output);
+  // Aggregates rendered by their own pattern (temporal, per event) answer with the event count, `count_`.
+  const aggregate = operatorOf(shape.aggregate).kql?.column(shape.aggregate, output) ?? 'count_';
   return [...shape.group.map(output), KQL_TIME_OUTPUT, aggregate].map(csvField).join(',');
 }
 

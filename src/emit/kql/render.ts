@@ -73,12 +73,13 @@ import { DicomwatchError } from '../../errors.js';
 import { formatLocation, type SourceLocation } from '../../rules/errors.js';
 import { kqlSummarize, operatorOf } from '../../rules/aggregates.js';
 import { fieldLocation } from '../../rules/origins.js';
-import type { EventField, Predicate, QueryPlan, ThresholdOp } from '../../rules/plan.js';
+import { thresholdsOf, type EventField, type Predicate, type QueryPlan, type ThresholdOp } from '../../rules/plan.js';
 import { ianaProtocol } from '../../model/protocol.js';
 import { canonicalIp, ipVersion, parseIpv6 } from '../../net/ip.js';
 import { judgesEmbeddedIpv4 } from '../../net/classify.js';
 import { KQL_PRIVATE_V4, STRICT_INTERNAL_V4, STRICT_INTERNAL_V6 } from '../../net/ranges.js';
 import type { Cidr } from '../../net/cidr.js';
+import { parsePattern, patternText, type PatternPart } from '../../rules/wildcard.js';
 import {
   embeddedV4Forms,
   kqlCidrText,
@@ -491,6 +492,96 @@ function renderInternal(ctx: Ctx, field: EventField): Rendered {
   return membership(x, list4, list6);
 }
 
+/**
+ * A field's value as text, as the engine matches text modifiers against it: a string column as it is, a numeric
+ * one through tostring() (a port's digits). A null number becomes "" (tostring(null) is ""), which no pattern
+ * with a character in it matches, as the engine's absent field matches none.
+ */
+function textOf(ctx: Ctx, field: EventField, construct: string): string {
+  const col = ctx.column(field, construct);
+  if (col.values !== undefined) {
+    // A column with its own vocabulary (Action: ACCEPT) holds other words than the event model's (allow).
+    ctx.fail(`${construct} on column ${col.name} of '${ctx.table.name}' has no faithful KQL: the column holds the device's words, not the event model's; test the field with plain values`, field);
+  }
+  if (field === 'protocol' && KQL_NUMERIC_TYPES.has(col.type)) {
+    ctx.fail(`${construct} on column ${col.name} of '${ctx.table.name}' has no faithful KQL: it holds protocol numbers, the engine matches keywords (tcp); test the field with plain values`, field);
+  }
+  return KQL_NUMERIC_TYPES.has(col.type) ? `tostring(${kqlName(col.name)})` : kqlName(col.name);
+}
+
+/** RE2 syntax for one Sigma wildcard pattern, anchored: Kusto's `matches regex` is RE2. */
+function patternRegex(parts: readonly PatternPart[]): string {
+  const body = parts.map((p) => (p.kind === 'star' ? '.*' : p.kind === 'one' ? '.' : p.text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'))).join('');
+  return `^${body}$`;
+}
+
+/**
+ * wildcard: each pattern as Kusto's own string operator where one says the same thing — `*x*` contains, `x*`
+ * startswith, `*x` endswith, no wildcard `=~` (the `_cs` / `==` forms when `cased`; Kusto's are case-insensitive
+ * by default, as Sigma's) — and otherwise as an anchored `matches regex` (`(?is)` unless cased: `.` must match a
+ * newline, as the engine's `*` does). F is the negated operator; both are false-or-true, never null, on a text
+ * column (see textOf).
+ */
+function renderWildcard(ctx: Ctx, field: EventField, patterns: readonly string[], cased: boolean): Rendered {
+  const x = textOf(ctx, field, `wildcard(${field})`);
+  const cs = cased ? '_cs' : '';
+  const parts = patterns.map((pattern): Rendered => {
+    const pp = parsePattern(pattern);
+    const kinds = pp.map((p) => p.kind).join(',');
+    const text = kqlString(patternText(pp));
+    if (kinds === 'text') return cased ? { t: atom(`${x} == ${text}`), f: atom(`${x} != ${text}`) } : { t: atom(`${x} =~ ${text}`), f: atom(`${x} !~ ${text}`) };
+    if (kinds === 'star,text,star') return { t: atom(`${x} contains${cs} ${text}`), f: atom(`${x} !contains${cs} ${text}`) };
+    if (kinds === 'text,star') return { t: atom(`${x} startswith${cs} ${text}`), f: atom(`${x} !startswith${cs} ${text}`) };
+    if (kinds === 'star,text') return { t: atom(`${x} endswith${cs} ${text}`), f: atom(`${x} !endswith${cs} ${text}`) };
+    const re = kqlString(`${cased ? '(?s)' : '(?is)'}${patternRegex(pp)}`);
+    return { t: atom(`${x} matches regex ${re}`), f: atom(`not(${x} matches regex ${re})`) };
+  });
+  return { t: or(...parts.map((p) => p.t)), f: and(...parts.map((p) => p.f)) };
+}
+
+/** regex: `matches regex` with Sigma's flags as RE2's inline `(?ims)`; unanchored, as Sigma's `re` is a search. */
+function renderRegex(ctx: Ctx, field: EventField, pattern: string, flags: string): Rendered {
+  const x = textOf(ctx, field, `re(${field})`);
+  const re = kqlString(`${flags ? `(?${flags})` : ''}${pattern}`);
+  return { t: atom(`${x} matches regex ${re}`), f: atom(`not(${x} matches regex ${re})`) };
+}
+
+/** exists: isnotempty() (false for null numbers and empty strings alike, the engine's absent). */
+function renderExists(ctx: Ctx, field: EventField, exists: boolean): Rendered {
+  const x = kqlName(ctx.column(field, `exists(${field})`).name);
+  const present = atom(`isnotempty(${x})`);
+  const absent = atom(`isempty(${x})`);
+  return exists ? { t: present, f: absent } : { t: absent, f: present };
+}
+
+const COMPARE_OPS: Readonly<Record<'lt' | 'lte' | 'gt' | 'gte', [string, string]>> = {
+  lt: ['<', '>='],
+  lte: ['<=', '>'],
+  gt: ['>', '<='],
+  gte: ['>=', '<'],
+};
+
+/** compare: `C < n`; F spells out the null case (`isnull(C) or C >= n`), since a comparison with null is null. */
+function renderCompare(ctx: Ctx, field: EventField, op: 'lt' | 'lte' | 'gt' | 'gte', value: number): Rendered {
+  const col = ctx.column(field, `${op}(${field})`);
+  if (!KQL_NUMERIC_TYPES.has(col.type)) ctx.fail(`${op}(${field}) needs a numeric column, but '${col.name}' is ${col.type}`, field);
+  const x = kqlName(col.name);
+  const n = ctx.guard(field, `${op}(${field})`, () => kqlNumber(value, 'real'));
+  const [yes, no] = COMPARE_OPS[op];
+  return { t: atom(`${x} ${yes} ${n}`), f: atom(`isnull(${x}) or ${x} ${no} ${n}`) };
+}
+
+/** fieldref: both present and equal (text case-insensitively, `=~`), as the engine compares them. */
+function renderFieldref(ctx: Ctx, field: EventField, other: EventField): Rendered {
+  const a = ctx.column(field, `fieldref(${field})`);
+  const b = ctx.column(other, `fieldref(${field})`);
+  const numeric = KQL_NUMERIC_TYPES.has(a.type) || KQL_NUMERIC_TYPES.has(b.type);
+  const x = numeric ? `tostring(${kqlName(a.name)})` : kqlName(a.name);
+  const y = numeric ? `tostring(${kqlName(b.name)})` : kqlName(b.name);
+  const present = `isnotempty(${x}) and isnotempty(${y})`;
+  return { t: atom(`${present} and ${x} =~ ${y}`), f: atom(`isempty(${x}) or isempty(${y}) or ${x} !~ ${y}`) };
+}
+
 function renderPredicate(ctx: Ctx, p: Predicate, portLet = false): Rendered {
   switch (p?.kind) {
     case 'and': {
@@ -511,6 +602,16 @@ function renderPredicate(ctx: Ctx, p: Predicate, portLet = false): Rendered {
       return renderCidr(ctx, p.field, p.cidrs);
     case 'internal':
       return renderInternal(ctx, p.field);
+    case 'wildcard':
+      return renderWildcard(ctx, p.field, p.patterns, p.cased === true);
+    case 'regex':
+      return renderRegex(ctx, p.field, p.pattern, p.flags);
+    case 'exists':
+      return renderExists(ctx, p.field, p.exists);
+    case 'compare':
+      return renderCompare(ctx, p.field, p.op, p.value);
+    case 'fieldref':
+      return renderFieldref(ctx, p.field, p.other);
     default:
       return ctx.fail(`unsupported filter construct ${JSON.stringify((p as { kind?: unknown })?.kind)}`);
   }
@@ -586,15 +687,55 @@ function addressKey(x: string): string {
   return `iff(${isV4(x)}, ${x}, coalesce(parse_ipv6(${x}), ${x}))`;
 }
 
+/** The group keys of `summarize … by`, and what surrounds them (see summarizeLines). */
+interface GroupKeys {
+  /** `| extend SourceIPKey = …` lines (strict semantics: canonical address keys). */
+  before: string[];
+  /** The `by` items, the time bin last. */
+  keys: string[];
+  /** Aggregations that pick each canonical key's output spelling (`SourceIP = min(tolower(SourceIP))`). */
+  picks: string[];
+  /** Output names of the group keys, in plan order. */
+  outputs: string[];
+  /** Source columns the keys read. */
+  groupCols: string[];
+}
+
 /**
- * `summarize` and the lines around it. Group keys are renamed to the output names (`SourceIP = SrcAddr`). In
- * strict semantics address keys are canonical (see the header): `| extend SourceIPKey = addressKey(column)`, the
- * rows group by that key, the output column is `min(tolower(column))` (one spelling of the group, lower-case like RFC 5952, the same on
- * every run),
- * and a `project` restores the output columns in plan order: `SourceIP, DestinationIP, TimeGenerated, count_`.
+ * Group keys renamed to the output names (`SourceIP = SrcAddr`). In strict semantics address keys are canonical
+ * (see the header): `| extend SourceIPKey = addressKey(column)`, the rows group by that key, and the output column
+ * is `min(tolower(column))` (one spelling of the group, lower-case like RFC 5952, the same on every run).
+ */
+function groupKeys(ctx: Ctx, bin: string): GroupKeys {
+  const { plan, table } = ctx;
+  const canonical = plan.network.semantics === 'strict';
+  const out: GroupKeys = { before: [], keys: [], picks: [], outputs: [], groupCols: [] };
+  for (const field of new Set(plan.groupBy)) {
+    const col = ctx.column(field, 'group-by');
+    const output = kqlName(KQL_OUTPUT_NAMES[field]);
+    const name = kqlName(col.name);
+    out.groupCols.push(col.name);
+    out.outputs.push(output);
+    if (canonical && ADDRESS_FIELDS.has(field) && col.type === 'string') {
+      const key = kqlName(`${KQL_OUTPUT_NAMES[field]}Key`);
+      out.before.push(`| extend ${key} = ${addressKey(name)}`);
+      out.keys.push(key);
+      out.picks.push(`${output} = min(tolower(${name}))`);
+    } else {
+      out.keys.push(name === output ? output : `${output} = ${name}`);
+    }
+  }
+  const time = kqlName(table.time.name);
+  out.keys.push(table.time.name === KQL_TIME_OUTPUT ? `bin(${time}, ${bin})` : `${KQL_TIME_OUTPUT} = bin(${time}, ${bin})`);
+  return out;
+}
+
+/**
+ * `summarize` and the lines around it, for an aggregate with a summarize call (count, dcount). With canonical
+ * keys, a `project` restores the output columns in plan order: `SourceIP, DestinationIP, TimeGenerated, count_`.
  */
 function summarizeLines(ctx: Ctx, bin: string): SummarizeLines {
-  const { plan, table } = ctx;
+  const { plan } = ctx;
   const canonical = plan.network.semantics === 'strict';
   // the aggregate (aggregates.ts): count() → count_, dcount(C) → dcount_<output name>; an address it reads is
   // taken by its canonical key in strict semantics, as the engine counts canonical addresses
@@ -605,28 +746,7 @@ function summarizeLines(ctx: Ctx, bin: string): SummarizeLines {
     return canonical && ADDRESS_FIELDS.has(f) && col.type === 'string' ? addressKey(kqlName(col.name)) : kqlName(col.name);
   };
   const aggregate = kqlSummarize(plan.aggregate, argument, (f) => KQL_OUTPUT_NAMES[f], kqlName);
-  const before: string[] = [];
-  const keys: string[] = [];
-  const picks: string[] = [];
-  const outputs: string[] = [];
-  const groupCols: string[] = [];
-  for (const field of new Set(plan.groupBy)) {
-    const col = ctx.column(field, 'group-by');
-    const out = kqlName(KQL_OUTPUT_NAMES[field]);
-    const name = kqlName(col.name);
-    groupCols.push(col.name);
-    outputs.push(out);
-    if (canonical && ADDRESS_FIELDS.has(field) && col.type === 'string') {
-      const key = kqlName(`${KQL_OUTPUT_NAMES[field]}Key`);
-      before.push(`| extend ${key} = ${addressKey(name)}`);
-      keys.push(key);
-      picks.push(`${out} = min(tolower(${name}))`);
-    } else {
-      keys.push(name === out ? out : `${out} = ${name}`);
-    }
-  }
-  const time = kqlName(table.time.name);
-  keys.push(table.time.name === KQL_TIME_OUTPUT ? `bin(${time}, ${bin})` : `${KQL_TIME_OUTPUT} = bin(${time}, ${bin})`);
+  const { before, keys, picks, outputs, groupCols } = groupKeys(ctx, bin);
   const column = kqlName(aggregate.column);
   const lines = picks.length === 0
     ? [`| summarize ${aggregate.expression} by ${keys.join(', ')}`]
@@ -650,14 +770,22 @@ interface SummarizeLines {
   least: number;
 }
 
-/**
- * The plan as one KQL query for `table` (no trailing newline). Throws KqlEmitError when the table lacks a field the
- * rule uses, or a value cannot be rendered safely.
- */
-export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
-  const ctx = new Ctx(plan, table);
+/** The threshold as a `where` condition on `column`, or undefined when it always holds (`count_ >= 1`). */
+function thresholdWhere(ctx: Ctx, column: string, least: number): string | undefined {
+  const parts = thresholdsOf(ctx.plan).flatMap(({ op, value }) => {
+    if (op === undefined || !Object.hasOwn(THRESHOLD_OPS, op)) ctx.fail(`unsupported threshold operator ${JSON.stringify(op)}`);
+    const n = ctx.guard(undefined, 'threshold', () => kqlNumber(value as number, 'long'));
+    return op === 'gte' && n === String(least) ? [] : [`${column} ${THRESHOLD_OPS[op]} ${n}`];
+  });
+  return parts.length === 0 ? undefined : parts.join(' and ');
+}
 
-  // filter: one `| where` per top-level AND item; the first equality on dstPort gets the advisory's `let`
+/**
+ * The filter as `| where` lines: one per top-level AND item, in plan order; the first equality on dstPort gets
+ * the advisory's `let`, and a function source gets the values the filter pins down as parameters (`pushdown`).
+ */
+function filterLines(ctx: Ctx): { wheres: string[]; pushdown: Map<string, string> } {
+  const { plan, table } = ctx;
   const wheres: string[] = [];
   const pushdown = new Map<string, string>();
   let portLetUsed = false;
@@ -672,25 +800,116 @@ export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
     const param = required && Object.hasOwn(table.call!.pushdown!, required.field) ? table.call!.pushdown![required.field] : undefined;
     if (param !== undefined && !pushdown.has(param)) pushdown.set(param, required!.text);
   }
+  return { wheres, pushdown };
+}
 
-  const bin = ctx.guard(undefined, 'timespan', () => kqlTimespan(plan.binMs));
-  const summarize = summarizeLines(ctx, bin);
-
-  const { op, value } = plan.threshold ?? {};
-  if (op === undefined || !Object.hasOwn(THRESHOLD_OPS, op)) ctx.fail(`unsupported threshold operator ${JSON.stringify(op)}`);
-  const n = ctx.guard(undefined, 'threshold', () => kqlNumber(value as number, 'long'));
-
-  const lines = [...ctx.letLines(), ...helperLets(ctx), sourceText(table, pushdown)];
-  for (const pre of table.preFilters ?? []) lines.push(`| where ${pre}`);
+/** The query's head: its `let`s, the source, the profile's pre-filters and computed columns. */
+function headLines(ctx: Ctx, pushdown: ReadonlyMap<string, string>): string[] {
+  const lines = [...ctx.letLines(), ...helperLets(ctx), sourceText(ctx.table, pushdown)];
+  for (const pre of ctx.table.preFilters ?? []) lines.push(`| where ${pre}`);
   lines.push(...extendLines(ctx));
+  return lines;
+}
+
+/** count / dcount: filter, project, summarize by keys and bin, threshold, order (the advisory's shape). */
+function renderSummarized(ctx: Ctx): string {
+  const { wheres, pushdown } = filterLines(ctx);
+  const bin = ctx.guard(undefined, 'timespan', () => kqlTimespan(ctx.plan.binMs));
+  const summarize = summarizeLines(ctx, bin);
+  const column = kqlName(summarize.column);
+  const threshold = thresholdWhere(ctx, column, summarize.least);
+  const lines = headLines(ctx, pushdown);
   for (const w of wheres) lines.push(`| where ${w}`);
-  const project = projectColumns(table, [...summarize.groupCols, ...summarize.aggregateCols]);
+  const project = projectColumns(ctx.table, [...summarize.groupCols, ...summarize.aggregateCols]);
   if (project !== undefined) lines.push(`| project ${project.map(kqlName).join(', ')}`);
   lines.push(...summarize.before, ...summarize.lines);
-  const column = kqlName(summarize.column);
-  if (!(op === 'gte' && n === String(summarize.least))) lines.push(`| where ${column} ${THRESHOLD_OPS[op]} ${n}`);
+  if (threshold !== undefined) lines.push(`| where ${threshold}`);
   lines.push(`| order by ${column} desc`);
   return lines.join('\n');
+}
+
+/**
+ * A detection without correlation: every matching row, with the alert's columns (the CSV's): the connection's
+ * fields under their output names, a typed null for a field the table has no column for (the table cannot say,
+ * as an event that lacks it), the time, and `count_ = 1`. Ordered by time, as the engine orders per-event alerts.
+ */
+function renderPerEvent(ctx: Ctx): string {
+  const { wheres, pushdown } = filterLines(ctx);
+  const picks = ctx.plan.groupBy.map((field) => {
+    const output = kqlName(KQL_OUTPUT_NAMES[field]);
+    const col = Object.hasOwn(ctx.table.columns, field) ? ctx.table.columns[field] : undefined;
+    if (col === undefined) return `${output} = ${PORT_FIELDS.has(field) ? 'int(null)' : '""'}`; // Kusto strings have no null
+    ctx.used.add(field);
+    return kqlName(col.name) === output ? output : `${output} = ${kqlName(col.name)}`;
+  });
+  const time = kqlName(ctx.table.time.name);
+  picks.push(time === KQL_TIME_OUTPUT ? time : `${KQL_TIME_OUTPUT} = ${time}`, 'count_ = 1');
+  const lines = headLines(ctx, pushdown);
+  for (const w of wheres) lines.push(`| where ${w}`);
+  lines.push(`| project ${picks.join(', ')}`, `| order by ${KQL_TIME_OUTPUT} asc`);
+  return lines.join('\n');
+}
+
+/**
+ * temporal / temporal_ordered: the documented Kusto pattern for "several detections in one window" — one boolean
+ * column per referenced rule (`SigmaRule1 = <its filter>`), the rows any of them keeps, then per group:
+ *
+ *     temporal:          SigmaRule1 = countif(SigmaRule1), …      rules_ = toint(SigmaRule1 > 0) + …
+ *     temporal_ordered:  First = minif(TimeGenerated, SigmaRule1), Last = maxif(TimeGenerated, SigmaRule2)
+ *                        rules_ = iff(isnull(First), 0, iff(Last >= First, 2, 1))
+ *
+ * and the threshold on `rules_` (default: all the rules). A rule column that is null (its filter cannot be
+ * evaluated) is not counted, as the engine's source test must be true. temporal_ordered over more than two rules
+ * would need every time of the rules in between; it is refused rather than approximated.
+ */
+function renderTemporal(ctx: Ctx, ordered: boolean): string {
+  const { plan } = ctx;
+  const n = plan.sources.length;
+  if (ordered && n !== 2) ctx.fail(`temporal_ordered over ${n} rules has no faithful single-query KQL in dicomwatch (two rules have: earliest of the first, latest of the second); run it with scan`);
+  const ruleCols = plan.sources.map((_, i) => `SigmaRule${i + 1}`);
+  const tests = plan.sources.map((source) => exprText(renderPredicate(ctx, source.filter).t));
+  const bin = ctx.guard(undefined, 'timespan', () => kqlTimespan(plan.binMs));
+  const { before, keys, picks, outputs, groupCols } = groupKeys(ctx, bin);
+  const time = kqlName(ctx.table.time.name);
+  const aggregations = ordered
+    ? ['count_ = count()', `First = minif(${time}, ${ruleCols[0]})`, `Last = maxif(${time}, ${ruleCols[1]})`]
+    : ['count_ = count()', ...ruleCols.map((c) => `${c} = countif(${c})`)];
+  const value = ordered
+    ? 'iff(isnull(First), 0, iff(isnotnull(Last) and Last >= First, 2, 1))'
+    : ruleCols.map((c) => `toint(${c} > 0)`).join(' + ');
+  const threshold = thresholdWhere(ctx, 'rules_', operatorOf(plan.aggregate).least);
+  const lines = headLines(ctx, new Map());
+  lines.push(`| extend ${ruleCols.map((c, i) => `${c} = ${tests[i]}`).join(', ')}`);
+  lines.push(`| where ${ruleCols.join(' or ')}`);
+  const project = projectColumns(ctx.table, groupCols);
+  if (project !== undefined) lines.push(`| project ${[...project.map(kqlName), ...ruleCols].join(', ')}`);
+  lines.push(...before);
+  lines.push(`| summarize ${[...aggregations, ...picks].join(', ')} by ${keys.join(', ')}`);
+  lines.push(`| extend rules_ = ${value}`);
+  if (threshold !== undefined) lines.push(`| where ${threshold}`);
+  lines.push(`| project ${[...outputs, KQL_TIME_OUTPUT, 'count_'].join(', ')}`, '| order by count_ desc');
+  return lines.join('\n');
+}
+
+/**
+ * The plan as one KQL query for `table` (no trailing newline). Throws KqlEmitError when the table lacks a field the
+ * rule uses, a value cannot be rendered safely, or the plan has no faithful KQL.
+ */
+export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
+  const ctx = new Ctx(plan, table);
+  if (plan.keyFields !== undefined) {
+    ctx.fail('correlation aliases (a group key read from different fields per rule) have no faithful single-query KQL in dicomwatch; run the rule with scan');
+  }
+  switch (plan.aggregate?.kind) {
+    case 'event':
+      return renderPerEvent(ctx);
+    case 'temporal':
+      return renderTemporal(ctx, false);
+    case 'ordered':
+      return renderTemporal(ctx, true);
+    default:
+      return renderSummarized(ctx);
+  }
 }
 
 /** A `//` comment line's text: one line, no control characters. */
