@@ -90,7 +90,7 @@ try {
       rows.push({ format, tool, mb, ...r, ok: check(r.stdout) });
     };
     const countsAgree = (out) => out.trim() === answer;
-    run('dicomwatch scan', process.execPath, [CLI, 'scan', file, '--semantics', 'kql', '--output', 'csv', '--tz', TZ, '--year', '2026', '--quiet'], (out) => {
+    run('dicomwatch scan', process.execPath, [CLI, 'scan', file, '--rules', join(HERE, '../../rules/dicom-external-access.yml'), '--semantics', 'kql', '--output', 'csv', '--tz', TZ, '--year', '2026', '--quiet'], (out) => {
       const got = new Map();
       for (const line of out.trim().split('\n').slice(1)) {
         const [src, dst, time, n] = line.split(',');

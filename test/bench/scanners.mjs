@@ -83,8 +83,8 @@ const SCANNERS = {
       const c1 = buf.indexOf(44, s);
       const c2 = buf.indexOf(44, c1 + 1);
       if (!externalIpv4(buf, c1 + 1, c2)) return;
-      const c3 = buf.indexOf(44, c2 + 1);
-      count(`${buf.latin1Slice(c1 + 1, c2)},${buf.latin1Slice(c2 + 1, c3)},${buf.latin1Slice(s, s + 13)}`);
+      const c3 = buf.indexOf(44, c2 + 1); // c2..c3 is the source port
+      count(`${buf.latin1Slice(c1 + 1, c2)},${buf.latin1Slice(c3 + 1, c4)},${buf.latin1Slice(s, s + 13)}`);
     });
   },
   /** {"TimeGenerated":"…","SourceIP":"…",…,"DestinationPort":104,…} */
