@@ -89,6 +89,7 @@ import {
   kqlTimespan,
   mustParseCidr,
 } from './literals.js';
+import { lookbackParts, type KqlRenderOptions } from './lookback.js';
 import { portLetName } from './names.js';
 import {
   KQL_NUMERIC_TYPES,
@@ -545,9 +546,9 @@ function projectColumns(table: KqlTableProfile, groupCols: readonly string[]): s
  * The table expression: the source, called with the pre-filter parameters the rule pins down when it is a
  * function. `pushdown` maps a parameter to the value text (literal or `let` name) the rule requires.
  */
-function sourceText(table: KqlTableProfile, pushdown: ReadonlyMap<string, string>): string {
+function sourceText(table: KqlTableProfile, pushdown: ReadonlyMap<string, string>, lookback: readonly [string, string][] = []): string {
   if (table.call === undefined) return table.source;
-  return `${table.source}(${[...pushdown].map(([param, value]) => `${param} = ${value}`).join(', ')})`;
+  return `${table.source}(${[...lookback, ...pushdown].map(([param, value]) => `${param} = ${value}`).join(', ')})`;
 }
 
 /**
@@ -654,8 +655,9 @@ interface SummarizeLines {
  * The plan as one KQL query for `table` (no trailing newline). Throws KqlEmitError when the table lacks a field the
  * rule uses, or a value cannot be rendered safely.
  */
-export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
+export function renderKql(plan: QueryPlan, table: KqlTableProfile, options: KqlRenderOptions = {}): string {
   const ctx = new Ctx(plan, table);
+  const lookback = ctx.guard(undefined, 'lookback', () => lookbackParts(table, options));
 
   // filter: one `| where` per top-level AND item; the first equality on dstPort gets the advisory's `let`
   const wheres: string[] = [];
@@ -680,7 +682,8 @@ export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
   if (op === undefined || !Object.hasOwn(THRESHOLD_OPS, op)) ctx.fail(`unsupported threshold operator ${JSON.stringify(op)}`);
   const n = ctx.guard(undefined, 'threshold', () => kqlNumber(value as number, 'long'));
 
-  const lines = [...ctx.letLines(), ...helperLets(ctx), sourceText(table, pushdown)];
+  const lines = [...ctx.letLines(), ...helperLets(ctx), sourceText(table, pushdown, lookback.params)];
+  if (lookback.where !== undefined) lines.push(`| where ${lookback.where}`);
   for (const pre of table.preFilters ?? []) lines.push(`| where ${pre}`);
   lines.push(...extendLines(ctx));
   for (const w of wheres) lines.push(`| where ${w}`);
@@ -703,9 +706,9 @@ function commentText(text: string): string {
  * Every query is complete on its own (its `let`s included), so each can be pasted into Sentinel separately.
  * A lone rule is printed bare, so the shipped rule in kql mode is the advisory's query to the byte.
  */
-export function renderKqlRules(plans: readonly QueryPlan[], table: KqlTableProfile): string {
-  if (plans.length === 1) return renderKql(plans[0]!, table);
+export function renderKqlRules(plans: readonly QueryPlan[], table: KqlTableProfile, options: KqlRenderOptions = {}): string {
+  if (plans.length === 1) return renderKql(plans[0]!, table, options);
   return plans
-    .map((plan) => `// ${commentText(plan.rule.title)} (${commentText(plan.rule.name)})\n${renderKql(plan, table)}`)
+    .map((plan) => `// ${commentText(plan.rule.title)} (${commentText(plan.rule.name)})\n${renderKql(plan, table, options)}`)
     .join('\n\n');
 }
