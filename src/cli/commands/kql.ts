@@ -15,9 +15,9 @@ export const describe = 'print the rules as KQL for a Sentinel table';
 export const examples: readonly Example[] = [
   ['$0 kql --semantics kql', 'the advisory\'s query, exactly'],
   ['$0 kql --ports 104,11112 --internal 198.18.0.0/15', 'IPv6-aware, with an extra internal range'],
-  ['$0 kql --table _Im_NetworkSession --lookback 1d', 'the same hunt over every ASIM network-session source, last day'],
-  ['$0 kql --table CommonSecurityLog --format analytics-rule --out dicom.yaml', 'a Sentinel scheduled analytics rule'],
-  ['$0 kql --format arm --out dicom.json', 'the same as an ARM template (parameter: workspace)'],
+  ['$0 kql --table _Im_NetworkSession --lookback 1d', 'every ASIM network-session source, last day'],
+  ['$0 kql --format analytics-rule', 'a Sentinel scheduled analytics rule (YAML)'],
+  ['$0 kql --format arm', 'the same rule as an ARM template'],
 ];
 
 export const KQL_FORMATS = ['kql', 'analytics-rule', 'arm'] as const;
