@@ -50,6 +50,13 @@ export { RuleError, RulesPathError, type SourceLocation } from './rules/errors.j
 export { DicomwatchError, type DicomwatchErrorCode } from './errors.js';
 
 export { renderKql, renderKqlRules, KqlEmitError } from './emit/kql/render.js';
+export type { KqlRenderOptions } from './emit/kql/lookback.js';
+export { parseKqlTimespan } from './emit/kql/timespan.js';
+export {
+  renderAnalyticsRules, renderArmTemplate, sentinelScheduledRule, DeployError, type SentinelScheduledRule,
+} from './emit/deploy/sentinel.js';
+export { ocsfFinding, OCSF_VERSION } from './emit/alerts/ocsf.js';
+export { cefLine } from './emit/alerts/cef.js';
 export { KQL_TABLES, kqlTable, type KqlTableProfile } from './emit/kql/tables.js';
 export { renderSigma } from './emit/sigma.js';
 export { renderAlerts, ALERT_OUTPUTS, type AlertOutput } from './emit/alerts/index.js';

@@ -48,6 +48,9 @@ describe('the shipped rule compiles to the reference plan', () => {
       title: 'DICOM Access From An External Source, Per Source, Destination And Hour',
       level: 'high',
       file,
+      description: 'Counts inbound DICOM connections from external sources per source, destination and hour, like the advisory\'s\n`summarize count() by SourceIP, DestinationIP, bin(TimeGenerated, 1h)`.\n',
+      // a correlation carries its own tags and its base detections' (the ATT&CK tags of the deployable rules)
+      tags: ['attack.initial-access', 'attack.t1190', 'attack.collection'],
     },
     // the correlation's one source: the detection rule it references
     sources: [{ rule: { name: 'dicom_inbound_external', id: '4aa2636a-daca-4cce-b035-a20cba69762c', file }, filter: FILTER }],
@@ -95,7 +98,11 @@ describe('the shipped rule compiles to the reference plan', () => {
     const text = readFileSync(SHIPPED, 'utf8').split(/^---$/m)[0]!;
     expect(compileRules(parseSigmaText(text, 'd.yml'), STRICT)).toEqual([{
       ...expectedPlan(STRICT, 'd.yml'),
-      rule: { name: 'dicom_inbound_external', id: '4aa2636a-daca-4cce-b035-a20cba69762c', title: 'Inbound DICOM Connection From An External Source', level: 'medium', file: 'd.yml' },
+      rule: {
+        name: 'dicom_inbound_external', id: '4aa2636a-daca-4cce-b035-a20cba69762c', title: 'Inbound DICOM Connection From An External Source', level: 'medium', file: 'd.yml',
+        description: expect.stringMatching(/^A connection to a DICOM service \(TCP 104\)/) as unknown as string,
+        tags: ['attack.initial-access', 'attack.t1190', 'attack.collection'],
+      },
       groupBy: ['srcIp', 'dstIp', 'srcPort', 'dstPort', 'protocol', 'action'],
       binMs: 1,
       aggregate: { kind: 'event' },

@@ -86,15 +86,24 @@ export function parseCidrs(option: string, values: readonly string[] | undefined
 
 /**
  * `fn()`, with the library's BAD_OPTION turned into bad usage. The library's message starts with the option's name
- * (`ports: '0' is not a port`), which on the command line is spelled `--ports`.
+ * (`ports: '0' is not a port`), which on the command line is spelled `--ports`. The message echoes the value, so
+ * what cannot be seen in a terminal is shown escaped (`visible`): one clear line, whatever was typed.
  */
 function asUsage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof DicomwatchError && e.code === 'BAD_OPTION') throw new UsageError(`--${e.message}`);
+    if (e instanceof DicomwatchError && e.code === 'BAD_OPTION') throw new UsageError(`--${visible(e.message)}`);
     throw e;
   }
+}
+
+/**
+ * `text` with control, format (bidi overrides, zero-width), line/paragraph separator and lone surrogate characters
+ * written as `\u{…}`, so a hostile option value cannot break or disguise the one-line message that echoes it.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
 }
 
 export function parseZone(tz: string): string {

@@ -357,14 +357,23 @@ function displayName(rule: SigmaRule): string {
   return String(d.name ?? d.id ?? d.title ?? rule.file.replace(/^.*\//, '').replace(/\.ya?ml$/i, ''));
 }
 
-function planRule(rule: SigmaRule, level: Severity): QueryPlan['rule'] {
+function planRule(rule: SigmaRule, level: Severity, bases: readonly SigmaRule[] = []): QueryPlan['rule'] {
+  const tags = ruleTags([rule, ...bases]);
   return {
     name: displayName(rule),
     ...(typeof rule.data.id === 'string' ? { id: rule.data.id } : {}),
     title: String(rule.data.title ?? displayName(rule)),
     level,
     file: rule.file,
+    ...(typeof rule.data.description === 'string' ? { description: rule.data.description } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
   };
+}
+
+/** The rules' string `tags`, de-duplicated in order: a correlation's own, then its base detections' (ATT&CK tags). */
+function ruleTags(rules: readonly SigmaRule[]): string[] {
+  const tags = rules.flatMap((r) => (Array.isArray(r.data.tags) ? r.data.tags : [])).filter((t): t is string => typeof t === 'string');
+  return [...new Set(tags)];
 }
 
 function planSource(rule: SigmaDetection, compiled: CompiledDetection): PlanSource {
@@ -470,7 +479,7 @@ function compileCorrelation(
   if (problems.errors.length > before || !allDefined(compiledBases) || bases.length === 0) return undefined;
   const sources = bases.map((b, i) => planSource(b, compiledBases[i]!));
   const plan: QueryPlan = {
-    rule: planRule(rule, level!),
+    rule: planRule(rule, level!, bases),
     sources,
     filter: sourcesFilter(sources),
     network,

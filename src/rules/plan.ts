@@ -69,6 +69,10 @@ export interface QueryPlan {
     level: Severity;
     /** Rule file, for messages. */
     file: string;
+    /** The rule's `description`, when it has one (the deployable artefacts carry it). */
+    description?: string;
+    /** Sigma `tags` (`attack.t1190`…): a correlation's own, then its base detections'. Absent when there are none. */
+    tags?: string[];
   };
   /**
    * The detection rules the plan reads, kept apart (one per rule a correlation references; a lone detection is its

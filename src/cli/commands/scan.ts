@@ -9,6 +9,12 @@ import { forEachEvent } from '../inputs.js';
 import { BufferedOutput, openOutput } from '../io.js';
 import { UsageError, withInputOptions, withRuleOptions } from '../options.js';
 
+/**
+ * Outputs that name the rule (title, Sigma id, description) and are handed the plans for it. The CSV is not: given
+ * plans it also prints the header of a rule without alerts, which `scan`'s contract does not.
+ */
+const RULE_AWARE: ReadonlySet<AlertOutput> = new Set<AlertOutput>(['ocsf', 'cef']);
+
 /** Transport protocols whose connections have ports. */
 const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
 
@@ -79,7 +85,7 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
     run.progress.stop();
     alerts = engine.end();
     const lines = new BufferedOutput(out);
-    for (const line of alertLines(alerts, choice.output)) {
+    for (const line of alertLines(alerts, choice.output, RULE_AWARE.has(choice.output) ? loaded.plans : undefined)) {
       const pending = lines.line(line);
       if (pending) await pending;
     }

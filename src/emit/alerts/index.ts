@@ -1,14 +1,16 @@
 /** Alert writers by `--output` name. Adding a format is a module plus one entry here. */
 import type { Alert } from '../../model/alert.js';
 import type { QueryPlan } from '../../rules/plan.js';
+import { alertCefLines } from './cef.js';
 import { alertCsvLines } from './csv.js';
 import { alertJsonLine } from './jsonl.js';
+import { alertOcsfLines } from './ocsf.js';
 import { alertTableLines } from './table.js';
 
 /**
  * Each writer gives its text line by line (without newlines), so any number of alerts streams out, from the alerts
  * (in alert order) and, optionally, the plans they came from: the CSV then also prints the header of a rule without
- * alerts.
+ * alerts, OCSF and CEF take the rule's title, description and Sigma id from them (without plans: the rule's name).
  */
 export const ALERT_OUTPUTS = {
   table: (alerts: readonly Alert[]) => alertTableLines(alerts),
@@ -16,6 +18,8 @@ export const ALERT_OUTPUTS = {
     for (const a of alerts) yield alertJsonLine(a);
   },
   csv: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => alertCsvLines(alerts, plans),
+  ocsf: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => alertOcsfLines(alerts, plans),
+  cef: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => alertCefLines(alerts, plans),
 } as const satisfies Record<string, (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => Iterable<string>>;
 
 export type AlertOutput = keyof typeof ALERT_OUTPUTS;

@@ -90,6 +90,7 @@ import {
   kqlTimespan,
   mustParseCidr,
 } from './literals.js';
+import { lookbackParts, type KqlRenderOptions } from './lookback.js';
 import { portLetName } from './names.js';
 import {
   KQL_NUMERIC_TYPES,
@@ -186,6 +187,7 @@ class Ctx {
   constructor(
     readonly plan: QueryPlan,
     readonly table: KqlTableProfile,
+    readonly options: KqlRenderOptions = {},
   ) {}
 
   /**
@@ -646,9 +648,9 @@ function projectColumns(table: KqlTableProfile, groupCols: readonly string[]): s
  * The table expression: the source, called with the pre-filter parameters the rule pins down when it is a
  * function. `pushdown` maps a parameter to the value text (literal or `let` name) the rule requires.
  */
-function sourceText(table: KqlTableProfile, pushdown: ReadonlyMap<string, string>): string {
+function sourceText(table: KqlTableProfile, pushdown: ReadonlyMap<string, string>, lookback: readonly [string, string][] = []): string {
   if (table.call === undefined) return table.source;
-  return `${table.source}(${[...pushdown].map(([param, value]) => `${param} = ${value}`).join(', ')})`;
+  return `${table.source}(${[...lookback, ...pushdown].map(([param, value]) => `${param} = ${value}`).join(', ')})`;
 }
 
 /**
@@ -805,7 +807,10 @@ function filterLines(ctx: Ctx): { wheres: string[]; pushdown: Map<string, string
 
 /** The query's head: its `let`s, the source, the profile's pre-filters and computed columns. */
 function headLines(ctx: Ctx, pushdown: ReadonlyMap<string, string>): string[] {
-  const lines = [...ctx.letLines(), ...helperLets(ctx), sourceText(ctx.table, pushdown)];
+  // --lookback: a time filter right after the source, or the ASIM parser's own starttime/endtime parameters
+  const lookback = ctx.guard(undefined, 'lookback', () => lookbackParts(ctx.table, ctx.options));
+  const lines = [...ctx.letLines(), ...helperLets(ctx), sourceText(ctx.table, pushdown, lookback.params)];
+  if (lookback.where !== undefined) lines.push(`| where ${lookback.where}`);
   for (const pre of ctx.table.preFilters ?? []) lines.push(`| where ${pre}`);
   lines.push(...extendLines(ctx));
   return lines;
@@ -895,8 +900,8 @@ function renderTemporal(ctx: Ctx, ordered: boolean): string {
  * The plan as one KQL query for `table` (no trailing newline). Throws KqlEmitError when the table lacks a field the
  * rule uses, a value cannot be rendered safely, or the plan has no faithful KQL.
  */
-export function renderKql(plan: QueryPlan, table: KqlTableProfile): string {
-  const ctx = new Ctx(plan, table);
+export function renderKql(plan: QueryPlan, table: KqlTableProfile, options: KqlRenderOptions = {}): string {
+  const ctx = new Ctx(plan, table, options);
   if (plan.keyFields !== undefined) {
     ctx.fail('correlation aliases (a group key read from different fields per rule) have no faithful single-query KQL in dicomwatch; run the rule with scan');
   }
@@ -922,9 +927,9 @@ function commentText(text: string): string {
  * Every query is complete on its own (its `let`s included), so each can be pasted into Sentinel separately.
  * A lone rule is printed bare, so the shipped rule in kql mode is the advisory's query to the byte.
  */
-export function renderKqlRules(plans: readonly QueryPlan[], table: KqlTableProfile): string {
-  if (plans.length === 1) return renderKql(plans[0]!, table);
+export function renderKqlRules(plans: readonly QueryPlan[], table: KqlTableProfile, options: KqlRenderOptions = {}): string {
+  if (plans.length === 1) return renderKql(plans[0]!, table, options);
   return plans
-    .map((plan) => `// ${commentText(plan.rule.title)} (${commentText(plan.rule.name)})\n${renderKql(plan, table)}`)
+    .map((plan) => `// ${commentText(plan.rule.title)} (${commentText(plan.rule.name)})\n${renderKql(plan, table, options)}`)
     .join('\n\n');
 }

@@ -64,6 +64,8 @@ export interface KqlFunctionCall {
    * drops a row the rule would keep; the rule's own `where` line stays.
    */
   pushdown?: Partial<Record<EventField, string>>;
+  /** The function's own time-range parameters (ASIM `starttime`/`endtime`): `--lookback` is passed through them. */
+  timeRange?: { start: string; end: string };
 }
 
 export interface KqlTableProfile {
@@ -88,6 +90,17 @@ export interface KqlTableProfile {
    * column are appended when missing, so a rule grouping by another key still yields a valid query.
    */
   project?: readonly string[];
+  /**
+   * The Sentinel data connectors that fill the table (`connectorId` and the tables it writes), for a deployable
+   * analytics rule's `requiredDataConnectors`; empty for a table no connector writes (the advisory's NetworkEvent), or absent.
+   * Ids as the Azure-Sentinel repository's Detections use them.
+   */
+  connectors?: readonly KqlDataConnector[];
+}
+
+export interface KqlDataConnector {
+  connectorId: string;
+  dataTypes: readonly string[];
 }
 
 /** Output column name of each group key (the CLI's csv header uses the same names). */
@@ -157,6 +170,7 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
       device: { name: 'DeviceName', type: 'string' },
     },
     project: ['TimeGenerated', 'SourceIP', 'DestinationIP', 'DeviceName', 'OriginalProtocol'],
+    connectors: [],
   },
 
   CommonSecurityLog: {
@@ -182,13 +196,14 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
       },
       device: { name: 'DeviceName', type: 'string', compute: 'coalesce(DeviceName, Computer)' },
     },
+    connectors: [{ connectorId: 'CEF', dataTypes: ['CommonSecurityLog'] }],
   },
 
   _Im_NetworkSession: {
     name: '_Im_NetworkSession',
     description: 'ASIM network sessions (all sources): SrcIpAddr, DstIpAddr, DstPortNumber, NetworkProtocol, DvcAction',
     source: '_Im_NetworkSession',
-    call: { pushdown: { dstPort: 'dstportnumber' } },
+    call: { pushdown: { dstPort: 'dstportnumber' }, timeRange: { start: 'starttime', end: 'endtime' } },
     time: TIME_GENERATED,
     columns: {
       srcIp: { name: 'SrcIpAddr', type: 'string' },
@@ -203,6 +218,13 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
       },
       device: { name: 'Dvc', type: 'string' },
     },
+    // the ASIM parser unions many sources; these are the ones the other profiles read directly
+    connectors: [
+      { connectorId: 'AWSS3', dataTypes: ['AWSVPCFlow'] },
+      { connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceNetworkEvents'] },
+      { connectorId: 'AzureFirewall', dataTypes: ['AZFWNetworkRule'] },
+      { connectorId: 'CEF', dataTypes: ['CommonSecurityLog'] },
+    ],
   },
 
   DeviceNetworkEvents: {
@@ -220,6 +242,7 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
       action: { name: 'ActionType', type: 'string', values: { allow: ['InboundConnectionAccepted'] } },
       device: { name: 'DeviceName', type: 'string' },
     },
+    connectors: [{ connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceNetworkEvents'] }],
   },
 
   AWSVPCFlow: {
@@ -235,6 +258,7 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
       protocol: { name: 'Protocol', type: 'int' },
       action: { name: 'Action', type: 'string', values: { allow: ['ACCEPT'], deny: ['REJECT'] } },
     },
+    connectors: [{ connectorId: 'AWSS3', dataTypes: ['AWSVPCFlow'] }],
   },
 
   AZFWNetworkRule: {
@@ -250,6 +274,7 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
       protocol: { name: 'Protocol', type: 'string' },
       action: { name: 'Action', type: 'string', values: { allow: ['Allow'], deny: ['Deny'] } },
     },
+    connectors: [{ connectorId: 'AzureFirewall', dataTypes: ['AZFWNetworkRule'] }],
   },
 };
 
