@@ -6,7 +6,6 @@ import { compileRulesReport } from '../../rules/compile.js';
 import { formatLocation, NO_RULES_REASON, RulesPathError, type SourceLocation } from '../../rules/errors.js';
 import { DEFAULT_PLACEHOLDERS, type Placeholders } from '../../rules/modifiers.js';
 import { expandPlaceholders, internalNetworks, placeholdersOf } from '../../rules/options.js';
-import { schemaErrors } from '../../rules/schema.js';
 import { placeholdersFromArgs } from '../context.js';
 import type { NetworkPolicy, QueryPlan, Semantics } from '../../rules/plan.js';
 import { parseSigmaText, readSigmaRules, type SigmaRule } from '../../rules/sigma.js';
@@ -68,7 +67,9 @@ export async function checkPath(path: string, tables: readonly KqlTableProfile[]
     text: e.message,
     at: e instanceof RulesPathError ? { file: e.path } : { file: e.file, line: e.line, col: e.col },
   }));
-  // The specification's JSON schemas: what other Sigma tools would reject, whatever the engine makes of it.
+  // The specification's JSON schemas: what other Sigma tools would reject, whatever the engine makes of it. Loaded
+  // here, not with the CLI: ajv and the schemas cost every other command ~50 ms of start-up.
+  const { schemaErrors } = await import('../../rules/schema.js');
   for (const rule of reading.rules) {
     problems.push(...schemaErrors(rule).map((e): CheckProblem => ({ severity: 'error', text: e.message, at: { file: e.file, line: e.line, col: e.col } })));
   }
