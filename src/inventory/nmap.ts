@@ -16,7 +16,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { untrustedXmlParser } from '../parsers/xml.js';
 import { DicomwatchError } from '../errors.js';
 import { canonicalIp } from '../net/ip.js';
 import type { Classifier } from '../net/classify.js';
@@ -27,16 +28,7 @@ import { compareEntries, unmapped, type InventoryEntry, type NmapService } from 
 /** The most characters one `<host>` element may hold. */
 const MAX_HOST_CHARS = 16 << 20;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => ['address', 'hostname', 'hostnames', 'port', 'script', 'elem', 'table'].includes(name),
-});
+const parser = untrustedXmlParser(new Set(['address', 'hostname', 'hostnames', 'port', 'script', 'elem', 'table']));
 
 export interface NmapOptions {
   /** Extra DICOM ports, added to the well-known ones. */

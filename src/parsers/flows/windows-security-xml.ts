@@ -33,7 +33,8 @@
  * - `Application` (the process path) has no field in the event model and is left out;
  * - other Event IDs (a Security log export holds logons, 5158 binds…) → NOT_A_CONNECTION.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { untrustedXmlParser } from '../xml.js';
 import type { Action } from '../../model/event.js';
 import { parseTimestamp } from '../../time/parse.js';
 import { quote } from '../fields.js';
@@ -54,16 +55,7 @@ const ACTIONS: Readonly<Record<string, Action>> = { '5156': 'allow', '5157': 'de
 const INBOUND = new Set(['%%14592', 'inbound']);
 const OUTBOUND = new Set(['%%14593', 'outbound']);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'Data',
-});
+const parser = untrustedXmlParser(new Set(['Data']));
 
 /** Whether byte `c` may follow `<Event` in an Event element's start tag (not `<Events`, `<EventData`, `<EventID`). */
 function endsName(c: number | undefined): boolean {

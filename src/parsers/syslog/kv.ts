@@ -17,61 +17,12 @@ const TAB = 9;
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-export function parseKeyValues(text: string, from = 0, to = text.length): KeyValues {
-  const values = new Map<string, string>();
-  let unbalanced = false;
-  let i = from;
-  while (i < to) {
-    let c = text.charCodeAt(i);
-    if (c === SPACE || c === TAB) {
-      i++;
-      continue;
-    }
-    const keyStart = i;
-    while (i < to && (c = text.charCodeAt(i)) !== 61 /* = */ && c !== SPACE && c !== TAB) i++;
-    if (i >= to || c !== 61) continue; // a bare word
-    const key = text.slice(keyStart, i);
-    i++; // past `=`
-    let value: string;
-    if (text.charCodeAt(i) === QUOTE) {
-      i++;
-      let parts = '';
-      let start = i;
-      for (;;) {
-        if (i >= to) {
-          unbalanced = true;
-          break;
-        }
-        c = text.charCodeAt(i);
-        if (c === BACKSLASH && i + 1 < to) {
-          parts += text.slice(start, i);
-          start = i + 1; // keep the escaped character
-          i += 2;
-          continue;
-        }
-        if (c === QUOTE) break;
-        i++;
-      }
-      value = parts + text.slice(start, Math.min(i, to));
-      i++; // past the closing quote
-    } else {
-      const start = i;
-      while (i < to && (c = text.charCodeAt(i)) !== SPACE && c !== TAB) i++;
-      value = text.slice(start, i);
-    }
-    if (key !== '' && !values.has(key)) values.set(key, value);
-  }
-  return { values, unbalanced };
-}
-
 /**
- * The values of `keys` only, as `parseKeyValues` would give them (first occurrence wins, quoted values unescaped),
- * into `values` (in `keys` order; undefined when absent): the same single pass, but nothing is sliced for the other
- * keys, so a module that needs five keys of a thirty-key message builds five strings. Returns `unbalanced`.
+ * The one pass both readers share: for each `key=value` pair, `select(keyStart, keyEnd)` says which slot wants the
+ * value (-1: none; the value is then stepped over without building a string) and `store(slot, value)` takes it.
+ * Returns whether a quoted value ran to the end without its closing quote.
  */
-export function pickKeyValues(text: string, keys: readonly string[], values: (string | undefined)[], from = 0, to = text.length): boolean {
-  values.length = keys.length;
-  values.fill(undefined);
+function scanPairs(text: string, from: number, to: number, select: (keyStart: number, keyEnd: number) => number, store: (slot: number, value: string) => void): boolean {
   let unbalanced = false;
   let i = from;
   while (i < to) {
@@ -83,15 +34,7 @@ export function pickKeyValues(text: string, keys: readonly string[], values: (st
     const keyStart = i;
     while (i < to && (c = text.charCodeAt(i)) !== 61 /* = */ && c !== SPACE && c !== TAB) i++;
     if (i >= to || c !== 61) continue; // a bare word
-    const keyLength = i - keyStart;
-    let slot = -1;
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
-      if (key.length === keyLength && values[k] === undefined && text.startsWith(key, keyStart)) {
-        slot = k;
-        break;
-      }
-    }
+    const slot = select(keyStart, i);
     i++; // past `=`
     if (text.charCodeAt(i) === QUOTE) {
       i++;
@@ -105,20 +48,49 @@ export function pickKeyValues(text: string, keys: readonly string[], values: (st
         c = text.charCodeAt(i);
         if (c === BACKSLASH && i + 1 < to) {
           if (slot >= 0) parts += text.slice(start, i);
-          start = i + 1;
+          start = i + 1; // keep the escaped character
           i += 2;
           continue;
         }
         if (c === QUOTE) break;
         i++;
       }
-      if (slot >= 0) values[slot] = parts + text.slice(start, Math.min(i, to));
-      i++;
+      if (slot >= 0) store(slot, parts + text.slice(start, Math.min(i, to)));
+      i++; // past the closing quote
     } else {
       const start = i;
       while (i < to && (c = text.charCodeAt(i)) !== SPACE && c !== TAB) i++;
-      if (slot >= 0) values[slot] = text.slice(start, i);
+      if (slot >= 0) store(slot, text.slice(start, i));
     }
   }
   return unbalanced;
+}
+
+export function parseKeyValues(text: string, from = 0, to = text.length): KeyValues {
+  const values = new Map<string, string>();
+  let key = '';
+  const unbalanced = scanPairs(text, from, to, (a, b) => {
+    key = text.slice(a, b);
+    return key !== '' && !values.has(key) ? 0 : -1;
+  }, (_slot, value) => values.set(key, value));
+  return { values, unbalanced };
+}
+
+/**
+ * The values of `keys` only, as `parseKeyValues` would give them (first occurrence wins, quoted values unescaped),
+ * into `values` (in `keys` order; undefined when absent): nothing is sliced for the other keys, so a module that
+ * needs five keys of a thirty-key message builds five strings. Returns `unbalanced`.
+ */
+export function pickKeyValues(text: string, keys: readonly string[], values: (string | undefined)[], from = 0, to = text.length): boolean {
+  values.length = keys.length;
+  values.fill(undefined);
+  return scanPairs(text, from, to, (a, b) => {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      if (key.length === b - a && values[k] === undefined && text.startsWith(key, a)) return k;
+    }
+    return -1;
+  }, (slot, value) => {
+    values[slot] = value;
+  });
 }
