@@ -107,6 +107,25 @@ function parseChunks(chunks: Buffer[], file = 'cap.pcap') {
 
 const events = (outcomes: RecordOutcome[]): NetworkEvent[] => outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
 
+describe('captures written by tcpdump 4.99.3 (Linux), the fixtures\' packets replayed to 127.0.0.1:29977 by examples/replay-netflow.mjs', () => {
+  // -i lo (Ethernet, µs), -i any (Linux cooked v2, linktype 276), -i lo --time-stamp-precision=nano (magic a1b23c4d)
+  const dat = () => DAT_FILES.flatMap(({ file }) => {
+    const { outcomes } = parseChunks([readFileSync(join(ROOT, file))]);
+    return outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+  });
+  for (const file of ['tcpdump-lo.pcap', 'tcpdump-any.pcap', 'tcpdump-lo-ns.pcap']) {
+    it(`${file}: the same flows as the .dat files, exporter 127.0.0.1, records numbered across the capture`, () => {
+      const { parser, outcomes } = parseChunks([readFileSync(join(ROOT, 'fixtures/netflow', file))]);
+      expect(parser.format?.id).toBe('pcap');
+      const events = outcomes.flatMap((o) => (o.kind === 'events' ? o.events : []));
+      const strip = (e: NetworkEvent) => ({ ...e, file: '', line: 0, packet: 0, device: undefined });
+      expect(events.map(strip)).toEqual(dat().map(strip));
+      expect(events.every((e) => e.device === '127.0.0.1')).toBe(true);
+      expect(outcomes.map((o) => o.line)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    });
+  }
+});
+
 describe('the pcap format in-process', () => {
   it('is recognized by its magic with --format auto (pcap and pcapng)', () => {
     for (const bytes of [buildFlowsPcap(), buildFlowsPcapng()]) {
