@@ -61,7 +61,7 @@ export function actionFromPrefix(prefix: string): Action | undefined {
 function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typeof NOT_MINE {
   const part = netfilterPart(line.message);
   if (!part) return NOT_MINE;
-  const v: (string | undefined)[] = [];
+  const v: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
   pickKeyValues(part.fields, KEYS, v);
   // A netfilter line always has SRC, DST and PROTO; without them it was cut short (collector line limits).
   for (let k = 0; k < REQUIRED; k++) {
