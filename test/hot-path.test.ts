@@ -85,3 +85,41 @@ describe('pickKeyValues: the few keys a module needs, as parseKeyValues reads th
     }), { numRuns: 2000 });
   });
 });
+
+describe('zone offsets cached per local hour', () => {
+  it('equal the per-minute resolution in zones with half-hour, 45-minute and 30-minute transitions', async () => {
+    const { IANAZone } = await import('luxon');
+    const { localToEpoch } = await import('../src/time/zone.js');
+    const MIN = 60_000;
+    const DAY = 86_400_000;
+    // the module's documented rule, minute by minute with no cache: gaps take the offset before, overlaps the larger
+    const naive = (zoneName: string, localMs: number) => {
+      const zone = IANAZone.create(zoneName);
+      const before = zone.offset(localMs - DAY) * MIN;
+      const after = zone.offset(localMs + DAY) * MIN;
+      const fitsBefore = zone.offset(localMs - before) * MIN === before;
+      const fitsAfter = before !== after && zone.offset(localMs - after) * MIN === after;
+      return localMs - (fitsBefore && fitsAfter ? Math.max(before, after) : fitsBefore ? before : fitsAfter ? after : before);
+    };
+    const zones = ['Europe/Berlin', 'Pacific/Chatham', 'Australia/Lord_Howe', 'America/St_Johns', 'Asia/Kathmandu', 'America/New_York'];
+    // local minutes around 2026's transitions: late March/early April and late September to early November
+    const minute = fc.oneof(
+      fc.integer({ min: Date.UTC(2026, 2, 25) / MIN, max: Date.UTC(2026, 3, 8) / MIN }),
+      fc.integer({ min: Date.UTC(2026, 8, 20) / MIN, max: Date.UTC(2026, 10, 5) / MIN }),
+    );
+    fc.assert(fc.property(fc.constantFrom(...zones), fc.array(minute, { minLength: 1, maxLength: 50 }), (zone, minutes) => {
+      for (const m of minutes) expect(localToEpoch(m * MIN + 17_000, zone)).toBe(naive(zone, m * MIN + 17_000));
+    }), { numRuns: 300 });
+    // and every minute of each transition day (Chatham 5 Apr / 27 Sep at :45, Lord Howe 5 Apr / 4 Oct by 30 min,
+    // Berlin 29 Mar / 25 Oct), in an order that fills the hour cache from the middle
+    for (const [zone, days] of [['Pacific/Chatham', [[3, 5], [8, 27]]], ['Australia/Lord_Howe', [[3, 5], [9, 4]]], ['Europe/Berlin', [[2, 29], [9, 25]]]] as const) {
+      for (const [month, day] of days) {
+        const start = Date.UTC(2026, month, day) / MIN;
+        for (let i = 0; i < 1440; i++) {
+          const m = start + ((i * 7) % 1440);
+          expect(localToEpoch(m * MIN, zone), `${zone} ${new Date(m * MIN).toISOString()}`).toBe(naive(zone, m * MIN));
+        }
+      }
+    }
+  });
+});

@@ -30,7 +30,7 @@ const UTC_ALIASES = new Set(['utc', 'z', 'zulu', 'gmt', 'uct', 'universal', 'etc
 /** How a zone turns wall-clock milliseconds into epoch milliseconds. */
 type Rule =
   | { readonly kind: 'fixed'; readonly name: string; readonly offsetMs: number }
-  | { readonly kind: 'iana'; readonly name: string; readonly zone: IANAZone; readonly byMinute: Map<number, number> };
+  | { readonly kind: 'iana'; readonly name: string; readonly zone: IANAZone; readonly byHour: Map<number, number>; readonly byMinute: Map<number, number> };
 
 /**
  * Validated zones by the text the caller gave (so `--tz` is parsed once, not once per record).
@@ -40,6 +40,7 @@ const rules = new Map<string, Rule | null>();
 const MAX_RULES = 64;
 /** Resolved offsets per local minute, per zone: log streams revisit the same minutes millions of times. */
 const MAX_MINUTES_PER_ZONE = 4096;
+const HOUR_MS = 3_600_000;
 
 /**
  * `+02:00`, `+0200`, `+02`, `-5`, `UTC+2`, `UTC+05:30` → offset in minutes; undefined otherwise.
@@ -72,7 +73,7 @@ function buildRule(tz: string): Rule | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text) || !IANAZone.isValidZone(text)) return undefined;
   const zone = IANAZone.create(text);
   if (!zone.isValid) return undefined;
-  return { kind: 'iana', name: canonicalIanaName(text), zone, byMinute: new Map() };
+  return { kind: 'iana', name: canonicalIanaName(text), zone, byHour: new Map(), byMinute: new Map() };
 }
 
 /**
@@ -117,6 +118,17 @@ export function localToEpoch(localMs: number, tz: string): number | undefined {
   const rule = ruleFor(tz);
   if (rule === undefined) return undefined;
   if (rule.kind === 'fixed') return localMs - rule.offsetMs;
+  // Most local hours have one offset throughout: resolved at both ends once, the hour is served from one entry.
+  // An hour with a transition inside it (Chatham's at :45, any gap or overlap) is NaN there and goes by the minute.
+  const hour = Math.floor(localMs / HOUR_MS);
+  let hourOffset = rule.byHour.get(hour);
+  if (hourOffset === undefined) {
+    const first = resolveOffset(rule.zone, hour * HOUR_MS);
+    hourOffset = resolveOffset(rule.zone, (hour + 1) * HOUR_MS - MINUTE_MS) === first ? first : Number.NaN;
+    if (rule.byHour.size >= MAX_MINUTES_PER_ZONE) rule.byHour.clear();
+    rule.byHour.set(hour, hourOffset);
+  }
+  if (!Number.isNaN(hourOffset)) return localMs - hourOffset;
   // Offsets change on whole local minutes in every modern zone, so one resolution serves a whole minute.
   const minute = Math.floor(localMs / MINUTE_MS);
   let offsetMs = rule.byMinute.get(minute);
