@@ -6,12 +6,12 @@ import { DicomwatchError } from '../errors.js';
 import { InputFileError } from '../parsers/errors.js';
 import { describeColumns, explainUnusedInput } from '../parsers/explain.js';
 import { addInfo, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
-import type { RecordOutcome } from '../parsers/types.js';
+import type { ErrorCode, RecordOutcome } from '../parsers/types.js';
 import { UsageError } from './options.js';
 import type { Progress } from './progress.js';
 
 /** Per file, malformed records printed before the rest are only counted (the summary has them all). */
-const MAX_PRINTED_ERRORS = 50;
+export const MAX_PRINTED_ERRORS = 50;
 
 export interface InputRun {
   files: string[];
@@ -34,6 +34,9 @@ export async function checkReadable(files: readonly string[]): Promise<void> {
     }
   }
 }
+
+/** Reads one file on several threads, feeding the caller's engine itself; undefined: read it on one thread. */
+export type ThreadedReader = (file: string, now: number | undefined) => Promise<{ info: ParserInfo; errors: readonly { line: number; code: string; message: string }[] } | undefined>;
 
 export interface InputTotals {
   info: ParserInfo;
@@ -68,6 +71,7 @@ export async function forEachEvent(
   run: InputRun,
   onEvent: (event: NetworkEvent) => void | Promise<void>,
   running: RunningTotals = runningTotals(),
+  threaded?: ThreadedReader,
 ): Promise<InputTotals> {
   await checkReadable(run.files);
   const { info: total, failed } = running;
@@ -84,9 +88,19 @@ export async function forEachEvent(
       else if (printed === MAX_PRINTED_ERRORS) run.stderr.write(`${file}: more malformed records; only counted from here on\n`);
       printed++;
     };
+    // Year-less syslog stamps take --year, else the latest year not after the file was last written (stdin: now).
+    const now = st && run.read.year === undefined ? { now: st.modified } : {};
+    // A large plain file may be read by several threads (scan --threads): the caller merges what they found.
+    const split = threaded && !run.strictInput ? await threaded(file, now.now).catch(() => undefined) : undefined;
+    if (split) {
+      for (const e of split.errors) report({ kind: 'error', line: e.line, code: e.code as ErrorCode, message: e.message });
+      if (split.info.errors > printed && printed === MAX_PRINTED_ERRORS) run.stderr.write(`${file}: more malformed records; only counted from here on\n`);
+      addInfo(total, split.info);
+      if (!run.quiet) for (const note of [describeColumns(split.info, file), explainUnusedInput(split.info, file)]) if (note) run.stderr.write(`${note}\n`);
+      run.progress.records(total.records);
+      continue;
+    }
     try {
-      // Year-less syslog stamps take --year, else the latest year not after the file was last written (stdin: now).
-      const now = st && run.read.year === undefined ? { now: st.modified } : {};
       const records = readRecords(file, { ...run.read, ...now, filteredRuns: true, onBytes: (n) => run.progress.bytes(n) });
       info = records.info;
       running.reading = info;

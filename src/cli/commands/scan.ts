@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import type { Argv } from 'yargs';
 import { ALERT_OUTPUTS, alertLines, type AlertOutput } from '../../emit/alerts/index.js';
@@ -5,7 +6,8 @@ import type { Alert } from '../../model/alert.js';
 import { createEngine } from '../../rules/engine.js';
 import { inputFiles, inputRun, prefilterFor, reportedRun, rulesFromArgs, type InputArgs, type RuleArgs } from '../context.js';
 import { examplesText, type Example } from '../help.js';
-import { forEachEvent } from '../inputs.js';
+import { forEachEvent, MAX_PRINTED_ERRORS } from '../inputs.js';
+import { DEFAULT_THREADS_MIN_BYTES, scanThreaded } from '../threads.js';
 import { BufferedOutput, openOutput } from '../io.js';
 import { UsageError, withInputOptions, withRuleOptions } from '../options.js';
 
@@ -14,6 +16,19 @@ import { UsageError, withInputOptions, withRuleOptions } from '../options.js';
  * plans it also prints the header of a rule without alerts, which `scan`'s contract does not.
  */
 const RULE_AWARE: ReadonlySet<AlertOutput> = new Set<AlertOutput>(['ocsf', 'cef']);
+
+/** --threads: a whole number ≥ 1, by default the machine's cores. */
+function threadCount(given: number | undefined): number {
+  if (given === undefined) return availableParallelism();
+  if (!Number.isInteger(given) || given < 1 || given > 256) throw new UsageError(`--threads: a whole number from 1 to 256, not '${given}'`);
+  return given;
+}
+
+/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 64 MiB. */
+function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.DICOMWATCH_THREADS_MIN_BYTES);
+  return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
+}
 
 /** Transport protocols whose connections have ports. */
 const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
@@ -31,6 +46,7 @@ export const examples: readonly Example[] = [
 export function builder(y: Argv) {
   return withRuleOptions(withInputOptions(y))
     .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: from --out\'s extension: .jsonl/.ndjson/.json jsonl, .csv csv, else table; without --out: table on a terminal, else jsonl)' })
+    .option('threads', { type: 'number', describe: 'threads reading one large plain file (CSV, JSON Lines, AWS VPC, syslog without --year; at least 64 MiB, or $DICOMWATCH_THREADS_MIN_BYTES)', defaultDescription: 'the number of cores' })
     .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop well-formed records whose destination port cannot match (--no-prefilter, or --strict-input, to check every value)' })
     .epilogue(examplesText(examples));
 }
@@ -58,7 +74,8 @@ export function chooseOutput(explicit: AlertOutput | undefined, out: string | un
   return { output: 'table', note: `--out ${out}: writing a table (extension not .jsonl, .ndjson, .json or .csv); --output jsonl|csv|table to choose` };
 }
 
-export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutput; out?: string; prefilter: boolean }): Promise<void> {
+export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutput; out?: string; prefilter: boolean; threads?: number }): Promise<void> {
+  const threads = threadCount(args.threads);
   const loaded = await rulesFromArgs(args);
   const files = inputFiles(args.files);
   if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
@@ -78,10 +95,20 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
     ...(withoutPort > 0 ? [`${withoutPort} events had no destination port (use --map dstPort=Column if the log has one)`] : []),
   ];
   await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
+    const threaded = async (file: string, now: number | undefined) => {
+      const split = await scanThreaded(file, {
+        threads, minBytes: threadsMinBytes(), plans: loaded.plans, read: run.read, ...(now !== undefined ? { now } : {}),
+        maxErrors: MAX_PRINTED_ERRORS, portProtocols: [...PORT_PROTOCOLS],
+      });
+      if (!split) return undefined;
+      for (const snapshot of split.snapshots) engine.merge(snapshot);
+      withoutPort += split.withoutPort;
+      return split;
+    };
     const totals = await forEachEvent(run, (e) => {
       if (e.dstPort === undefined && (e.protocol === undefined || PORT_PROTOCOLS.has(e.protocol))) withoutPort++;
       engine.push(e);
-    }, running);
+    }, running, threads > 1 ? threaded : undefined);
     run.progress.stop();
     alerts = engine.end();
     const lines = new BufferedOutput(out);

@@ -1,0 +1,95 @@
+/**
+ * One shard of a threaded scan (threads.ts): a byte range of a plain file, read by its own record parser (the
+ * format forced, the file's header line handed in front of the range) into its own engine. It sends back the
+ * engine's snapshot, the parser's counters, the first errors (lines relative to what it read) and what the
+ * coordinator needs to know whether the split was sound.
+ */
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { NetworkEvent } from '../model/event.js';
+import { createRecordParser, type ParserInfo } from '../parsers/record-parser.js';
+import type { RecordOutcome } from '../parsers/types.js';
+import { createEngine, type EngineSnapshot } from '../rules/engine.js';
+import type { QueryPlan } from '../rules/plan.js';
+
+export interface ShardTask {
+  path: string;
+  /** The file's name in events and messages. */
+  name: string;
+  format: string;
+  start: number;
+  /** Exclusive. */
+  end: number;
+  /** Bytes read before the range (the header line), not part of it. */
+  prefix: Uint8Array;
+  read: { tz?: string; year?: number; now?: number; columnMap?: Record<string, string>; dstPorts?: number[] };
+  plans: QueryPlan[];
+  /** Errors kept (the CLI prints that many at most). */
+  maxErrors: number;
+  /** Ports the scan counts events without (its "no destination port" line). */
+  portProtocols: string[];
+}
+
+export interface ShardResult {
+  snapshot: EngineSnapshot;
+  info: ParserInfo;
+  errors: { line: number; code: string; message: string }[];
+  /** The parser's end() reported an error: a record was still open where the range ended. */
+  openAtEnd: boolean;
+  withoutPort: number;
+  failure?: string;
+}
+
+async function runShard(task: ShardTask): Promise<ShardResult> {
+  const parser = createRecordParser({
+    file: task.name,
+    format: task.format,
+    filteredRuns: true,
+    ...(task.read.tz !== undefined ? { tz: task.read.tz } : {}),
+    ...(task.read.year !== undefined ? { year: task.read.year } : {}),
+    ...(task.read.now !== undefined ? { now: task.read.now } : {}),
+    ...(task.read.columnMap ? { columnMap: task.read.columnMap } : {}),
+    ...(task.read.dstPorts ? { prefilter: { dstPorts: new Set(task.read.dstPorts) } } : {}),
+  });
+  const engine = createEngine(task.plans, { trusted: true });
+  const portProtocols = new Set(task.portProtocols);
+  const errors: ShardResult['errors'] = [];
+  let withoutPort = 0;
+  const take = (outcomes: RecordOutcome[]) => {
+    for (const o of outcomes) {
+      if (o.kind === 'events') {
+        for (const e of o.events as NetworkEvent[]) {
+          if (e.dstPort === undefined && (e.protocol === undefined || portProtocols.has(e.protocol))) withoutPort++;
+          engine.push(e);
+        }
+      } else if (o.kind === 'error' && errors.length < task.maxErrors) {
+        errors.push({ line: o.line, code: o.code, message: o.message });
+      }
+    }
+  };
+  if (task.prefix.length > 0) take(parser.push(Buffer.from(task.prefix)));
+  if (task.end > task.start) {
+    for await (const chunk of createReadStream(task.path, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 })) {
+      take(parser.push(chunk as Buffer));
+      if (parser.failure) break;
+    }
+  }
+  const last = parser.end();
+  take(last);
+  return {
+    snapshot: engine.snapshot(),
+    info: parser.info,
+    errors,
+    openAtEnd: last.some((o) => o.kind === 'error'),
+    withoutPort,
+    ...(parser.failure ? { failure: parser.failure.message } : {}),
+  };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  runShard(workerData as ShardTask).then(
+    (result) => port.postMessage(result),
+    (e: unknown) => port.postMessage({ failure: (e as Error).message ?? String(e) }),
+  );
+}

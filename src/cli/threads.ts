@@ -1,0 +1,149 @@
+/**
+ * `scan --threads N`: a large plain file read by N worker threads, each a byte range cut at a line end, each with
+ * its own parser and engine; the engines' snapshots merge into the scan's engine (thresholds apply after merging),
+ * the counters add up and the errors are renumbered to the file's lines. The answer, its order and the accounting
+ * are those of one thread (tested).
+ *
+ * Only where a range can be read on its own: a regular file (not stdin, not gzip) of at least `minBytes`, in a
+ * format whose records are single lines with no state carried from one to the next but a header line at the top —
+ * CSV (the header line is handed to every range), JSON Lines, AWS VPC flow logs (a header only on the first line),
+ * and syslog when the year of year-less stamps is inferred (with --year, New Year moves the year on line by line).
+ * When the split turns out unsound — a quoted CSV record open across a cut, a VPC header further down the file —
+ * the threads' work is thrown away and the file is read by one thread, so the answer never depends on the split.
+ */
+import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { addInfo, createRecordParser, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
+import type { EngineSnapshot } from '../rules/engine.js';
+import type { QueryPlan } from '../rules/plan.js';
+import type { ReadOptions } from '../io/reader.js';
+import type { ShardResult, ShardTask } from './scan-worker.js';
+
+/** Smallest file split across threads (below it, starting workers costs more than it saves). */
+export const DEFAULT_THREADS_MIN_BYTES = 64 * 1024 * 1024;
+/** Formats whose byte ranges can be read on their own. */
+const SPLITTABLE = new Set(['csv', 'jsonl', 'aws-vpc', 'syslog']);
+/** Bytes looked at to recognise the format and to find a line end near a cut. */
+const WINDOW = 1 << 20;
+
+export interface ThreadedOptions {
+  threads: number;
+  minBytes: number;
+  plans: readonly QueryPlan[];
+  read: Omit<ReadOptions, 'onBytes'>;
+  /** Year inference's clock for year-less stamps (the file's modification time), as the one-thread path uses. */
+  now?: number;
+  maxErrors: number;
+  portProtocols: readonly string[];
+}
+
+export interface ThreadedResult {
+  info: ParserInfo;
+  snapshots: EngineSnapshot[];
+  /** The first errors, numbered by the file's lines, in file order. */
+  errors: { line: number; code: string; message: string }[];
+  withoutPort: number;
+}
+
+async function readAt(path: string, position: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buf, 0, length, position);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The offset just after the first line end at or after `offset`, or -1 when none is near. */
+async function lineStartAfter(path: string, offset: number): Promise<number> {
+  const window = await readAt(path, offset, WINDOW);
+  const nl = window.indexOf(10);
+  return nl === -1 ? -1 : offset + nl + 1;
+}
+
+/** The file's format as the one-thread path would recognise it, from its first bytes; undefined if not splittable. */
+function formatOf(head: Buffer, name: string, read: ThreadedOptions['read']): string | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return undefined; // gzip: one reader
+  const lastNl = head.lastIndexOf(10);
+  if (lastNl === -1) return undefined;
+  const parser = createRecordParser({ ...read, file: name });
+  parser.push(head.subarray(0, lastNl + 1));
+  const id = parser.format?.id;
+  return id !== undefined && SPLITTABLE.has(id) && parser.failure === undefined ? id : undefined;
+}
+
+/**
+ * Scan `path` on `options.threads` threads; undefined when the file is not one to split (the caller reads it on one
+ * thread) or when the split proved unsound.
+ */
+export async function scanThreaded(path: string, options: ThreadedOptions): Promise<ThreadedResult | undefined> {
+  if (options.threads < 2 || path === '-') return undefined;
+  const st = await stat(path).catch(() => undefined);
+  if (!st?.isFile() || st.size < options.minBytes) return undefined;
+  const head = await readAt(path, 0, WINDOW);
+  const format = formatOf(head, path, options.read);
+  if (format === undefined) return undefined;
+  if (format === 'syslog' && options.read.year !== undefined) return undefined;
+  const firstNl = head.indexOf(10);
+  const firstLine = head.subarray(0, firstNl + 1);
+  const vpcHeader = format === 'aws-vpc' && /^[a-z]/.test(firstLine.toString('latin1'));
+  // The header every range is read after (CSV: always line 1; VPC: when line 1 is one).
+  const prefix = format === 'csv' || vpcHeader ? Uint8Array.from(firstLine) : new Uint8Array(0);
+  if (format === 'csv' && firstLine.toString('utf8').trim() === '') return undefined;
+
+  const cuts = [0];
+  for (let k = 1; k < options.threads; k++) {
+    const at = await lineStartAfter(path, Math.floor((st.size * k) / options.threads));
+    if (at === -1 || at <= cuts[k - 1]! || at <= firstLine.length || at >= st.size) return undefined;
+    cuts.push(at);
+  }
+  cuts.push(st.size);
+
+  const { prefilter, ...rest } = options.read;
+  const read: ShardTask['read'] = {
+    ...(rest.tz !== undefined ? { tz: rest.tz } : {}),
+    ...(rest.year !== undefined ? { year: rest.year } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(rest.columnMap ? { columnMap: { ...rest.columnMap } } : {}),
+    ...(prefilter ? { dstPorts: [...prefilter.dstPorts] } : {}),
+  };
+  const results = await Promise.all(cuts.slice(0, -1).map((start, k) => runShard({
+    path, name: path, format, start, end: cuts[k + 1]!, prefix: k === 0 ? new Uint8Array(0) : prefix, read,
+    plans: [...options.plans], maxErrors: options.maxErrors, portProtocols: [...options.portProtocols],
+  })));
+
+  // Sound split: no whole-input failure, no record open across a cut, no header further down than line 1.
+  const headers = vpcHeader ? 1 : 0;
+  for (const [k, r] of results.entries()) {
+    if (r.failure !== undefined) return undefined;
+    if (k < results.length - 1 && r.openAtEnd) return undefined;
+    if (format === 'aws-vpc' && r.info.columns.length !== headers) return undefined;
+  }
+
+  const info = emptyInfo();
+  const errors: ThreadedResult['errors'] = [];
+  let linesBefore = 0;
+  for (const [k, r] of results.entries()) {
+    const prefixLines = k === 0 ? 0 : prefix.length > 0 ? 1 : 0;
+    addInfo(info, r.info);
+    info.lines -= prefixLines;
+    info.bytes -= k === 0 ? 0 : prefix.length;
+    for (const e of r.errors) if (errors.length < options.maxErrors) errors.push({ ...e, line: e.line - prefixLines + linesBefore });
+    linesBefore += r.info.lines - prefixLines;
+  }
+  info.columns = results[0]!.info.columns;
+  return { info, snapshots: results.map((r) => r.snapshot), errors, withoutPort: results.reduce((n, r) => n + r.withoutPort, 0) };
+}
+
+function runShard(task: ShardTask): Promise<ShardResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: task });
+    worker.once('message', (m: ShardResult) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
