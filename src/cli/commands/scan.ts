@@ -24,7 +24,7 @@ function threadCount(given: number | undefined): number {
   return given;
 }
 
-/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 64 MiB. */
+/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 192 MiB. */
 function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.DICOMWATCH_THREADS_MIN_BYTES);
   return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
@@ -46,7 +46,7 @@ export const examples: readonly Example[] = [
 export function builder(y: Argv) {
   return withRuleOptions(withInputOptions(y))
     .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: from --out\'s extension: .jsonl/.ndjson/.json jsonl, .csv csv, else table; without --out: table on a terminal, else jsonl)' })
-    .option('threads', { type: 'number', describe: 'threads reading one large plain file (CSV, JSON Lines, AWS VPC, syslog without --year; at least 64 MiB, or $DICOMWATCH_THREADS_MIN_BYTES)', defaultDescription: 'the number of cores' })
+    .option('threads', { type: 'number', describe: 'threads reading one large plain file (CSV, JSON Lines, AWS VPC, syslog without --year; at least 192 MiB, or $DICOMWATCH_THREADS_MIN_BYTES)', defaultDescription: 'the number of cores' })
     .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop well-formed records whose destination port cannot match (--no-prefilter, or --strict-input, to check every value)' })
     .epilogue(examplesText(examples));
 }
