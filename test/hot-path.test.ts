@@ -123,3 +123,57 @@ describe('zone offsets cached per local hour', () => {
     }
   });
 });
+
+describe('parseCefExtension, driven by its `=` signs', () => {
+  /**
+   * The reference: the character-by-character reading the module used before (a key starts the extension or follows
+   * an unescaped space, is a run of key characters and ends at an unescaped `=`; its value runs to the space before
+   * the next key; a backslash escapes the next character; the first occurrence of a key wins).
+   */
+  function naiveExtension(text: string, from = 0): Map<string, string> {
+    const keyStart = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    const keyChar = (c: number) => keyStart(c) || c === 46 || c === 44 || c === 91 || c === 93;
+    const pairs: [string, number, number, number][] = []; // key, key start, value start
+    let wordStart = from;
+    let wordOk = from < text.length && keyStart(text.charCodeAt(from));
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 92) { wordOk = false; i++; continue; }
+      if (c === 32) { wordStart = i + 1; wordOk = i + 1 < text.length && keyStart(text.charCodeAt(i + 1)); continue; }
+      if (c === 61) {
+        if (wordOk && wordStart >= 0 && i > wordStart) pairs.push([text.slice(wordStart, i), wordStart, i + 1, 0]);
+        wordStart = -1;
+        wordOk = false;
+        continue;
+      }
+      if (wordOk && !keyChar(c)) wordOk = false;
+    }
+    const out = new Map<string, string>();
+    pairs.forEach(([key, , valueStart], k) => {
+      const end = k + 1 < pairs.length ? pairs[k + 1]![1] - 1 : text.length;
+      if (!out.has(key)) out.set(key, text.slice(valueStart, end));
+    });
+    return out;
+  }
+  it('finds the same keys and the same raw values as the character loop (random extensions: escapes, spaces, `=` in values)', async () => {
+    const { parseCefExtension, unescapeValue } = await import('../src/parsers/syslog/cef.js');
+    const piece = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('src', 'SRC', 'dst', 'dpt', 'Dpt', 'msg', 'cs1Label', 'a.b', 'x[1]', '_k', '1k', 'k,v') },
+      { weight: 6, arbitrary: fc.constantFrom('=', ' ', '\\', '\\=', '\\\\', '\\ ', '\t', ':', '<=', '==', 'a', '104', 'x y', '\\n') },
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), fc.nat(3), (parts, skip) => {
+      const text = parts.join('');
+      const from = Math.min(skip, text.length);
+      const naive = naiveExtension(text, from);
+      const got = parseCefExtension(text, from);
+      const trim = (v: string) => v.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+      expect([...got.keys()]).toEqual([...naive.keys()]);
+      for (const [k, v] of naive) expect(got.get(k), JSON.stringify({ text, from, k })).toBe(trim(unescapeValue(v)));
+      // with wanted keys: matched ignoring case, named in lower case, the first occurrence of the name wins
+      const wanted = new Set(['src', 'dpt', 'cs1label', 'k,v']);
+      const expected = new Map<string, string>();
+      for (const [k, v] of naive) if (wanted.has(k.toLowerCase()) && !expected.has(k.toLowerCase())) expected.set(k.toLowerCase(), trim(unescapeValue(v)));
+      expect(parseCefExtension(text, from, wanted)).toEqual(expected);
+    }), { numRuns: 5000 });
+  });
+});

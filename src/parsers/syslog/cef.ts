@@ -43,7 +43,6 @@ const MARKER_SEARCH = 256;
 const SPACE = 32;
 const BACKSLASH = 92;
 const PIPE = 124;
-const EQUALS = 61;
 
 /** Where a vendor message marked `CEF:`/`LEEF:` starts in a line: the text holding it and the marker's index. */
 export interface Marked {
@@ -215,40 +214,35 @@ export function parseCefExtension(text: string, from = 0, wanted: WantedKeys | R
   const keys = wanted === null || wanted instanceof WantedKeys ? wanted : new WantedKeys(wanted);
   const out = new Map<string, string>();
   const n = text.length;
+  // Driven by the `=` signs (found by the engine's own search, a few dozen in a line of hundreds of characters):
+  // each is a key's end when it is not escaped and the run of key characters before it starts the extension or
+  // follows an unescaped space; a key's value runs to the space before the next key.
   let key: string | undefined; // the current key's name, undefined when it is not wanted
-  let valueStart = from;
-  let wordStart = from; // where a key may start: the extension's start or after a space; -1 right after a key's `=`
-  let wordOk = from < n && isKeyStart(text.charCodeAt(from));
-  let h = 0; // hash of the word since wordStart, while it may still be a key
-  for (let i = from; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) {
-      wordOk = false;
-      i++; // the escaped character is part of a value
-      continue;
+  let valueStart = -1;
+  for (let eq = text.indexOf('=', from); eq !== -1; eq = text.indexOf('=', eq + 1)) {
+    if (escapedAt(text, eq, from)) continue;
+    let start = eq;
+    while (start > from && isKeyChar(text.charCodeAt(start - 1))) start--;
+    if (start === eq || !isKeyStart(text.charCodeAt(start))) continue;
+    if (start > from && (text.charCodeAt(start - 1) !== SPACE || escapedAt(text, start - 1, from))) continue;
+    if (valueStart >= 0 && key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, start - 1))));
+    if (keys === null) key = text.slice(start, eq);
+    else {
+      let h = 0;
+      for (let i = start; i < eq; i++) h = hashStep(h, text.charCodeAt(i));
+      key = keys.match(text, start, eq, h);
     }
-    if (c === SPACE) {
-      wordStart = i + 1;
-      wordOk = i + 1 < n && isKeyStart(text.charCodeAt(i + 1));
-      h = 0;
-      continue;
-    }
-    if (c === EQUALS) {
-      if (wordOk && wordStart >= 0 && i > wordStart) {
-        if (key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, wordStart - 1))));
-        key = keys === null ? text.slice(wordStart, i) : keys.match(text, wordStart, i, h);
-        valueStart = i + 1;
-      }
-      wordStart = -1;
-      wordOk = false;
-      continue;
-    }
-    if (!wordOk) continue;
-    if (isKeyChar(c)) h = hashStep(h, c);
-    else wordOk = false;
+    valueStart = eq + 1;
   }
-  if (key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, n))));
+  if (valueStart >= 0 && key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, n))));
   return out;
+}
+
+/** Whether the character at `i` is escaped: an odd run of backslashes (from `from` on) right before it. */
+function escapedAt(text: string, i: number, from: number): boolean {
+  let k = i - 1;
+  while (k >= from && text.charCodeAt(k) === BACKSLASH) k--;
+  return (i - 1 - k) % 2 === 1;
 }
 
 /** The extension keys the event needs: CEF short names and the dictionary's full names. */
