@@ -59,6 +59,21 @@ function isOwnEvent(flat: Map<string, unknown>): boolean {
   return typeof flat.get('format') === 'string' && Number.isInteger(flat.get('line')) && typeof flat.get('file') === 'string';
 }
 
+/** How one key set binds to the event's fields. */
+interface Layout {
+  bindings: Bindings;
+  missing: SourceField[];
+  embedded: EmbeddedLayout | undefined;
+}
+
+/** Whether `flat` has exactly `keys`, in that order. */
+function sameKeys(flat: Map<string, unknown>, keys: readonly string[]): boolean {
+  if (flat.size !== keys.length) return false;
+  let i = 0;
+  for (const k of flat.keys()) if (k !== keys[i++]) return false;
+  return true;
+}
+
 /** A parse function for one file's JSON records (its binding cache lives as long as the file). */
 export function jsonRecordParser(
   ctx: ParseContext,
@@ -67,12 +82,28 @@ export function jsonRecordParser(
   documents: readonly DocumentFormat[] = DOCUMENT_FORMATS,
 ): (text: string, line: number) => ParseResult {
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
-  const cache = new Map<string, { bindings: Bindings; missing: SourceField[]; embedded: EmbeddedLayout | undefined }>();
+  const cache = new Map<string, Layout>();
   const eventCtx = recordContext(ctx, format);
   const prefilter = recordPrefilter(ctx.prefilter);
   const parseEmbedded = embeddedLineParser(ctx);
   const dispatchDocument = documentDispatcher(documents);
   const documentCtx: DocumentContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter, observe: ctx.observe };
+  let last: { keys: string[]; layout: Layout } | undefined;
+  const layoutOf = (flat: Map<string, unknown>): Layout => {
+    const keys = [...flat.keys()];
+    const signature = keys.join('\u0000');
+    let layout = cache.get(signature);
+    if (!layout) {
+      const bound = bindColumns(keys, keys, ctx.columnMap, schema);
+      const missingFields = missingRequired(bound);
+      layout = { bindings: bound, missing: missingFields, embedded: missingFields.length > 0 ? embeddedLayout(keys, keys, bound) : undefined };
+      if (cache.size >= BINDING_CACHE_SIZE) cache.clear();
+      cache.set(signature, layout);
+      ctx.observe?.columns(layout.embedded ? layout.embedded.report : columnReport(bound, keys));
+    }
+    last = { keys, layout };
+    return layout;
+  };
   return (text, lineNo) => {
     // No text test before JSON.parse: whether the record is one complete JSON object is a structural check that
     // `scan` makes like `parse`, and a port may be written so no text test can see it (`1.04e2`, `"\u0031\u0030\u0034"`).
@@ -94,17 +125,8 @@ export function jsonRecordParser(
     }
     const flat = new Map<string, unknown>();
     flatten(record, flat, '', 1);
-    const keys = [...flat.keys()];
-    const signature = keys.join('\u0000');
-    let layout = cache.get(signature);
-    if (!layout) {
-      const bound = bindColumns(keys, keys, ctx.columnMap, schema);
-      const missingFields = missingRequired(bound);
-      layout = { bindings: bound, missing: missingFields, embedded: missingFields.length > 0 ? embeddedLayout(keys, keys, bound) : undefined };
-      if (cache.size >= BINDING_CACHE_SIZE) cache.clear();
-      cache.set(signature, layout);
-      ctx.observe?.columns(layout.embedded ? layout.embedded.report : columnReport(bound, keys));
-    }
+    // The previous record's key set first (a file's records usually share one): compared key by key, no string built.
+    const layout = last !== undefined && sameKeys(flat, last.keys) ? last.layout : layoutOf(flat);
     const { bindings, missing, embedded } = layout;
     if (embedded) return parseEmbedded(embedded, (k) => flat.get(k as string), lineNo);
     if (missing.length === 3) return skip('NOT_A_CONNECTION', 'no time, source or destination keys');
