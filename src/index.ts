@@ -76,5 +76,11 @@ export {
   type Collector, type CollectorOptions, type CollectorSummary, type DatagramSource,
 } from './collect/collector.js';
 export { frameNetflow } from './parsers/netflow/format.js';
+export { netflowDecoder, type NetflowState } from './parsers/netflow/decoder.js';
+export { newFlowSequencer, type FlowSequencer, type PacketSource, type SequencerOptions } from './parsers/netflow/sequencer.js';
+export { expireTemplates, newTemplateStore, type TemplateKey, type TemplateStore } from './parsers/netflow/templates.js';
+
+// Packet captures (pcap, pcapng): the reader and the link / IP / UDP decoders, for formats built on captures.
+export * as pcap from './parsers/pcap/index.js';
 export { listenUdp, parseListenUrl, ListenError, type ListenAddress, type UdpListeners } from './collect/udp.js';
 export { liveAlertWriter, type LiveAlertWriter } from './collect/live-output.js';
