@@ -14,7 +14,7 @@
  */
 import type { PacketContext } from '../packets.js';
 import type { RecordOutcome } from '../types.js';
-import { deleteTemplate, FilteredRun, filteredOut, Flow, flowEvent, getTemplate, makeTemplate, readRecord, samplingFor, setSampling, setTemplate, type TemplateKey, type TemplateStore } from './templates.js';
+import { decodeDataSet, deleteTemplate, FilteredRun, Flow, getTemplate, makeTemplate, setTemplate, type DataSetScope, type TemplateKey, type TemplateStore } from './templates.js';
 
 export const IPFIX_HEADER = 16;
 
@@ -69,6 +69,7 @@ export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketC
     return p;
   };
 
+  const scope: DataSetScope = { store, flow, where, format, version: 10, domain: domain, outcomes, filtered, time: (f) => (f.startRank > 0 ? f.startMs : exportMs) };
   let o = IPFIX_HEADER;
   while (o + 4 <= length) {
     const id = packet.readUInt16BE(o);
@@ -122,41 +123,9 @@ export function decodeIpfix(packet: Buffer, store: TemplateStore, where: PacketC
       }
       else if (template.minSize === 0) error(`template ${id} (domain ${domain}) has records of 0 bytes`);
       else {
-        let p = body;
-        const prefilter = where.prefilter;
-        const portAt = prefilter ? template.dstPortAt : -1;
-        while (end - p >= template.minSize) {
-          if (portAt >= 0 && !prefilter!.dstPorts.has(packet.readUInt16BE(p + portAt))) { // fixed-size: on two bytes
-            filtered.add(where.firstRecord + records);
-            records++;
-            p += template.minSize;
-            continue;
-          }
-          const q = readRecord(flow, template, packet, p, end);
-          const line = where.firstRecord + records;
-          if (q < 0) {
-            if (!allZero(packet, p, end)) error(`set ${id} (domain ${domain}): a record runs past its set`);
-            break;
-          }
-          records++;
-          p = q;
-          if (filteredOut(flow, where.prefilter) && !template.options) {
-            filtered.add(line);
-            continue;
-          }
-          filtered.flush(outcomes);
-          if (template.options) {
-            const interval = flow.statedSampling();
-            if (interval >= 1) setSampling(store, exporter, 10, domain, flow.sampler, interval);
-            outcomes.push({ kind: 'skip', line, code: 'NOT_A_CONNECTION', message: `options data record (template ${id})` });
-            continue;
-          }
-          const event = flowEvent(flow, flow.startRank > 0 ? flow.startMs : exportMs, {
-            file: where.file, line, packet: where.packet, format, device: where.device,
-            announcedSampling: samplingFor(store, exporter, 10, domain, flow.sampler),
-          });
-          outcomes.push(typeof event === 'string' ? { kind: 'skip', line, code: 'NOT_A_CONNECTION', message: event } : { kind: 'events', line, events: [event] });
-        }
+        const r = decodeDataSet(scope, id, template, packet, body, end, where.firstRecord + records);
+        records += r.records;
+        if (r.overrunAt >= 0 && !allZero(packet, r.overrunAt, end)) error(`set ${id} (domain ${domain}): a record runs past its set`);
       }
     }
     o = end;

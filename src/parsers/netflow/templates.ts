@@ -13,6 +13,7 @@
  * built once, from the fields the record carried.
  */
 import type { Action, NetworkEvent } from '../../model/event.js';
+import type { PacketContext } from '../packets.js';
 import { protocolFromNumber } from '../../model/protocol.js';
 import { formatIpv6, ipv4FromNumber } from '../../net/ip.js';
 import { FILTERED } from '../prefilter.js';
@@ -434,4 +435,63 @@ export function flowEvent(flow: Flow, time: number, where: EventPlace): NetworkE
   const sampling = stated >= 1 ? stated : where.announcedSampling;
   if (sampling !== undefined && sampling >= 1 && Number.isFinite(sampling)) event.samplingInterval = sampling;
   return event;
+}
+
+/** What decoding one data set needs besides its bytes: the packet's place and the accumulators it writes to. */
+export interface DataSetScope {
+  store: TemplateStore;
+  flow: Flow;
+  where: PacketContext;
+  format: string;
+  version: number;
+  /** v9 source id / IPFIX observation domain. */
+  domain: number;
+  outcomes: RecordOutcome[];
+  filtered: FilteredRun;
+  /** The event time of the record just decoded into `flow` (its version's arithmetic). */
+  time: (flow: Flow) => number;
+}
+
+/**
+ * The data records of set `id`, bytes [from, end) of `packet`, through its template, numbered from `firstRecord`:
+ * events, options records (their sampling interval kept), records the pre-filter rejects (on two bytes when the
+ * template has a fixed size). Returns how many records it read, and where a record ran past the set (-1: none),
+ * which the caller reports in its version's terms.
+ */
+export function decodeDataSet(s: DataSetScope, id: number, template: Template, packet: Buffer, from: number, end: number, firstRecord: number): { records: number; overrunAt: number } {
+  const { flow, where, filtered, outcomes } = s;
+  const prefilter = where.prefilter;
+  const portAt = prefilter ? template.dstPortAt : -1;
+  let records = 0;
+  let p = from;
+  while (end - p >= template.minSize) {
+    const line = firstRecord + records;
+    if (portAt >= 0 && !prefilter!.dstPorts.has(packet.readUInt16BE(p + portAt))) {
+      filtered.add(line);
+      records++;
+      p += template.minSize;
+      continue;
+    }
+    const q = readRecord(flow, template, packet, p, end);
+    if (q < 0) return { records, overrunAt: p };
+    records++;
+    p = q;
+    if (!template.options && filteredOut(flow, prefilter)) {
+      filtered.add(line);
+      continue;
+    }
+    filtered.flush(outcomes);
+    if (template.options) {
+      const interval = flow.statedSampling();
+      if (interval >= 1) setSampling(s.store, where.exporter, s.version, s.domain, flow.sampler, interval);
+      outcomes.push({ kind: 'skip', line, code: 'NOT_A_CONNECTION', message: `options data record (template ${id})` });
+      continue;
+    }
+    const event = flowEvent(flow, s.time(flow), {
+      file: where.file, line, packet: where.packet, format: s.format, device: where.device,
+      announcedSampling: samplingFor(s.store, where.exporter, s.version, s.domain, flow.sampler),
+    });
+    outcomes.push(typeof event === 'string' ? { kind: 'skip', line, code: 'NOT_A_CONNECTION', message: event } : { kind: 'events', line, events: [event] });
+  }
+  return { records, overrunAt: -1 };
 }

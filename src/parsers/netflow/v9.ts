@@ -14,7 +14,7 @@
  */
 import type { PacketContext } from '../packets.js';
 import type { RecordOutcome } from '../types.js';
-import { FilteredRun, filteredOut, Flow, flowEvent, getTemplate, makeTemplate, readRecord, samplingFor, setSampling, setTemplate, type TemplateKey, type TemplateStore } from './templates.js';
+import { decodeDataSet, FilteredRun, Flow, getTemplate, makeTemplate, setTemplate, type DataSetScope, type TemplateKey, type TemplateStore } from './templates.js';
 
 export const V9_HEADER = 20;
 
@@ -45,6 +45,7 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
   const exportMs = packet.readUInt32BE(8) * 1000;
   const sourceId = packet.readUInt32BE(16);
   const exporter = where.exporter;
+  const scope: DataSetScope = { store, flow, where, format, version: 9, domain: sourceId, outcomes, filtered, time: (f) => (f.startRank > 0 ? f.startMs : f.firstSwitched >= 0 ? exportMs - ((uptime - f.firstSwitched) | 0) : exportMs) };
   let o = V9_HEADER;
   while (o + 4 <= packet.length) {
     const id = packet.readUInt16BE(o);
@@ -119,42 +120,9 @@ export function decodeV9(packet: Buffer, store: TemplateStore, where: PacketCont
       }
       else if (template.minSize === 0) error(`template ${id} (source id ${sourceId}) has records of 0 bytes`);
       else {
-        let p = body;
-        const prefilter = where.prefilter;
-        const portAt = prefilter ? template.dstPortAt : -1;
-        while (end - p >= template.minSize) {
-          if (portAt >= 0 && !prefilter!.dstPorts.has(packet.readUInt16BE(p + portAt))) { // fixed-size: on two bytes
-            filtered.add(where.firstRecord + records);
-            records++;
-            p += template.minSize;
-            continue;
-          }
-          const q = readRecord(flow, template, packet, p, end);
-          const line = where.firstRecord + records;
-          if (q < 0) {
-            error(`flowset ${id} (source id ${sourceId}): a record runs past its flowset`);
-            break;
-          }
-          records++;
-          p = q;
-          if (filteredOut(flow, where.prefilter) && !template.options) {
-            filtered.add(line);
-            continue;
-          }
-          filtered.flush(outcomes);
-          if (template.options) {
-            const interval = flow.statedSampling();
-            if (interval >= 1) setSampling(store, exporter, 9, sourceId, flow.sampler, interval);
-            outcomes.push({ kind: 'skip', line, code: 'NOT_A_CONNECTION', message: `options data record (template ${id})` });
-            continue;
-          }
-          const time = flow.startRank > 0 ? flow.startMs : flow.firstSwitched >= 0 ? exportMs - ((uptime - flow.firstSwitched) | 0) : exportMs;
-          const event = flowEvent(flow, time, {
-            file: where.file, line, packet: where.packet, format, device: where.device,
-            announcedSampling: samplingFor(store, exporter, 9, sourceId, flow.sampler),
-          });
-          outcomes.push(typeof event === 'string' ? { kind: 'skip', line, code: 'NOT_A_CONNECTION', message: event } : { kind: 'events', line, events: [event] });
-        }
+        const r = decodeDataSet(scope, id, template, packet, body, end, where.firstRecord + records);
+        records += r.records;
+        if (r.overrunAt >= 0) error(`flowset ${id} (source id ${sourceId}): a record runs past its flowset`);
       }
     }
     o = end;
