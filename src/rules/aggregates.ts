@@ -124,13 +124,12 @@ export interface AggregateOperator<A extends Aggregate = Aggregate, S = unknown,
   };
 }
 
-const COUNT: AggregateOperator<CountAggregate, number, number> = {
-  sigmaType: 'event_count',
+/** What the two counting operators share: the state is the number of events. */
+const COUNTING: Omit<AggregateOperator<Aggregate, number, number>, 'sigmaType' | 'parse' | 'kql'> = {
   conditionKeys: [],
   alertValue: false,
   perSource: false,
   least: 1,
-  parse: () => ({ kind: 'count' }),
   init: () => 0,
   add: (_a, n) => n + 1,
   merge: (_a, n, m) => n + m,
@@ -138,6 +137,12 @@ const COUNT: AggregateOperator<CountAggregate, number, number> = {
   toJson: (n) => n,
   fromJson: (n) => n,
   fields: () => [],
+};
+
+const COUNT: AggregateOperator<CountAggregate, number, number> = {
+  ...COUNTING,
+  sigmaType: 'event_count',
+  parse: () => ({ kind: 'count' }),
   kql: { call: () => 'count()', column: () => 'count_' },
 };
 
@@ -296,19 +301,9 @@ const ORDERED: AggregateOperator<OrderedAggregate, OrderedState, OrderedState> =
 
 /** Each matching event alone: the group is the event (the engine gives every event a group of its own). */
 const EVENT: AggregateOperator<EventAggregate, number, number> = {
+  ...COUNTING,
   sigmaType: '',
-  conditionKeys: [],
-  alertValue: false,
-  perSource: false,
-  least: 1,
   parse: () => ({ kind: 'event' }),
-  init: () => 0,
-  add: (_a, n) => n + 1,
-  merge: (_a, n, m) => n + m,
-  value: (_a, n) => n,
-  toJson: (n) => n,
-  fromJson: (n) => n,
-  fields: () => [],
 };
 
 /** The aggregate operators by plan `kind`. */
