@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NetworkEvent } from '../model/event.js';
+import { lacksDstPort } from '../model/port.js';
 import { createRecordParser, type ParserInfo } from '../parsers/record-parser.js';
 import type { RecordOutcome } from '../parsers/types.js';
 import { createEngine, type EngineSnapshot } from '../rules/engine.js';
@@ -26,8 +27,6 @@ export interface ShardTask {
   plans: QueryPlan[];
   /** Errors kept (the CLI prints that many at most). */
   maxErrors: number;
-  /** Ports the scan counts events without (its "no destination port" line). */
-  portProtocols: string[];
 }
 
 export interface ShardResult {
@@ -52,14 +51,13 @@ async function runShard(task: ShardTask): Promise<ShardResult> {
     ...(task.read.dstPorts ? { prefilter: { dstPorts: new Set(task.read.dstPorts) } } : {}),
   });
   const engine = createEngine(task.plans, { trusted: true });
-  const portProtocols = new Set(task.portProtocols);
   const errors: ShardResult['errors'] = [];
   let withoutPort = 0;
   const take = (outcomes: RecordOutcome[]) => {
     for (const o of outcomes) {
       if (o.kind === 'events') {
         for (const e of o.events as NetworkEvent[]) {
-          if (e.dstPort === undefined && (e.protocol === undefined || portProtocols.has(e.protocol))) withoutPort++;
+          if (lacksDstPort(e)) withoutPort++;
           engine.push(e);
         }
       } else if (o.kind === 'error' && errors.length < task.maxErrors) {

@@ -34,7 +34,6 @@ export interface ThreadedOptions {
   /** Year inference's clock for year-less stamps (the file's modification time), as the one-thread path uses. */
   now?: number;
   maxErrors: number;
-  portProtocols: readonly string[];
 }
 
 export interface ThreadedResult {
@@ -111,7 +110,7 @@ export async function scanThreaded(path: string, options: ThreadedOptions): Prom
   };
   const results = await Promise.all(cuts.slice(0, -1).map((start, k) => runShard({
     path, name: path, format, start, end: cuts[k + 1]!, prefix: k === 0 ? new Uint8Array(0) : prefix, read,
-    plans: [...options.plans], maxErrors: options.maxErrors, portProtocols: [...options.portProtocols],
+    plans: [...options.plans], maxErrors: options.maxErrors,
   })));
 
   // Sound split: no whole-input failure, no record open across a cut, no header further down than line 1.

@@ -7,3 +7,14 @@ export function portOf(value: unknown): number | null | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : NaN;
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
 }
+
+/** Transport protocols whose connections have ports. */
+const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
+
+/**
+ * An event that no port rule can match because its destination port went unread: none, though its protocol has
+ * ports (or is unknown). ICMP and other port-less protocols are not counted.
+ */
+export function lacksDstPort(event: { dstPort?: number; protocol?: string }): boolean {
+  return event.dstPort === undefined && (event.protocol === undefined || PORT_PROTOCOLS.has(event.protocol));
+}

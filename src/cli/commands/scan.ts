@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { Argv } from 'yargs';
 import { ALERT_OUTPUTS, alertLines, type AlertOutput } from '../../emit/alerts/index.js';
 import type { Alert } from '../../model/alert.js';
+import { lacksDstPort } from '../../model/port.js';
 import { createEngine } from '../../rules/engine.js';
 import { inputFiles, inputRun, prefilterFor, reportedRun, rulesFromArgs, type InputArgs, type RuleArgs } from '../context.js';
 import { examplesText, type Example } from '../help.js';
@@ -30,8 +31,6 @@ function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
   return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
 }
 
-/** Transport protocols whose connections have ports. */
-const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
 
 export const command = 'scan [files..]';
 export const describe = 'run the rules over logs and print alerts';
@@ -98,7 +97,7 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
     const threaded = async (file: string, now: number | undefined) => {
       const split = await scanThreaded(file, {
         threads, minBytes: threadsMinBytes(), plans: loaded.plans, read: run.read, ...(now !== undefined ? { now } : {}),
-        maxErrors: MAX_PRINTED_ERRORS, portProtocols: [...PORT_PROTOCOLS],
+        maxErrors: MAX_PRINTED_ERRORS,
       });
       if (!split) return undefined;
       for (const snapshot of split.snapshots) engine.merge(snapshot);
@@ -106,7 +105,7 @@ export async function handler(args: RuleArgs & InputArgs & { output?: AlertOutpu
       return split;
     };
     const totals = await forEachEvent(run, (e) => {
-      if (e.dstPort === undefined && (e.protocol === undefined || PORT_PROTOCOLS.has(e.protocol))) withoutPort++;
+      if (lacksDstPort(e)) withoutPort++;
       engine.push(e);
     }, running, threads > 1 ? threaded : undefined);
     run.progress.stop();
