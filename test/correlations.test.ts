@@ -224,6 +224,15 @@ correlation:
     expect(alerts.map((a) => [a.time, a.dstIp, a.srcIp, a.count])).toEqual([['2026-03-16T10:00:00.000Z', '10.1.2.3', undefined, 2]]);
     expect(evaluate(plans, [inbound], { trusted: true }).filter((a) => a.rule === 'corr')).toEqual([]);
   });
+  it('event_count and value_count read aliased keys too (their aggregate does not need the sources, the keys do)', () => {
+    for (const [type, condition] of [['event_count', 'gte: 2'], ['value_count', 'field: dst_port\n        gte: 2']]) {
+      const plans = compileRules(parseSigmaText(text.replace('type: temporal', `type: ${type}`).replace('timespan: 1h\n', `timespan: 1h\n    condition:\n        ${condition}\n`), 'alias.yml'), STRICT);
+      const inbound = { ...event(5, 0, 0, 104) };
+      const outbound = { ...event(20, 0, 0, 11112), srcIp: '10.1.2.3', dstIp: '203.0.113.99' };
+      const alerts = evaluate(plans, [inbound, outbound], { trusted: true }).filter((a) => a.rule === 'corr');
+      expect(alerts.map((a) => [a.dstIp, a.count]), type).toEqual([['10.1.2.3', 2]]);
+    }
+  });
 });
 
 describe('|re is linear-time (re2js): a catastrophic pattern on hostile text', () => {

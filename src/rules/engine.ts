@@ -553,8 +553,8 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
         info.late++;
         continue;
       }
-      // A plan that is not told the sources gets none (its aggregate does not read them).
-      countInto(c, event, c.operator.perSource ? sources : NO_SOURCES, bucket, ms);
+      // The sources matched, when the aggregate or the aliased group keys need them (else none were looked for).
+      countInto(c, event, sources, bucket, ms);
     }
     if (matched) info.matched++;
   };
