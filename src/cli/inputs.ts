@@ -144,7 +144,8 @@ function inputProblem(file: string, e: unknown): string {
   return `${file}: cannot read to the end: ${(e as Error).message}`;
 }
 
-function byCode(counts: Partial<Record<string, number>>): string {
+/** ` (code n, code n)`: counts by reason, as the summaries print them. */
+export function byCode(counts: Partial<Record<string, number>>): string {
   const parts = Object.entries(counts).map(([code, n]) => `${code.toLowerCase().replace(/_/g, ' ')} ${n}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

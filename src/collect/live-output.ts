@@ -8,8 +8,9 @@
  *   a blank line.
  * A run without alerts ends as scan's does: the CSV header alone, or `no alerts`.
  */
-import { alertLines, type AlertOutput } from '../emit/alerts/index.js';
+import { alertLines, renderAlerts, type AlertOutput } from '../emit/alerts/index.js';
 import type { Alert } from '../model/alert.js';
+import type { QueryPlan } from '../rules/plan.js';
 
 export interface LiveAlertWriter {
   /** The text of one batch (in alert order), each line ending in a newline; '' for no alerts. */
@@ -18,15 +19,14 @@ export interface LiveAlertWriter {
   end(): string;
 }
 
-export function liveAlertWriter(output: AlertOutput): LiveAlertWriter {
+/**
+ * `plans` give the rule-aware writers (OCSF, CEF) each rule's title, id and level, as `scan` gives them; the CSV
+ * takes its headers from the alerts of each batch.
+ */
+export function liveAlertWriter(output: AlertOutput, plans?: readonly QueryPlan[]): LiveAlertWriter {
   let written = 0;
   /** CSV: the rule and header of the last table written. */
   let lastTable: string | undefined;
-  const text = (lines: Iterable<string>) => {
-    let s = '';
-    for (const line of lines) s += `${line}\n`;
-    return s;
-  };
   return {
     batch(alerts) {
       if (alerts.length === 0) return '';
@@ -38,14 +38,14 @@ export function liveAlertWriter(output: AlertOutput): LiveAlertWriter {
           const table = `${rule}\u0000${header}`;
           if (table !== lastTable) s += `${written > 0 || s !== '' ? '\n' : ''}${header}\n`;
           lastTable = table;
-          s += text(rows);
+          for (const row of rows) s += `${row}\n`;
         }
       } else {
-        s = (output === 'table' && written > 0 ? '\n' : '') + text(alertLines(alerts, output));
+        s = (output === 'table' && written > 0 ? '\n' : '') + renderAlerts(alerts, output, plans);
       }
       written += alerts.length;
       return s;
     },
-    end: () => (written === 0 ? text(alertLines([], output)) : ''),
+    end: () => (written === 0 ? renderAlerts([], output) : ''),
   };
 }

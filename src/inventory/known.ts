@@ -5,6 +5,7 @@
  * is an address. A cell may hold several addresses (`10.1.2.3; 10.1.2.4`) or a CIDR (`10.1.50.0/24`: a modality
  * VLAN). IPv4-mapped IPv6 matches its IPv4 address.
  */
+import { detectDelimiter } from '../parsers/csv.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DicomwatchError } from '../errors.js';
 import { CidrSet, parseCidr, type Cidr } from '../net/cidr.js';
@@ -32,18 +33,13 @@ function cidrsIn(cell: string): Cidr[] {
   });
 }
 
-function delimiterOf(line: string): string {
-  const count = (c: string) => line.split(c).length;
-  return [',', ';', '\t', '|'].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
-}
-
 /** Parse an asset list; a file without an IP column is a DicomwatchError BAD_OPTION naming it. */
 export function parseKnownAssets(bytes: Uint8Array, file = 'known'): KnownAssets {
   const text = decodeText(bytes);
   const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   let rows: string[][];
   try {
-    rows = parseCsv(text, { delimiter: delimiterOf(firstLine), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as string[][];
+    rows = parseCsv(text, { delimiter: detectDelimiter(firstLine), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as string[][];
   } catch (e) {
     throw new DicomwatchError('BAD_OPTION', `known: ${file}: not a CSV file (${(e as Error).message})`, 'known');
   }

@@ -17,7 +17,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { XMLValidator } from 'fast-xml-parser';
-import { untrustedXmlParser } from '../parsers/xml.js';
+import { decodeXmlText, untrustedXmlParser } from '../parsers/xml.js';
 import { DicomwatchError } from '../errors.js';
 import { canonicalIp } from '../net/ip.js';
 import type { Classifier } from '../net/classify.js';
@@ -47,17 +47,6 @@ export interface NmapReading {
   hosts: number;
   up: number;
   problems: { line: number; message: string }[];
-}
-
-/** XML's predefined entities and character references, decoded (nothing else: no DTD is read). */
-export function decodeXmlText(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[ref]!;
-  });
 }
 
 type Node = Record<string, unknown>;

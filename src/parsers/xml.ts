@@ -18,3 +18,16 @@ export function untrustedXmlParser(arrays: ReadonlySet<string>): XMLParser {
     isArray: (name) => arrays.has(name),
   });
 }
+
+/**
+ * The five predefined entities and numeric character references, decoded — all an untrusted document may use, since
+ * the parser expands no entity (`&amp;` stays `&amp;` in what it returns).
+ */
+export function decodeXmlText(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g, (all, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
+    if (name) return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[name as 'amp'];
+    const code = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
+}

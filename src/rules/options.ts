@@ -11,7 +11,6 @@ import { DEFAULT_PLACEHOLDERS, DICOM_PORTS_PLACEHOLDER_NAME, INTERNAL_PLACEHOLDE
 import type { NetworkPolicy, Semantics } from './plan.js';
 import type { SigmaRule } from './sigma.js';
 
-export const INTERNAL_PLACEHOLDER = '%internal_networks%';
 export const DICOM_PORTS_PLACEHOLDER = `%${DICOM_PORTS_PLACEHOLDER_NAME}%`;
 
 /** What loadRules is given; it checks and canonicalises both (canonicalRuleOptions) before using them. */

@@ -38,11 +38,6 @@ export function hasWildcard(value: string): boolean {
   return parsePattern(value).some((p) => p.kind !== 'text');
 }
 
-/** `text` as a pattern matching exactly it: `*`, `?` and a backslash before them escaped. */
-export function escapePattern(text: string): string {
-  return text.replace(/\\(?=[*?\\]|$)/g, '\\\\').replace(/[*?]/g, '\\$&');
-}
-
 /** The literal text of a pattern without wildcards (its escapes undone). */
 export function patternText(parts: readonly PatternPart[]): string {
   return parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');

@@ -13,6 +13,7 @@ import { DicomwatchError } from '../../errors.js';
 import { parseTimespan } from '../../time/bin.js';
 import { rulesFromArgs, type RuleArgs } from '../context.js';
 import { examplesText, type Example } from '../help.js';
+import { byCode, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { whenStopRequested } from '../interrupt.js';
 import { OutputError, openAppendOutput } from '../io.js';
 import { UsageError, withRuleOptions } from '../options.js';
@@ -26,9 +27,6 @@ export const examples: readonly Example[] = [
   ['$0 collect --listen udp://0.0.0.0:2055 --listen udp://[::]:4739 --out alerts.jsonl', 'IPv4 and IPv6, alerts appended to a file'],
   ['$0 collect --listen udp://127.0.0.1:0 --duration 1h --output csv', 'a free port (printed on stderr), one hour, CSV'],
 ];
-
-/** Malformed records printed on stderr before the rest are only counted (the summary has them all). */
-const MAX_PRINTED_ERRORS = 50;
 
 export function builder(y: Argv) {
   return withRuleOptions(y)
@@ -80,10 +78,6 @@ function parseListens(values: readonly string[] | undefined): ListenAddress[] {
   });
 }
 
-function byCode(counts: Partial<Record<string, number>>): string {
-  const parts = Object.entries(counts).map(([code, n]) => `${code.toLowerCase().replace(/_/g, ' ')} ${n}`);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
 
 const VERSION_NAMES: Record<string, string> = { 5: 'v5', 9: 'v9', 10: 'IPFIX', other: 'not NetFlow' };
 
@@ -126,7 +120,7 @@ export async function handler(args: CollectArgs): Promise<void> {
   if (choice.note) note(choice.note.replace('writing', 'appending'));
 
   // Alerts are written in order, one batch after the other; a failed output stops the collector.
-  const writer = liveAlertWriter(choice.output);
+  const writer = liveAlertWriter(choice.output, loaded.plans);
   let queue: Promise<void> = Promise.resolve();
   let outputError: unknown;
   const write = (text: string) => {

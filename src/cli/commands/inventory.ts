@@ -7,7 +7,7 @@ import {
 import { createClassifier } from '../../net/classify.js';
 import { inputFiles, inputRun, reportedRun, type InputArgs } from '../context.js';
 import { examplesText, type Example } from '../help.js';
-import { checkReadable, forEachEvent } from '../inputs.js';
+import { checkReadable, forEachEvent, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { BufferedOutput, openOutput } from '../io.js';
 import { parseCidrs, parsePorts, parseSemantics, UsageError, withInputOptions } from '../options.js';
 import { outputFor, writeLines } from './listeners.js';
@@ -79,7 +79,7 @@ export async function handler(args: InventoryArgs): Promise<void> {
   for (const file of nmapFiles) {
     try {
       const r = await readNmap(file, { ports: extra, classifier, scannedFromOutside: args.scannedFromOutside, ...(known ? { known } : {}) });
-      for (const p of r.problems.slice(0, 50)) process.stderr.write(`${file}: host element ${p.line}: MALFORMED: ${p.message}\n`);
+      for (const p of r.problems.slice(0, MAX_PRINTED_ERRORS)) process.stderr.write(`${file}: host element ${p.line}: MALFORMED: ${p.message}\n`);
       entries.push(...r.entries);
       notes.push(`${file}: ${r.hosts} hosts, ${r.entries.length} with open DICOM ports${r.problems.length ? `, ${r.problems.length} malformed` : ''}`);
     } catch (e) {

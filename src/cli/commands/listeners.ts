@@ -6,7 +6,7 @@ import {
   type InventoryOutput, type ListenerReading, type ProcReading,
 } from '../../inventory/index.js';
 import { examplesText, type Example } from '../help.js';
-import { checkReadable } from '../inputs.js';
+import { checkReadable, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { BufferedOutput, openOutput, type Output } from '../io.js';
 import { parsePorts, UsageError } from '../options.js';
 
@@ -19,8 +19,6 @@ export const examples: readonly Example[] = [
   ['$0 listeners --ports 8042 --fail-on-finding --output jsonl', 'a scheduled check: exit 1 when a DICOM port is reachable'],
 ];
 
-/** How many malformed lines per input are printed (all are counted). */
-const MAX_PRINTED = 50;
 
 export function builder(y: Argv) {
   return y
@@ -107,8 +105,8 @@ export async function handler(args: ListenersArgs): Promise<void> {
     }
   }
   for (const r of readings) {
-    r.problems.slice(0, MAX_PRINTED).forEach((p) => process.stderr.write(`${r.file}:${p.line}: MALFORMED: ${p.message}\n`));
-    if (r.problems.length > MAX_PRINTED) process.stderr.write(`${r.file}: ${r.problems.length - MAX_PRINTED} more malformed lines; only counted\n`);
+    r.problems.slice(0, MAX_PRINTED_ERRORS).forEach((p) => process.stderr.write(`${r.file}:${p.line}: MALFORMED: ${p.message}\n`));
+    if (r.problems.length > MAX_PRINTED_ERRORS) process.stderr.write(`${r.file}: ${r.problems.length - MAX_PRINTED_ERRORS} more malformed lines; only counted\n`);
   }
   const all = mergeListeners(readings.flatMap((r) => r.listeners));
   const shown = args.allPorts ? all : onPorts(all, ports);

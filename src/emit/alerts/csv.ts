@@ -24,7 +24,8 @@ interface CsvShape {
 
 const EVENT_COUNT: Aggregate = { kind: 'count' };
 
-function csvField(text: string): string {
+/** A CSV field, quoted when it holds a quote, a comma or a line break. */
+export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -21,6 +21,7 @@
  * from `ProcessName`/`Process` (added with a calculated property), a host from `PSComputerName`, `ComputerName`,
  * `Host`, `HostName`; other hosts come from the file name.
  */
+import { detectDelimiter } from '../../parsers/csv.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { fields, type ListenerLineFormat } from './format.js';
 import { badRow, bindAddress, listener, portNumber, skipRow, type RowResult } from './model.js';
@@ -110,15 +111,9 @@ export function psJsonRecords(textIn: string): RecordOutcomeAt[] | undefined {
   }));
 }
 
-/** The delimiter of an Export-Csv header line: `,`, or `;`/tab (`-UseCulture`, `-Delimiter`) when that splits more. */
-function delimiterOf(header: string): string {
-  const count = (c: string) => header.split(c).length;
-  return [',', ';', '\t'].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
-}
-
 /** Whether `line` is a CSV header naming a local address and port column. */
 export function isCsvHeader(line: string): boolean {
-  const d = delimiterOf(line);
+  const d = detectDelimiter(line);
   if (line.split(d).length < 2) return false;
   const names = line.split(d).map((n) => n.trim().replace(/^"|"$/g, '').toLowerCase());
   return names.some((n) => ADDRESS_KEYS.includes(n)) && names.some((n) => PORT_KEYS.includes(n));
@@ -131,7 +126,7 @@ export function psCsvRecords(textIn: string): RecordOutcomeAt[] {
   if (headerAt < 0) return [];
   const body = lines.slice(headerAt).join('\n');
   const rows = parseCsv(body, {
-    delimiter: delimiterOf(lines[headerAt]!),
+    delimiter: detectDelimiter(lines[headerAt]!),
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,

@@ -34,7 +34,7 @@
  * - other Event IDs (a Security log export holds logons, 5158 binds…) → NOT_A_CONNECTION.
  */
 import { XMLValidator } from 'fast-xml-parser';
-import { untrustedXmlParser } from '../xml.js';
+import { decodeXmlText, untrustedXmlParser } from '../xml.js';
 import type { Action } from '../../model/event.js';
 import { parseTimestamp } from '../../time/parse.js';
 import { quote } from '../fields.js';
@@ -71,18 +71,8 @@ function findOpen(buf: Buffer, from: number): number {
   return -1;
 }
 
-/** The five predefined XML entities and character references, decoded without any DTD (nothing else expands). */
-function decodeText(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g, (all, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
-    if (name) return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[name as 'amp'];
-    const code = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : all;
-  });
-}
-
 function text(node: unknown): string | undefined {
-  if (typeof node === 'string') return decodeText(node);
+  if (typeof node === 'string') return decodeXmlText(node);
   if (typeof node === 'number') return String(node);
   if (node && typeof node === 'object' && '#text' in node) return text((node as Record<string, unknown>)['#text']);
   return undefined;
@@ -91,7 +81,7 @@ function text(node: unknown): string | undefined {
 function attr(node: unknown, name: string): string | undefined {
   if (!node || typeof node !== 'object') return undefined;
   const v = (node as Record<string, unknown>)[`@_${name}`];
-  return typeof v === 'string' ? decodeText(v) : undefined;
+  return typeof v === 'string' ? decodeXmlText(v) : undefined;
 }
 
 function child(node: unknown, name: string): unknown {
