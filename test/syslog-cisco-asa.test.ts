@@ -131,64 +131,64 @@ describe('one test per message type', () => {
   it('302013/302015 builds: inbound, the first side is the source; outbound, the second (the inside) is', () => {
     const inbound = event(`${H}%ASA-6-302013: Built inbound TCP connection 48211 for outside:203.0.113.7/51515 (203.0.113.7/51515) to inside:10.20.30.40/104 (198.51.100.10/104)`);
     expect(inbound).toEqual({
-      time: '2026-03-16T10:15:02.000Z', srcIp: '203.0.113.7', srcPort: 51515, dstIp: '10.20.30.40', dstPort: 104, protocol: 'tcp',
+      time: '2026-03-16T10:15:02.000Z', srcIp: '203.0.113.7', srcPort: 51515, dstIp: '10.20.30.40', dstPort: 104, protocol: 'tcp', action: 'allow',
       device: 'asa-edge01', vendor: 'Cisco', product: 'ASA', format: 'cisco-asa', file: 'asa.log', line: 1,
     });
     // The mapped (NAT) side is never the source: 10.0.0.130/10879 stays apart.
     expect(tuple(event(`${H}%ASA-6-302013: Built outbound TCP connection 89743277 for outside:192.168.0.17/80 (192.168.0.17/80) to inside:192.168.3.42/4954 (10.0.0.130/10879)`)))
-      .toBe('192.168.3.42:4954 > 192.168.0.17:80 tcp -');
+      .toBe('192.168.3.42:4954 > 192.168.0.17:80 tcp allow');
     expect(tuple(event(`${H}%ASA-6-302015: Built outbound UDP connection 11758 for outside:192.0.2.53/53 (192.0.2.53/53) to inside:10.20.5.17/56132 (198.51.100.2/1188)`)))
-      .toBe('10.20.5.17:56132 > 192.0.2.53:53 udp -');
+      .toBe('10.20.5.17:56132 > 192.0.2.53:53 udp allow');
     // FTD's Probe builds, users, SGTs and the termination user.
     expect(tuple(event(`${F}%FTD-6-302013: Built inbound Probe TCP connection 154498453 for Outside1:203.0.113.31/5248 (175.16.199.6/40846) to Inside1:10.0.1.50/443 (203.0.113.131/443)`)))
-      .toBe('203.0.113.31:5248 > 10.0.1.50:443 tcp -');
+      .toBe('203.0.113.31:5248 > 10.0.1.50:443 tcp allow');
     expect(tuple(event(`${H}%ASA-6-302015: Built inbound UDP connection 7 for outside:203.0.113.42/3424 (203.0.113.42/3424)(LOCAL\\alice, 123) to inside:10.20.9.12/9803 (10.20.9.12/9803)(LOCAL\\dave, 246) (bob)`)))
-      .toBe('203.0.113.42:3424 > 10.20.9.12:9803 udp -');
+      .toBe('203.0.113.42:3424 > 10.20.9.12:9803 udp allow');
     expect(tuple(event(`${H}%ASA-6-302013: Built inbound TCP connection 990568095 for outside:192.168.2.2/61921 (192.168.2.2/61921)(9999:my_SgtName) to inside:192.168.2.3/443 (192.168.2.3/443)`)))
-      .toBe('192.168.2.2:61921 > 192.168.2.3:443 tcp -');
+      .toBe('192.168.2.2:61921 > 192.168.2.3:443 tcp allow');
   });
 
-  it('302014/302016 teardowns: one event each, no decision, the byte count; the first side is the source', () => {
+  it('302014/302016 teardowns: one event each, allowed (the firewall built the connection), the byte count; the first side is the source', () => {
     const e = event(`${H}%ASA-6-302014: Teardown TCP connection 48211 for outside:203.0.113.7/51515 to inside:10.20.30.40/104 duration 0:00:07 bytes 18230 TCP FINs from outside`);
     expect(e).toMatchObject({ srcIp: '203.0.113.7', dstIp: '10.20.30.40', dstPort: 104, protocol: 'tcp', bytes: 18230 });
-    expect(e.action).toBeUndefined();
+    expect(e.action).toBe('allow');
     expect(tuple(event(`${H}%ASA-6-302016: Teardown UDP connection 110577675 for Outside:10.123.123.123/53723(LOCAL\\Elastic) to Inside:10.233.123.123/53 duration 0:00:00 bytes 148 (zzzzzz)`)))
-      .toBe('10.123.123.123:53723 > 10.233.123.123:53 udp -');
+      .toBe('10.123.123.123:53723 > 10.233.123.123:53 udp allow');
     expect(tuple(event(`${H}%ASA-6-302016: Teardown UDP connection 666 for outside:192.168.2.222/53 user1 to inside:10.123.1.35/52925 user2 duration 10:00:00 bytes 9999999`)))
-      .toBe('192.168.2.222:53 > 10.123.1.35:52925 udp -');
+      .toBe('192.168.2.222:53 > 10.123.1.35:52925 udp allow');
     expect(tuple(event(`${H}%ASA-6-302014: Teardown TCP connection 261246338 for outside:67.43.156.15/63790(LOCAL\\First Middle Last) to inside:192.168.0.1/53 duration 0:35:58 bytes 27451 TCP FINs from outside (First Middle Last)`)))
-      .toBe('67.43.156.15:63790 > 192.168.0.1:53 tcp -');
+      .toBe('67.43.156.15:63790 > 192.168.0.1:53 tcp allow');
     // An interface name with spaces, as the ASA names its own identity interface.
     expect(tuple(event(`${H}%ASA-6-302016: Teardown UDP connection 9828 for outside:100.66.48.1/67 to NP Identity Ifc:255.255.255.255/68 duration 0:58:46 bytes 58512`)))
-      .toBe('100.66.48.1:67 > 255.255.255.255:68 udp -');
+      .toBe('100.66.48.1:67 > 255.255.255.255:68 udp allow');
   });
 
   it('302017/302018 GRE, 302035/302036 SCTP and 302303/302304 state-bypass connections', () => {
     expect(tuple(event(`${H}%ASA-6-302017: Built inbound GRE connection 5 from outside:203.0.113.70 (203.0.113.70) to inside:10.20.0.9/12 (198.51.100.9/12)`)))
-      .toBe('203.0.113.70 > 10.20.0.9 gre -');
+      .toBe('203.0.113.70 > 10.20.0.9 gre allow');
     expect(event(`${H}%ASA-6-302018: Teardown GRE connection 5 from outside:203.0.113.70 (203.0.113.70) to inside:10.20.0.9/12 (198.51.100.9/12) duration 0:01:00 bytes 3400`).bytes).toBe(3400);
     expect(tuple(event(`${H}%ASA-6-302035: Built outbound SCTP connection 8 for outside:192.0.2.5/2905 (192.0.2.5/2905) to inside:10.20.0.7/40000 (198.51.100.7/40000)`)))
-      .toBe('10.20.0.7:40000 > 192.0.2.5:2905 sctp -');
+      .toBe('10.20.0.7:40000 > 192.0.2.5:2905 sctp allow');
     expect(tuple(event(`${H}%ASA-6-302036: Teardown SCTP connection 8 for outside:192.0.2.5/2905 to inside:10.20.0.7/40000 duration 0:00:03 bytes 1200 SCTP shutdown`)))
-      .toBe('192.0.2.5:2905 > 10.20.0.7:40000 sctp -');
+      .toBe('192.0.2.5:2905 > 10.20.0.7:40000 sctp allow');
     expect(tuple(event(`${H}%ASA-6-302303: Built TCP state-bypass connection 12 from inside:10.20.0.7/50000 (198.51.100.7/50000) to outside:192.0.2.5/443 (192.0.2.5/443)`)))
-      .toBe('10.20.0.7:50000 > 192.0.2.5:443 tcp -');
+      .toBe('10.20.0.7:50000 > 192.0.2.5:443 tcp allow');
     expect(tuple(event(`${H}%ASA-6-302304: Teardown TCP state-bypass connection 2751765169 from server.deflan:81.2.69.144/54242 to server.deflan:81.2.69.145/9101 duration 1:00:02 bytes 245 Connection timeout`)))
-      .toBe('81.2.69.144:54242 > 81.2.69.145:9101 tcp -');
+      .toBe('81.2.69.144:54242 > 81.2.69.145:9101 tcp allow');
   });
 
   it('302020/302021 ICMP: inbound faddr → laddr, outbound laddr → faddr; a teardown laddr → faddr; no ports', () => {
     expect(tuple(event(`${H}%ASA-6-302020: Built inbound ICMP connection for faddr 203.0.113.20/28416 gaddr 198.51.100.10/0 laddr 192.0.2.30/0 type 8 code 0 `)))
-      .toBe('203.0.113.20 > 192.0.2.30 icmp -');
+      .toBe('203.0.113.20 > 192.0.2.30 icmp allow');
     expect(tuple(event(`${H}%ASA-6-302020: Built outbound ICMP connection for faddr 203.0.113.20/0 gaddr 198.51.100.10/0 laddr 192.0.2.30/0 type 8 code 0 `)))
-      .toBe('192.0.2.30 > 203.0.113.20 icmp -');
+      .toBe('192.0.2.30 > 203.0.113.20 icmp allow');
     expect(tuple(event(`${H}%ASA-6-302021: Teardown ICMP connection for faddr 172.24.177.29/0 gaddr 192.168.132.46/17233 laddr 192.168.132.46/17233`)))
-      .toBe('192.168.132.46 > 172.24.177.29 icmp -');
+      .toBe('192.168.132.46 > 172.24.177.29 icmp allow');
     expect(tuple(event(`${H}%ASA-5-302020: Built inbound ICMP connection for faddr 175.16.199.1/0(LOCAL\\USER001) gaddr 67.43.156.15/0 laddr 67.43.156.15/0 (USER001) type 3 code 3`)))
-      .toBe('175.16.199.1 > 67.43.156.15 icmp -');
+      .toBe('175.16.199.1 > 67.43.156.15 icmp allow');
     // Over IPv6, ICMP is protocol 58 whatever word the ASA writes.
     expect(tuple(event(`${H}%ASA-6-302021: Teardown ICMP connection for faddr ff02::1/0 gaddr fe80::2205:baff:fe9d:f637/0 laddr fe80::2205:baff:fe9d:f637/0 type 134 code 0`)))
-      .toBe('fe80::2205:baff:fe9d:f637 > ff02::1 ipv6-icmp -');
+      .toBe('fe80::2205:baff:fe9d:f637 > ff02::1 ipv6-icmp allow');
   });
 
   it('106001, 106006, 106007, 106015: denied connection attempts with ports', () => {
@@ -455,7 +455,7 @@ describe('deliberate differences from Elastic\'s cisco_asa / cisco_ftd pipelines
 
   it('(2) FTD "Built outbound" is sourced on the inside, as ASA\'s (Elastic\'s FTD pipeline keeps the written order)', () => {
     expect(tuple(event(`${F}%FTD-6-302013: Built outbound TCP connection 89743274 for outside:192.168.2.43/443 (192.168.2.43/443) to outside:10.123.3.42/4952 (10.123.3.42/12834)`)))
-      .toBe('10.123.3.42:4952 > 192.168.2.43:443 tcp -');
+      .toBe('10.123.3.42:4952 > 192.168.2.43:443 tcp allow');
   });
 
   it('(3) 313005 is the original packet\'s connection, protocol included (Elastic: icmp with that packet\'s ports)', () => {
@@ -481,6 +481,6 @@ describe('deliberate differences from Elastic\'s cisco_asa / cisco_ftd pipelines
 
   it('teardowns state no direction: the first side (laddr for 302021) is the source, as Elastic takes it', () => {
     expect(tuple(event(`${H}%ASA-6-302014: Teardown TCP connection 11749 for outside:100.66.211.242/80 to inside:172.31.98.44/1758 duration 0:01:07 bytes 38110 TCP Reset-I`)))
-      .toBe('100.66.211.242:80 > 172.31.98.44:1758 tcp -');
+      .toBe('100.66.211.242:80 > 172.31.98.44:1758 tcp allow');
   });
 });

@@ -16,7 +16,9 @@
  *   likewise with faddr/laddr. Teardowns state no direction: their first side is the source (302014/302016), laddr
  *   for 302021 — as Elastic's pipeline takes them.
  * - NAT: the mapped `(address/port)` of each side is never the source or destination: the real one is.
- * - Build and teardown are one event each; they state no decision (no action). Deny messages deny; a message that
+ * - Build and teardown are one event each; a connection the firewall built went through it: allow (Elastic's pipeline
+ *   says event.outcome success and no allow/deny; for the hunt, a built inbound connection is the exposure itself).
+ *   Deny messages deny; a message that
  *   says it dropped or discarded (106013, 338xxx, 419001, 434002, 710004–710006) drops.
  * - Messages that are not a connection's record skip as NOT_A_CONNECTION: NAT slots (305011/305012), cluster stub
  *   flows (302022–302027, the owner logs the connection), flow offload (805001/805002), application events on a
@@ -207,6 +209,11 @@ type Outcome = Conn | Rejection;
 
 function malformed(id: string, why: string): Rejection {
   return fail('MALFORMED', `Cisco ${id}: ${why} (cut short, or not the documented layout)`);
+}
+
+/** A connection the firewall built (or tore down, having built it) went through it: the firewall allowed it. */
+function permitted(o: Outcome): Outcome {
+  return 'src' in o ? { ...o, action: 'allow' } : o;
 }
 
 function notConnection(id: string, why: string): Rejection {
@@ -616,11 +623,11 @@ function handle(id: string, body: string): Outcome {
   if (ft) return fromTo(id, body, protocolOf(fromToProtocol(id, body, ft.protocol)), ft.action, ft.trailers, ft.required);
   switch (id) {
     case '302013': case '302015': case '302017': case '302035': case '302303': case '302305':
-      return built(id, body);
+      return permitted(built(id, body));
     case '302014': case '302016': case '302018': case '302036': case '302304': case '302306':
-      return teardown(id, body);
+      return permitted(teardown(id, body));
     case '302020': case '302021':
-      return icmpConnection(id, body);
+      return permitted(icmpConnection(id, body));
     case '106010': case '106014':
       return srcDst(id, body, 'deny', undefined);
     case '106023':
