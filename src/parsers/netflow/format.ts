@@ -7,6 +7,7 @@
  * decoder state is kept in it (else each file has its own). A file does not say which router exported it, so every
  * file of a run is the same exporter (`file`); the v9 source id / IPFIX observation domain still separates sources.
  */
+import { InputFileError } from '../errors.js';
 import type { ByteFormat, ByteSession, ParseContext, RecordOutcome } from '../types.js';
 import { NETFLOW_FORMAT, netflowDecoder, type NetflowState } from './decoder.js';
 import { IPFIX_HEADER } from './ipfix.js';
@@ -80,7 +81,8 @@ export function netflowFileSession(ctx: ParseContext, state: NetflowState, optio
         out.push({ kind: 'error', line: sequencer.nextRecord(), code: 'MALFORMED', message: `packet ${packet}: ${why}` });
         broken = true;
         pending = Buffer.alloc(0);
-        return;
+        // Like a cut-off gzip or JSON array: the records before it count, and the input did not read to its end.
+        throw new InputFileError(`the export packets break off at packet ${packet}: ${why}`, ctx.file);
       }
       sequencer.push(pending.subarray(offset, offset + (length as number)), source, out);
       offset += length as number;

@@ -13,6 +13,7 @@
 import { createCaptureReader, sniffCapture, type CapturedPacket } from '../pcap/reader.js';
 import { createIpStream } from '../pcap/ip-stream.js';
 import { decodeUdp, PROTO_UDP } from '../pcap/link.js';
+import { InputFileError } from '../errors.js';
 import type { ByteFormat, ByteSession, ParseContext, RecordOutcome } from '../types.js';
 import { netflowState, sniffNetflow, type NetflowState } from './format.js';
 import { newFlowSequencer, type SequencerOptions } from './sequencer.js';
@@ -123,7 +124,10 @@ export function pcapNetflowSession(ctx: ParseContext, state: NetflowState, optio
     reported = true;
     sequencer.flush(into);
     const where = reader.container === 'pcapng' ? `block ${e.block}` : `record ${e.block}`;
-    into.push({ kind: 'error', line: sequencer.nextRecord(), code: 'MALFORMED', message: `capture offset ${e.offset} (packet ${e.packet}, ${where}): ${e.message}` });
+    const message = `capture offset ${e.offset} (packet ${e.packet}, ${where}): ${e.message}`;
+    into.push({ kind: 'error', line: sequencer.nextRecord(), code: 'MALFORMED', message });
+    // A capture cannot be resynchronised: like a cut-off gzip, the input did not read to its end.
+    throw new InputFileError(`the capture breaks off: ${message}`, ctx.file);
   };
 
   return {
@@ -140,9 +144,9 @@ export function pcapNetflowSession(ctx: ParseContext, state: NetflowState, optio
       ipStream.flush();
       sequencer.flush(out);
       deliver(into);
-      reportError(into);
       const note = captureNote(reader.packets, counts, ipStream.stats, reader.truncated, reader.skippedBlocks);
       if (note) ctx.observe?.note?.(note);
+      reportError(into);
     },
   };
 }
