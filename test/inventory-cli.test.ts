@@ -144,3 +144,13 @@ describe('inventory', () => {
     expect(n.stderr).toContain('fixtures/inventory/assets.csv: not nmap XML');
   });
 });
+
+describe('listeners on a file no tool wrote', () => {
+  it('is an unreadable input (exit 2, named), not a host without listeners: a scheduled audit does not pass on it', async () => {
+    const r = await runCli(['listeners', 'fixtures/syslog/mixed.log', '--fail-on-finding']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('fixtures/syslog/mixed.log: not the saved output of a known tool');
+    const ok = await runCli(['listeners', 'fixtures/listeners/pacs01-ss.txt', '--output', 'jsonl']);
+    expect(ok.code).toBe(0);
+  });
+});

@@ -96,7 +96,14 @@ export async function handler(args: ListenersArgs): Promise<void> {
   } else {
     for (const file of files) {
       try {
-        readings.push(await readListenerFile(file, { ...(args.host !== undefined ? { host: args.host } : {}) }));
+        const reading = await readListenerFile(file, { ...(args.host !== undefined ? { host: args.host } : {}) });
+        // Lines none of the tools wrote: the wrong file, not a host without listeners (an audit must not pass on it).
+        if (reading.formats.length === 0 && reading.records > 0) {
+          process.stderr.write(`dicomwatch: ${file}: not the saved output of a known tool (ss, netstat, lsof, PowerShell Get-NetTCPConnection, /proc/net/tcp): none of its ${reading.records} lines is a socket line\n`);
+          failed++;
+          continue;
+        }
+        readings.push(reading);
       } catch (e) {
         if (!(e instanceof DicomwatchError)) throw e;
         process.stderr.write(`dicomwatch: ${e.message}\n`);
