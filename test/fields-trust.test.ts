@@ -391,3 +391,13 @@ describe('point 13: zones named by headers, compact and year-less timestamps, --
     expect(JSON.parse(berlin.stdout).time).toBe('2026-07-15T08:00:00.000Z');
   });
 });
+
+describe('--map naming a column the header lacks', () => {
+  it('fails the file with the columns it has (a typo is not an empty field); a mapped column that is there binds', () => {
+    const text = 'When,Client,Server,Port\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,104\n';
+    expect(() => parseText(text, { file: 'u.csv', columnMap: { time: 'When', srcIp: 'Client', dstIp: 'Server', dstPort: 'Prot' } }))
+      .toThrow(new InputFileError("header: --map dstPort=Prot: no column 'Prot' (columns: When, Client, Server, Port)"));
+    const right = parseText(text, { file: 'u.csv', columnMap: { time: 'When', srcIp: 'Client', dstIp: 'Server', dstPort: 'Port' } });
+    expect(right.outcomes).toMatchObject([{ kind: 'events', events: [{ dstPort: 104 }] }]);
+  });
+});

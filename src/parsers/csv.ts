@@ -155,6 +155,13 @@ function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineS
     header = names;
     const columns = names.map((_, i) => i);
     bindings = bindColumns(columns, names, ctx.columnMap, schema);
+    // A --map naming a column this header lacks is a typo, not a field to leave empty: say so, once, for the file.
+    for (const [field, column] of Object.entries(ctx.columnMap ?? {})) {
+      const wanted = splitHeaderName(column).name;
+      if (!names.some((n) => splitHeaderName(n).name === wanted)) {
+        throw new InputFileError(`header: --map ${field}=${column}: no column '${column}' (columns: ${names.join(', ')})`);
+      }
+    }
     const missing = missingRequired(bindings);
     embedded = missing.length > 0 ? embeddedLayout(columns, names, bindings) : undefined;
     if (missing.length > 0 && !embedded) throw new InputFileError(`header: ${missingColumnsMessage(missing, names)}`);
