@@ -21,7 +21,9 @@ const RULE_AWARE: ReadonlySet<AlertOutput> = new Set<AlertOutput>(['ocsf', 'cef'
 /** --threads: a whole number ≥ 1, by default the machine's cores. */
 function threadCount(given: number | undefined): number {
   if (given === undefined) return availableParallelism();
-  if (!Number.isInteger(given) || given < 1 || given > 256) throw new UsageError(`--threads: a whole number from 1 to 256, not '${given}'`);
+  if (!Number.isInteger(given) || given < 1 || given > 256) {
+    throw new UsageError(`--threads: a whole number from 1 to 256${Number.isNaN(given) ? '' : `, not ${given}`}`);
+  }
   return given;
 }
 
