@@ -4,7 +4,7 @@
  * test rejects only what the full parse could never turn into a matching event, so `parse` and `scan` agree.
  */
 import { portOf } from '../model/port.js';
-import { bytesInclude, skip, type Prefilter, type Rejection } from './types.js';
+import { bytesInclude, skip, type Prefilter, type RecordOutcome, type Rejection } from './types.js';
 
 export interface RecordPrefilter {
   /** False when the raw record text cannot hold a wanted port. */
@@ -29,4 +29,17 @@ export function recordPrefilter(prefilter: Prefilter | undefined): RecordPrefilt
       return typeof port !== 'number' || prefilter.dstPorts.has(port);
     },
   };
+}
+
+/**
+ * Record line `line` as FILTERED: as one more record of the run the last outcome is, when runs are allowed
+ * (ParseContext.filteredRuns) and it ends on the line before; else as an outcome of its own.
+ */
+export function pushFiltered<T>(out: RecordOutcome<T>[], line: number, runs: boolean | undefined): void {
+  const last = out[out.length - 1];
+  if (runs && last !== undefined && last.kind === 'skip' && last.code === 'FILTERED' && last.line + (last.records ?? 1) === line) {
+    last.records = (last.records ?? 1) + 1;
+  } else {
+    out.push({ kind: 'skip', line, code: 'FILTERED', message: FILTERED.message });
+  }
 }

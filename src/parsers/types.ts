@@ -86,6 +86,16 @@ export interface ParseContext {
   /** User column mapping (`--map srcIp=ColB`), event field → source column name. */
   columnMap?: Readonly<Record<string, string>>;
   prefilter?: Prefilter;
+  /**
+   * Consecutive FILTERED records may be reported as one outcome with `records` (set by the record parser when its
+   * caller asked for runs, as `scan` does): a session on the hot path then keeps no object per rejected record.
+   */
+  filteredRuns?: boolean;
+  /**
+   * Whether sessions may decide records on their bytes before decoding them (the hot path; default true). False:
+   * every record takes the text path — the reference the tests hold the hot path to.
+   */
+  bytePath?: boolean;
   /** Where a session reports what it learned about its input (the record parser keeps it in its `info`). */
   observe?: ParseObserver;
   /**

@@ -6,10 +6,10 @@
  * goes on.
  */
 import type { NetworkEvent } from '../../model/event.js';
-import { recordPrefilter } from '../prefilter.js';
+import { pushFiltered, recordPrefilter } from '../prefilter.js';
 import type { TimeContext } from '../../time/parse.js';
 import { isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
-import { parseSyslogLine, type SyslogLine, type YearState } from './framing.js';
+import { parseSyslogLine, type HeaderShape, type SyslogLine, type YearState } from './framing.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
 export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T>[]): LineFormat<T> {
@@ -35,10 +35,10 @@ export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T
  * pays for one parser per line; a line none recognises is an UNRECOGNISED_FORMAT skip. Shared by the syslog family
  * and by the header formats that carry raw vendor lines in a column (embedded.ts).
  */
-export function messageDispatcher<T = NetworkEvent>(formats: readonly MessageFormat<T>[]): (line: SyslogLine, ctx: MessageContext) => ParseResult<T> {
+export function messageDispatcher<T = NetworkEvent>(formats: readonly MessageFormat<T>[]): MessageDispatcher<T> {
   let last = 0;
   const unrecognised = skip('UNRECOGNISED_FORMAT', `no message format recognises this line (known: ${formats.map((f) => f.id).join(', ')})`);
-  return (line, ctx) => {
+  const dispatch = (line: SyslogLine, ctx: MessageContext): ParseResult<T> => {
     for (let k = 0; k < formats.length; k++) {
       const index = k === 0 ? last : k <= last ? k - 1 : k;
       const result = formats[index]!.parse(line, ctx);
@@ -48,6 +48,14 @@ export function messageDispatcher<T = NetworkEvent>(formats: readonly MessageFor
     }
     return unrecognised;
   };
+  dispatch.first = () => formats[last];
+  return dispatch;
+}
+
+/** Offers a line to the message formats; `first()` is the one it will try first (the last that matched). */
+export interface MessageDispatcher<T> {
+  (line: SyslogLine, ctx: MessageContext): ParseResult<T>;
+  first(): MessageFormat<T> | undefined;
 }
 
 /** The time context message parsers get from the parse options. */
@@ -60,13 +68,91 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
   const years: YearState = {};
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time, prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
   const dispatch = messageDispatcher(formats);
+  // The hot path (scan): the header of the last line framed as text, kept as bytes, frames the next lines like it.
+  const dstPorts = ctx.bytePath === false ? undefined : ctx.prefilter?.dstPorts;
+  const runs = ctx.filteredRuns;
+  const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
+  let header: Buffer | undefined;
   return {
     push(buf, start, end, lineNo, out: RecordOutcome<T>[]) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
-      const line = parseSyslogLine(buf.toString('utf8', start, end), time, years);
+      if (header && dstPorts) {
+        const message = messageStartOnBytes(buf, start, end, header, shape);
+        if (message !== -1 && dispatch.first()?.filteredOnBytes?.(buf, message, end, dstPorts)) {
+          pushFiltered(out, lineNo, runs);
+          return;
+        }
+      }
+      const line = parseSyslogLine(buf.toString('utf8', start, end), time, years, dstPorts && shape);
+      // Another header (or none) ends the shape: year inference must see every line that is not like it.
+      header = dstPorts && shape.restAt !== -1 ? Buffer.from(buf.subarray(start, start + shape.restAt)) : undefined;
       messageCtx.lineNo = lineNo;
       out.push(toOutcome<T>(dispatch(line, messageCtx), lineNo));
     },
     end() {},
   };
+}
+
+const SPACE = 32;
+const COLON = 58;
+
+/**
+ * Where the message of the line in bytes [start, end) starts, when the line is framed as the one whose header bytes
+ * are `header` (see HeaderShape) — the same bytes before `rest`, digits in the stamp aside — and nothing after them
+ * could change that; -1 when unsure (the line is then framed as text). What parseSyslogLine would look at beyond the
+ * header is checked here on bytes: `rest` starts with no space, no ` : ` separator and no `facility.severity`
+ * word, it is not a relay's second header, and its `TAG: ` is found as hostAndTag finds it.
+ */
+export function messageStartOnBytes(buf: Buffer, start: number, end: number, header: Buffer, shape: HeaderShape): number {
+  const n = shape.restAt;
+  if (end - start <= n) return -1;
+  for (let k = 0; k < n; k++) {
+    const a = header[k]!;
+    const b = buf[start + k]!;
+    if (a !== b && !(k >= shape.stampFrom && k < shape.stampTo && isDigit(a) && isDigit(b))) return -1;
+  }
+  const rest = start + n;
+  const c0 = buf[rest]!;
+  if (c0 === SPACE || c0 === COLON || c0 === 60 /* < */ || c0 > 127) return -1;
+  // A relay's second header (frame on `rest`): a digit opens an RFC 5424 or RFC 3339 one, whose first word is at
+  // least 19 bytes with a T at 10; a letter an RFC 3164 one, which needs a space after its first three letters.
+  let space = -1;
+  const scanTo = Math.min(end, rest + 66);
+  let tagEnd = -1;
+  let dot = -1;
+  for (let i = rest; i < scanTo; i++) {
+    const c = buf[i]!;
+    if (c > 127) return -1;
+    if (c === COLON && buf[i + 1] === SPACE && i + 1 < end) {
+      tagEnd = i;
+      break;
+    }
+    if (c === SPACE) {
+      space = i;
+      break;
+    }
+    if (c === 46 /* . */ && dot === -1) dot = i;
+  }
+  if (isDigit(c0)) {
+    if (c0 === 49 /* 1 */ && buf[rest + 1] === SPACE && rest + 1 < end) return -1;
+    const word = space !== -1 ? space : tagEnd !== -1 ? tagEnd + 1 : -1;
+    if (word === -1 || (word - rest >= 19 && buf[rest + 10] === 84 /* T */)) return -1;
+  } else if (rest + 3 < end && buf[rest + 3] === SPACE) return -1;
+  // `user.info` after the host: a facility (lower-case letters and digits, at most 8) before a dot.
+  if (dot !== -1 && dot - rest <= 8 && (space === -1 || dot < space) && (tagEnd === -1 || dot < tagEnd) && isFacilityLike(buf, rest, dot)) return -1;
+  // The tag: `TAG: ` within 64 characters, no space before it; else the message is all of `rest`.
+  // (no `: ` before a space, or none within 66 bytes: a tag further on would be over 64 characters)
+  return tagEnd !== -1 && tagEnd - rest <= 64 ? tagEnd + 2 : rest;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isFacilityLike(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = buf[i]!;
+    if (!((c >= 97 && c <= 122) || isDigit(c))) return false;
+  }
+  return to > from;
 }

@@ -53,16 +53,33 @@ export interface YearState {
  * a `<PRI>` it may start with). A relay's header in front of the device's own (rsyslog, syslog-ng or a collector
  * forwarding with its own template) is looked through: time, host and tag are the device's.
  */
-export function parseSyslogLine(line: string, time: TimeContext, years: YearState = {}): SyslogLine {
-  const outer = frame(line, time, years);
+export function parseSyslogLine(line: string, time: TimeContext, years: YearState = {}, shape?: HeaderShape): SyslogLine {
+  if (shape) shape.restAt = -1;
+  const outer = frame(line, time, years, shape);
   if (!outer.header) return outer;
   const inner = frame(outer.rest, time, years);
   if (!inner.header) return outer;
+  if (shape) shape.restAt = -1; // a relay's header: the device's own is the one read
   // A device that writes no host of its own (`asa01 : Mar 16 10:15:02 EDT: %ASA-…`) is known by the outer one.
   return inner.host === undefined && outer.host !== undefined ? { ...inner, host: outer.host, line } : { ...inner, line };
 }
 
-function frame(line: string, time: TimeContext, years: YearState): SyslogLine {
+/**
+ * How an RFC 3164 header was read, for the syslog family's hot path (family.ts, `sameHeaderShape`): a later line whose
+ * bytes before `restAt` are these, digits in the stamp aside, is framed the same way up to `rest` — the stamp frames a
+ * line whatever its digits say (they only decide whether it can be placed in time), the host and tag words are
+ * compared byte for byte. Filled only when that holds: a host was read (so the words after it do not decide whether
+ * it is one), its word does not end in `:` (then the next word would), and the header's bytes are the line's
+ * characters (ASCII). `restAt` -1: no shape.
+ */
+export interface HeaderShape {
+  restAt: number;
+  /** [stampFrom, stampTo): the stamp, where digits may differ. */
+  stampFrom: number;
+  stampTo: number;
+}
+
+function frame(line: string, time: TimeContext, years: YearState, shape?: HeaderShape): SyslogLine {
   let i = 0;
   // <PRI>: 1 to 3 digits, at most 191.
   if (line.charCodeAt(0) === 60 /* < */) {
@@ -78,7 +95,7 @@ function frame(line: string, time: TimeContext, years: YearState): SyslogLine {
     const framed = rfc3339File(line, i, time);
     if (framed) return framed;
   } else {
-    const framed = rfc3164(line, i, time, years);
+    const framed = rfc3164(line, i, time, years, shape);
     if (framed) return framed;
   }
   const bare = line.slice(i); // `<189>date=… time=…` (FortiGate sends no header): the PRI is not message text
@@ -165,7 +182,7 @@ const ZONE_NAMES: Readonly<Record<string, number>> = {
  * Cisco's `logging timestamp` variants): the day space-padded or not. A year in the stamp is the stamp's own and does
  * not touch the New Year inference; a known zone name wins over --tz.
  */
-function rfc3164(line: string, start: number, time: TimeContext, years: YearState): SyslogLine | undefined {
+function rfc3164(line: string, start: number, time: TimeContext, years: YearState, shape?: HeaderShape): SyslogLine | undefined {
   let i = start;
   if (WEEKDAYS.includes(line.slice(i, i + 3).toLowerCase()) && line.charCodeAt(i + 3) === 32) i += 4;
   const month = MONTHS.indexOf(line.slice(i, i + 3).toLowerCase()) + 1;
@@ -207,7 +224,12 @@ function rfc3164(line: string, start: number, time: TimeContext, years: YearStat
   let ms = parseTimestamp(wall, offset === undefined ? ctx : { ...ctx, tz: 'UTC' });
   if (ms !== undefined && offset !== undefined) ms -= offset * 60_000;
   // A stamp that is syslog-shaped but cannot be placed (no --year and no clock) still frames the line.
-  return hostAndTag(line, at, ms, line.slice(start, textEnd), noHost);
+  const framed = hostAndTag(line, at, ms, line.slice(start, textEnd), noHost, shape);
+  if (shape && shape.restAt !== -1) {
+    shape.stampFrom = start;
+    shape.stampTo = textEnd;
+  }
+  return framed;
 }
 
 /** The time context for a year-less stamp of `month`: `--year`, moved on at New Year within the file. */
@@ -225,7 +247,7 @@ function yearFor(month: number, time: TimeContext, years: YearState): TimeContex
  * (`dev01: %ASA-…`) loses it; Cisco's device id is followed by ` : ` (`asa01 : %ASA-…`); a Cisco message right after
  * the stamp (`… 10:15:02Z   %FTD-…`) or after a stamp that ends in a colon has no host.
  */
-function hostAndTag(line: string, i: number, ms: number | undefined, stamp: string, noHost = false): SyslogLine | undefined {
+function hostAndTag(line: string, i: number, ms: number | undefined, stamp: string, noHost = false, shape?: HeaderShape): SyslogLine | undefined {
   while (line.charCodeAt(i) === 32) i++;
   if (!noHost && line.charCodeAt(i) === 58 && line.charCodeAt(i + 1) === 32) {
     // ` : %ASA-…`: the device-id separator without a device id.
@@ -250,6 +272,7 @@ function hostAndTag(line: string, i: number, ms: number | undefined, stamp: stri
       const [fs, fe] = token(line, at);
       if (fe !== -1 && isFacilitySeverity(line.slice(fs, fe))) at = fe + 1;
     }
+    if (shape && host.charCodeAt(host.length - 1) !== 58 && line.charCodeAt(he - 1) !== 58 && isAscii(line, 0, at)) shape.restAt = at;
   }
   const rest = line.slice(at);
   const colon = rest.indexOf(': ');
@@ -274,6 +297,11 @@ function tagWithoutHost(line: string, i: number): boolean {
 const FACILITIES = new Set(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv',
   'ftp', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7']);
 const SEVERITIES = new Set(['emerg', 'alert', 'crit', 'err', 'error', 'warn', 'warning', 'notice', 'info', 'debug']);
+
+function isAscii(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
 
 function isFacilitySeverity(text: string): boolean {
   const dot = text.indexOf('.');

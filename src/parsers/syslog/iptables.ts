@@ -82,6 +82,71 @@ function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typ
   }, ID, ctx);
 }
 
+const SPACE = 32;
+const QUOTE = 34;
+const TAB = 9;
+
+/**
+ * parseIptables' FILTERED on bytes, in one pass: the first ` OUT=`, the last `IN=` before it with no space between,
+ * then the `key=value` words from there — SRC, DST and PROTO present, the first DPT a valid port no rule wants. A
+ * quote or tab from `IN=` on (pickKeyValues then reads quoted values) or a non-digit port leaves it to the text.
+ */
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
+  let inAt = -1;
+  let lastSpace = -1;
+  let lastQuoteOrTab = -1;
+  let i = start;
+  // (bytes above `"` are neither a space, a quote nor a tab: one comparison for most of them)
+  for (; i + 4 < end; i++) {
+    const c = buf[i]!;
+    if (c > QUOTE) {
+      if (c === 73 /* I */ && buf[i + 1] === 78 /* N */ && buf[i + 2] === 61 /* = */) inAt = i;
+    } else if (c === SPACE) {
+      if (buf[i + 1] === 79 /* O */ && buf[i + 2] === 85 /* U */ && buf[i + 3] === 84 /* T */ && buf[i + 4] === 61) break;
+      lastSpace = i;
+    } else if (c === QUOTE || c === TAB) lastQuoteOrTab = i;
+  }
+  if (i + 4 >= end || inAt === -1 || lastSpace > inAt || lastQuoteOrTab >= inAt) return false;
+  // the words after ` OUT=`: wanted keys start a word (the one before is `IN=…`)
+  let src = false;
+  let dst = false;
+  let proto = false;
+  let port = -1;
+  for (i++; i < end; i++) {
+    const c = buf[i]!;
+    if (c > QUOTE) continue;
+    if (c === QUOTE || c === TAB) return false;
+    if (c !== SPACE || i + 6 >= end) continue; // (the shortest word read here, `DPT=1`, is five bytes)
+    const k = buf[i + 1]!;
+    if (k === 83 /* S */) {
+      if (!src && buf[i + 2] === 82 /* R */ && buf[i + 3] === 67 /* C */ && buf[i + 4] === 61) src = true;
+    } else if (k === 68 /* D */) {
+      if (buf[i + 4] !== 61) continue;
+      if (buf[i + 2] === 83 /* S */ && buf[i + 3] === 84 /* T */) dst = true;
+      else if (port === -1 && buf[i + 2] === 80 /* P */ && buf[i + 3] === 84 /* T */) {
+        port = digitsAt(buf, i + 5, end);
+        if (port === -2) return false; // not a valid port: the text path reports it
+      }
+    } else if (k === 80 /* P */) {
+      if (!proto && buf[i + 2] === 82 && buf[i + 3] === 79 && buf[i + 4] === 84 && buf[i + 5] === 79 && buf[i + 6] === 61) proto = true;
+    }
+    if (port !== -1 && src && dst && proto) return !dstPorts.has(port);
+  }
+  return false;
+}
+
+/** The decimal port whose digits start at `i` and run to a space or `end`: 0..65535, or -2. */
+function digitsAt(buf: Buffer, i: number, end: number): number {
+  let port = 0;
+  let n = 0;
+  for (; i < end && buf[i] !== SPACE; i++, n++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9 || n === 5) return -2;
+    port = port * 10 + d;
+  }
+  return n === 0 || port > 65535 ? -2 : port;
+}
+
 export const iptablesFormat: MessageFormat = {
   id: ID,
   vendor: 'Netfilter',
@@ -90,4 +155,5 @@ export const iptablesFormat: MessageFormat = {
   recognizedBy: 'a kernel line with IN=… OUT=… (the LOG target\'s fields)',
   sample: "Mar 16 10:15:02 edge01 kernel: [1234567.890123] DICOM-DROP IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.7 DST=10.1.2.3 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=51515 DPT=104 WINDOW=64240 RES=0x00 SYN URGP=0",
   parse: parseIptables,
+  filteredOnBytes,
 };

@@ -42,4 +42,12 @@ export interface MessageFormat<T = NetworkEvent> {
    * every line of a mixed file may be offered to every format.
    */
   parse(line: SyslogLine, ctx: MessageContext): ParseResult<T> | typeof NOT_MINE;
+  /**
+   * The scan's hot path, optional: true only when `parse`, handed this message (bytes [start, end), the text after
+   * the syslog header), would say FILTERED for `dstPorts` — it is this format's, passes every structural check
+   * `parse` makes before its pre-filter, and its destination port is a valid one no rule wants — decided on the
+   * bytes, without a string. False means "not sure": the line is framed and parsed as text. A property test holds
+   * every implementation to `parse` (test/hot-path-syslog.test.ts).
+   */
+  filteredOnBytes?(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean;
 }

@@ -1,0 +1,154 @@
+/**
+ * Issue 15: the syslog family's hot path. A line whose header bytes repeat the last framed header's (digits in the
+ * stamp aside) has its message located on bytes (messageStartOnBytes), and the vendor format that matched last may
+ * call it FILTERED on bytes (MessageFormat.filteredOnBytes). Both are held to the text path: the same message, the
+ * same outcome — over hand-picked lines and generated files that mix headers, vendors, cut lines and odd bytes.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRecordParser } from '../src/parsers/record-parser.js';
+import { messageStartOnBytes } from '../src/parsers/syslog/family.js';
+import { parseSyslogLine, type HeaderShape } from '../src/parsers/syslog/framing.js';
+import { NOT_MINE, type MessageContext } from '../src/parsers/syslog/message.js';
+import { MESSAGE_FORMATS } from '../src/parsers/syslog/registry.js';
+import { recordPrefilter } from '../src/parsers/prefilter.js';
+import { isRejection, type RecordOutcome } from '../src/parsers/types.js';
+
+const DST_PORTS = new Set([104]);
+const TIME = { tz: 'UTC', year: 2026 };
+
+/** Runs expanded back into one outcome per record. */
+function expand(out: RecordOutcome[]): RecordOutcome[] {
+  return out.flatMap((o) => (o.kind === 'skip'
+    ? Array.from({ length: o.records ?? 1 }, (_, i) => ({ kind: 'skip' as const, line: o.line + i, code: o.code, message: o.message }))
+    : [o]));
+}
+
+function run(bytes: Buffer, options: { bytePath: boolean; filteredRuns: boolean; chunk: number; year?: number }) {
+  const parser = createRecordParser({
+    file: 'in.log', format: 'syslog', tz: 'UTC', ...(options.year ? { year: options.year } : { now: Date.UTC(2026, 5, 1) }),
+    prefilter: { dstPorts: DST_PORTS }, filteredRuns: options.filteredRuns, bytePath: options.bytePath,
+  });
+  const out: RecordOutcome[] = [];
+  for (let i = 0; i < bytes.length; i += options.chunk) out.push(...parser.push(bytes.subarray(i, i + options.chunk)));
+  out.push(...parser.end());
+  return { out: expand(out), info: parser.info };
+}
+
+const IPTABLES = 'FW-DROP IN=eth0 OUT=eth1 MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.29 DST=10.1.0.16 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=10945 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0';
+
+/** Header and message pieces that repeat (so that lines share headers) and that probe every branch of the framing. */
+const HEADERS = [
+  'Mar 28 01:00:00 edge01 kernel: ', 'Mar 28 01:00:07 edge01 kernel: ', 'Mar 28 11:59:59 edge01 kernel: ', 'Mar 29 01:00:00 edge01 kernel: ',
+  '<14>Mar 28 01:00:00 edge01 kernel: ', '<4>Mar  1 01:00:00 edge01 kernel: ', 'Mar 28 01:00:00 edge02 kernel: ',
+  'Mar 28 01:00:00 edge01 kern.warning kernel: ', 'Mar 28 01:00:00 edge01 user.info kernel: ', 'Mar 28 01:00:00 edge01 ',
+  'Mar 28 01:00:00 edge01 kernel[42]: ', 'Mar 28 2026 01:00:00 edge01 kernel: ', 'Mar 28 01:00:00 UTC edge01 kernel: ',
+  'Mar 28 01:00:00 edge01: kernel: ', 'Mar 28 01:00:00 edge01 : kernel: ', 'Mar 28 01:00:00 edge01  kernel: ',
+  'Mar 28 01:00:00 kernel: ', 'Dec 31 23:59:59 edge01 kernel: ', 'Jan  1 00:00:01 edge01 kernel: ',
+  '2026-03-28T01:00:00Z edge01 kernel: ', '<14>1 2026-03-28T01:00:00Z edge01 kernel - - - ', '',
+  'Mar 28 01:00:00 relay Mar 28 01:00:00 edge01 kernel: ', 'Mar 28 01:00:00 relay 2026-03-28T01:00:00Z edge01 kernel: ',
+  'Mar 28 01:00:00 edge01 ' + 'k'.repeat(64) + ': ', 'Mar 28 01:00:00 edge01 ' + 'k'.repeat(65) + ': ',
+  'Mar 28 01:00:00 edge01 Mar: ', 'Mar 28 01:00:00 edge01 1 x: ', 'Mar 28 01:00:00 edge01 é: ', 'Mar 28 01:00:00 h ',
+];
+const MESSAGES = [
+  IPTABLES, IPTABLES.replace('DPT=443', 'DPT=104'), IPTABLES.replace('DPT=443', 'DPT=00104'), IPTABLES.replace('DPT=443', 'DPT=1104'),
+  IPTABLES.replace('DPT=443', 'DPT=70000'), IPTABLES.replace('DPT=443', 'DPT='), IPTABLES.replace('DPT=443', 'DPT=x'),
+  IPTABLES.replace('DPT=443', 'DPT=443 DPT=104'), IPTABLES.replace('SPT=10945 DPT=443', 'DPT=104 SPT=10945 DPT=443'),
+  IPTABLES.replace(' SRC=203.0.113.29', ''), IPTABLES.replace(' PROTO=TCP', ''), IPTABLES.replace(' DST=10.1.0.16', ' XDST=10.1.0.16'),
+  IPTABLES.replace('SRC=203.0.113.29', 'SRC="203.0.113.29"'), IPTABLES.replace('LEN=60', 'LEN="6 0"'), IPTABLES.replace(' TOS', '\tTOS'),
+  IPTABLES.replace('IN=eth0 OUT=', 'IN=eth 0 OUT='), IPTABLES.replace('FW-DROP', 'FW OUT=x'), IPTABLES.replace('FW-DROP ', '[1234.5] [A-D]'),
+  IPTABLES.replace('SRC=203.0.113.29', 'SRC=999.1.1.1'), IPTABLES.replace('SRC=203.0.113.29', 'SRC='), IPTABLES.replace('  ', ' '),
+  IPTABLES.replace(' DPT=443', '  DPT=443'), IPTABLES.replace('DPT=443', 'DPT=443é'), IPTABLES.replace('DPT=443 ', 'DPT=443'),
+  IPTABLES.slice(0, 200), IPTABLES.slice(0, 170), IPTABLES.slice(0, 40), 'IN= OUT= SRC=1.2.3.4 DST=5.6.7.8 PROTO=UDP DPT=53',
+  'CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|4|src=203.0.113.29 spt=10945 dst=10.1.0.16 dpt=443 proto=6 act=deny',
+  '%ASA-6-302013: Built inbound TCP connection 1 for outside:203.0.113.7/51515 (203.0.113.7/51515) to dmz:10.1.2.3/104 (10.1.2.3/104)',
+  'date=2026-03-28 time=01:00:00 devname="fw" type="traffic" srcip=203.0.113.7 srcport=1 dstip=10.1.2.3 dstport=443 proto=6 action="deny"',
+  'just some text', '', '1,2026/03/28 01:00:00,x',
+];
+
+const line = fc.tuple(fc.constantFrom(...HEADERS), fc.constantFrom(...MESSAGES), fc.nat({ max: 300 }), fc.constantFrom('', '', '', 'cut', 'byte'))
+  .map(([header, message, at, change]) => {
+    const text = header + message;
+    if (change === 'cut') return text.slice(0, at % (text.length + 1));
+    if (change === 'byte') return `${text.slice(0, at % (text.length + 1))}${['"', '\t', ' ', '=', ':', '\u00ff', '1'][at % 7]}${text.slice(at % (text.length + 1))}`;
+    return text;
+  });
+
+describe('syslog hot path: the same outcomes as the text path', () => {
+  it('generated files (repeated headers, mixed vendors, cut lines, stray bytes), runs or not, any chunking, with and without --year', () => {
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.boolean(), (lines, chunk, runs, year) => {
+      const bytes = Buffer.from(`${lines.join('\n')}\n`);
+      const text = run(bytes, { bytePath: false, filteredRuns: runs, chunk: bytes.length, ...(year ? { year: 2026 } : {}) });
+      const hot = run(bytes, { bytePath: true, filteredRuns: runs, chunk, ...(year ? { year: 2026 } : {}) });
+      expect(hot.out).toEqual(text.out);
+      expect(hot.info).toEqual(text.info);
+    }), { numRuns: 400 });
+  });
+
+  it('a year-less file over New Year with --year: the same years as the text path', () => {
+    const lines = ['Dec 31 23:59:58 edge01 kernel: ', 'Dec 31 23:59:59 edge01 kernel: ', 'Jan  1 00:00:01 edge01 kernel: ', 'Jan  1 00:00:02 edge01 kernel: ']
+      .flatMap((h) => [h + IPTABLES, h + IPTABLES.replace('DPT=443', 'DPT=104').replace('203.0.113.29', '198.51.100.7')]);
+    const bytes = Buffer.from(`${lines.join('\n')}\n`);
+    const text = run(bytes, { bytePath: false, filteredRuns: true, chunk: bytes.length, year: 2025 });
+    const hot = run(bytes, { bytePath: true, filteredRuns: true, chunk: 7, year: 2025 });
+    expect(hot.out).toEqual(text.out);
+    const times = hot.out.flatMap((o) => (o.kind === 'events' ? o.events.map((e) => new Date(e.time).toISOString()) : []));
+    expect(times).toEqual(['2025-12-31T23:59:58.000Z', '2025-12-31T23:59:59.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:02.000Z']);
+  });
+});
+
+describe('messageStartOnBytes: the message the framing finds, or "not sure"', () => {
+  const shapeOf = (text: string) => {
+    const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
+    parseSyslogLine(text, TIME, {}, shape);
+    return shape;
+  };
+
+  it('locates the message of a line like the last framed one (the common case is decided on bytes)', () => {
+    const first = `Mar 28 01:00:00 edge01 kernel: ${IPTABLES}`;
+    const shape = shapeOf(first);
+    expect(shape.restAt).toBe('Mar 28 01:00:00 edge01 '.length);
+    const header = Buffer.from(first.slice(0, shape.restAt));
+    const next = Buffer.from(`Mar 28 01:00:07 edge01 kernel: ${IPTABLES}`);
+    expect(messageStartOnBytes(next, 0, next.length, header, shape)).toBe('Mar 28 01:00:07 edge01 kernel: '.length);
+    const otherHost = Buffer.from(`Mar 28 01:00:07 edge02 kernel: ${IPTABLES}`);
+    expect(messageStartOnBytes(otherHost, 0, otherHost.length, header, shape)).toBe(-1);
+  });
+
+  it('agrees with parseSyslogLine on generated pairs of lines (the same message bytes, or -1)', () => {
+    fc.assert(fc.property(line, line, (previous, current) => {
+      const shape = shapeOf(previous);
+      fc.pre(shape.restAt !== -1);
+      const header = Buffer.from(previous).subarray(0, shape.restAt);
+      const bytes = Buffer.from(`xx${current}yy`); // never at offset 0, and bytes after the line that must not be read
+      const at = messageStartOnBytes(bytes, 2, bytes.length - 2, header, shape);
+      if (at === -1) return;
+      const framed = parseSyslogLine(current, TIME);
+      expect(framed.header).toBe(true);
+      expect(bytes.subarray(at, bytes.length - 2).toString('utf8')).toBe(framed.message);
+    }), { numRuns: 2000 });
+  });
+});
+
+describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', () => {
+  const ctx: MessageContext = { file: 'in.log', lineNo: 1, time: TIME, prefilter: recordPrefilter({ dstPorts: DST_PORTS }) };
+  const withBytes = MESSAGE_FORMATS.filter((f) => f.filteredOnBytes);
+
+  it('some formats have one, and it decides their typical filtered line', () => {
+    expect(withBytes.map((f) => f.id)).toContain('iptables');
+    const message = Buffer.from(IPTABLES);
+    expect(withBytes.find((f) => f.id === 'iptables')!.filteredOnBytes!(message, 0, message.length, DST_PORTS)).toBe(true);
+  });
+
+  it('on generated messages of every format with one', () => {
+    fc.assert(fc.property(line, (text) => {
+      const framed = parseSyslogLine(text, TIME);
+      const message = Buffer.from(`x${framed.message}y`);
+      for (const format of withBytes) {
+        if (!format.filteredOnBytes!(message, 1, message.length - 1, DST_PORTS)) continue;
+        const result = format.parse(framed, ctx);
+        expect(result !== NOT_MINE && isRejection(result) && result.code === 'FILTERED', `${format.id}: ${text}`).toBe(true);
+      }
+    }), { numRuns: 3000 });
+  });
+});
