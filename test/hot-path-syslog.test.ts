@@ -35,7 +35,10 @@ function run(bytes: Buffer, options: { bytePath: boolean; filteredRuns: boolean;
   return { out: expand(out), info: parser.info };
 }
 
+const PANOS = '1,2026/03/28 01:00:00,013201004321,TRAFFIC,end,2561,2026/03/28 01:00:00,203.0.113.29,10.1.0.16,0.0.0.0,0.0.0.0,inbound-pacs,,,dicom,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,fwd-siem,2026/03/28 01:00:00,88231,1,10945,443,0,0,0x400053,tcp,deny,52240,1840,50400,64,2026/03/28 01:00:00,29,any,,7100000000000001,0x0,United States,10.0.0.0-10.255.255.255,,30,34,tcp-fin,0,0,0,0,,pa-edge-01,from-policy,,,0,,0,,N/A,0,0,0,0,b9d4a1c2-3e5f-4a6b-8c7d-0e1f2a3b4c5d,0,0,,,,,,,,2026-03-28T00:00:00.358+00:00,,,health-care,no,0';
 const IPTABLES = 'FW-DROP IN=eth0 OUT=eth1 MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.29 DST=10.1.0.16 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=10945 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0';
+
+const CEF = 'CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|4|deviceExternalId=FG100FTK20000123 cat=traffic:forward FTNTFGTeventtime=1774656000358000000 src=203.0.113.29 spt=10945 dst=10.1.0.16 dpt=443 proto=6 act=deny app=tcp/443 FTNTFGTsrccountry=United States out=0 in=0';
 
 /** Header and message pieces that repeat (so that lines share headers) and that probe every branch of the framing. */
 const HEADERS = [
@@ -64,6 +67,19 @@ const MESSAGES = [
   '%ASA-6-302013: Built inbound TCP connection 1 for outside:203.0.113.7/51515 (203.0.113.7/51515) to dmz:10.1.2.3/104 (10.1.2.3/104)',
   'date=2026-03-28 time=01:00:00 devname="fw" type="traffic" srcip=203.0.113.7 srcport=1 dstip=10.1.2.3 dstport=443 proto=6 action="deny"',
   'just some text', '', '1,2026/03/28 01:00:00,x',
+  PANOS, PANOS.replace(',10945,443,', ',10945,104,'), PANOS.replace(',10945,443,', ',10945,00104,'), PANOS.replace(',10945,443,', ',10945, 443,'),
+  PANOS.replace(',10945,443,', ',10945,,'), PANOS.replace(',10945,443,', ',10945,70000,'), PANOS.replace('TRAFFIC', 'THREAT'),
+  PANOS.replace('TRAFFIC', 'SYSTEM'), PANOS.replace('TRAFFIC', ' TRAFFIC'), PANOS.replace('TRAFFIC', 'TRAFFICX'), PANOS.replace(',inbound-pacs,', ',"inbound,pacs",'),
+  PANOS.replace(',inbound-pacs,', ',{a,b},'), PANOS.replace(',tcp-fin,', ',"tcp,fin",'), PANOS.replace('1,2026/03/28', 'x 1,2026/03/28'),
+  PANOS.replace('1,2026/03/28 01:00:00,', '2026/03/28 01:00:00,'), PANOS.replace('1,2026/03/28 01:00:00,', '1,2026-03-28T01:00:00Z,'),
+  PANOS.replace(',inbound-pacs,', ',{a,b},').replace(',10945,443,', ',10945,104,'), PANOS.replace(',inbound-pacs,', ',"a,b",').replace(',10945,443,', ',10945,104,'),
+  PANOS.replace(',inbound-pacs,', ',{a,b,').replace(',10945,443,', ',10945,104,'), PANOS.slice(0, 300), PANOS.slice(0, 150), PANOS.replace('TRAFFIC,end', 'END,x'),
+  CEF, CEF.replace('dpt=443', 'dpt=104'), CEF.replace('dpt=443', 'dpt=00104'), CEF.replace('dpt=443', 'DPT=443'), CEF.replace('dpt=443', 'dpt= 443 '),
+  CEF.replace('dpt=443', 'dpt=443 x'), CEF.replace('dpt=443', 'dpt='), CEF.replace('dpt=443', 'dpt=443 dpt=104'), CEF.replace('dpt=443', 'destinationPort=443'),
+  CEF.replace('src=203.0.113.29 ', '').replace('dst=10.1.0.16 ', ''), CEF.replace('src=203.0.113.29', 'src='), CEF.replace('src=203.0.113.29', 'src= dst='),
+  CEF.replace('app=tcp/443', 'request=http://x/?a\\=b'), CEF.replace('traffic:forward deny', 'traffic\\|deny'), CEF.replace('CEF:0|', 'CEF: 0|'),
+  CEF.replace('CEF:0|', 'CEF:1.2|'), CEF.replace('CEF:0|', 'CEF:x|'), CEF.replace('|4|', '|4'), CEF.replace('dpt=443', 'dpt=443\t'),
+  CEF.replace('dpt=443 ', 'dpt=443 =x '), CEF.replace('dpt=443', 'x dpt=443'), `${CEF.replace('dpt=443 ', '')} dpt=1443`,
 ];
 
 const line = fc.tuple(fc.constantFrom(...HEADERS), fc.constantFrom(...MESSAGES), fc.nat({ max: 300 }), fc.constantFrom('', '', '', 'cut', 'byte'))
@@ -135,9 +151,10 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
   const withBytes = MESSAGE_FORMATS.filter((f) => f.filteredOnBytes);
 
   it('some formats have one, and it decides their typical filtered line', () => {
-    expect(withBytes.map((f) => f.id)).toContain('iptables');
-    const message = Buffer.from(IPTABLES);
-    expect(withBytes.find((f) => f.id === 'iptables')!.filteredOnBytes!(message, 0, message.length, DST_PORTS)).toBe(true);
+    for (const [id, text] of [['iptables', IPTABLES], ['panos', PANOS], ['cef', CEF]] as const) {
+      const message = Buffer.from(text);
+      expect(withBytes.find((f) => f.id === id)?.filteredOnBytes?.(message, 0, message.length, DST_PORTS), id).toBe(true);
+    }
   });
 
   it('on generated messages of every format with one', () => {

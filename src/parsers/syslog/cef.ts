@@ -362,6 +362,102 @@ function parseCef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof N
   }, ID, ctx);
 }
 
+const EQUALS = 61;
+
+/** `dpt`, `src`, `dst` (ASCII, any case) at buf[s, e). */
+function isShortKey(buf: Buffer, s: number, e: number, a: number, b: number, c: number): boolean {
+  return e - s === 3 && (buf[s]! | 32) === a && (buf[s + 1]! | 32) === b && (buf[s + 2]! | 32) === c;
+}
+
+/**
+ * parseCef's FILTERED on bytes: the message starts `CEF:`, its seven header fields end in pipes, the version is a
+ * number, and the extension (read as parseCefExtension reads it: a key is a run of key characters after a space,
+ * ending in `=`) has a first `dpt` whose value is a valid port no rule wants and a first `src` or `dst` with a value.
+ * A backslash (an escape), a full key name or no `src`/`dst` leaves the line to the text path.
+ */
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
+  if (end - start < 6 || buf[start] !== 67 /* C */ || buf[start + 1] !== 69 /* E */ || buf[start + 2] !== 70 /* F */ || buf[start + 3] !== 58 /* : */) return false;
+  // the version: ` ?\d{1,3}(\.\d{1,3})?` before the first pipe
+  let i = start + 4;
+  if (buf[i] === SPACE) i++;
+  let digits = 0;
+  while (i < end && isDigit(buf[i]!) && digits < 4) { i++; digits++; }
+  if (digits === 0 || digits > 3) return false;
+  if (buf[i] === 46 /* . */) {
+    i++;
+    digits = 0;
+    while (i < end && isDigit(buf[i]!) && digits < 4) { i++; digits++; }
+    if (digits === 0 || digits > 3) return false;
+  }
+  if (i >= end || buf[i] !== PIPE) return false;
+  for (let pipes = 1; pipes < 7; pipes++) {
+    for (i++; i < end && buf[i] !== PIPE; i++) if (buf[i] === BACKSLASH) return false;
+    if (i >= end) return false;
+  }
+  const from = i + 1;
+  // keys and values: a key [i, keyEnd) whose value runs from keyEnd + 1 to the space before the next key
+  const DPT = 1;
+  const END = 2; // the first src or the first dst
+  let key = 0;
+  let valueStart = -1;
+  let port = -1; // -1 not read yet, -2 empty or not a valid port
+  let ends = false; // a first src or dst with a value
+  let srcSeen = false;
+  let dstSeen = false;
+  // i is at the start of a word (the extension's start, or after a space)
+  for (i = from; ; i++) {
+    let keyEnd = -1;
+    let k = i;
+    if (i < end && isKeyStart(buf[i]!)) {
+      for (k = i + 1; k < end && isKeyChar(buf[k]!); k++);
+      if (k < end && buf[k] === EQUALS) keyEnd = k;
+    }
+    if (keyEnd !== -1 || i >= end) {
+      if (valueStart >= 0 && key !== 0) {
+        // the value before: up to the space before this key (or the end), trimmed
+        let vs = valueStart;
+        let ve = i >= end ? end : i - 1;
+        while (vs < ve && isBlank(buf[vs]!)) vs++;
+        while (ve > vs && isBlank(buf[ve - 1]!)) ve--;
+        if (key === DPT) port = portAt(buf, vs, ve);
+        else if (ve > vs) ends = true;
+        if (port !== -1 && (ends || port === -2)) break;
+      }
+      if (i >= end) break;
+      key = 0;
+      if (port === -1 && isShortKey(buf, i, keyEnd, 100, 112, 116)) key = DPT;
+      else if (isShortKey(buf, i, keyEnd, 115, 114, 99)) {
+        if (!srcSeen) key = END;
+        srcSeen = true;
+      } else if (isShortKey(buf, i, keyEnd, 100, 115, 116)) {
+        if (!dstSeen) key = END;
+        dstSeen = true;
+      }
+      valueStart = keyEnd + 1;
+      k = valueStart;
+    }
+    // on to the next space ([i, k) holds key characters only: no space, no backslash)
+    for (i = k; i < end; i++) {
+      const c = buf[i]!;
+      if (c === SPACE) break;
+      if (c === BACKSLASH) return false;
+    }
+  }
+  return port >= 0 && ends && !dstPorts.has(port);
+}
+
+/** The decimal port in buf[s, e): 0..65535, or -2. */
+function portAt(buf: Buffer, s: number, e: number): number {
+  if (e === s || e - s > 5) return -2;
+  let port = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -2;
+    port = port * 10 + d;
+  }
+  return port > 65535 ? -2 : port;
+}
+
 export const cefFormat: MessageFormat = {
   id: ID,
   vendor: 'ArcSight',
@@ -370,4 +466,5 @@ export const cefFormat: MessageFormat = {
   recognizedBy: 'a message starting `CEF:<version>|` (after the syslog header, or after a short prefix)',
   sample: "Mar 16 10:00:01 FGT-HOSP-01 CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|4|deviceExternalId=FG100FTK20000123 FTNTFGTlogid=0000000013 cat=traffic:forward FTNTFGTsubtype=forward FTNTFGTlevel=warning FTNTFGTvd=root FTNTFGTeventtime=1773655201123456789 FTNTFGTtz=+0000 src=203.0.113.7 spt=51515 deviceInboundInterface=wan1 FTNTFGTsrcintfrole=wan dst=10.20.30.40 dpt=104 deviceOutboundInterface=internal FTNTFGTdstintfrole=lan FTNTFGTpoluuid=7b1c2e9a-21f0-51ee-4d2c-9f1f6c0a1b2c externalId=1180023 proto=6 act=deny FTNTFGTpolicyid=0 FTNTFGTpolicytype=policy app=tcp/104 FTNTFGTdstcountry=Reserved FTNTFGTsrccountry=United States FTNTFGTtrandisp=noop FTNTFGTduration=0 out=0 in=0 FTNTFGTsentpkt=0 FTNTFGTrcvdpkt=0 FTNTFGTcrscore=30 FTNTFGTcraction=131072 FTNTFGTcrlevel=high",
   parse: parseCef,
+  filteredOnBytes,
 };

@@ -339,6 +339,84 @@ function parsePanos(line: SyslogLine, ctx: MessageContext): ParseResult | typeof
   }, ID, ctx);
 }
 
+/** The connection log types as bytes, with the fields each needs. */
+const LAYOUT_BYTES: readonly (readonly [Buffer, number])[] = [...LAYOUTS].map(([name, l]) => [Buffer.from(name, 'latin1'), l.minFields] as const);
+
+/**
+ * parsePanos' FILTERED on bytes: the message starts with the CSV (`1,YYYY/MM/DD hh:mm:ss,…`, what `locate` finds
+ * first), its type is a connection layout written as such, it has the fields that layout needs, and its Destination
+ * Port is a valid port no rule wants — the fields as far as the last one needed being plain (no quote, no brace:
+ * then a comma always separates). Anything else is left to the text path.
+ */
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
+  let comma = start;
+  let lastSpace = start - 1;
+  while (comma < end && buf[comma] !== C_COMMA) {
+    if (buf[comma] === C_SPACE) lastSpace = comma;
+    comma++;
+  }
+  if (comma + 20 >= end || buf[comma + 20] !== C_COMMA || !isPanDateAt(buf, comma + 1)) return false;
+  for (let k = lastSpace + 1; k < comma; k++) if (buf[k] === C_QUOTE || buf[k] === C_BRACE) return false;
+  // n commas seen: field n runs from the n-th comma to the next; the date is field 1, its comma the 2nd
+  let n = 2;
+  let typeStart = -1;
+  let portStart = -1;
+  let need = MAX_FIELDS;
+  let port = -1;
+  for (let i = comma + 21; i < end; i++) {
+    const c = buf[i]!;
+    if (c !== C_COMMA) {
+      if (c === C_QUOTE || c === C_BRACE) return false;
+      continue;
+    }
+    n++;
+    if (n === TYPE) typeStart = i + 1;
+    else if (n === TYPE + 1) {
+      need = minFieldsOf(buf, typeStart, i);
+      if (need === -1) return false;
+    } else if (n === DST_PORT) portStart = i + 1;
+    else if (n === DST_PORT + 1) {
+      port = portAt(buf, portStart, i);
+      if (port === -1) return false;
+    }
+    // n commas: n + 1 fields (after a trailing comma, an empty one)
+    if (n + 1 >= need && port !== -1) return !dstPorts.has(port);
+  }
+  return false;
+}
+
+function isPanDateAt(buf: Buffer, i: number): boolean {
+  for (let k = 0; k < 19; k++) {
+    const c = buf[i + k]!;
+    const want = k === 4 || k === 7 ? 47 /* / */ : k === 10 ? C_SPACE : k === 13 || k === 16 ? 58 /* : */ : -1;
+    if (want === -1 ? !isDigit(c) : c !== want) return false;
+  }
+  return true;
+}
+
+/** The fields the connection layout named by buf[s, e) needs, or -1 (not one written as such). */
+function minFieldsOf(buf: Buffer, s: number, e: number): number {
+  for (const [name, minFields] of LAYOUT_BYTES) {
+    if (name.length !== e - s) continue;
+    let k = 0;
+    while (k < name.length && buf[s + k] === name[k]) k++;
+    if (k === name.length) return minFields;
+  }
+  return -1;
+}
+
+/** The decimal port in buf[s, e): 0..65535, or -1. */
+function portAt(buf: Buffer, s: number, e: number): number {
+  if (e === s || e - s > 5) return -1;
+  let port = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    port = port * 10 + d;
+  }
+  return port > 65535 ? -1 : port;
+}
+
 /** The syslog header's host, unless the header had none and the CSV's first field was taken for it. */
 function hostOf(line: SyslogLine): string | undefined {
   return line.host !== undefined && !line.host.includes(',') ? line.host : undefined;
@@ -352,4 +430,5 @@ export const panosFormat: MessageFormat = {
   recognizedBy: 'a PAN-OS CSV record: FUTURE_USE,YYYY/MM/DD hh:mm:ss,serial,TYPE,… (the receive time after the first comma)',
   sample: "<14>Mar 16 11:15:02 pa-edge-01 1,2026/03/16 11:15:02,013201004321,TRAFFIC,end,2561,2026/03/16 11:15:01,198.51.100.23,203.0.113.10,0.0.0.0,10.20.1.15,inbound-pacs,,,dicom,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,fwd-siem,2026/03/16 11:15:01,88231,1,51515,104,0,104,0x400053,tcp,allow,52240,1840,50400,64,2026/03/16 11:14:32,29,any,,7100000000000001,0x0,United States,10.0.0.0-10.255.255.255,,30,34,tcp-fin,0,0,0,0,,pa-edge-01,from-policy,,,0,,0,,N/A,0,0,0,0,b9d4a1c2-3e5f-4a6b-8c7d-0e1f2a3b4c5d,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-03-16T11:15:01.482+01:00,,,health-care,business-systems,client-server,1,,,no,no,no,0",
   parse: parsePanos,
+  filteredOnBytes,
 };
