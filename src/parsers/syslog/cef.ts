@@ -347,8 +347,10 @@ function parseCef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof N
   }
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(dpt)) return FILTERED;
 
+  const when = deviceTime(get(ext, 'rt') ?? get(ext, 'start') ?? (ext.get(FORTIGATE_EVENTTIME) || undefined), get(ext, 'dtz'), line, ctx);
   return connectionEvent({
-    ...deviceTime(get(ext, 'rt') ?? get(ext, 'start') ?? (ext.get(FORTIGATE_EVENTTIME) || undefined), get(ext, 'dtz'), line, ctx),
+    time: when.time,
+    timeText: when.timeText,
     src,
     dst,
     srcPort: [get(ext, 'spt'), 'spt'],

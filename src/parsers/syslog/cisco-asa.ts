@@ -30,7 +30,7 @@ import { normalizeProtocol } from '../../model/protocol.js';
 import { canonicalIp } from '../../net/ip.js';
 import { FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult, type Rejection } from '../types.js';
-import { connectionEvent, headerTime } from './connection.js';
+import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
@@ -675,7 +675,8 @@ function parseCisco(line: SyslogLine, ctx: MessageContext, products: ReadonlySet
   const dstPort = ports ? c.dst.port : undefined;
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(dstPort)) return FILTERED;
   return connectionEvent({
-    ...headerTime(line),
+    time: line.time,
+    timeText: line.timeText,
     src: [c.src.addr, c.srcField],
     dst: [c.dst.addr, c.dstField],
     srcPort: [ports ? c.src.port : undefined, `${c.srcField} port`],

@@ -32,7 +32,7 @@
 import type { Action } from '../../model/event.js';
 import { FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult } from '../types.js';
-import { connectionEvent, headerTime } from './connection.js';
+import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
@@ -148,8 +148,10 @@ function parseFilterlog(line: SyslogLine, ctx: MessageContext): ParseResult | ty
 
   const tracker = f[3]!;
   const protocol = isDigits(protoId) ? protoId : f[protoNameAt];
+  const made = product(tracker);
   return connectionEvent({
-    ...headerTime(line),
+    time: line.time,
+    timeText: line.timeText,
     src: [f[srcAt], 'source address'],
     dst: [f[dstAt], 'destination address'],
     srcPort: [srcPort, 'source port'],
@@ -158,7 +160,8 @@ function parseFilterlog(line: SyslogLine, ctx: MessageContext): ParseResult | ty
     action: ACTIONS.get(f[6]!),
     bytes: [f[lengthAt], 'length'],
     device: hostless ? undefined : line.host,
-    ...product(tracker),
+    vendor: made.vendor,
+    product: made.product,
   }, ID, ctx);
 }
 

@@ -154,8 +154,10 @@ function parseFortigate(line: SyslogLine, ctx: MessageContext): ParseResult | ty
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(tuple.dstPort[0])) return FILTERED;
   // A counter that ends the line may have lost digits: the totals are then left out rather than wrong.
   const countersCut = endsInFragment(message) || cutAtValueOf(message, v, ['sentbyte', 'rcvdbyte', 'sentpkt', 'rcvdpkt']) !== undefined;
+  const when = timeOf(v, line, ctx);
   return connectionEvent({
-    ...timeOf(v, line, ctx),
+    time: when.time,
+    timeText: when.timeText,
     src: tuple.src,
     dst: tuple.dst,
     srcPort: tuple.srcPort,

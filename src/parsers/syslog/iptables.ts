@@ -14,7 +14,7 @@ import { normalizeAction } from '../../model/action.js';
 import type { Action } from '../../model/event.js';
 import { FILTERED } from '../prefilter.js';
 import { fail, type ParseResult } from '../types.js';
-import { connectionEvent, headerTime } from './connection.js';
+import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
 import { pickKeyValues } from './kv.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
@@ -69,7 +69,8 @@ function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typ
   }
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(v[4])) return FILTERED;
   return connectionEvent({
-    ...headerTime(line),
+    time: line.time,
+    timeText: line.timeText,
     src: [v[0], 'SRC'],
     dst: [v[1], 'DST'],
     srcPort: [v[3], 'SPT'],

@@ -35,7 +35,7 @@
 import type { Action } from '../../model/event.js';
 import { FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult } from '../types.js';
-import { connectionEvent, headerTime } from './connection.js';
+import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
@@ -317,7 +317,8 @@ function parseSrx(line: SyslogLine, ctx: MessageContext): ParseResult | typeof N
   if (typeof values === 'string') return fail('MALFORMED', `${tag}: ${values}`);
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(values.dstPort)) return FILTERED;
   return connectionEvent({
-    ...headerTime(line),
+    time: line.time,
+    timeText: line.timeText,
     src: [values.src, 'source-address'],
     dst: [values.dst, 'destination-address'],
     srcPort: [values.srcPort, 'source-port'],

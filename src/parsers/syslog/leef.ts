@@ -162,8 +162,10 @@ function parseLeef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof 
 
   const said = get(attrs, 'action') ?? get(attrs, 'act');
   const action = said !== undefined ? cefAction(said) : cefAction(header.fields[4]) ?? cefAction(get(attrs, 'cat'));
+  const when = leefTime(attrs, line, ctx);
   return connectionEvent({
-    ...leefTime(attrs, line, ctx),
+    time: when.time,
+    timeText: when.timeText,
     src: [src, 'src'],
     dst: [dst, 'dst'],
     srcPort: [get(attrs, 'srcport'), 'srcPort'],

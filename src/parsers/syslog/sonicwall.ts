@@ -221,8 +221,10 @@ function parseSonicwall(line: SyslogLine, ctx: MessageContext): ParseResult | ty
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(dst.port)) return FILTERED;
   // A counter that ends the line may have lost digits: the totals are then left out rather than wrong.
   const countersCut = endsInFragment(message) || cutAtValueOf(message, v, ['sent', 'rcvd', 'spkt', 'rpkt']) !== undefined;
+  const when = timeOf(v, line, ctx);
   return connectionEvent({
-    ...timeOf(v, line, ctx),
+    time: when.time,
+    timeText: when.timeText,
     src: [src.ip, v.has('srcV6') ? 'srcV6' : 'src'],
     dst: [dst.ip, v.has('dstV6') ? 'dstV6' : 'dst'],
     srcPort: [src.port, 'src'],

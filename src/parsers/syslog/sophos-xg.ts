@@ -128,8 +128,10 @@ function parseSophos(line: SyslogLine, ctx: MessageContext): ParseResult | typeo
   const countersCut = endsInFragment(message) || cutAtValueOf(message, v, ['sent_bytes', 'recv_bytes', 'bytes_sent', 'bytes_received', 'sent_pkts',
     'recv_pkts', 'packets_sent', 'packets_received']) !== undefined;
   const v19 = v.has('bytes_sent') || v.has('bytes_received') || v.has('packets_sent') || v.has('packets_received');
+  const when = timeOf(v, line, ctx);
   return connectionEvent({
-    ...timeOf(v, line, ctx),
+    time: when.time,
+    timeText: when.timeText,
     src: [src, srcKey],
     dst: [dst, dstKey],
     srcPort: [present(v.get('src_port')), 'src_port'],
