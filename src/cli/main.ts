@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /** The dicomwatch command line: yargs wiring only; the commands call the library. */
-import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DicomwatchError } from '../errors.js';
+import { VERSION } from '../version.js';
 import * as check from './commands/check.js';
 import * as collect from './commands/collect.js';
 import * as formats from './commands/formats.js';
@@ -13,13 +13,11 @@ import * as listeners from './commands/listeners.js';
 import * as parse from './commands/parse.js';
 import * as scan from './commands/scan.js';
 import * as sigma from './commands/sigma.js';
-import { restoreDashes, shieldDashes } from './context.js';
+import { restoreDashes, shieldDashes } from './argv.js';
 import { examplesText, helpWidth, MAIN_EXAMPLES } from './help.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { hasOutputOn, OutputError, reasonOf } from './io.js';
 import { UsageError } from './options.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const EXIT_USAGE = 2;
 const EXIT_OUTPUT = 3;
@@ -66,7 +64,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(inventory as unknown as CommandModule)
     .demandCommand(1, 'give a command (see --help)')
     .strict()
-    .version(pkg.version)
+    .version(VERSION)
     .help()
     .alias('help', 'h')
     .wrap(helpWidth(process.stdout.columns))

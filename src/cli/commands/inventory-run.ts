@@ -8,7 +8,8 @@ import { createClassifier } from '../../net/classify.js';
 import { inputFiles, inputRun, reportedRun } from '../context.js';
 import { checkReadable, forEachEvent, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { BufferedOutput, openOutput } from '../io.js';
-import { parseCidrs, parsePorts, parseSemantics, UsageError } from '../options.js';
+import { UsageError } from '../options.js';
+import { parseCidrs, parsePorts, parseSemantics } from '../validate.js';
 import type { InventoryArgs } from './inventory.js';
 import { outputFor, writeLines } from './listeners-run.js';
 

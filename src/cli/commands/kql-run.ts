@@ -6,7 +6,8 @@ import { DeployError, renderAnalyticsRules, renderArmTemplate } from '../../emit
 import type { KqlRenderOptions } from '../../emit/kql/lookback.js';
 import { rulesFromArgs } from '../context.js';
 import { openOutput, writeWhole } from '../io.js';
-import { UsageError, visible } from '../options.js';
+import { UsageError } from '../options.js';
+import { visible } from '../validate.js';
 import { oneLine, type KqlArgs, type KqlFormat } from './kql.js';
 
 /** `--lookback`: a KQL timespan, parsed and re-printed (never pasted into the query). */

@@ -7,7 +7,8 @@ import {
 } from '../../inventory/index.js';
 import { checkReadable, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { BufferedOutput, openOutput, type Output } from '../io.js';
-import { parsePorts, UsageError } from '../options.js';
+import { UsageError } from '../options.js';
+import { parsePorts } from '../validate.js';
 import type { ListenersArgs } from './listeners.js';
 
 /** --output, else --out's extension, else a table for a terminal and JSON Lines for a pipe. */
