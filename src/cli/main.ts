@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The dicomwatch command line: yargs wiring only; the commands call the library. */
-import yargs, { type CommandModule } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DicomwatchError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -46,6 +46,19 @@ function failOnStdoutError(): void {
   });
 }
 
+/**
+ * yargs lays out the running command's whole help (cliui, wrap-ansi, string-width: ~40 ms of every run) right after
+ * calling its handler, in case the handler shows help later (yargs/yargs#1865). No handler here does, and a failure
+ * prints only its message (the .fail below), so that layout is never printed: skipped, as the Angular CLI does
+ * (angular/angular-cli#34087). `--help` is unaffected: it prints before any handler runs. getInternalMethods is
+ * yargs' own, untyped: should a later yargs lack it, this does nothing.
+ */
+function skipHelpCache(cli: Argv): void {
+  type Internals = { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?(): void } | undefined } | undefined };
+  const usage = (cli as unknown as Internals).getInternalMethods?.()?.getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 export async function main(argv: string[]): Promise<void> {
   exitOnInterrupt();
   failOnStdoutError();
@@ -73,6 +86,7 @@ export async function main(argv: string[]): Promise<void> {
       if (error) throw error;
       fail(message);
     });
+  skipHelpCache(cli);
   try {
     await cli.parseAsync();
   } catch (e) {
