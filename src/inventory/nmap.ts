@@ -16,8 +16,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { XMLValidator } from 'fast-xml-parser';
-import { decodeXmlText, untrustedXmlParser } from '../parsers/xml.js';
+import { decodeXmlText, untrustedXmlParser, XMLValidator } from '../parsers/xml.js';
 import { DicomwatchError } from '../errors.js';
 import { canonicalIp } from '../net/ip.js';
 import type { Classifier } from '../net/classify.js';

@@ -33,8 +33,7 @@
  * - `Application` (the process path) has no field in the event model and is left out;
  * - other Event IDs (a Security log export holds logons, 5158 binds…) → NOT_A_CONNECTION.
  */
-import { XMLValidator } from 'fast-xml-parser';
-import { decodeXmlText, untrustedXmlParser } from '../xml.js';
+import { decodeXmlText, untrustedXmlParser, XMLValidator } from '../xml.js';
 import type { Action } from '../../model/event.js';
 import { parseTimestamp } from '../../time/parse.js';
 import { quote } from '../fields.js';
