@@ -1,28 +1,15 @@
-/** What every command derives from its options: validated values, rules, and the input loop's settings. */
+/**
+ * What the commands reading logs derive from their options: the inputs, the input loop's settings, and the run with
+ * its summary. (The rules come from rule-args.ts.)
+ */
 import { createProgress, type Progress } from './progress.js';
-import { readFile } from 'node:fs/promises';
-import { DicomwatchError } from '../errors.js';
-import { canonicalRuleOptions } from '../rules/options.js';
-import { UsageError } from './options.js';
-import { parseCidrs, parseColumnMap, parsePlaceholderArgs, parsePlaceholderFile, parsePorts, parseSemantics, parseYear, parseZone } from './validate.js';
-import { RulesPathError } from '../rules/errors.js';
-import { loadRules, type LoadedRules } from '../rules/load.js';
+import type { LoadedRules } from '../rules/load.js';
 import { prefilterForPlans } from '../rules/compile.js';
-import type { NetworkPolicy } from '../rules/plan.js';
 import type { Prefilter } from '../parsers/types.js';
+import { parseColumnMap, parseYear, parseZone } from './validate.js';
 import { formatSummary, runningTotals, totalsSoFar, type InputRun, type InputTotals, type RunningTotals } from './inputs.js';
 import { whenInterrupted, type InterruptSignal } from './interrupt.js';
 import { OutputError, type Output } from './io.js';
-
-export interface RuleArgs {
-  rules: string;
-  placeholder?: string[];
-  placeholders?: string;
-  ports?: string;
-  internal?: string[];
-  allow?: string[];
-  semantics: string;
-}
 
 export interface InputArgs {
   files?: string[];
@@ -33,46 +20,6 @@ export interface InputArgs {
   map?: string[];
   strictInput: boolean;
   quiet: boolean;
-}
-
-export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { network: NetworkPolicy }> {
-  const network: NetworkPolicy = { semantics: parseSemantics(args.semantics), internal: parseCidrs('internal', args.internal) };
-  const ports = parsePorts(args.ports);
-  const allow = parseCidrs('allow', args.allow);
-  const placeholders = await placeholdersFromArgs(args);
-  try {
-    return { ...(await loadRules(args.rules, { ...(ports ? { ports } : {}), allow, placeholders }, network)), network };
-  } catch (e) {
-    throw rulesUsageError(args.rules, e);
-  }
-}
-
-/** `--placeholders FILE` then `--placeholder NAME=V1,V2` (which adds to the file's lists). */
-export async function placeholdersFromArgs(args: Pick<RuleArgs, 'placeholder' | 'placeholders'>): Promise<Record<string, (string | number)[]>> {
-  let fromFile: Record<string, (string | number)[]> = {};
-  if (args.placeholders !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(args.placeholders, 'utf8');
-    } catch (e) {
-      throw new UsageError(`--placeholders: cannot read ${args.placeholders} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    fromFile = parsePlaceholderFile(args.placeholders, text);
-  }
-  const merged: Record<string, (string | number)[]> = { ...fromFile };
-  for (const [name, values] of Object.entries(parsePlaceholderArgs(args.placeholder))) merged[name] = [...(merged[name] ?? []), ...values];
-  try {
-    return canonicalRuleOptions({ placeholders: merged }).placeholders as Record<string, (string | number)[]> ?? {};
-  } catch (e) {
-    if (e instanceof DicomwatchError && e.code === 'BAD_OPTION') throw new UsageError(`--${e.message}`);
-    throw e;
-  }
-}
-
-/** A --rules path the library cannot use is bad usage (exit 2); a RuleError keeps its file:line message. */
-function rulesUsageError(path: string, e: unknown): unknown {
-  if (!(e instanceof RulesPathError)) return e;
-  return new UsageError(e.errno ? `--rules: cannot read ${e.path} (${e.errno})` : `--rules: no Sigma rules in ${path} (looked for *.yml, *.yaml)`);
 }
 
 /**

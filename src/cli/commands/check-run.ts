@@ -6,7 +6,7 @@ import { compileRulesReport } from '../../rules/compile.js';
 import { formatLocation, NO_RULES_REASON, RulesPathError, type SourceLocation } from '../../rules/errors.js';
 import { DEFAULT_PLACEHOLDERS, type Placeholders } from '../../rules/modifiers.js';
 import { expandPlaceholders, internalNetworks, placeholdersOf } from '../../rules/options.js';
-import { placeholdersFromArgs } from '../context.js';
+import { placeholdersFromArgs } from '../rule-args.js';
 import type { NetworkPolicy, QueryPlan, Semantics } from '../../rules/plan.js';
 import { parseSigmaText, readSigmaRules, type SigmaRule } from '../../rules/sigma.js';
 import type { CheckArgs } from './check.js';

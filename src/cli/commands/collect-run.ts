@@ -9,7 +9,7 @@ import { liveAlertWriter } from '../../collect/live-output.js';
 import { listenUdp, parseListenUrl, type ListenAddress, type UdpListeners } from '../../collect/udp.js';
 import { DicomwatchError } from '../../errors.js';
 import { parseTimespan } from '../../time/bin.js';
-import { rulesFromArgs } from '../context.js';
+import { rulesFromArgs } from '../rule-args.js';
 import { byCode, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { whenStopRequested } from '../interrupt.js';
 import { OutputError, openAppendOutput } from '../io.js';

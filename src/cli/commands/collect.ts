@@ -4,8 +4,8 @@
  * flushes everything and prints the summary) is loaded when the command runs.
  */
 import type { Argv } from 'yargs';
-import { ALERT_OUTPUTS, type AlertOutput } from '../../emit/alerts/index.js';
-import type { RuleArgs } from '../context.js';
+import { ALERT_OUTPUT_NAMES, type AlertOutput } from '../../emit/alerts/names.js';
+import type { RuleArgs } from '../rule-args.js';
 import { examplesText, type Example } from '../help.js';
 import { withRuleOptions } from '../options.js';
 
@@ -26,7 +26,7 @@ export function builder(y: Argv) {
     .option('template-ttl', { type: 'string', default: '1h', describe: 'templates an exporter has not resent for this long are forgotten' })
     .option('max-packets', { type: 'number', describe: 'stop after N packets (then flush, as on Ctrl-C)' })
     .option('duration', { type: 'string', describe: 'stop after this long (seconds, or 30s, 5m, 1h)' })
-    .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: from --out\'s extension; without --out: table on a terminal, else jsonl)' })
+    .option('output', { alias: 'o', choices: ALERT_OUTPUT_NAMES, describe: 'alert format (default: from --out\'s extension; without --out: table on a terminal, else jsonl)' })
     .option('out', { type: 'string', describe: 'append alerts to FILE as they close (created when missing)' })
     .option('prefilter', { type: 'boolean', default: true, describe: 'let the decoders skip records whose destination port cannot match (--no-prefilter to decode every record)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing on stderr but errors' })

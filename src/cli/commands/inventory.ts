@@ -1,6 +1,6 @@
 /** `dicomwatch inventory`: its yargs definition; the run itself (inventory-run.ts) is loaded when the command runs. */
 import type { Argv } from 'yargs';
-import { INVENTORY_OUTPUTS, type InventoryOutput } from '../../inventory/output.js';
+import { INVENTORY_OUTPUTS, type InventoryOutput } from '../../inventory/output-names.js';
 import type { InputArgs } from '../context.js';
 import { examplesText, type Example } from '../help.js';
 import { withInputOptions } from '../options.js';

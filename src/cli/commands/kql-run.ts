@@ -4,7 +4,7 @@ import { KqlEmitError, renderKql, renderKqlRules } from '../../emit/kql/render.j
 import { parseKqlTimespan } from '../../emit/kql/timespan.js';
 import { DeployError, renderAnalyticsRules, renderArmTemplate } from '../../emit/deploy/sentinel.js';
 import type { KqlRenderOptions } from '../../emit/kql/lookback.js';
-import { rulesFromArgs } from '../context.js';
+import { rulesFromArgs } from '../rule-args.js';
 import { openOutput, writeWhole } from '../io.js';
 import { UsageError } from '../options.js';
 import { visible } from '../validate.js';

@@ -1,7 +1,7 @@
 /** `dicomwatch kql`: its yargs definition; the run itself (kql-run.ts) is loaded when the command runs. */
 import type { Argv } from 'yargs';
 import { KQL_TABLES, kqlTableNames } from '../../emit/kql/tables.js';
-import type { RuleArgs } from '../context.js';
+import type { RuleArgs } from '../rule-args.js';
 import { examplesText, type Example } from '../help.js';
 import { withRuleOptions } from '../options.js';
 

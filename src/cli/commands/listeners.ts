@@ -1,6 +1,6 @@
 /** `dicomwatch listeners`: its yargs definition; the run itself (listeners-run.ts) is loaded when the command runs. */
 import type { Argv } from 'yargs';
-import { INVENTORY_OUTPUTS, type InventoryOutput } from '../../inventory/output.js';
+import { INVENTORY_OUTPUTS, type InventoryOutput } from '../../inventory/output-names.js';
 import { examplesText, type Example } from '../help.js';
 
 export const command = 'listeners [files..]';

@@ -1,8 +1,9 @@
 /** `dicomwatch scan`: its yargs definition; the run itself (scan-run.ts) is loaded when the command runs. */
 import { extname } from 'node:path';
 import type { Argv } from 'yargs';
-import { ALERT_OUTPUTS, type AlertOutput } from '../../emit/alerts/index.js';
-import type { InputArgs, RuleArgs } from '../context.js';
+import { ALERT_OUTPUT_NAMES, type AlertOutput } from '../../emit/alerts/names.js';
+import type { InputArgs } from '../context.js';
+import type { RuleArgs } from '../rule-args.js';
 import { examplesText, type Example } from '../help.js';
 import { withInputOptions, withRuleOptions } from '../options.js';
 
@@ -18,7 +19,7 @@ export const examples: readonly Example[] = [
 
 export function builder(y: Argv) {
   return withRuleOptions(withInputOptions(y))
-    .option('output', { alias: 'o', choices: Object.keys(ALERT_OUTPUTS) as AlertOutput[], describe: 'alert format (default: from --out\'s extension: .jsonl/.ndjson/.json jsonl, .csv csv, else table; without --out: table on a terminal, else jsonl)' })
+    .option('output', { alias: 'o', choices: ALERT_OUTPUT_NAMES, describe: 'alert format (default: from --out\'s extension: .jsonl/.ndjson/.json jsonl, .csv csv, else table; without --out: table on a terminal, else jsonl)' })
     .option('threads', { type: 'number', describe: 'threads reading one large plain file (CSV, JSON Lines, AWS VPC, syslog without --year; at least 192 MiB, or $DICOMWATCH_THREADS_MIN_BYTES)', defaultDescription: 'the number of cores' })
     .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop well-formed records whose destination port cannot match (--no-prefilter, or --strict-input, to check every value)' })
     .epilogue(examplesText(examples));

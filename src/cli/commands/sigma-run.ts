@@ -1,7 +1,7 @@
 /** `dicomwatch sigma`'s run, loaded by its handler (sigma.ts) only when the command runs. */
 import { renderSigma } from '../../emit/sigma.js';
 import { expandPlaceholders, internalNetworks } from '../../rules/options.js';
-import { rulesFromArgs } from '../context.js';
+import { rulesFromArgs } from '../rule-args.js';
 import { openOutput, writeWhole } from '../io.js';
 import type { SigmaArgs } from './sigma.js';
 

@@ -1,6 +1,6 @@
 /** `dicomwatch sigma`: its yargs definition; the run itself (sigma-run.ts) is loaded when the command runs. */
 import type { Argv } from 'yargs';
-import type { RuleArgs } from '../context.js';
+import type { RuleArgs } from '../rule-args.js';
 import { examplesText, type Example } from '../help.js';
 import { withRuleOptions } from '../options.js';
 
