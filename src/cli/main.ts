@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-/** The dicomwatch command line: yargs wiring only; the commands call the library. */
+/**
+ * The dicomwatch command line: yargs wiring only; the commands call the library. Each commands/X.ts is what yargs
+ * needs of a command (name, options, help) and stays light; its handler imports commands/X-run.ts, so a run loads
+ * its own command's code and none of the others'.
+ */
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DicomwatchError } from '../errors.js';
