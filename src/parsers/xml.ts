@@ -7,17 +7,27 @@ import { createRequire } from 'node:module';
 import type * as FastXmlParser from 'fast-xml-parser';
 
 /**
- * fast-xml-parser from its CommonJS build: the same release in one bundled file, where its ES module build is ~40
- * files that would cost every command reading logs ~25 ms of start-up to load.
+ * fast-xml-parser, required (its CommonJS build, one bundled file; the ES module build is ~40 files) the first time
+ * an XML element is read: runs over other inputs do not load it, and reading stays synchronous.
  */
-const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser;
+let fxp: typeof FastXmlParser | undefined;
+function fastXmlParser(): typeof FastXmlParser {
+  return (fxp ??= createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser);
+}
 
-/** Checks an element is well-formed XML before it is parsed (`XMLValidator.validate`). */
-export { XMLValidator };
+/** `true` when `xml` is well-formed, else where it is not (fast-xml-parser's `XMLValidator.validate`). */
+export function validateXml(xml: string): true | FastXmlParser.ValidationError {
+  return fastXmlParser().XMLValidator.validate(xml);
+}
+
+export interface UntrustedXmlParser {
+  parse(xml: string): unknown;
+}
 
 /** A parser for elements whose repeated children `arrays` must always be arrays. */
-export function untrustedXmlParser(arrays: ReadonlySet<string>): FastXmlParser.XMLParser {
-  return new XMLParser({
+export function untrustedXmlParser(arrays: ReadonlySet<string>): UntrustedXmlParser {
+  let parser: FastXmlParser.XMLParser | undefined;
+  const create = () => new (fastXmlParser().XMLParser)({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     processEntities: false,
@@ -27,6 +37,7 @@ export function untrustedXmlParser(arrays: ReadonlySet<string>): FastXmlParser.X
     trimValues: true,
     isArray: (name) => arrays.has(name),
   });
+  return { parse: (xml) => (parser ??= create()).parse(xml) as unknown };
 }
 
 /**
