@@ -3,8 +3,6 @@
  * its summary. (The rules come from rule-args.ts.)
  */
 import { createProgress, type Progress } from './progress.js';
-import type { LoadedRules } from '../rules/load.js';
-import { prefilterForPlans } from '../rules/compile.js';
 import type { Prefilter } from '../parsers/types.js';
 import { parseColumnMap, parseYear, parseZone } from './validate.js';
 import { formatSummary, runningTotals, totalsSoFar, type InputRun, type InputTotals, type RunningTotals } from './inputs.js';
@@ -52,11 +50,6 @@ export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter
     stderr: process.stderr,
     progress: createProgress(process.stderr, !args.quiet),
   };
-}
-
-/** The union of the destination ports every plan requires, or undefined when some plan requires none. */
-export function prefilterFor(loaded: LoadedRules): Prefilter | undefined {
-  return prefilterForPlans(loaded.plans);
 }
 
 export interface ReportedRun {

@@ -1,45 +1,10 @@
 /** The shared CLI options' values, validated into library values: a bad one is a UsageError (exit 2). */
-import { parse as parseYaml } from 'yaml';
 import { DicomwatchError } from '../errors.js';
 import { SOURCE_FIELDS } from '../parsers/source-fields.js';
 import type { Semantics } from '../rules/plan.js';
 import { canonicalCidrs, canonicalPorts } from '../rules/options.js';
 import { normalizeZone } from '../time/zone.js';
 import { UsageError } from './options.js';
-
-/** `--placeholder NAME=V1,V2` (repeatable): name → values; a number-looking value stays text (the compiler types it). */
-export function parsePlaceholderArgs(values: readonly string[] | undefined): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const arg of values ?? []) {
-    const eq = String(arg).indexOf('=');
-    const name = String(arg).slice(0, eq).trim().replace(/^%(.*)%$/, '$1');
-    const list = String(arg).slice(eq + 1).split(',').map((v) => v.trim()).filter((v) => v !== '');
-    if (eq <= 0 || list.length === 0) throw new UsageError(`--placeholder: '${arg}' is not NAME=V1,V2`);
-    out[name] = [...(out[name] ?? []), ...list];
-  }
-  return out;
-}
-
-/**
- * A placeholders file: a YAML (or JSON) mapping of names to a value or a list of values, as pySigma's placeholder
- * pipelines take them: `trusted_scanners: [192.0.2.10, 192.0.2.11]`.
- */
-export function parsePlaceholderFile(path: string, text: string): Record<string, (string | number)[]> {
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (e) {
-    throw new UsageError(`--placeholders: ${path}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`--placeholders: ${path}: expected a mapping of placeholder names to value lists`);
-  const out: Record<string, (string | number)[]> = {};
-  for (const [name, value] of Object.entries(data)) {
-    const list = Array.isArray(value) ? value : [value];
-    if (!list.every((v) => typeof v === 'string' || typeof v === 'number')) throw new UsageError(`--placeholders: ${path}: '${name}' must be a value or a list of values`);
-    out[name] = list as (string | number)[];
-  }
-  return out;
-}
 
 export function parsePorts(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;

@@ -1,10 +1,12 @@
 /** `dicomwatch listeners`' run, loaded by its handler (listeners.ts) only when the command runs. */
 import { extname } from 'node:path';
 import { DicomwatchError } from '../../errors.js';
+// The listener modules, not the inventory's index: that one also loads the log pipeline, which listeners never use.
 import {
-  dicomPorts, isListenerFinding, listenerLines, mergeListeners, onPorts, readListenerFile, readProcListeners,
-  type InventoryOutput, type ListenerReading, type ProcReading,
-} from '../../inventory/index.js';
+  isListenerFinding, mergeListeners, onPorts, readListenerFile, readProcListeners, type ListenerReading, type ProcReading,
+} from '../../inventory/listeners/index.js';
+import { listenerLines, type InventoryOutput } from '../../inventory/output.js';
+import { dicomPorts } from '../../inventory/ports.js';
 import { checkReadable, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { BufferedOutput, openOutput, type Output } from '../io.js';
 import { UsageError } from '../options.js';
