@@ -3,17 +3,11 @@
  * processing off (an entity bomb stays literal text), values kept as written (no number or boolean guessing),
  * attributes under `@_`. Callers bound the element's size before they parse it.
  */
-import { createRequire } from 'node:module';
 import type * as FastXmlParser from 'fast-xml-parser';
+import { lazily } from '../lazy.js';
 
-/**
- * fast-xml-parser, required (its CommonJS build, one bundled file; the ES module build is ~40 files) the first time
- * an XML element is read: runs over other inputs do not load it, and reading stays synchronous.
- */
-let fxp: typeof FastXmlParser | undefined;
-function fastXmlParser(): typeof FastXmlParser {
-  return (fxp ??= createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser);
-}
+/** Loaded the first time an XML element is read (its CommonJS build: one file, where the ES module build is ~40). */
+const fastXmlParser = lazily<typeof FastXmlParser>('fast-xml-parser');
 
 /** `true` when `xml` is well-formed, else where it is not (fast-xml-parser's `XMLValidator.validate`). */
 export function validateXml(xml: string): true | FastXmlParser.ValidationError {
