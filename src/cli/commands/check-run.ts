@@ -31,7 +31,7 @@ export interface CheckReport {
 
 const SEMANTICS: readonly Semantics[] = ['strict', 'kql'];
 
-export async function run(args: CheckArgs): Promise<void> {
+export async function runCheck(args: CheckArgs): Promise<void> {
   let status = 0;
   const placeholders = placeholdersOf({ placeholders: await placeholdersFromArgs(args) });
   for (const path of args.rules) {

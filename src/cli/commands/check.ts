@@ -19,6 +19,6 @@ export interface CheckArgs {
 }
 
 export async function handler(args: CheckArgs): Promise<void> {
-  const { run } = await import('./check-run.js');
-  await run(args);
+  const { runCheck } = await import('./check-run.js');
+  await runCheck(args);
 }

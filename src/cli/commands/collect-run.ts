@@ -62,7 +62,7 @@ export function formatCollectSummary(s: CollectorSummary, why: string, listeners
   ].join(', ') + '\n';
 }
 
-export async function run(args: CollectArgs): Promise<void> {
+export async function runCollect(args: CollectArgs): Promise<void> {
   const addresses = parseListens(args.listen);
   const graceMs = parseDuration('grace', args.grace, true);
   const holdMs = args.hold === undefined ? graceMs : parseDuration('hold', args.hold, true);

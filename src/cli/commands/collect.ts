@@ -47,6 +47,6 @@ export interface CollectArgs extends RuleArgs {
 }
 
 export async function handler(args: CollectArgs): Promise<void> {
-  const { run } = await import('./collect-run.js');
-  await run(args);
+  const { runCollect } = await import('./collect-run.js');
+  await runCollect(args);
 }

@@ -6,7 +6,7 @@ import { MESSAGE_FORMATS } from '../../parsers/syslog/registry.js';
 const MAX_SAMPLE = 160;
 
 /** File-level formats, then the vendor messages recognized per syslog line and the documents per JSON record, with samples. */
-export function run(): void {
+export function runFormats(): void {
   const rows = [
     ...FORMATS.map((f) => ({ id: f.id, description: f.description, recognizedBy: f.recognizedBy, sample: undefined as string | undefined })),
     ...MESSAGE_FORMATS.map((f) => ({

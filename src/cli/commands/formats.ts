@@ -3,6 +3,6 @@ export const command = 'formats';
 export const describe = 'list the input formats, how each is recognized, and a sample line';
 
 export async function handler(): Promise<void> {
-  const { run } = await import('./formats-run.js');
-  run();
+  const { runFormats } = await import('./formats-run.js');
+  runFormats();
 }

@@ -23,7 +23,7 @@ async function knownFrom(path: string | undefined): Promise<KnownAssets | undefi
   }
 }
 
-export async function run(args: InventoryArgs): Promise<void> {
+export async function runInventory(args: InventoryArgs): Promise<void> {
   const extra = parsePorts(args.ports) ?? [];
   const ports = dicomPorts(extra);
   const internal = parseCidrs('internal', args.internal);

@@ -42,6 +42,6 @@ export interface InventoryArgs extends InputArgs {
 }
 
 export async function handler(args: InventoryArgs): Promise<void> {
-  const { run } = await import('./inventory-run.js');
-  await run(args);
+  const { runInventory } = await import('./inventory-run.js');
+  await runInventory(args);
 }

@@ -26,7 +26,7 @@ const RENDER: Readonly<Record<KqlFormat, typeof renderKqlRules>> = {
   arm: renderArmTemplate,
 };
 
-export async function run(args: KqlArgs): Promise<void> {
+export async function runKql(args: KqlArgs): Promise<void> {
   const lookbackMs = parseLookback(args.lookback);
   const options: KqlRenderOptions = lookbackMs === undefined ? {} : { lookbackMs };
   const { plans } = await rulesFromArgs(args);

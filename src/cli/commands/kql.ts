@@ -31,8 +31,8 @@ export function builder(y: Argv) {
 export type KqlArgs = RuleArgs & { table: string; out?: string; format?: KqlFormat; lookback?: string };
 
 export async function handler(args: KqlArgs): Promise<void> {
-  const { run } = await import('./kql-run.js');
-  await run(args);
+  const { runKql } = await import('./kql-run.js');
+  await runKql(args);
 }
 
 /** One line, whatever a rule's name or title holds: the message is a diagnostic, not a report. */

@@ -42,7 +42,7 @@ function count(map: Record<string, number>): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
-export async function run(args: ListenersArgs): Promise<void> {
+export async function runListeners(args: ListenersArgs): Promise<void> {
   const ports = dicomPorts(parsePorts(args.ports) ?? []);
   const files = (args.files ?? []).filter((f) => f !== null && f !== undefined).map(String);
   await checkReadable(files);

@@ -40,6 +40,6 @@ export interface ListenersArgs {
 }
 
 export async function handler(args: ListenersArgs): Promise<void> {
-  const { run } = await import('./listeners-run.js');
-  await run(args);
+  const { runListeners } = await import('./listeners-run.js');
+  await runListeners(args);
 }

@@ -6,7 +6,7 @@ import { BufferedOutput, openOutput } from '../io.js';
 import { UsageError } from '../options.js';
 import type { ParseArgs } from './parse.js';
 
-export async function run(args: ParseArgs): Promise<void> {
+export async function runParse(args: ParseArgs): Promise<void> {
   const files = inputFiles(args.files);
   if (files.length === 0) throw new UsageError('parse: give log files (or - for stdin)');
   const run = inputRun(args, files);

@@ -19,6 +19,6 @@ export function builder(y: Argv) {
 export type ParseArgs = InputArgs & { out?: string };
 
 export async function handler(args: ParseArgs): Promise<void> {
-  const { run } = await import('./parse-run.js');
-  await run(args);
+  const { runParse } = await import('./parse-run.js');
+  await runParse(args);
 }

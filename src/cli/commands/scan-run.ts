@@ -33,7 +33,7 @@ function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
   return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
 }
 
-export async function run(args: ScanArgs): Promise<void> {
+export async function runScan(args: ScanArgs): Promise<void> {
   const threads = threadCount(args.threads);
   const loaded = await rulesFromArgs(args);
   const files = inputFiles(args.files);

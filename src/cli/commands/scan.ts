@@ -28,8 +28,8 @@ export function builder(y: Argv) {
 export type ScanArgs = RuleArgs & InputArgs & { output?: AlertOutput; out?: string; prefilter: boolean; threads?: number };
 
 export async function handler(args: ScanArgs): Promise<void> {
-  const { run } = await import('./scan-run.js');
-  await run(args);
+  const { runScan } = await import('./scan-run.js');
+  await runScan(args);
 }
 
 export interface OutputChoice {

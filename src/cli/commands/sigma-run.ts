@@ -5,7 +5,7 @@ import { rulesFromArgs } from '../rule-args.js';
 import { openOutput, writeWhole } from '../io.js';
 import type { SigmaArgs } from './sigma.js';
 
-export async function run(args: SigmaArgs): Promise<void> {
+export async function runSigma(args: SigmaArgs): Promise<void> {
   const { rules, network, placeholders } = await rulesFromArgs(args);
   const shown = args.keepPlaceholders ? rules : expandPlaceholders(rules, internalNetworks(network.semantics, network.internal), placeholders);
   await writeWhole(openOutput(args.out), () => renderSigma(shown));

@@ -21,6 +21,6 @@ export function builder(y: Argv) {
 export type SigmaArgs = RuleArgs & { keepPlaceholders: boolean; out?: string };
 
 export async function handler(args: SigmaArgs): Promise<void> {
-  const { run } = await import('./sigma-run.js');
-  await run(args);
+  const { runSigma } = await import('./sigma-run.js');
+  await runSigma(args);
 }
