@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Alert } from '../src/model/alert.js';
 import type { QueryPlan } from '../src/rules/plan.js';
-import { ALERT_OUTPUTS, renderAlerts } from '../src/emit/alerts/index.js';
+import { ALERT_OUTPUT_NAMES, ALERT_OUTPUTS, renderAlerts } from '../src/emit/alerts/index.js';
 import { findingUid, ocsfFinding, OCSF_VERSION } from '../src/emit/alerts/ocsf.js';
 import { cefExtensionValue, cefHeaderField, cefLine } from '../src/emit/alerts/cef.js';
 import { parseCefExtension, splitHeader } from '../src/parsers/syslog/cef.js';
@@ -106,6 +106,10 @@ describe('OCSF Detection Finding', () => {
     expect(lines).toHaveLength(2);
     for (const l of lines) expect(validateFinding(JSON.parse(l))).toBe(true);
     expect([...ALERT_OUTPUTS.ocsf([])]).toEqual([]);
+  });
+
+  it('a writer for each --output name (names.ts, what the command line offers), in its order', () => {
+    expect(Object.keys(ALERT_OUTPUTS)).toEqual(ALERT_OUTPUT_NAMES);
   });
 });
 

@@ -13,7 +13,8 @@ import { describeColumns, explainUnusedInput } from '../src/parsers/explain.js';
 import { InputFileError } from '../src/parsers/errors.js';
 import { emptyInfo, parseText, type RecordParserOptions } from '../src/parsers/record-parser.js';
 import type { ColumnReport, RecordOutcome } from '../src/parsers/types.js';
-import { parseColumnMap, parseYear, UsageError } from '../src/cli/options.js';
+import { UsageError } from '../src/cli/options.js';
+import { parseColumnMap, parseYear } from '../src/cli/validate.js';
 import { runCli } from './helpers/cli.js';
 
 const ctx: RecordParserOptions = { file: 'in', tz: 'UTC' };

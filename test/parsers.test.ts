@@ -9,6 +9,8 @@ import { LineSplitter } from '../src/parsers/lines.js';
 import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
 import { InputFileError } from '../src/parsers/errors.js';
 import { csvFormat, detectDelimiter } from '../src/parsers/csv.js';
+import { FORMAT_IDS, FORMATS } from '../src/parsers/registry.js';
+import { MESSAGE_FORMATS } from '../src/parsers/syslog/registry.js';
 import type { ByteFormat, RecordOutcome } from '../src/parsers/types.js';
 
 const ctx = { file: 'in.csv', tz: 'UTC' };
@@ -187,6 +189,9 @@ describe('format sniffing', () => {
   });
   it('rejects an unknown --format', () => {
     expect(() => createRecordParser({ ...ctx, format: 'nope' })).toThrow(/unknown format 'nope'/);
+  });
+  it('--format\'s ids (listed in format-ids.ts for the command line) are the registries\' ids, in their order', () => {
+    expect(FORMAT_IDS).toEqual([...FORMATS.map((f) => f.id), ...MESSAGE_FORMATS.map((f) => f.id)]);
   });
 });
 

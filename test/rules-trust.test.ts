@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DicomwatchError } from '../src/errors.js';
-import { kqlProblems } from '../src/cli/commands/check.js';
+import { kqlProblems } from '../src/cli/commands/check-run.js';
 import { KqlEmitError, renderKql, renderKqlRules } from '../src/emit/kql/render.js';
 import { kqlTable, type KqlTableProfile } from '../src/emit/kql/tables.js';
 import type { NetworkEvent } from '../src/model/event.js';

@@ -1,27 +1,13 @@
-/** What every command derives from its options: validated values, rules, and the input loop's settings. */
+/**
+ * What the commands reading logs derive from their options: the inputs, the input loop's settings, and the run with
+ * its summary. (The rules come from rule-args.ts.)
+ */
 import { createProgress, type Progress } from './progress.js';
-import { readFile } from 'node:fs/promises';
-import { DicomwatchError } from '../errors.js';
-import { canonicalRuleOptions } from '../rules/options.js';
-import { parseCidrs, parseColumnMap, parsePlaceholderArgs, parsePlaceholderFile, parsePorts, parseSemantics, parseYear, parseZone, UsageError } from './options.js';
-import { RulesPathError } from '../rules/errors.js';
-import { loadRules, type LoadedRules } from '../rules/load.js';
-import { prefilterForPlans } from '../rules/compile.js';
-import type { NetworkPolicy } from '../rules/plan.js';
 import type { Prefilter } from '../parsers/types.js';
+import { parseColumnMap, parseYear, parseZone } from './validate.js';
 import { formatSummary, runningTotals, totalsSoFar, type InputRun, type InputTotals, type RunningTotals } from './inputs.js';
 import { whenInterrupted, type InterruptSignal } from './interrupt.js';
 import { OutputError, type Output } from './io.js';
-
-export interface RuleArgs {
-  rules: string;
-  placeholder?: string[];
-  placeholders?: string;
-  ports?: string;
-  internal?: string[];
-  allow?: string[];
-  semantics: string;
-}
 
 export interface InputArgs {
   files?: string[];
@@ -34,46 +20,6 @@ export interface InputArgs {
   quiet: boolean;
 }
 
-export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { network: NetworkPolicy }> {
-  const network: NetworkPolicy = { semantics: parseSemantics(args.semantics), internal: parseCidrs('internal', args.internal) };
-  const ports = parsePorts(args.ports);
-  const allow = parseCidrs('allow', args.allow);
-  const placeholders = await placeholdersFromArgs(args);
-  try {
-    return { ...(await loadRules(args.rules, { ...(ports ? { ports } : {}), allow, placeholders }, network)), network };
-  } catch (e) {
-    throw rulesUsageError(args.rules, e);
-  }
-}
-
-/** `--placeholders FILE` then `--placeholder NAME=V1,V2` (which adds to the file's lists). */
-export async function placeholdersFromArgs(args: Pick<RuleArgs, 'placeholder' | 'placeholders'>): Promise<Record<string, (string | number)[]>> {
-  let fromFile: Record<string, (string | number)[]> = {};
-  if (args.placeholders !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(args.placeholders, 'utf8');
-    } catch (e) {
-      throw new UsageError(`--placeholders: cannot read ${args.placeholders} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    fromFile = parsePlaceholderFile(args.placeholders, text);
-  }
-  const merged: Record<string, (string | number)[]> = { ...fromFile };
-  for (const [name, values] of Object.entries(parsePlaceholderArgs(args.placeholder))) merged[name] = [...(merged[name] ?? []), ...values];
-  try {
-    return canonicalRuleOptions({ placeholders: merged }).placeholders as Record<string, (string | number)[]> ?? {};
-  } catch (e) {
-    if (e instanceof DicomwatchError && e.code === 'BAD_OPTION') throw new UsageError(`--${e.message}`);
-    throw e;
-  }
-}
-
-/** A --rules path the library cannot use is bad usage (exit 2); a RuleError keeps its file:line message. */
-function rulesUsageError(path: string, e: unknown): unknown {
-  if (!(e instanceof RulesPathError)) return e;
-  return new UsageError(e.errno ? `--rules: cannot read ${e.path} (${e.errno})` : `--rules: no Sigma rules in ${path} (looked for *.yml, *.yaml)`);
-}
-
 /**
  * Inputs: the files given (`-` is stdin, read even from a terminal: the user asked for it), or stdin when none are
  * given and stdin is not a terminal (nobody is typing a log by accident).
@@ -84,40 +30,6 @@ export function inputFiles(files: readonly (string | null | undefined)[] | undef
   if (list.length > 0) return list;
   if (stdinIsTTY) return [];
   return ['-'];
-}
-
-/**
- * yargs drops a lone `-` from positionals (yargs/yargs#1312): `scan -` arrived as no files at all, and `scan a.csv -`
- * as a.csv alone. main hands yargs this stand-in for every lone `-` (a NUL cannot come from a command line) and
- * restoreDashes puts `-` back before the commands see their arguments.
- */
-const DASH_STAND_IN = '\0-';
-
-/**
- * A negative UTC offset after `--tz` (`--tz -05:00`, as a user or the corpus scorer writes it) reads to yargs as a
- * cluster of short flags; it is handed on as `--tz=-05:00`, which yargs takes as the option's value.
- */
-const SIGNED_VALUE = /^-\d/;
-
-export function shieldDashes(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = argv[i + 1];
-    if (a === '--tz' && next !== undefined && SIGNED_VALUE.test(next)) {
-      out.push(`--tz=${next}`);
-      i++;
-    } else {
-      out.push(a === '-' ? DASH_STAND_IN : a);
-    }
-  }
-  return out;
-}
-
-/** yargs middleware: every value that was a lone `-` on the command line is `-` again. */
-export function restoreDashes(argv: Record<string, unknown>): void {
-  const restore = (v: unknown): unknown => (v === DASH_STAND_IN ? '-' : Array.isArray(v) ? v.map(restore) : v);
-  for (const [key, value] of Object.entries(argv)) argv[key] = restore(value);
 }
 
 export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter): InputRun & { progress: Progress } {
@@ -138,11 +50,6 @@ export function inputRun(args: InputArgs, files: string[], prefilter?: Prefilter
     stderr: process.stderr,
     progress: createProgress(process.stderr, !args.quiet),
   };
-}
-
-/** The union of the destination ports every plan requires, or undefined when some plan requires none. */
-export function prefilterFor(loaded: LoadedRules): Prefilter | undefined {
-  return prefilterForPlans(loaded.plans);
 }
 
 export interface ReportedRun {

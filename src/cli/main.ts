@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-/** The dicomwatch command line: yargs wiring only; the commands call the library. */
-import { readFileSync } from 'node:fs';
-import yargs, { type CommandModule } from 'yargs';
+/**
+ * The dicomwatch command line: yargs wiring only; the commands call the library. Each commands/X.ts is what yargs
+ * needs of a command (name, options, help) and stays light; its handler imports commands/X-run.ts, so a run loads
+ * its own command's code and none of the others'.
+ */
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DicomwatchError } from '../errors.js';
+import { VERSION } from '../version.js';
 import * as check from './commands/check.js';
 import * as collect from './commands/collect.js';
 import * as formats from './commands/formats.js';
@@ -13,13 +17,11 @@ import * as listeners from './commands/listeners.js';
 import * as parse from './commands/parse.js';
 import * as scan from './commands/scan.js';
 import * as sigma from './commands/sigma.js';
-import { restoreDashes, shieldDashes } from './context.js';
+import { restoreDashes, shieldDashes } from './argv.js';
 import { examplesText, helpWidth, MAIN_EXAMPLES } from './help.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { hasOutputOn, OutputError, reasonOf } from './io.js';
 import { UsageError } from './options.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const EXIT_USAGE = 2;
 const EXIT_OUTPUT = 3;
@@ -48,6 +50,19 @@ function failOnStdoutError(): void {
   });
 }
 
+/**
+ * yargs lays out the running command's whole help (cliui, wrap-ansi, string-width: ~40 ms of every run) right after
+ * calling its handler, in case the handler shows help later (yargs/yargs#1865). No handler here does, and a failure
+ * prints only its message (the .fail below), so that layout is never printed: skipped, as the Angular CLI does
+ * (angular/angular-cli#34087). `--help` is unaffected: it prints before any handler runs. getInternalMethods is
+ * yargs' own, untyped: should a later yargs lack it, this does nothing.
+ */
+function skipHelpCache(cli: Argv): void {
+  type Internals = { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?(): void } | undefined } | undefined };
+  const usage = (cli as unknown as Internals).getInternalMethods?.()?.getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 export async function main(argv: string[]): Promise<void> {
   exitOnInterrupt();
   failOnStdoutError();
@@ -66,7 +81,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(inventory as unknown as CommandModule)
     .demandCommand(1, 'give a command (see --help)')
     .strict()
-    .version(pkg.version)
+    .version(VERSION)
     .help()
     .alias('help', 'h')
     .wrap(helpWidth(process.stdout.columns))
@@ -75,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
       if (error) throw error;
       fail(message);
     });
+  skipHelpCache(cli);
   try {
     await cli.parseAsync();
   } catch (e) {

@@ -6,11 +6,14 @@
  * VLAN). IPv4-mapped IPv6 matches its IPv4 address.
  */
 import { detectDelimiter } from '../parsers/csv.js';
-import { parse as parseCsv } from 'csv-parse/sync';
+import type * as CsvParse from 'csv-parse/sync';
+import { lazily } from '../lazy.js';
 import { DicomwatchError } from '../errors.js';
 import { CidrSet, parseCidr, type Cidr } from '../net/cidr.js';
 import { inCidrSet } from '../net/classify.js';
 import { decodeText } from './text.js';
+
+const csvParse = lazily<typeof CsvParse>('csv-parse/sync');
 
 export interface KnownAssets {
   /** Entries read (addresses and CIDRs). */
@@ -39,7 +42,7 @@ export function parseKnownAssets(bytes: Uint8Array, file = 'known'): KnownAssets
   const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   let rows: string[][];
   try {
-    rows = parseCsv(text, { delimiter: detectDelimiter(firstLine), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as string[][];
+    rows = csvParse().parse(text, { delimiter: detectDelimiter(firstLine), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as string[][];
   } catch (e) {
     throw new DicomwatchError('BAD_OPTION', `known: ${file}: not a CSV file (${(e as Error).message})`, 'known');
   }

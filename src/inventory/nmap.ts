@@ -16,8 +16,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { XMLValidator } from 'fast-xml-parser';
-import { decodeXmlText, untrustedXmlParser } from '../parsers/xml.js';
+import { decodeXmlText, untrustedXmlParser, validateXml } from '../parsers/xml.js';
 import { DicomwatchError } from '../errors.js';
 import { canonicalIp } from '../net/ip.js';
 import type { Classifier } from '../net/classify.js';
@@ -68,7 +67,7 @@ function epochIso(seconds: string | undefined): string | undefined {
 /** One `<host>` element's inventory entry, or undefined when it has no open DICOM port (or is down). */
 export function nmapHostEntry(xml: string, runStart: string | undefined, options: NmapOptions): InventoryEntry | undefined | { error: string } {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return { error: 'a DOCTYPE or ENTITY inside a host element (refused)' };
-  const valid = XMLValidator.validate(xml);
+  const valid = validateXml(xml);
   if (valid !== true) return { error: `not well-formed XML (${valid.err.msg})` };
   const host = (parser.parse(xml) as Node).host as Node | undefined;
   if (!host || typeof host !== 'object') return { error: 'not a host element' };

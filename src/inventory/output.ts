@@ -1,10 +1,10 @@
 /** Table, JSON Lines and CSV for listeners and inventory entries: each writer gives lines without newlines. */
 import { csvField } from '../emit/alerts/csv.js';
 import { listenerJsonObject, verdictText, type Listener } from './listeners/model.js';
+import type { InventoryOutput } from './output-names.js';
 import { inventoryJsonObject, type InventoryEntry } from './traffic.js';
 
-export const INVENTORY_OUTPUTS = ['table', 'jsonl', 'csv'] as const;
-export type InventoryOutput = (typeof INVENTORY_OUTPUTS)[number];
+export { INVENTORY_OUTPUTS, type InventoryOutput } from './output-names.js';
 
 interface Column<T> {
   title: string;

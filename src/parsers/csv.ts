@@ -10,7 +10,8 @@
  *   literally when that gives the header's column count, else as one MALFORMED record — and the lines after it are
  *   read again as records of their own. A stray opening quote never swallows the rows after it.
  */
-import { parse as parseCsvText } from 'csv-parse/sync';
+import type * as CsvParse from 'csv-parse/sync';
+import { lazily } from '../lazy.js';
 import {
   bindColumns, columnReport, eventFromRecord, localTimeProblem, missingColumnsMessage, missingRequired, recordContext, splitHeaderName,
   GENERIC_SCHEMA, KNOWN_COLUMN_KEYS, type Bindings, type ColumnSchema, type Lookup,
@@ -20,6 +21,9 @@ import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, isBlankBytes, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
+
+/** Only quoted records need csv-parse (see splitRecord): loaded the first time one comes. */
+const csvParse = lazily<typeof CsvParse>('csv-parse/sync');
 
 const MAX_RECORD_LINES = 10_000;
 /** A continuation line that is itself a clean row ends a suspect multi-line record early (see scanLine). */
@@ -108,7 +112,7 @@ function splitRecord(text: string, delimiter: string, columns?: number): string[
   if (!text.includes('"')) return text.split(delimiter);
   let rows: string[][];
   try {
-    rows = parseCsvText(text, { delimiter, relax_column_count: true, relax_quotes: true, bom: false }) as string[][];
+    rows = csvParse().parse(text, { delimiter, relax_column_count: true, relax_quotes: true, bom: false }) as string[][];
   } catch (e) {
     const literal = text.split(delimiter);
     if (columns !== undefined && literal.length === columns && !text.includes('\n')) return literal;

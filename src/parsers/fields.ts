@@ -15,15 +15,10 @@ import { normalizeProtocol } from '../model/protocol.js';
 import { canonicalIp } from '../net/ip.js';
 import { parseTimestamp, type TimeContext } from '../time/parse.js';
 import { normalizeZone } from '../time/zone.js';
+import { SOURCE_FIELDS, type SourceField } from './source-fields.js';
 import { fail, skip, type ColumnReport, type ParseContext, type ParseObserver, type ParseResult } from './types.js';
 
-/**
- * The event fields a column can feed (and `--map` can name): the event model's fields plus the one-direction
- * counters that add up to a total. Not to be confused with Sigma field names (`src_ip`…, src/rules/taxonomy.ts).
- */
-export type SourceField =
-  | 'time' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort' | 'protocol' | 'action'
-  | 'bytes' | 'packets' | 'srcBytes' | 'dstBytes' | 'srcPackets' | 'dstPackets' | 'device' | 'vendor' | 'product';
+export { SOURCE_FIELDS, type SourceField };
 
 /**
  * Where a field's value may come from: a column alias (compared form, see columnKey), or several columns whose
@@ -85,8 +80,6 @@ const GENERIC_FIELDS: Readonly<Record<SourceField, readonly ColumnSource[]>> = {
 
 /** The common vocabularies: Sentinel, ASIM, ECS, Splunk CIM, OCSF, Zeek, plain names, dicomwatch's own events. */
 export const GENERIC_SCHEMA: ColumnSchema = { id: 'generic', fields: GENERIC_FIELDS };
-
-export const SOURCE_FIELDS = Object.keys(GENERIC_FIELDS) as SourceField[];
 
 /** A field's plain column aliases in a schema (joined sources left out), for hints in messages. */
 export function aliasesOf(field: SourceField, schema: ColumnSchema = GENERIC_SCHEMA): string[] {

@@ -1,8 +1,8 @@
 /**
  * Two levels of detection. File-level formats, recognized once per file (binary ones by their first bytes, text ones
- * by the first non-blank line), in sniffing order: adding one is a module plus one line here. The syslog family is
- * one of them and recognizes its vendor messages per line from its own registry (src/parsers/syslog/registry.ts):
- * adding a vendor is a module plus one line there.
+ * by the first non-blank line), in sniffing order: adding one is a module plus one line here, and its id in
+ * format-ids.ts. The syslog family is one of them and recognizes its vendor messages per line from its own registry
+ * (src/parsers/syslog/registry.ts): adding a vendor is a module plus one line there, and its id in format-ids.ts.
  */
 import { csvFormat } from './csv.js';
 import { awsVpcFormat } from './flows/aws-vpc.js';
@@ -34,7 +34,7 @@ export const FORMATS: readonly Format[] = [
 ];
 
 /** Every `--format` id: the file-level formats and, to force one vendor in the syslog family, each message format. */
-export const FORMAT_IDS: readonly string[] = [...FORMATS.map((f) => f.id), ...MESSAGE_FORMATS.map((f) => f.id)];
+export { FORMAT_IDS } from './format-ids.js';
 
 /** A file-level format by id; a message format's id gives the syslog family with that vendor alone. */
 export function formatById<T>(id: string, formats: readonly Format<T>[]): Format<T> | undefined;

@@ -3,11 +3,25 @@
  * processing off (an entity bomb stays literal text), values kept as written (no number or boolean guessing),
  * attributes under `@_`. Callers bound the element's size before they parse it.
  */
-import { XMLParser } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
+import { lazily } from '../lazy.js';
+
+/** Loaded the first time an XML element is read (its CommonJS build: one file, where the ES module build is ~40). */
+const fastXmlParser = lazily<typeof FastXmlParser>('fast-xml-parser');
+
+/** `true` when `xml` is well-formed, else where it is not (fast-xml-parser's `XMLValidator.validate`). */
+export function validateXml(xml: string): true | FastXmlParser.ValidationError {
+  return fastXmlParser().XMLValidator.validate(xml);
+}
+
+export interface UntrustedXmlParser {
+  parse(xml: string): unknown;
+}
 
 /** A parser for elements whose repeated children `arrays` must always be arrays. */
-export function untrustedXmlParser(arrays: ReadonlySet<string>): XMLParser {
-  return new XMLParser({
+export function untrustedXmlParser(arrays: ReadonlySet<string>): UntrustedXmlParser {
+  let parser: FastXmlParser.XMLParser | undefined;
+  const create = () => new (fastXmlParser().XMLParser)({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     processEntities: false,
@@ -17,6 +31,7 @@ export function untrustedXmlParser(arrays: ReadonlySet<string>): XMLParser {
     trimValues: true,
     isArray: (name) => arrays.has(name),
   });
+  return { parse: (xml) => (parser ??= create()).parse(xml) as unknown };
 }
 
 /**

@@ -15,10 +15,9 @@ import { binMs as floorToBin } from '../time/bin.js';
 import { formatTime } from '../time/parse.js';
 import { operatorOf, type AggregateOperator, type FieldValue } from './aggregates.js';
 import { canonicalEvent } from './events.js';
-import { flagBits } from './modifiers.js';
 import { thresholdsOf, type EventField, type Predicate, type QueryPlan, type ThresholdOp } from './plan.js';
+import { compileRegex } from './re2.js';
 import { compilePattern } from './wildcard.js';
-import { RE2JS } from 're2js';
 
 /** Three-valued like KQL: `null` is "unknown", and only `true` keeps a row. */
 export type Truth = boolean | null;
@@ -95,7 +94,7 @@ export function compilePredicate(p: Predicate, classifier: Classifier, embedIpv4
     }
     case 'regex': {
       // RE2 (re2js): linear in the text, whatever the pattern; a hostile log line cannot hang the engine.
-      const re = RE2JS.compile(p.pattern, flagBits(p.flags));
+      const re = compileRegex(p.pattern, p.flags);
       const field = p.field;
       return (e) => {
         const v = e[field];

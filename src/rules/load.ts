@@ -1,5 +1,4 @@
 /** Rules from disk to plans: load Sigma, apply the user's options, compile. */
-import { fileURLToPath } from 'node:url';
 import { compileRules } from './compile.js';
 import { NO_RULES_REASON, RulesPathError } from './errors.js';
 import { applyRuleOptions, canonicalNetwork, canonicalRuleOptions, placeholdersOf, type RuleOptions } from './options.js';
@@ -7,8 +6,7 @@ import type { Placeholders } from './modifiers.js';
 import type { NetworkPolicy, QueryPlan } from './plan.js';
 import { loadSigmaRules, type SigmaRule } from './sigma.js';
 
-/** The rules shipped with the package (`rules/` at the package root, beside `dist/` and `src/`). */
-export const DEFAULT_RULES_PATH = fileURLToPath(new URL('../../rules/', import.meta.url));
+export { DEFAULT_RULES_PATH } from './default-path.js';
 
 export interface LoadedRules {
   /** The Sigma documents with options applied (what `dicomwatch sigma` prints). */

@@ -6,13 +6,13 @@
  * Value lists are OR (or AND with `|all`), as the Sigma specification says. Plain string values compare
  * case-insensitively; `*` and `?` in them are wildcards; `|cased` makes the comparison case-sensitive.
  */
-import { RE2JS } from 're2js';
 import { normalizeAction } from '../model/action.js';
 import { portOf } from '../model/port.js';
 import { ianaProtocol } from '../model/protocol.js';
 import { parseCidr } from '../net/cidr.js';
 import { canonicalIp } from '../net/ip.js';
 import type { EventField, Predicate } from './plan.js';
+import { compileRegex, RE_FLAGS } from './re2.js';
 import { supportedFieldNames, taxonomyField, UNAVAILABLE_FIELDS } from './taxonomy.js';
 import { hasWildcard, parsePattern, patternText } from './wildcard.js';
 
@@ -67,7 +67,6 @@ const MODIFIERS: Readonly<Record<string, ModifierInfo>> = {
   month: TIME,
   year: TIME,
 };
-const RE_FLAGS: Readonly<Record<string, number>> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
 const STRING_OPS = ['contains', 'startswith', 'endswith'] as const;
 const COMPARISONS = ['lt', 'lte', 'gt', 'gte'] as const;
 const ADDRESS_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['srcIp', 'dstIp']);
@@ -97,9 +96,9 @@ export function fieldOf(name: string): { field: EventField } | { problem: string
 function checkedModifiers(ctx: FieldTestContext, name: string, modifiers: readonly string[]): string[] {
   let afterRe = false;
   for (const m of modifiers) {
-    if (afterRe && Object.hasOwn(RE_FLAGS, m)) continue;
+    if (afterRe && RE_FLAGS.has(m)) continue;
     if (!Object.hasOwn(MODIFIERS, m)) {
-      const hint = Object.hasOwn(RE_FLAGS, m) ? ` ('${m}' is a flag of |re and goes after it)` : '';
+      const hint = RE_FLAGS.has(m) ? ` ('${m}' is a flag of |re and goes after it)` : '';
       throw ctx.error(`unknown modifier '${m}' on field '${name}'${hint}`);
     }
     const info = MODIFIERS[m]!;
@@ -221,7 +220,7 @@ function valuePredicate(ctx: FieldTestContext, name: string, field: EventField, 
     const pattern = scalarText(ctx, name, 're', v);
     const flags = ['i', 'm', 's'].filter((f) => mods.slice(mods.indexOf('re') + 1).includes(f)).join('');
     try {
-      RE2JS.compile(pattern, flagBits(flags));
+      compileRegex(pattern, flags);
     } catch (e) {
       throw ctx.error(`field '${name}': regular expression ${JSON.stringify(pattern)} is not valid RE2 syntax (${(e as Error).message})`, v.at);
     }
@@ -243,13 +242,6 @@ function valuePredicate(ctx: FieldTestContext, name: string, field: EventField, 
     equality = { kind: 'equals', field, values: [typedValue(ctx, name, field, parts ? patternText(parts) : (value as number), v.at)] };
   }
   return has('neq') ? { kind: 'not', item: equality } : equality;
-}
-
-/** re2js flag bits of Sigma's `i`, `m`, `s`. */
-export function flagBits(flags: string): number {
-  let bits = 0;
-  for (const f of flags) bits |= RE_FLAGS[f] ?? 0;
-  return bits;
 }
 
 /** Leaves of one kind and field joined into one (`equals` values, `cidr` ranges), so lists stay one leaf. */

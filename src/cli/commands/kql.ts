@@ -1,13 +1,9 @@
+/** `dicomwatch kql`: its yargs definition; the run itself (kql-run.ts) is loaded when the command runs. */
 import type { Argv } from 'yargs';
-import { KQL_TABLES, kqlTable, kqlTableNames } from '../../emit/kql/tables.js';
-import { KqlEmitError, renderKql, renderKqlRules } from '../../emit/kql/render.js';
-import { parseKqlTimespan } from '../../emit/kql/timespan.js';
-import { DeployError, renderAnalyticsRules, renderArmTemplate } from '../../emit/deploy/sentinel.js';
-import type { KqlRenderOptions } from '../../emit/kql/lookback.js';
-import { rulesFromArgs, type RuleArgs } from '../context.js';
+import { KQL_TABLES, kqlTableNames } from '../../emit/kql/tables.js';
+import type { RuleArgs } from '../rule-args.js';
 import { examplesText, type Example } from '../help.js';
-import { openOutput, writeWhole } from '../io.js';
-import { UsageError, visible, withRuleOptions } from '../options.js';
+import { withRuleOptions } from '../options.js';
 
 export const command = 'kql';
 export const describe = 'print the rules as KQL for a Sentinel table';
@@ -21,7 +17,7 @@ export const examples: readonly Example[] = [
 ];
 
 export const KQL_FORMATS = ['kql', 'analytics-rule', 'arm'] as const;
-type KqlFormat = (typeof KQL_FORMATS)[number];
+export type KqlFormat = (typeof KQL_FORMATS)[number];
 
 export function builder(y: Argv) {
   return withRuleOptions(y)
@@ -32,54 +28,14 @@ export function builder(y: Argv) {
     .epilogue(`${examplesText(examples)}\n\nTables:\n${kqlTableNames().map((n) => `  ${n}: ${KQL_TABLES[n]!.description}`).join('\n')}`);
 }
 
+export type KqlArgs = RuleArgs & { table: string; out?: string; format?: KqlFormat; lookback?: string };
+
+export async function handler(args: KqlArgs): Promise<void> {
+  const { runKql } = await import('./kql-run.js');
+  await runKql(args);
+}
+
 /** One line, whatever a rule's name or title holds: the message is a diagnostic, not a report. */
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-}
-
-/** `--lookback`: a KQL timespan, parsed and re-printed (never pasted into the query). */
-export function parseLookback(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseKqlTimespan(String(text));
-  } catch (e) {
-    throw new UsageError(`--lookback: ${visible((e as Error).message)}`);
-  }
-}
-
-const RENDER: Readonly<Record<KqlFormat, typeof renderKqlRules>> = {
-  kql: renderKqlRules,
-  'analytics-rule': renderAnalyticsRules,
-  arm: renderArmTemplate,
-};
-
-export async function handler(args: RuleArgs & { table: string; out?: string; format?: KqlFormat; lookback?: string }): Promise<void> {
-  const lookbackMs = parseLookback(args.lookback);
-  const options: KqlRenderOptions = lookbackMs === undefined ? {} : { lookbackMs };
-  const { plans } = await rulesFromArgs(args);
-  const table = kqlTable(args.table);
-  // A rule this table cannot express is said in one located line. When no rule can be expressed, that is bad usage
-  // of --table/--rules (exit 2, before any output is opened); when some can (the pack on a table without an
-  // action column), the others are printed and each one left out is a warning on stderr.
-  const refused: KqlEmitError[] = [];
-  const renderable = plans.filter((plan) => {
-    try {
-      renderKql(plan, table, options);
-      return true;
-    } catch (e) {
-      if (e instanceof KqlEmitError) refused.push(e);
-      else throw e;
-      return false;
-    }
-  });
-  if (renderable.length === 0 && refused.length > 0) throw new UsageError(oneLine(refused[0]!.message));
-  let text: string;
-  try {
-    text = RENDER[args.format ?? 'kql'](renderable, table, options);
-  } catch (e) {
-    if (e instanceof KqlEmitError || e instanceof DeployError) throw new UsageError(oneLine(e.message));
-    throw e;
-  }
-  for (const e of refused) process.stderr.write(`dicomwatch: warning: ${oneLine(e.message)} (left out; see --table)\n`);
-  await writeWhole(openOutput(args.out), () => (text.endsWith('\n') ? text : `${text}\n`));
 }

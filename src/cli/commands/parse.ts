@@ -1,10 +1,8 @@
+/** `dicomwatch parse`: its yargs definition; the run itself (parse-run.ts) is loaded when the command runs. */
 import type { Argv } from 'yargs';
-import { eventToJson } from '../../model/event.js';
-import { inputFiles, inputRun, reportedRun, type InputArgs } from '../context.js';
+import type { InputArgs } from '../context.js';
 import { examplesText, type Example } from '../help.js';
-import { forEachEvent } from '../inputs.js';
-import { BufferedOutput, openOutput } from '../io.js';
-import { UsageError, withInputOptions } from '../options.js';
+import { withInputOptions } from '../options.js';
 
 export const command = 'parse [files..]';
 export const describe = 'print the normalized events as JSON Lines';
@@ -18,16 +16,9 @@ export function builder(y: Argv) {
   return withInputOptions(y).epilogue(examplesText(examples));
 }
 
-export async function handler(args: InputArgs & { out?: string }): Promise<void> {
-  const files = inputFiles(args.files);
-  if (files.length === 0) throw new UsageError('parse: give log files (or - for stdin)');
-  const run = inputRun(args, files);
-  const out = openOutput(args.out);
-  await reportedRun({ run, out, quiet: args.quiet }, async (running) => {
-    const lines = new BufferedOutput(out);
-    const totals = await forEachEvent(run, (e) => lines.line(eventToJson(e)), running);
-    run.progress.stop();
-    await lines.flush();
-    return totals;
-  });
+export type ParseArgs = InputArgs & { out?: string };
+
+export async function handler(args: ParseArgs): Promise<void> {
+  const { runParse } = await import('./parse-run.js');
+  await runParse(args);
 }

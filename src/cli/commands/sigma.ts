@@ -1,9 +1,7 @@
+/** `dicomwatch sigma`: its yargs definition; the run itself (sigma-run.ts) is loaded when the command runs. */
 import type { Argv } from 'yargs';
-import { renderSigma } from '../../emit/sigma.js';
-import { expandPlaceholders, internalNetworks } from '../../rules/options.js';
-import { rulesFromArgs, type RuleArgs } from '../context.js';
+import type { RuleArgs } from '../rule-args.js';
 import { examplesText, type Example } from '../help.js';
-import { openOutput, writeWhole } from '../io.js';
 import { withRuleOptions } from '../options.js';
 
 export const command = 'sigma';
@@ -20,8 +18,9 @@ export function builder(y: Argv) {
     .epilogue(examplesText(examples));
 }
 
-export async function handler(args: RuleArgs & { keepPlaceholders: boolean; out?: string }): Promise<void> {
-  const { rules, network, placeholders } = await rulesFromArgs(args);
-  const shown = args.keepPlaceholders ? rules : expandPlaceholders(rules, internalNetworks(network.semantics, network.internal), placeholders);
-  await writeWhole(openOutput(args.out), () => renderSigma(shown));
+export type SigmaArgs = RuleArgs & { keepPlaceholders: boolean; out?: string };
+
+export async function handler(args: SigmaArgs): Promise<void> {
+  const { runSigma } = await import('./sigma-run.js');
+  await runSigma(args);
 }

@@ -1,11 +1,14 @@
-/** Alert writers by `--output` name. Adding a format is a module plus one entry here. */
+/** Alert writers by `--output` name. Adding a format is a module plus one entry here, and its name in names.ts. */
 import type { Alert } from '../../model/alert.js';
 import type { QueryPlan } from '../../rules/plan.js';
 import { alertCefLines } from './cef.js';
 import { alertCsvLines } from './csv.js';
 import { alertJsonLine } from './jsonl.js';
 import { alertOcsfLines } from './ocsf.js';
+import type { AlertOutput } from './names.js';
 import { alertTableLines } from './table.js';
+
+export { ALERT_OUTPUT_NAMES, type AlertOutput } from './names.js';
 
 /**
  * Each writer gives its text line by line (without newlines), so any number of alerts streams out, from the alerts
@@ -20,9 +23,7 @@ export const ALERT_OUTPUTS = {
   csv: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => alertCsvLines(alerts, plans),
   ocsf: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => alertOcsfLines(alerts, plans),
   cef: (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => alertCefLines(alerts, plans),
-} as const satisfies Record<string, (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => Iterable<string>>;
-
-export type AlertOutput = keyof typeof ALERT_OUTPUTS;
+} as const satisfies Record<AlertOutput, (alerts: readonly Alert[], plans?: readonly QueryPlan[]) => Iterable<string>>;
 
 /** The alerts as the lines of `output` (without newlines), for writers that stream. */
 export function alertLines(alerts: readonly Alert[], output: AlertOutput, plans?: readonly QueryPlan[]): Iterable<string> {

@@ -22,9 +22,12 @@
  * `Host`, `HostName`; other hosts come from the file name.
  */
 import { detectDelimiter } from '../../parsers/csv.js';
-import { parse as parseCsv } from 'csv-parse/sync';
+import type * as CsvParse from 'csv-parse/sync';
+import { lazily } from '../../lazy.js';
 import { fields, type ListenerLineFormat } from './format.js';
 import { badRow, bindAddress, listener, portNumber, skipRow, type RowResult } from './model.js';
+
+const csvParse = lazily<typeof CsvParse>('csv-parse/sync');
 
 /** MSFT_NetTCPConnection.State (uint8) values. */
 const STATE_NAMES: Readonly<Record<number, string>> = {
@@ -125,7 +128,7 @@ export function psCsvRecords(textIn: string): RecordOutcomeAt[] {
   const headerAt = lines.findIndex((l) => isCsvHeader(l));
   if (headerAt < 0) return [];
   const body = lines.slice(headerAt).join('\n');
-  const rows = parseCsv(body, {
+  const rows = csvParse().parse(body, {
     delimiter: detectDelimiter(lines[headerAt]!),
     relax_column_count: true,
     relax_quotes: true,

@@ -33,8 +33,7 @@
  * - `Application` (the process path) has no field in the event model and is left out;
  * - other Event IDs (a Security log export holds logons, 5158 binds…) → NOT_A_CONNECTION.
  */
-import { XMLValidator } from 'fast-xml-parser';
-import { decodeXmlText, untrustedXmlParser } from '../xml.js';
+import { decodeXmlText, untrustedXmlParser, validateXml } from '../xml.js';
 import type { Action } from '../../model/event.js';
 import { parseTimestamp } from '../../time/parse.js';
 import { quote } from '../fields.js';
@@ -91,7 +90,7 @@ function child(node: unknown, name: string): unknown {
 /** The event of one `<Event>` element's text. */
 export function parseSecurityEvent(xml: string, ctx: MessageContext): ParseResult {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return fail('MALFORMED', 'DOCTYPE or ENTITY declaration inside an Event element (not expanded)');
-  const valid = XMLValidator.validate(xml);
+  const valid = validateXml(xml);
   if (valid !== true) return fail('MALFORMED', `not well-formed XML: ${valid.err.msg} (element line ${valid.err.line})`);
   let doc: unknown;
   try {

@@ -1,6 +1,6 @@
 /**
  * Every vendor message format carried in syslog, tried per line (the last match first). Adding a vendor is a module
- * in this folder plus one line here (one import, one entry).
+ * in this folder plus one line here (one import, one entry), and its id in ../format-ids.ts.
  */
 import { cefFormat } from './cef.js';
 import { checkpointFormat } from './checkpoint.js';

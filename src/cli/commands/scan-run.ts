@@ -1,0 +1,81 @@
+/** `dicomwatch scan`'s run, loaded by its handler (scan.ts) only when the command runs. */
+import { availableParallelism } from 'node:os';
+import { alertLines, type AlertOutput } from '../../emit/alerts/index.js';
+import type { Alert } from '../../model/alert.js';
+import { lacksDstPort } from '../../model/port.js';
+import { createEngine } from '../../rules/engine.js';
+import { inputFiles, inputRun, reportedRun } from '../context.js';
+import { prefilterFor, rulesFromArgs } from '../rule-args.js';
+import { forEachEvent, MAX_PRINTED_ERRORS } from '../inputs.js';
+import { DEFAULT_THREADS_MIN_BYTES, scanThreaded } from '../threads.js';
+import { BufferedOutput, openOutput } from '../io.js';
+import { UsageError } from '../options.js';
+import { chooseOutput, type ScanArgs } from './scan.js';
+
+/**
+ * Outputs that name the rule (title, Sigma id, description) and are handed the plans for it. The CSV is not: given
+ * plans it also prints the header of a rule without alerts, which `scan`'s contract does not.
+ */
+const RULE_AWARE: ReadonlySet<AlertOutput> = new Set<AlertOutput>(['ocsf', 'cef']);
+
+/** --threads: a whole number ≥ 1, by default the machine's cores. */
+function threadCount(given: number | undefined): number {
+  if (given === undefined) return availableParallelism();
+  if (!Number.isInteger(given) || given < 1 || given > 256) {
+    throw new UsageError(`--threads: a whole number from 1 to 256${Number.isNaN(given) ? '' : `, not ${given}`}`);
+  }
+  return given;
+}
+
+/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 192 MiB. */
+function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.DICOMWATCH_THREADS_MIN_BYTES);
+  return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
+}
+
+export async function runScan(args: ScanArgs): Promise<void> {
+  const threads = threadCount(args.threads);
+  const loaded = await rulesFromArgs(args);
+  const files = inputFiles(args.files);
+  if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
+  // --strict-input promises every record is checked, values included: the pre-filter would skip unchecked values.
+  const run = inputRun(args, files, args.prefilter && !args.strictInput ? prefilterFor(loaded) : undefined);
+  const choice = chooseOutput(args.output, args.out, process.stdout.isTTY === true);
+  const out = openOutput(args.out);
+  if (choice.note && !args.quiet) process.stderr.write(`dicomwatch: ${choice.note}\n`);
+  const engine = createEngine(loaded.plans, { trusted: true }); // events come from our parsers: already canonical
+  // Events without a destination port can never match a port rule: said in the summary, so a log whose port
+  // column went unrecognized does not pass for a quiet network. ICMP and other port-less protocols are not counted.
+  let withoutPort = 0;
+  let alerts: Alert[] | undefined;
+  const tail = () => [
+    `${engine.info.matched} events matched`,
+    ...(alerts ? [`${alerts.length} alerts`] : []),
+    ...(withoutPort > 0 ? [`${withoutPort} events had no destination port (use --map dstPort=Column if the log has one)`] : []),
+  ];
+  await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
+    const threaded = async (file: string, now: number | undefined) => {
+      const split = await scanThreaded(file, {
+        threads, minBytes: threadsMinBytes(), plans: loaded.plans, read: run.read, ...(now !== undefined ? { now } : {}),
+        maxErrors: MAX_PRINTED_ERRORS,
+      });
+      if (!split) return undefined;
+      for (const snapshot of split.snapshots) engine.merge(snapshot);
+      withoutPort += split.withoutPort;
+      return split;
+    };
+    const totals = await forEachEvent(run, (e) => {
+      if (lacksDstPort(e)) withoutPort++;
+      engine.push(e);
+    }, running, threads > 1 ? threaded : undefined);
+    run.progress.stop();
+    alerts = engine.end();
+    const lines = new BufferedOutput(out);
+    for (const line of alertLines(alerts, choice.output, RULE_AWARE.has(choice.output) ? loaded.plans : undefined)) {
+      const pending = lines.line(line);
+      if (pending) await pending;
+    }
+    await lines.flush();
+    return totals;
+  });
+}
