@@ -86,6 +86,11 @@ export interface ParseContext {
   /** User column mapping (`--map srcIp=ColB`), event field → source column name. */
   columnMap?: Readonly<Record<string, string>>;
   prefilter?: Prefilter;
+  /**
+   * For tests and differential checks: decide every record on the reference path (a JSON Lines record is then always
+   * decoded and parsed, as without a pre-filter), not on the byte-level hot path. The outcomes are the same.
+   */
+  noBytePath?: boolean;
   /** Where a session reports what it learned about its input (the record parser keeps it in its `info`). */
   observe?: ParseObserver;
   /**
