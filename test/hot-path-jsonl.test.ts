@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOT_MINE } from '../src/parsers/documents/document.js';
 import { DOCUMENT_FORMATS } from '../src/parsers/documents/registry.js';
 import { MAX_NESTING, plainPortAt, scanJsonObject, ScannedKeys } from '../src/parsers/json-bytes.js';
+import { MAX_MISSES, REST_RECORDS } from '../src/parsers/jsonl.js';
 import { createRecordParser } from '../src/parsers/record-parser.js';
 import type { RecordOutcome } from '../src/parsers/types.js';
 
@@ -161,6 +162,18 @@ describe('JSON Lines hot path: the same outcomes as JSON.parse, fewer decodes', 
     }
     const { info } = expectSame(Buffer.from(lines.join('\n')));
     expect(info.columns.length).toBe(8);
+  });
+
+  it('after MAX_MISSES records it could not decide, the hot path rests, then decides again; nothing changes', () => {
+    const undecided = Array.from({ length: MAX_MISSES + 10 }, (_, i) => BENCH_LINE(`"${i % 2 ? 443 : 104}"`));
+    const decidable = Array.from({ length: REST_RECORDS + 100 }, (_, i) => BENCH_LINE(i % 50 ? 443 : 104));
+    const bytes = Buffer.from([...undecided, ...decidable].join('\n'));
+    const { info } = expectSame(bytes);
+    expect(info.records).toBe(undecided.length + decidable.length);
+    // read by JSON.parse: every undecided line, the rest (REST_RECORDS lines from the MAX_MISSES-th), then the wanted ports
+    const calls = jsonParses(() => run(bytes, { bytePath: true, filteredRuns: true }));
+    const rested = MAX_MISSES + REST_RECORDS;
+    expect(calls).toBe(rested + [...undecided, ...decidable].slice(rested).filter((l) => !l.includes('443')).length);
   });
 
   it('key sets the hot path must not decide: a key a document format claims by, an array-index key', () => {

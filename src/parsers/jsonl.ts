@@ -7,6 +7,7 @@
  * record was: when its destination-port value is a plain integer literal of a valid port no rule wants, it is
  * FILTERED without being decoded. Everything else — a line the scan cannot prove valid, a new key set, a port written
  * any other way — goes to JSON.parse (json-record.ts), the reference, whose outcome it would have been anyway.
+ * A file whose records the hot path keeps failing to decide is read by JSON.parse alone for a while (MAX_MISSES).
  */
 import { DOCUMENT_FORMATS } from './documents/registry.js';
 import { flattenedKeys, jsonRecordReader, type JsonRecordReader, type Layout } from './json-record.js';
@@ -14,8 +15,14 @@ import { plainPortAt, scanJsonObject, ScannedKeys, type ExpectedKeys } from './j
 import { FILTERED } from './prefilter.js';
 import { isBlankBytes, lineByLine, toOutcome, type LineFormat, type LineSession, type ParseContext } from './types.js';
 
-/** Key sets the hot path remembers per file (most recently used first). */
-const MAX_KEY_SETS = 8;
+/** Key sets the hot path remembers per file (as many as the binding cache: a file with more starts again). */
+const MAX_KEY_SETS = 256;
+/**
+ * Records in a row the hot path scanned without deciding one (every port written as a string, a document format's
+ * file…), after which it rests for REST_RECORDS records: the scan would only add its cost to JSON.parse's.
+ */
+export const MAX_MISSES = 2048;
+export const REST_RECORDS = 16384;
 
 /** A key set seen in a record JSON.parse read through the column schema, as bytes (ExpectedKeys). */
 interface KeySet extends ExpectedKeys {
@@ -23,9 +30,22 @@ interface KeySet extends ExpectedKeys {
   layout: Layout;
   /** Index of the key whose value is the one the pre-filter tests, or -1 when this key set is never decided on bytes. */
   portKey: number;
+  hash: number;
 }
 
-function copyKeySet(buf: Buffer, keys: ScannedKeys, layout: Layout): KeySet {
+/** A cheap hash of a scanned record's keys (their count, lengths, depths, first and last bytes), to find its key set. */
+function keysHash(buf: Buffer, keys: ScannedKeys): number {
+  let h = keys.count;
+  for (let k = 0; k < keys.count; k++) {
+    const start = keys.keyStart[k]!;
+    const end = keys.keyEnd[k]!;
+    h = (Math.imul(h, 31) + (((end - start) << 16) | keys.meta[k]!)) | 0;
+    if (end > start) h = (Math.imul(h, 31) + ((buf[start]! << 8) | buf[end - 1]!)) | 0;
+  }
+  return h;
+}
+
+function copyKeySet(buf: Buffer, keys: ScannedKeys, layout: Layout, hash: number): KeySet {
   const n = keys.count;
   const from = new Int32Array(n + 1);
   let total = 0;
@@ -36,7 +56,7 @@ function copyKeySet(buf: Buffer, keys: ScannedKeys, layout: Layout): KeySet {
   from[n] = total;
   const bytes = Buffer.allocUnsafe(total);
   for (let k = 0; k < n; k++) buf.copy(bytes, from[k]!, keys.keyStart[k]!, keys.keyEnd[k]!);
-  return { count: n, meta: keys.meta.slice(0, n), from, bytes, layout, portKey: -1 };
+  return { count: n, meta: keys.meta.slice(0, n), from, bytes, layout, portKey: -1, hash };
 }
 
 /** Whether the scanned record's keys are `set`'s, byte for byte, at the same depths and with the same object values. */
@@ -106,52 +126,62 @@ function openJsonl(ctx: ParseContext): LineSession {
   const wanted = ctx.prefilter.dstPorts;
   const claimKeys = new Set(DOCUMENT_FORMATS.flatMap((f) => f.claimKeys!));
   const keys = new ScannedKeys();
-  const sets: KeySet[] = [];
-
-  /** The remembered key set (from index `from` on) the scanned record has, moved to the front; undefined when none. */
-  const findSet = (buf: Buffer, from: number): KeySet | undefined => {
-    for (let s = from; s < sets.length; s++) {
-      const set = sets[s]!;
-      if (!sameKeySet(set, buf, keys)) continue;
-      if (s > 0) {
-        sets.splice(s, 1);
-        sets.unshift(set);
-      }
-      return set;
-    }
-    return undefined;
-  };
+  /** The key sets learnt, by keysHash (one per hash: a colliding one replaces it), and the one the last record had. */
+  const sets = new Map<number, KeySet>();
+  let current: KeySet | undefined;
 
   /** After JSON.parse read a record the scan validated: remember its key set, or refresh it. */
-  const learn = (buf: Buffer, end: number, known: KeySet | undefined) => {
+  const learn = (buf: Buffer, end: number, known: KeySet | undefined, hash: number) => {
     const layout = reader.last.layout;
     if (!layout || known?.layout === layout) return;
-    const set = copyKeySet(buf, keys, layout);
+    const set = copyKeySet(buf, keys, layout, hash);
     set.portKey = portKeyOf(set, reader.last, claimKeys);
     if (set.portKey >= 0) {
       // the port as the bytes give it must be the value JSON.parse read (a check of this module, never expected to fail)
       const port = plainPortAt(buf, keys.valueStart[set.portKey]!, end);
       if (port >= 0 && reader.last.flat!.get(layout.bindings.dstPort![0]!.key as string) !== port) set.portKey = -1;
     }
-    if (known) sets.splice(sets.indexOf(known), 1);
-    sets.unshift(set);
-    if (sets.length > MAX_KEY_SETS) sets.pop();
+    if (sets.size >= MAX_KEY_SETS) sets.clear();
+    sets.set(hash, set);
+    current = set;
   };
+
+  let misses = 0;
+  let resting = 0;
 
   return {
     push(buf, start, end, lineNo, out) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
-      const valid = scanJsonObject(buf, start, end, keys, sets[0]);
-      const known = !valid ? undefined : keys.matched ? sets[0] : findSet(buf, 1);
+      if (resting > 0) {
+        resting--;
+        out.push(toOutcome(parse(buf.toString('utf8', start, end), lineNo), lineNo));
+        return;
+      }
+      const valid = scanJsonObject(buf, start, end, keys, current);
+      let known: KeySet | undefined;
+      let hash = 0;
+      if (valid) {
+        if (keys.matched) known = current;
+        else {
+          hash = keysHash(buf, keys);
+          const candidate = sets.get(hash);
+          if (candidate && sameKeySet(candidate, buf, keys)) known = current = candidate;
+        }
+      }
       if (known && known.portKey >= 0) {
         const port = plainPortAt(buf, keys.valueStart[known.portKey]!, end);
         if (port >= 0 && !wanted.has(port) && reader.resume(known.layout)) {
           out.push(toOutcome(FILTERED, lineNo));
+          misses = 0;
           return;
         }
       }
+      if (++misses === MAX_MISSES) {
+        misses = 0;
+        resting = REST_RECORDS;
+      }
       out.push(toOutcome(parse(buf.toString('utf8', start, end), lineNo), lineNo));
-      if (valid) learn(buf, end, known);
+      if (valid) learn(buf, end, known, known ? known.hash : hash);
     },
     end() {},
   };
