@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOT_MINE } from '../src/parsers/documents/document.js';
 import { DOCUMENT_FORMATS } from '../src/parsers/documents/registry.js';
-import { MAX_NESTING, plainPortAt, scanJsonObject, ScannedKeys } from '../src/parsers/json-bytes.js';
+import { MAX_NESTING, plainPortAt, scanJsonObject, ScannedKeys, type ExpectedKeys } from '../src/parsers/json-bytes.js';
 import { MAX_MISSES, REST_RECORDS } from '../src/parsers/jsonl.js';
 import { createRecordParser } from '../src/parsers/record-parser.js';
 import type { RecordOutcome } from '../src/parsers/types.js';
@@ -392,6 +392,38 @@ describe('scanJsonObject: JSON validated on bytes', () => {
       ]);
       expect(got).toEqual(want);
     }), { numRuns: 2000 });
+  });
+
+  it('matched: the keys compared on the way equal those of the expected set, exactly when they are', () => {
+    const expectedOf = (text: string): ExpectedKeys => {
+      const buf = Buffer.from(text);
+      const keys = new ScannedKeys();
+      expect(scanJsonObject(buf, 0, buf.length, keys)).toBe(true);
+      const parts = Array.from({ length: keys.count }, (_, k) => buf.subarray(keys.keyStart[k]!, keys.keyEnd[k]!));
+      const from = new Int32Array(keys.count + 1);
+      parts.forEach((p, k) => (from[k + 1] = from[k]! + p.length));
+      const bytes = Buffer.concat(parts);
+      return { count: keys.count, meta: keys.meta.slice(0, keys.count), from, bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length) };
+    };
+    const key = fc.constantFrom('a', 'ab', 'abcd', 'abcde', 'abcdefgh', 'abcdefghi', 'DestinationPort', 'DestinationPorT', 'é', '');
+    const { record } = fc.letrec((tie) => ({
+      record: fc.array(fc.tuple(key, fc.oneof({ maxDepth: 3, depthIdentifier: 'r' }, fc.constantFrom('1', '"x"', '[{"a":1}]', '{}'), tie('record'))), { maxLength: 5 })
+        .map((members) => `{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}`),
+    }));
+    fc.assert(fc.property(record, record, fc.nat(3), (a, b, cut) => {
+      const want = expectedOf(a);
+      for (const text of [a, b, b.slice(0, b.length - cut)]) {
+        const { ok, keys, padded } = scan(text);
+        const plain = new ScannedKeys();
+        const same = scanJsonObject(padded, 3, 3 + Buffer.byteLength(text), plain) && plain.count === want.count &&
+          Array.from({ length: want.count }, (_, k) => k).every((k) =>
+            plain.meta[k] === want.meta[k] && padded.subarray(plain.keyStart[k]!, plain.keyEnd[k]!).equals(want.bytes.subarray(want.from[k]!, want.from[k + 1]!)));
+        const withExpected = new ScannedKeys();
+        expect(scanJsonObject(padded, 3, 3 + Buffer.byteLength(text), withExpected, want), text).toBe(ok);
+        expect(ok && withExpected.matched, `${a} / ${text}`).toBe(same);
+        expect(keys.matched).toBe(false);
+      }
+    }), { numRuns: 3000 });
   });
 
   it('nesting beyond MAX_NESTING, or a backslash in a key outside arrays, is left to JSON.parse', () => {

@@ -25,6 +25,20 @@ export interface ExpectedKeys {
   /** Per key: where its bytes start in `bytes`; `from[count]` is their end. No key holds a backslash. */
   readonly from: Int32Array;
   readonly bytes: Buffer;
+  /** A DataView of `bytes`. */
+  readonly view: DataView;
+}
+
+let viewedBuffer: Buffer | undefined;
+let view: DataView | undefined;
+
+/** A DataView of `buf` (the last one made is kept: consecutive lines share their chunk's buffer). */
+function viewOf(buf: Buffer): DataView {
+  if (buf !== viewedBuffer) {
+    viewedBuffer = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  }
+  return view!;
 }
 
 /** The keys of one scanned object: key `k`'s bytes are [keyStart[k], keyEnd[k]) (inside the quotes). */
@@ -137,6 +151,7 @@ export function scanJsonObject(buf: Buffer, start: number, end: number, keys: Sc
   // compared on the way: a record's key bytes are read once (`matching` falls at the first difference)
   let matching = expected !== undefined;
   const wantBytes = expected?.bytes;
+  const wantView = expected?.view;
   const wantFrom = expected?.from;
   const wantMeta = expected?.meta;
   const wantCount = expected?.count ?? 0;
@@ -211,14 +226,18 @@ export function scanJsonObject(buf: Buffer, start: number, end: number, keys: Sc
         i = keyStart;
         if (matching) {
           if (n < wantCount) {
-            let j = wantFrom![n]!;
-            const jEnd = wantFrom![n + 1]!;
-            while (j < jEnd && i < end && buf[i] === wantBytes![j]) {
-              i++;
-              j++;
+            const j = wantFrom![n]!;
+            const length = wantFrom![n + 1]! - j;
+            let q = 0;
+            if (keyStart + length < end) {
+              // four bytes at a time, then the rest
+              const view = viewOf(buf);
+              while (q + 4 <= length && view.getUint32(keyStart + q, true) === wantView!.getUint32(j + q, true)) q += 4;
+              while (q < length && buf[keyStart + q] === wantBytes![j + q]) q++;
             }
+            if (q !== length || buf[keyStart + length] !== 34) matching = false;
             // the bytes passed are the expected key's: no quote, backslash or control byte among them
-            if (j !== jEnd || i >= end || buf[i] !== 34) matching = false;
+            i = keyStart + q;
           } else matching = false;
         }
         i = plainKeyEnd(buf, i, end);

@@ -56,7 +56,8 @@ function copyKeySet(buf: Buffer, keys: ScannedKeys, layout: Layout, hash: number
   from[n] = total;
   const bytes = Buffer.allocUnsafe(total);
   for (let k = 0; k < n; k++) buf.copy(bytes, from[k]!, keys.keyStart[k]!, keys.keyEnd[k]!);
-  return { count: n, meta: keys.meta.slice(0, n), from, bytes, layout, portKey: -1, hash };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  return { count: n, meta: keys.meta.slice(0, n), from, bytes, view, layout, portKey: -1, hash };
 }
 
 /** Whether the scanned record's keys are `set`'s, byte for byte, at the same depths and with the same object values. */
