@@ -32,6 +32,32 @@ function flatten(obj: Record<string, unknown>, into: Map<string, unknown>, prefi
   }
 }
 
+/**
+ * What `flatten` makes of an object known only by its keys: `names[k]` in pre-order (document order, an object's
+ * keys right after the key that holds it), `depths[k]` (1 for the top level) and `objects[k]` (whether key k's value
+ * is an object). Returns flattened key → index of the key it comes from, in `flatten`'s order. Exact when no object
+ * repeats a key and no key is an array index (JavaScript orders those first): callers check both.
+ */
+export function flattenedKeys(names: readonly string[], depths: ArrayLike<number>, objects: ArrayLike<boolean>): Map<string, number> {
+  const into = new Map<string, number>();
+  const prefixes: string[] = [''];
+  let skipBelow = Infinity; // inside an object `flatten` does not descend into (deeper than MAX_DEPTH)
+  for (let k = 0; k < names.length; k++) {
+    const depth = depths[k]!;
+    if (depth > skipBelow) continue;
+    skipBelow = Infinity;
+    if (into.size >= MAX_KEYS) break;
+    const path = prefixes[depth - 1]! + names[k]!.toLowerCase();
+    if (objects[k]) {
+      if (depth < MAX_DEPTH) prefixes[depth] = `${path}.`;
+      else skipBelow = depth;
+    } else if (!into.has(path)) {
+      into.set(path, k);
+    }
+  }
+  return into;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -60,10 +86,13 @@ function isOwnEvent(flat: Map<string, unknown>): boolean {
 }
 
 /** How one key set binds to the event's fields. */
-interface Layout {
+export interface Layout {
   bindings: Bindings;
   missing: SourceField[];
   embedded: EmbeddedLayout | undefined;
+  /** The flattened keys it was bound from, in order, and their signature (the binding cache's key). */
+  keys: readonly string[];
+  signature: string;
 }
 
 /** Whether `flat` has exactly `keys`, in that order. */
@@ -74,6 +103,23 @@ function sameKeys(flat: Map<string, unknown>, keys: readonly string[]): boolean 
   return true;
 }
 
+/** One file's JSON records → outcomes, with what a byte-level path (jsonl.ts) needs to know of its state. */
+export interface JsonRecordReader {
+  parse(text: string, lineNo: number): ParseResult;
+  /**
+   * Set by `parse` when the record was read through the column schema (a JSON object, not a document of a known
+   * producer): the layout its keys bound to, its flattened keys and values, whether it was an envelope's content.
+   * `layout` is undefined after a record that was not.
+   */
+  readonly last: { layout: Layout | undefined; flat: Map<string, unknown> | undefined; unwrapped: boolean };
+  /**
+   * What `parse` does to its own state for a record whose flattened keys are `layout.keys`, when that layout is
+   * still the one `parse` would use without binding anew: then true. False when `parse` would bind the keys again
+   * (and report their columns): a byte path must then leave the record to `parse`.
+   */
+  resume(layout: Layout): boolean;
+}
+
 /** A parse function for one file's JSON records (its binding cache lives as long as the file). */
 export function jsonRecordParser(
   ctx: ParseContext,
@@ -81,6 +127,17 @@ export function jsonRecordParser(
   schema: ColumnSchema = GENERIC_SCHEMA,
   documents: readonly DocumentFormat[] = DOCUMENT_FORMATS,
 ): (text: string, line: number) => ParseResult {
+  const reader = jsonRecordReader(ctx, format, schema, documents);
+  return (text, lineNo) => reader.parse(text, lineNo);
+}
+
+/** The reader behind jsonRecordParser (its binding cache lives as long as the file). */
+export function jsonRecordReader(
+  ctx: ParseContext,
+  format: string,
+  schema: ColumnSchema = GENERIC_SCHEMA,
+  documents: readonly DocumentFormat[] = DOCUMENT_FORMATS,
+): JsonRecordReader {
   // Records of one file usually share a key set: bind once per distinct set (bounded cache).
   const cache = new Map<string, Layout>();
   const eventCtx = recordContext(ctx, format);
@@ -88,7 +145,8 @@ export function jsonRecordParser(
   const parseEmbedded = embeddedLineParser(ctx);
   const dispatchDocument = documentDispatcher(documents);
   const documentCtx: DocumentContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter, observe: ctx.observe };
-  let last: { keys: string[]; layout: Layout } | undefined;
+  const seen: JsonRecordReader['last'] = { layout: undefined, flat: undefined, unwrapped: false };
+  let last: Layout | undefined;
   const layoutOf = (flat: Map<string, unknown>): Layout => {
     const keys = [...flat.keys()];
     const signature = keys.join('\u0000');
@@ -96,17 +154,21 @@ export function jsonRecordParser(
     if (!layout) {
       const bound = bindColumns(keys, keys, ctx.columnMap, schema);
       const missingFields = missingRequired(bound);
-      layout = { bindings: bound, missing: missingFields, embedded: missingFields.length > 0 ? embeddedLayout(keys, keys, bound) : undefined };
+      layout = {
+        bindings: bound, missing: missingFields, embedded: missingFields.length > 0 ? embeddedLayout(keys, keys, bound) : undefined, keys, signature,
+      };
       if (cache.size >= BINDING_CACHE_SIZE) cache.clear();
       cache.set(signature, layout);
       ctx.observe?.columns(layout.embedded ? layout.embedded.report : columnReport(bound, keys));
     }
-    last = { keys, layout };
+    last = layout;
     return layout;
   };
-  return (text, lineNo) => {
-    // No text test before JSON.parse: whether the record is one complete JSON object is a structural check that
-    // `scan` makes like `parse`, and a port may be written so no text test can see it (`1.04e2`, `"\u0031\u0030\u0034"`).
+  const parse = (text: string, lineNo: number): ParseResult => {
+    seen.layout = undefined;
+    seen.flat = undefined;
+    // JSON.parse decides what a JSON record is: a byte path (jsonl.ts) may only skip records it proved are valid
+    // objects, and a port may be written so no text test can see it (`1.04e2`, `"\u0031\u0030\u0034"`).
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -126,7 +188,10 @@ export function jsonRecordParser(
     const flat = new Map<string, unknown>();
     flatten(record, flat, '', 1);
     // The previous record's key set first (a file's records usually share one): compared key by key, no string built.
-    const layout = last !== undefined && sameKeys(flat, last.keys) ? last.layout : layoutOf(flat);
+    const layout = last !== undefined && sameKeys(flat, last.keys) ? last : layoutOf(flat);
+    seen.layout = layout;
+    seen.flat = flat;
+    seen.unwrapped = record !== value;
     const { bindings, missing, embedded } = layout;
     if (embedded) return parseEmbedded(embedded, (k) => flat.get(k as string), lineNo);
     if (missing.length === 3) return skip('NOT_A_CONNECTION', 'no time, source or destination keys');
@@ -134,6 +199,17 @@ export function jsonRecordParser(
     const result = eventFromRecord(bindings, (k) => flat.get(k as string), eventCtx, lineNo);
     if (isRejection(result) || Array.isArray(result) || !isOwnEvent(flat)) return result;
     return keepProvenance(result, flat);
+  };
+  return {
+    parse,
+    last: seen,
+    resume(layout) {
+      // `parse` keeps `last` when the keys are its keys, and takes a cached layout without binding (or reporting) again.
+      if (layout === last) return true;
+      if (cache.get(layout.signature) !== layout) return false;
+      last = layout;
+      return true;
+    },
   };
 }
 

@@ -61,6 +61,7 @@ export function splitEndpoint(text: string): { host: string; port: string | unde
 
 export const azureFirewallFormat: DocumentFormat = {
   id: 'azure-firewall',
+  claimKeys: ['category', 'Category'],
   vendor: 'Microsoft',
   product: 'Azure Firewall',
   description: 'Azure Firewall legacy diagnostic logs (AzureDiagnostics): network, NAT and application rule entries, IDPS and threat intelligence',

@@ -120,6 +120,7 @@ const NSG_PROTOCOLS: Readonly<Record<string, string>> = { T: 'tcp', U: 'udp' };
 
 export const azureNsgFormat: DocumentFormat = {
   id: 'azure-nsg',
+  claimKeys: ['category', 'operationName'],
   vendor: VENDOR,
   product: 'Azure NSG flow logs',
   description: 'Azure Network Watcher NSG flow logs, versions 1 and 2 (one event per flow tuple)',
@@ -164,6 +165,7 @@ export const azureNsgFormat: DocumentFormat = {
 
 export const azureVnetFormat: DocumentFormat = {
   id: 'azure-vnet',
+  claimKeys: ['category', 'operationName'],
   vendor: VENDOR,
   product: 'Azure VNet flow logs',
   description: 'Azure Network Watcher virtual network flow logs (one event per flow tuple)',

@@ -25,6 +25,13 @@ export interface DocumentFormat<T = NetworkEvent> {
   /** A typical document as one JSON line (`dicomwatch formats` shows it; a test parses it to an event). */
   sample: string;
   /**
+   * Top-level keys (exact, case-sensitive) one of which a document must have for this format to claim it: `parse`
+   * returns NOT_MINE for a document with none of them, whatever its values. The JSON Lines hot path (jsonl.ts)
+   * relies on it to decide a record without offering it to the formats; test/hot-path-jsonl.test.ts checks it.
+   * Absent: the format may claim any document, and that hot path stays off.
+   */
+  claimKeys?: readonly string[];
+  /**
    * The outcome of a document this format recognises — its events (several for a record that holds several flows,
    * they share the record's line), a skip, or an error — or NOT_MINE, cheaply: every JSON record of every JSON
    * input is offered to every document format.

@@ -45,6 +45,7 @@ function vmName(instance: unknown): string | undefined {
 
 export const gcpVpcFormat: DocumentFormat = {
   id: 'gcp-vpc',
+  claimKeys: ['jsonPayload', 'logName'],
   vendor: 'Google Cloud',
   product: 'VPC Flow Logs',
   description: 'Google Cloud VPC Flow Logs as Cloud Logging exports them (LogEntry JSON, jsonPayload.connection)',

@@ -53,6 +53,7 @@ function parseNfdumpJson(doc: Readonly<Record<string, unknown>>, ctx: DocumentCo
 
 export const nfdumpJsonFormat: DocumentFormat = {
   id: ID,
+  claimKeys: ['t_first'],
   vendor: 'nfdump',
   product: 'nfdump',
   description: 'nfdump -o json flow records (a JSON array), t_first as the time, no decision',

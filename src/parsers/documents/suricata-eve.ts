@@ -47,6 +47,7 @@ function total(a: unknown, b: unknown): string | undefined {
 
 export const suricataEveFormat: DocumentFormat = {
   id: 'suricata',
+  claimKeys: ['event_type'],
   vendor: 'OISF',
   product: 'Suricata',
   description: 'Suricata EVE JSON: flow, netflow, alert, drop and protocol records with a 5-tuple (stats and others are NOT_A_CONNECTION)',

@@ -62,6 +62,7 @@ function parseShippedSecurityEvent(doc: Readonly<Record<string, unknown>>, ctx: 
 
 export const windowsSecurityJsonFormat: DocumentFormat = {
   id: 'windows-security',
+  claimKeys: ['winlog', 'EventID'],
   vendor: 'Microsoft',
   product: 'Windows Filtering Platform',
   description: 'Security events 5156/5157/5152 as Winlogbeat/Elastic Agent or NXLog JSON',

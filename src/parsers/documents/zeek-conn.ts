@@ -89,6 +89,7 @@ function nestedId(doc: Readonly<Record<string, unknown>>): Readonly<Record<strin
 
 export const zeekConnFormat: DocumentFormat = {
   id: 'zeek',
+  claimKeys: ['uid'],
   vendor: ZEEK_VENDOR,
   product: ZEEK_PRODUCT,
   description: 'Zeek conn.log as JSON (one connection per record; other Zeek logs are NOT_A_CONNECTION)',
