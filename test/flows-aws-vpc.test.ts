@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseText } from '../src/parsers/record-parser.js';
-import { awsVpcFormat } from '../src/parsers/flows/aws-vpc.js';
+import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
+import { awsVpcFormat, openVpc } from '../src/parsers/flows/aws-vpc.js';
 import { sniffFormat } from '../src/parsers/registry.js';
-import type { RecordOutcome } from '../src/parsers/types.js';
+import type { LineFormat, RecordOutcome } from '../src/parsers/types.js';
 import { runCli } from './helpers/cli.js';
 import { jsonEvents, type JsonEvent } from './helpers/events.js';
 import { expectPrefilterParity } from './helpers/kv-firewall.js';
@@ -192,6 +192,126 @@ describe('AWS VPC flow logs: scan and parse agree', () => {
     fc.assert(fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
       expectPrefilterParity(lines.join('\n'), forced);
     }), { numRuns: 300 });
+  });
+});
+
+describe('AWS VPC flow logs: the hot path on bytes gives every record the outcome the text path gives it', () => {
+  const textPath: LineFormat = { ...awsVpcFormat, open: (c) => openVpc(c, { onBytes: false }) };
+  const prefilter = { dstPorts: new Set([104, 11112]) };
+  /** `encoding`: latin1 makes every non-ASCII character one byte that is not UTF-8 (U+FFFD on the text path). */
+  const scanWith = (format: LineFormat, text: string, chunk: number, filteredRuns: boolean, encoding: BufferEncoding = 'utf8') => {
+    const parser = createRecordParser({ file: 'vpc.log', format: 'aws-vpc', formats: [format], prefilter, filteredRuns });
+    const bytes = Buffer.from(text, encoding);
+    const outcomes: RecordOutcome[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) outcomes.push(...parser.push(bytes.subarray(i, i + chunk)));
+    outcomes.push(...parser.end());
+    return { outcomes, info: parser.info, failure: parser.failure?.message };
+  };
+  const expectSame = (text: string, chunk = 1 << 20, encoding: BufferEncoding = 'utf8') => {
+    const reference = scanWith(textPath, text, 1 << 20, false, encoding);
+    expect(scanWith(awsVpcFormat, text, chunk, false, encoding)).toEqual(reference);
+    // as scan runs it (FILTERED runs folded): the same accounting
+    expect(scanWith(awsVpcFormat, text, chunk, true, encoding).info).toEqual(reference.info);
+    return reference;
+  };
+
+  const V2_NAMES = HEADER_V2.split(' ');
+  const LATER_NAMES = [
+    'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr', 'region', 'az-id', 'sublocation-type',
+    'sublocation-id', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path', 'ecs-cluster-arn',
+    'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id', 'ecs-container-id', 'ecs-second-container-id',
+    'ecs-service-name', 'ecs-task-definition-arn', 'ecs-task-arn', 'ecs-task-id', 'reject-reason',
+  ];
+  const ALL = [...V2_NAMES, ...LATER_NAMES];
+  const CUSTOM_21 = 'version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags log-status'.split(' ');
+  const EPOCHS = ['1773656102', '-', 'soon', '1234567890123', '123456789012', '0', '17736561O2'];
+  /** Values per field name: the spellings the format knows, near misses, `-`, and what a field must not hold. */
+  const VALUES: Record<string, string[]> = {
+    'version': ['2', '3', '5', '10', '99', '100', '02', 'x', '-'],
+    'account-id': ['123456789010', '-', 'unknown'],
+    'interface-id': ['eni-1', '-'],
+    'srcaddr': ['203.0.113.7', '10.0.0.1', '-', 'nope', '2001:db8::1'],
+    'dstaddr': ['10.20.1.15', '-', '198.51.100.4'],
+    'srcport': ['51515', '-', '104'],
+    'dstport': ['104', '443', '0', '65535', '65536', '00104', '0104', '000104', '000443', '99999', '1104', '10', '11112', '-', 'x', '104x', '+104', '1e2', '\u00e9104', '104.0'],
+    'protocol': ['6', '17', '-'],
+    'start': EPOCHS,
+    'end': EPOCHS,
+    'action': ['ACCEPT', 'REJECT', '-', 'ACCEPTED', 'REJEC', 'accept', 'DROP', 'ACCEPt', 'REJECT-', '--'],
+    'log-status': ['OK', 'NODATA', 'SKIPDATA', '-', 'OKX', 'ok', 'O', 'NODAT', 'NODATAX', 'SKIPDATAX', 'SKIPDATa', 'BAD', '-OK'],
+    'vpc-id': ['vpc-1', 'vpc-', 'vpc', 'vp', '-', 'vpcx1'],
+  };
+  const valueOf = (name: string) => fc.constantFrom(...(VALUES[name] ?? ['-', '1', 'x', 'ingress']));
+  const layouts = fc.oneof(
+    fc.constantFrom(...[14, 21, 25, 29, 39, 40].map((n) => ALL.slice(0, n)), CUSTOM_21).map((names) => ({ names, header: false })),
+    fc.constantFrom(...[14, 21, 25, 29, 39, 40].map((n) => ALL.slice(0, n)), CUSTOM_21).map((names) => ({ names, header: true })),
+    fc.shuffledSubarray(ALL, { minLength: 2, maxLength: 16 }).map((names) => ({ names, header: true })),
+  );
+  /** What may happen to a record on its way: nothing (mostly), or a structural fault. */
+  const damage = fc.constantFrom(
+    ...Array<string>(12).fill('none'), 'drop', 'extra', 'double', 'lead', 'trail', 'cr', 'crcr', 'trailcrcr', 'tab', 'nbsp', 'empty', 'header',
+  );
+  const spoil = (fields: string[], how: string, at: number): string => {
+    const k = at % fields.length;
+    switch (how) {
+      case 'drop': return fields.filter((_, i) => i !== k).join(' ');
+      case 'extra': return [...fields.slice(0, k), '-', ...fields.slice(k)].join(' ');
+      case 'double': return [...fields.slice(0, k), '', ...fields.slice(k)].join(' ');
+      case 'lead': return ` ${fields.join(' ')}`;
+      case 'trail': return `${fields.join(' ')} `;
+      case 'cr': return `${fields.join(' ')}\r`;
+      case 'crcr': return `${fields.join(' ')}\r\r`;
+      case 'trailcrcr': return `${fields.slice(0, -1).join(' ')} \r\r`; // the count is right only if the CR is a field
+      case 'tab': return fields.join(' ').replace(' ', '\t');
+      case 'nbsp': return fields.join(' ').replace(' ', '\u00a0');
+      case 'empty': return fields.map((f, i) => (i === k ? '' : f)).join(' ');
+      case 'header': return fields.map((_, i) => ALL[i] ?? 'version').join(' ');
+      default: return fields.join(' ');
+    }
+  };
+  const block = layouts.chain(({ names, header }) => fc.tuple(
+    fc.constant(header ? (names.length % 3 === 0 ? names.join(' ').replaceAll('-', '_') : names.join(' ')) : undefined),
+    fc.array(fc.tuple(fc.tuple(...names.map(valueOf)), damage, fc.nat()).map(([fields, how, at]) => spoil(fields, how, at)), { minLength: 1, maxLength: 8 }),
+  ).map(([h, records]) => (h === undefined ? records : [h, ...records])));
+  const oddLine = fc.constantFrom('', ' ', '\t', '\r', 'version', 'version srcaddr', 'version srcaddr srcaddr', 'foo bar', '# comment', '\u00a0', '2', '- - -', V2, `${V2}\r`);
+
+  it('generated files: layouts with and without a header, every log-status and action spelling, near misses, broken records', () => {
+    let filtered = 0;
+    let malformed = 0;
+    fc.assert(fc.property(fc.array(fc.oneof({ weight: 4, arbitrary: block }, oddLine.map((l) => [l])), { maxLength: 8 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom<BufferEncoding>('utf8', 'latin1'), (blocks, chunk, encoding) => {
+      const { info } = expectSame(blocks.flat().join('\n'), chunk, encoding);
+      filtered += info.skippedBy.FILTERED ?? 0;
+      malformed += info.errorsBy.MALFORMED ?? 0;
+    }), { numRuns: 1500 });
+    // the property saw both sides of the line the hot path must not cross
+    expect(filtered).toBeGreaterThan(500);
+    expect(malformed).toBeGreaterThan(500);
+  });
+
+  it('each near miss alone, in the v2 default layout', () => {
+    for (const [name, values] of Object.entries(VALUES)) {
+      const k = V2_NAMES.indexOf(name);
+      if (k < 0) continue;
+      for (const v of values) {
+        const fields = V2.split(' ');
+        fields[k] = v;
+        for (const port of ['104', '443']) {
+          fields[6] = name === 'dstport' ? v : port;
+          for (const encoding of ['utf8', 'latin1'] as const) {
+            expectSame(fields.join(' '), 1 << 20, encoding);
+            expectSame(`${HEADER_V2}\n${fields.join(' ')}`, 1 << 20, encoding);
+          }
+        }
+      }
+    }
+    // what the text path does with them, for the record (the hot path may only FILTER the well-formed ones)
+    const outcome = (line: string) => codes(scanWith(textPath, line, 1 << 20, false).outcomes);
+    expect(outcome(V2.replace(' 104 ', ' 443 '))).toEqual(['FILTERED']);
+    expect(outcome(V2.replace(' 104 ', ' 443 ').replace(' OK', ' OKX'))).toEqual(['MALFORMED']);
+    expect(outcome(V2.replace(' 104 ', ' 443 ').replace('REJECT', 'ACCEPTED'))).toEqual(['MALFORMED']);
+    expect(outcome(`${V2.replace(' 104 ', ' 443 ')} -`)).toEqual(['MALFORMED']);
+    expect(outcome(V2.replace(' 104 ', ' 443 ').replace(' 6 ', ' - '))).toEqual(['FILTERED']);
+    expect(outcome(V2.replace(' 104 ', ' 65536 '))).toEqual(['events']);
   });
 });
 
