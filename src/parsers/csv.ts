@@ -320,10 +320,10 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema,
   return {
     push(buf, start, end, lineNo, out) {
       if (onBytes && pending.length === 0 && header !== undefined) {
-        // One pass over the bytes: the delimiters, a quote (the row then takes the quote-aware text path), and the
-        // bounds of the port column. Bytes above both the delimiter and the quote (digits, letters) cost one test.
+        // One pass over the bytes: a quote (the row then takes the quote-aware text path), the delimiters, and the
+        // bounds of the port column. (Measured: this order of tests is the fastest; skipping bytes above both codes
+        // first is slower, the extra branch mispredicts.)
         const d = delimiterCode;
-        const above = d > QUOTE ? d : QUOTE;
         const column = dstPortColumn ?? -1;
         let n = 0;
         let portStart = column === 0 ? start : -1;
@@ -331,12 +331,12 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema,
         let i = start;
         for (; i < end; i++) {
           const c = buf[i]!;
-          if (c > above) continue;
+          if (c === QUOTE) break;
           if (c === d) {
             n++;
             if (n === column) portStart = i + 1;
             else if (n === column + 1) portEnd = i;
-          } else if (c === QUOTE) break;
+          }
         }
         if (i === end) {
           unquotedRow(buf, start, end, lineNo, n, portStart, portEnd, out);

@@ -139,19 +139,9 @@ const MAX_FIELDS = 64;
 /** The headerless layouts by field count, for the hot path (an array: no hashing per record). */
 const LAYOUT_BY_COUNT: (Layout | undefined)[] = Array.from({ length: MAX_FIELDS + 1 }, (_, n) => DEFAULT_LAYOUTS.get(n));
 
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const OK = ascii('OK');
-const NODATA = ascii('NODATA');
-const SKIPDATA = ascii('SKIPDATA');
-const ACCEPT = ascii('ACCEPT');
-const REJECT = ascii('REJECT');
-const VPC_ = ascii('vpc-');
-
-/** Whether bytes [from, from + word.length) are `word` (the caller has checked the length). */
-function bytesEqual(buf: Buffer, from: number, word: Uint8Array): boolean {
-  for (let i = 0; i < word.length; i++) if (buf[from + i] !== word[i]) return false;
-  return true;
-}
+/** ASCII codes of the letters in the words the hot path compares (byte literals: no loop, no table, no string). */
+const A = 65, C = 67, D = 68, E = 69, I = 73, J = 74, K = 75, N = 78, O = 79, P = 80, R = 82, S = 83, T = 84;
+const LOWER_V = 118, LOWER_P = 112, LOWER_C = 99;
 
 /** Whether bytes [from, to) are one byte, `-`. */
 function isDash(buf: Buffer, from: number, to: number): boolean {
@@ -161,28 +151,34 @@ function isDash(buf: Buffer, from: number, to: number): boolean {
 /** Whether bytes [from, to) are 1..`max` decimal digits. */
 function digits(buf: Buffer, from: number, to: number, max: number): boolean {
   if (to <= from || to - from > max) return false;
-  for (let i = from; i < to; i++) {
-    const c = buf[i]!;
-    if (c < 48 || c > 57) return false;
-  }
+  for (let i = from; i < to; i++) if ((buf[i]! - 48) >>> 0 > 9) return false; // one unsigned test: below '0' wraps
   return true;
 }
 
 /** LOG_STATUS on bytes: OK, NODATA, SKIPDATA or -. */
-function isLogStatus(buf: Buffer, from: number, to: number): boolean {
-  switch (to - from) {
-    case 2: return bytesEqual(buf, from, OK);
-    case 6: return bytesEqual(buf, from, NODATA);
-    case 8: return bytesEqual(buf, from, SKIPDATA);
-    case 1: return buf[from] === DASH;
+function isLogStatus(buf: Buffer, f: number, to: number): boolean {
+  switch (to - f) {
+    case 2: return buf[f] === O && buf[f + 1] === K;
+    case 6: return buf[f] === N && buf[f + 1] === O && buf[f + 2] === D && buf[f + 3] === A && buf[f + 4] === T && buf[f + 5] === A;
+    case 8: return buf[f] === S && buf[f + 1] === K && buf[f + 2] === I && buf[f + 3] === P && buf[f + 4] === D && buf[f + 5] === A && buf[f + 6] === T && buf[f + 7] === A;
+    case 1: return buf[f] === DASH;
     default: return false;
   }
 }
 
 /** ACTIONS on bytes: ACCEPT, REJECT or -. */
-function isAction(buf: Buffer, from: number, to: number): boolean {
-  if (to - from === 6) return bytesEqual(buf, from, ACCEPT) || bytesEqual(buf, from, REJECT);
-  return to - from === 1 && buf[from] === DASH;
+function isAction(buf: Buffer, f: number, to: number): boolean {
+  if (to - f === 6) {
+    return buf[f] === R
+      ? buf[f + 1] === E && buf[f + 2] === J && buf[f + 3] === E && buf[f + 4] === C && buf[f + 5] === T
+      : buf[f] === A && buf[f + 1] === C && buf[f + 2] === C && buf[f + 3] === E && buf[f + 4] === P && buf[f + 5] === T;
+  }
+  return to - f === 1 && buf[f] === DASH;
+}
+
+/** Whether the field at bytes [f, to) starts with `vpc-` (CUSTOM_21's second field). */
+function isVpcId(buf: Buffer, f: number, to: number): boolean {
+  return to - f >= 4 && buf[f] === LOWER_V && buf[f + 1] === LOWER_P && buf[f + 2] === LOWER_C && buf[f + 3] === DASH;
 }
 
 /** The epoch test of fitsDefault on bytes: `-` or 1..12 digits. */
@@ -220,7 +216,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout
     if (n !== header.count) return false;
     l = header;
   } else {
-    l = n === 21 && at[2]! - at[1]! > 4 && bytesEqual(buf, at[1]!, VPC_) ? CUSTOM_21 : LAYOUT_BY_COUNT[n];
+    l = n === 21 && isVpcId(buf, at[1]!, at[2]! - 1) ? CUSTOM_21 : LAYOUT_BY_COUNT[n];
     if (l === undefined) return false;
     if (!isLogStatus(buf, at[l.logStatus]!, at[l.logStatus + 1]! - 1)) return false;
     if (!isAction(buf, at[l.action]!, at[l.action + 1]! - 1)) return false;
@@ -238,7 +234,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout
   let port = 0;
   for (let i = p0; i < p1; i++) {
     const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return false;
+    if (d >>> 0 > 9) return false;
     port = port * 10 + d;
   }
   return port <= 65535 && wanted[port] === 0;
