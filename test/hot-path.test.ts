@@ -88,8 +88,12 @@ describe('CSV: the hot path on bytes gives every record the outcome the text pat
   const expectSame = (text: string, chunk?: number, encoding: BufferEncoding = 'utf8') => {
     const reference = scanWith(textPath, text, { encoding });
     expect(scanWith(csvFormat, text, { chunk, encoding })).toEqual(reference);
-    // as scan runs it (FILTERED runs folded): the same accounting
-    expect(scanWith(csvFormat, text, { chunk, encoding, filteredRuns: true }).info).toEqual(reference.info);
+    // as scan runs it (FILTERED runs folded, by the session on the hot path, by the parser on the text path): the
+    // same outcomes, run for run, and the same accounting
+    const runs = scanWith(csvFormat, text, { chunk, encoding, filteredRuns: true });
+    expect(runs).toEqual(scanWith(textPath, text, { chunk, encoding, filteredRuns: true }));
+    expect(runs.info).toEqual(reference.info);
+    expect(expand(runs.out)).toEqual(expand(reference.out));
     // and parse (no pre-filter) too
     expect(scanWith(csvFormat, text, { chunk, encoding, prefilter: false })).toEqual(scanWith(textPath, text, { encoding, prefilter: false }));
     return reference;

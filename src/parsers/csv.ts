@@ -19,6 +19,7 @@ import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embed
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
 import { FILTERED, recordPrefilter } from './prefilter.js';
+import type { RecordParserOptions } from './record-parser.js';
 import { fail, isBlank, isBlankBytes, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 const MAX_RECORD_LINES = 10_000;
@@ -142,6 +143,7 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema,
   const prefilter = recordPrefilter(ctx.prefilter);
   /** The wanted destination ports as a table, for the port column read on bytes. */
   const wanted = ctx.prefilter ? portTable(ctx.prefilter.dstPorts) : undefined;
+  const runs = (ctx as RecordParserOptions).filteredRuns === true;
   /** Set when the rows carry raw vendor lines (a Sentinel Syslog export) instead of connection columns. */
   let embedded: EmbeddedLayout | undefined;
   const parseEmbedded = embeddedLineParser(ctx);
@@ -300,11 +302,11 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema,
       const port = portStart < 0 ? -1 : portOnBytes(buf, portStart, portEnd);
       if (port === -1) {
         if (prefilter!.bytesMayMatch(buf, start, end)) take({ text: buf.toString('utf8', start, end), lineNo }, out);
-        else if (!isBlankBytes(buf, start, end)) out.push(toOutcome(FILTERED, lineNo));
+        else if (!isBlankBytes(buf, start, end)) pushFiltered(out, lineNo, runs);
         return;
       }
       if (wanted[port] === 0) {
-        out.push(toOutcome(FILTERED, lineNo));
+        pushFiltered(out, lineNo, runs);
         return;
       }
     } else if (isBlankBytes(buf, start, end)) return;
@@ -372,6 +374,22 @@ function portOnBytes(buf: Buffer, from: number, to: number): number {
     port = port * 10 + d;
   }
   return port <= 65535 ? port : -1;
+}
+
+/**
+ * A FILTERED record into `out`. When the record parser reports FILTERED runs (`filteredRuns`, what `scan` asks for;
+ * it opens sessions with its options), a record on the line right after a FILTERED run extends that run here, as the
+ * parser would fold it anyway: no object per rejected record.
+ */
+function pushFiltered(out: RecordOutcome[], lineNo: number, runs: boolean): void {
+  if (runs && out.length > 0) {
+    const last = out[out.length - 1]!;
+    if (last.kind === 'skip' && last.code === 'FILTERED' && last.line + (last.records ?? 1) === lineNo) {
+      last.records = (last.records ?? 1) + 1;
+      return;
+    }
+  }
+  out.push(toOutcome(FILTERED, lineNo));
 }
 
 /** The wanted destination ports as a table indexed by port (1: wanted). */

@@ -21,6 +21,7 @@ import type { MessageContext } from '../syslog/message.js';
 import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
 import { FILTERED, recordPrefilter } from '../prefilter.js';
+import type { RecordParserOptions } from '../record-parser.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 
 export const FORMAT_ID = 'aws-vpc';
@@ -240,6 +241,22 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout
   return port <= 65535 && wanted[port] === 0;
 }
 
+/**
+ * A FILTERED record into `out`. When the record parser reports FILTERED runs (`filteredRuns`, what `scan` asks for;
+ * it opens sessions with its options), a record on the line right after a FILTERED run extends that run here, as the
+ * parser would fold it anyway: no object per rejected record.
+ */
+function pushFiltered(out: RecordOutcome[], lineNo: number, runs: boolean): void {
+  if (runs && out.length > 0) {
+    const last = out[out.length - 1]!;
+    if (last.kind === 'skip' && last.code === 'FILTERED' && last.line + (last.records ?? 1) === lineNo) {
+      last.records = (last.records ?? 1) + 1;
+      return;
+    }
+  }
+  out.push(toOutcome(FILTERED, lineNo));
+}
+
 /** The wanted destination ports as a table indexed by port (1: wanted). */
 function portTable(ports: ReadonlySet<number>): Uint8Array {
   const table = new Uint8Array(65536);
@@ -255,6 +272,7 @@ export function openVpc(ctx: ParseContext, { onBytes = true }: { onBytes?: boole
   let header: Layout | undefined;
   const wanted = ctx.prefilter && onBytes ? portTable(ctx.prefilter.dstPorts) : undefined;
   const fieldStarts = new Int32Array(MAX_FIELDS + 1);
+  const runs = (ctx as RecordParserOptions).filteredRuns === true;
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
   const record = (text: string, lineNo: number): ParseResult | undefined => {
     const names = headerNames(text);
@@ -283,7 +301,7 @@ export function openVpc(ctx: ParseContext, { onBytes = true }: { onBytes?: boole
       const c0 = buf[start]!;
       if (!(c0 >= 48 && c0 <= 57) && isBlankBytes(buf, start, end)) return;
       if (wanted && filteredOnBytes(buf, start, end, header, wanted, fieldStarts)) {
-        out.push(toOutcome(FILTERED, lineNo));
+        pushFiltered(out, lineNo, runs);
         return;
       }
       let text = buf.toString('utf8', start, end);
