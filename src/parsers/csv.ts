@@ -313,7 +313,7 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema,
     out.push(readRow(buf.toString('utf8', start, end), lineNo));
   };
 
-  /** An unquoted row with the header's column count → its outcome (apart: the closure over `fields` is allocated here only). */
+  /** An unquoted row with the header's column count → its outcome (a function apart: only here is a closure made). */
   const readRow = (text: string, lineNo: number): RecordOutcome => {
     const fields = text.split(delimiter);
     return toOutcome(fromFields((i) => fields[i as number], lineNo), lineNo);
@@ -370,7 +370,7 @@ function portOnBytes(buf: Buffer, from: number, to: number): number {
   let port = 0;
   for (let i = from; i < to; i++) {
     const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
+    if (d >>> 0 > 9) return -1; // one unsigned test: below '0' wraps
     port = port * 10 + d;
   }
   return port <= 65535 ? port : -1;
