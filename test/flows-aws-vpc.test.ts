@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseText } from '../src/parsers/record-parser.js';
-import { awsVpcFormat } from '../src/parsers/flows/aws-vpc.js';
+import { createRecordParser, parseText } from '../src/parsers/record-parser.js';
+import { awsVpcFormat, openVpc } from '../src/parsers/flows/aws-vpc.js';
 import { sniffFormat } from '../src/parsers/registry.js';
-import type { RecordOutcome } from '../src/parsers/types.js';
+import type { LineFormat, RecordOutcome } from '../src/parsers/types.js';
 import { runCli } from './helpers/cli.js';
 import { jsonEvents, type JsonEvent } from './helpers/events.js';
 import { expectPrefilterParity } from './helpers/kv-firewall.js';
@@ -192,6 +192,152 @@ describe('AWS VPC flow logs: scan and parse agree', () => {
     fc.assert(fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
       expectPrefilterParity(lines.join('\n'), forced);
     }), { numRuns: 300 });
+  });
+});
+
+describe('AWS VPC flow logs: the hot path on bytes gives every record the outcome the text path gives it', () => {
+  const textPath: LineFormat = { ...awsVpcFormat, open: (c) => openVpc(c, { onBytes: false }) };
+  const prefilter = { dstPorts: new Set([104, 11112]) };
+  /** `encoding`: latin1 makes every non-ASCII character one byte that is not UTF-8 (U+FFFD on the text path). */
+  const scanWith = (format: LineFormat, text: string, chunk: number, filteredRuns: boolean, encoding: BufferEncoding = 'utf8') => {
+    const parser = createRecordParser({ file: 'vpc.log', format: 'aws-vpc', formats: [format], prefilter, filteredRuns });
+    const bytes = Buffer.from(text, encoding);
+    const outcomes: RecordOutcome[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) outcomes.push(...parser.push(bytes.subarray(i, i + chunk)));
+    outcomes.push(...parser.end());
+    return { outcomes, info: parser.info, failure: parser.failure?.message };
+  };
+  const expectSame = (text: string, chunk = 1 << 20, encoding: BufferEncoding = 'utf8') => {
+    const reference = scanWith(textPath, text, 1 << 20, false, encoding);
+    expect(scanWith(awsVpcFormat, text, chunk, false, encoding)).toEqual(reference);
+    // as scan runs it (FILTERED runs folded, by the session on the hot path, by the parser on the text path): the
+    // same outcomes, run for run, and the same accounting
+    const runs = scanWith(awsVpcFormat, text, chunk, true, encoding);
+    expect(runs).toEqual(scanWith(textPath, text, chunk, true, encoding));
+    expect(runs.info).toEqual(reference.info);
+    return reference;
+  };
+
+  const V2_NAMES = HEADER_V2.split(' ');
+  const LATER_NAMES = [
+    'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr', 'region', 'az-id', 'sublocation-type',
+    'sublocation-id', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path', 'ecs-cluster-arn',
+    'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id', 'ecs-container-id', 'ecs-second-container-id',
+    'ecs-service-name', 'ecs-task-definition-arn', 'ecs-task-arn', 'ecs-task-id', 'reject-reason',
+  ];
+  const ALL = [...V2_NAMES, ...LATER_NAMES];
+  const CUSTOM_21 = 'version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags log-status'.split(' ');
+  /** Every word one byte off: each letter changed, one letter short, one letter more, lower case. */
+  const nearMisses = (word: string) => [
+    ...[...word].map((_, i) => `${word.slice(0, i)}${word[i] === 'X' ? 'Y' : 'X'}${word.slice(i + 1)}`),
+    word.slice(0, -1), `${word}X`, `X${word}`, word.toLowerCase(),
+  ].filter((w) => w !== '' && w !== word);
+  /** Values per field name: those the format takes (most records are well formed), and near misses. */
+  const GOOD: Record<string, string[]> = {
+    'version': ['2', '3', '5', '10', '02'],
+    'account-id': ['123456789010', '-', 'unknown'],
+    'interface-id': ['eni-1', '-'],
+    'srcaddr': ['203.0.113.7', '10.0.0.1', '-', 'nope', '2001:db8::1'],
+    'dstaddr': ['10.20.1.15', '-', '198.51.100.4'],
+    'srcport': ['51515', '-', '104'],
+    'dstport': ['104', '443', '0', '65535', '1104', '10', '11112', '00443'],
+    'protocol': ['6', '17', '-'],
+    'start': ['1773656102', '-', '123456789012', '0'],
+    'end': ['1773656160', '-', '1'],
+    'action': ['ACCEPT', 'REJECT', '-'],
+    'log-status': ['OK', 'NODATA', 'SKIPDATA', '-'],
+    'vpc-id': ['vpc-1', 'vpc-'],
+  };
+  const EPOCH_MISSES = ['soon', '1234567890123', '17736561O2', '177365610/', '177365610:', '--'];
+  const BAD: Record<string, string[]> = {
+    'version': ['100', 'x', '-', '2x', '/', ':'],
+    'dstport': ['65536', '99999', '00104', '0104', '000104', '000443', '-', 'x', '104x', '+104', '1e2', '\u00e9104', '104.0', '/', ':', '10:', '4/3'],
+    'start': EPOCH_MISSES,
+    'end': EPOCH_MISSES,
+    'action': ['ACCEPTED', 'DROP', '--', ...nearMisses('ACCEPT'), ...nearMisses('REJECT')],
+    'log-status': ['BAD', '--', '-OK', ...nearMisses('OK'), ...nearMisses('NODATA'), ...nearMisses('SKIPDATA')],
+    'vpc-id': ['vpc', 'vp', '-', ...nearMisses('vpc-')],
+  };
+  const VALUES = Object.fromEntries(Object.entries(GOOD).map(([k, v]) => [k, [...v, ...(BAD[k] ?? [])]]));
+  const valueOf = (name: string) => {
+    const good = fc.constantFrom(...(GOOD[name] ?? ['-', '1', 'x', 'ingress']));
+    return BAD[name] ? fc.oneof({ weight: 6, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...BAD[name]) }) : good;
+  };
+  const layouts = fc.oneof(
+    fc.constantFrom(...[14, 21, 25, 29, 39, 40].map((n) => ALL.slice(0, n)), CUSTOM_21).map((names) => ({ names, header: false })),
+    fc.constantFrom(...[14, 21, 25, 29, 39, 40].map((n) => ALL.slice(0, n)), CUSTOM_21).map((names) => ({ names, header: true })),
+    fc.shuffledSubarray(ALL, { minLength: 2, maxLength: 16 }).map((names) => ({ names, header: true })),
+  );
+  /** What may happen to a record on its way: nothing (mostly), or a structural fault. */
+  const damage = fc.constantFrom(
+    ...Array<string>(12).fill('none'), 'drop', 'extra', 'double', 'lead', 'trail', 'cr', 'crcr', 'trailcrcr', 'tab', 'nbsp', 'empty', 'header',
+  );
+  const spoil = (fields: string[], how: string, at: number): string => {
+    const k = at % fields.length;
+    switch (how) {
+      case 'drop': return fields.filter((_, i) => i !== k).join(' ');
+      case 'extra': return [...fields.slice(0, k), '-', ...fields.slice(k)].join(' ');
+      case 'double': return [...fields.slice(0, k), '', ...fields.slice(k)].join(' ');
+      case 'lead': return ` ${fields.join(' ')}`;
+      case 'trail': return `${fields.join(' ')} `;
+      case 'cr': return `${fields.join(' ')}\r`;
+      case 'crcr': return `${fields.join(' ')}\r\r`;
+      case 'trailcrcr': return `${fields.slice(0, -1).join(' ')} \r\r`; // the count is right only if the CR is a field
+      case 'tab': return fields.join(' ').replace(' ', '\t');
+      case 'nbsp': return fields.join(' ').replace(' ', '\u00a0');
+      case 'empty': return fields.map((f, i) => (i === k ? '' : f)).join(' ');
+      case 'header': return fields.map((_, i) => ALL[i] ?? 'version').join(' ');
+      default: return fields.join(' ');
+    }
+  };
+  const block = layouts.chain(({ names, header }) => fc.tuple(
+    fc.constant(header ? (names.length % 3 === 0 ? names.join(' ').replaceAll('-', '_') : names.join(' ')) : undefined),
+    fc.array(fc.tuple(fc.tuple(...names.map(valueOf)), damage, fc.nat()).map(([fields, how, at]) => spoil(fields, how, at)), { minLength: 1, maxLength: 8 }),
+  ).map(([h, records]) => (h === undefined ? records : [h, ...records])));
+  const oddLine = fc.constantFrom('', ' ', '\t', '\r', 'version', 'version srcaddr', 'version srcaddr srcaddr', 'foo bar', '# comment', '\u00a0', '2', '- - -', V2, `${V2}\r`);
+
+  it('generated files: layouts with and without a header, every log-status and action spelling, near misses, broken records', () => {
+    let filtered = 0;
+    let malformed = 0;
+    fc.assert(fc.property(fc.array(fc.oneof({ weight: 4, arbitrary: block }, oddLine.map((l) => [l])), { maxLength: 8 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom<BufferEncoding>('utf8', 'latin1'), (blocks, chunk, encoding) => {
+      const { info } = expectSame(blocks.flat().join('\n'), chunk, encoding);
+      filtered += info.skippedBy.FILTERED ?? 0;
+      malformed += info.errorsBy.MALFORMED ?? 0;
+    }), { numRuns: 1500 });
+    // the property saw both sides of the line the hot path must not cross
+    expect(filtered).toBeGreaterThan(500);
+    expect(malformed).toBeGreaterThan(500);
+  });
+
+  it('each near miss alone, in the v2 default layout and in the 21-field custom one', () => {
+    const custom = CUSTOM_21.map((n) => GOOD[n]?.[0] ?? '-');
+    for (const [names, record] of [[V2_NAMES, V2.split(' ')], [CUSTOM_21, custom]] as const) {
+      const port = names.indexOf('dstport');
+      for (const [name, values] of Object.entries(VALUES)) {
+        const k = names.indexOf(name);
+        if (k < 0) continue;
+        for (const v of values) {
+          const fields = [...record];
+          fields[k] = v;
+          for (const p of ['104', '443']) {
+            if (name !== 'dstport') fields[port] = p;
+            for (const encoding of ['utf8', 'latin1'] as const) {
+              expectSame(fields.join(' '), 1 << 20, encoding);
+              expectSame(`${names.join(' ')}\n${fields.join(' ')}`, 1 << 20, encoding);
+            }
+          }
+        }
+      }
+    }
+    expect(codes(scanWith(textPath, custom.join(' ').replace(' 104 ', ' 443 '), 1 << 20, false).outcomes)).toEqual(['FILTERED']);
+    // what the text path does with them, for the record (the hot path may only FILTER the well-formed ones)
+    const outcome = (line: string) => codes(scanWith(textPath, line, 1 << 20, false).outcomes);
+    expect(outcome(V2.replace(' 104 ', ' 443 '))).toEqual(['FILTERED']);
+    expect(outcome(V2.replace(' 104 ', ' 443 ').replace(' OK', ' OKX'))).toEqual(['MALFORMED']);
+    expect(outcome(V2.replace(' 104 ', ' 443 ').replace('REJECT', 'ACCEPTED'))).toEqual(['MALFORMED']);
+    expect(outcome(`${V2.replace(' 104 ', ' 443 ')} -`)).toEqual(['MALFORMED']);
+    expect(outcome(V2.replace(' 104 ', ' 443 ').replace(' 6 ', ' - '))).toEqual(['FILTERED']);
+    expect(outcome(V2.replace(' 104 ', ' 65536 '))).toEqual(['events']);
   });
 });
 

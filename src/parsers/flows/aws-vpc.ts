@@ -21,6 +21,7 @@ import type { MessageContext } from '../syslog/message.js';
 import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
 import { FILTERED, recordPrefilter } from '../prefilter.js';
+import type { RecordParserOptions } from '../record-parser.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 
 export const FORMAT_ID = 'aws-vpc';
@@ -136,66 +137,142 @@ const DASH = 45;
 /** The most fields a record is looked at on bytes (the documented maximum is 40). */
 const MAX_FIELDS = 64;
 
-const bytesAre = (buf: Buffer, from: number, to: number, text: string): boolean =>
-  to - from === text.length && buf.toString('latin1', from, to) === text;
+/** The headerless layouts by field count, for the hot path (an array: no hashing per record). */
+const LAYOUT_BY_COUNT: (Layout | undefined)[] = Array.from({ length: MAX_FIELDS + 1 }, (_, n) => DEFAULT_LAYOUTS.get(n));
+
+/** ASCII codes of the letters in the words the hot path compares (byte literals: no loop, no table, no string). */
+const A = 65, C = 67, D = 68, E = 69, I = 73, J = 74, K = 75, N = 78, O = 79, P = 80, R = 82, S = 83, T = 84;
+const LOWER_V = 118, LOWER_P = 112, LOWER_C = 99;
+
+/** Whether bytes [from, to) are one byte, `-`. */
+function isDash(buf: Buffer, from: number, to: number): boolean {
+  return to - from === 1 && buf[from] === DASH;
+}
 
 /** Whether bytes [from, to) are 1..`max` decimal digits. */
 function digits(buf: Buffer, from: number, to: number, max: number): boolean {
   if (to <= from || to - from > max) return false;
-  for (let i = from; i < to; i++) if (buf[i]! < 48 || buf[i]! > 57) return false;
+  for (let i = from; i < to; i++) if ((buf[i]! - 48) >>> 0 > 9) return false; // one unsigned test: below '0' wraps
   return true;
+}
+
+/** LOG_STATUS on bytes: OK, NODATA, SKIPDATA or -. */
+function isLogStatus(buf: Buffer, f: number, to: number): boolean {
+  switch (to - f) {
+    case 2: return buf[f] === O && buf[f + 1] === K;
+    case 6: return buf[f] === N && buf[f + 1] === O && buf[f + 2] === D && buf[f + 3] === A && buf[f + 4] === T && buf[f + 5] === A;
+    case 8: return buf[f] === S && buf[f + 1] === K && buf[f + 2] === I && buf[f + 3] === P && buf[f + 4] === D && buf[f + 5] === A && buf[f + 6] === T && buf[f + 7] === A;
+    case 1: return buf[f] === DASH;
+    default: return false;
+  }
+}
+
+/** ACTIONS on bytes: ACCEPT, REJECT or -. */
+function isAction(buf: Buffer, f: number, to: number): boolean {
+  if (to - f === 6) {
+    return buf[f] === R
+      ? buf[f + 1] === E && buf[f + 2] === J && buf[f + 3] === E && buf[f + 4] === C && buf[f + 5] === T
+      : buf[f] === A && buf[f + 1] === C && buf[f + 2] === C && buf[f + 3] === E && buf[f + 4] === P && buf[f + 5] === T;
+  }
+  return to - f === 1 && buf[f] === DASH;
+}
+
+/** Whether the field at bytes [f, to) starts with `vpc-` (CUSTOM_21's second field). */
+function isVpcId(buf: Buffer, f: number, to: number): boolean {
+  return to - f >= 4 && buf[f] === LOWER_V && buf[f + 1] === LOWER_P && buf[f + 2] === LOWER_C && buf[f + 3] === DASH;
+}
+
+/** The epoch test of fitsDefault on bytes: `-` or 1..12 digits. */
+function isEpochOrDash(buf: Buffer, from: number, to: number): boolean {
+  return isDash(buf, from, to) || digits(buf, from, to, 12);
 }
 
 /**
  * The scan's hot path: whether the record in bytes [start, end) is one the text path would find well formed and
  * then FILTERED — every structural check it makes (field count against the header or a default layout, no empty
  * field, the default layout's version, log-status, action and epoch fields, not a NODATA/SKIPDATA record), then a
- * decimal destination port no rule wants — decided without decoding the line. Anything else takes the text path,
- * which gives the record its outcome, so `scan` and `parse` agree record by record.
+ * decimal destination port no rule wants (`wanted[port]` is 0) — decided without decoding the line or allocating.
+ * Anything else takes the text path, which gives the record its outcome, so `scan` and `parse` agree record by
+ * record. `at` receives the field starts (`at[k]`; field k ends at `at[k + 1] - 1`).
  */
-function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout | undefined, dstPorts: ReadonlySet<number>, at: Int32Array): boolean {
+function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout | undefined, wanted: Uint8Array, at: Int32Array): boolean {
   if (end > start && buf[end - 1] === 13) end--;
+  if (end <= start) return false;
   const c0 = buf[start]!;
   if (c0 >= 97 && c0 <= 122) return false; // a header line, perhaps
-  // field starts; an empty field (a leading, trailing or doubled space) is MALFORMED: the text path says so
-  let n = 0;
-  at[n++] = start;
-  if (c0 === SPACE) return false;
+  // Field starts, in one pass over the bytes. An empty field (a leading, trailing or doubled space) is MALFORMED:
+  // the text path says so.
+  let n = 1;
+  at[0] = start;
   for (let i = start; i < end; i++) {
-    if (buf[i] !== SPACE) continue;
-    if (i + 1 >= end || buf[i + 1] === SPACE || n >= MAX_FIELDS) return false;
-    at[n++] = i + 1;
+    if (buf[i] === SPACE) {
+      if (at[n - 1] === i || n >= MAX_FIELDS) return false;
+      at[n++] = i + 1;
+    }
   }
-  at[n] = end + 1; // so that field k ends at at[k + 1] - 1
-  const from = (k: number) => at[k]!;
-  const to = (k: number) => at[k + 1]! - 1;
+  if (at[n - 1] === end) return false;
+  at[n] = end + 1;
   let l: Layout | undefined;
   if (header) {
     if (n !== header.count) return false;
     l = header;
   } else {
-    l = n === 21 && buf.toString('latin1', from(1), from(1) + 4) === 'vpc-' ? CUSTOM_21 : DEFAULT_LAYOUTS.get(n);
-    if (!l || !digits(buf, from(l.version), to(l.version), 2)) return false;
-    const status = buf.toString('latin1', from(l.logStatus), to(l.logStatus));
-    const action = buf.toString('latin1', from(l.action), to(l.action));
-    if (!LOG_STATUS.has(status) || !ACTIONS.has(action)) return false;
-    for (const k of [l.start, l.end]) if (!bytesAre(buf, from(k), to(k), '-') && !digits(buf, from(k), to(k), 12)) return false;
+    l = n === 21 && isVpcId(buf, at[1]!, at[2]! - 1) ? CUSTOM_21 : LAYOUT_BY_COUNT[n];
+    if (l === undefined) return false;
+    if (!isLogStatus(buf, at[l.logStatus]!, at[l.logStatus + 1]! - 1)) return false;
+    if (!isAction(buf, at[l.action]!, at[l.action + 1]! - 1)) return false;
+    if (!digits(buf, at[l.version]!, at[l.version + 1]! - 1, 2)) return false;
+    if (!isEpochOrDash(buf, at[l.start]!, at[l.start + 1]! - 1)) return false;
+    if (!isEpochOrDash(buf, at[l.end]!, at[l.end + 1]! - 1)) return false;
   }
-  if (l.dstPort < 0) return false;
-  const dash = (k: number) => k >= 0 && to(k) - from(k) === 1 && buf[from(k)] === DASH;
-  if ((l.src < 0 || dash(l.src)) && (l.dst < 0 || dash(l.dst))) return false; // NODATA / SKIPDATA: the text path
-  const p0 = from(l.dstPort);
-  const p1 = to(l.dstPort);
-  if (!digits(buf, p0, p1, 5)) return false;
+  const k = l.dstPort;
+  if (k < 0) return false;
+  // NODATA / SKIPDATA without addresses is NOT_A_CONNECTION: the text path decides
+  if ((l.src < 0 || isDash(buf, at[l.src]!, at[l.src + 1]! - 1)) && (l.dst < 0 || isDash(buf, at[l.dst]!, at[l.dst + 1]! - 1))) return false;
+  const p0 = at[k]!;
+  const p1 = at[k + 1]! - 1;
+  if (p1 === p0 || p1 - p0 > 5) return false;
   let port = 0;
-  for (let i = p0; i < p1; i++) port = port * 10 + buf[i]! - 48;
-  return port <= 65535 && !dstPorts.has(port);
+  for (let i = p0; i < p1; i++) {
+    const d = buf[i]! - 48;
+    if (d >>> 0 > 9) return false;
+    port = port * 10 + d;
+  }
+  return port <= 65535 && wanted[port] === 0;
 }
 
-function openVpc(ctx: ParseContext): LineSession {
+/**
+ * A FILTERED record into `out`. When the record parser reports FILTERED runs (`filteredRuns`, what `scan` asks for;
+ * it opens sessions with its options), a record on the line right after a FILTERED run extends that run here, as the
+ * parser would fold it anyway: no object per rejected record.
+ */
+function pushFiltered(out: RecordOutcome[], lineNo: number, runs: boolean): void {
+  if (runs && out.length > 0) {
+    const last = out[out.length - 1]!;
+    if (last.kind === 'skip' && last.code === 'FILTERED' && last.line + (last.records ?? 1) === lineNo) {
+      last.records = (last.records ?? 1) + 1;
+      return;
+    }
+  }
+  out.push(toOutcome(FILTERED, lineNo));
+}
+
+/** The wanted destination ports as a table indexed by port (1: wanted). */
+function portTable(ports: ReadonlySet<number>): Uint8Array {
+  const table = new Uint8Array(65536);
+  for (const p of ports) if (Number.isInteger(p) && p >= 0 && p <= 65535) table[p] = 1;
+  return table;
+}
+
+/**
+ * A session. `onBytes: false` leaves out the hot path on bytes: every record takes the text path, the reference the
+ * hot path is tested against (it must give every record the same outcome).
+ */
+export function openVpc(ctx: ParseContext, { onBytes = true }: { onBytes?: boolean } = {}): LineSession {
   let header: Layout | undefined;
-  const dstPorts = ctx.prefilter?.dstPorts;
+  const wanted = ctx.prefilter && onBytes ? portTable(ctx.prefilter.dstPorts) : undefined;
   const fieldStarts = new Int32Array(MAX_FIELDS + 1);
+  const runs = (ctx as RecordParserOptions).filteredRuns === true;
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
   const record = (text: string, lineNo: number): ParseResult | undefined => {
     const names = headerNames(text);
@@ -219,9 +296,12 @@ function openVpc(ctx: ParseContext): LineSession {
   };
   return {
     push(buf, start, end, lineNo, out: RecordOutcome[]) {
-      if (isBlankBytes(buf, start, end)) return; // blank lines are not records
-      if (dstPorts && filteredOnBytes(buf, start, end, header, dstPorts, fieldStarts)) {
-        out.push(toOutcome(FILTERED, lineNo));
+      // blank lines are not records; one that starts with a digit (a record's version) is certainly not blank
+      if (start === end) return;
+      const c0 = buf[start]!;
+      if (!(c0 >= 48 && c0 <= 57) && isBlankBytes(buf, start, end)) return;
+      if (wanted && filteredOnBytes(buf, start, end, header, wanted, fieldStarts)) {
+        pushFiltered(out, lineNo, runs);
         return;
       }
       let text = buf.toString('utf8', start, end);
@@ -260,5 +340,5 @@ export const awsVpcFormat: LineFormat = {
   description: 'AWS VPC Flow Logs (v2 default format, custom v3-v8 layouts by header line), plain or gzip as S3 delivers them',
   recognizedBy: 'a header line of VPC flow log field names with srcaddr/dstaddr, or a space-separated record of a default layout (version, log-status OK/NODATA/SKIPDATA, ACCEPT/REJECT, epoch start/end)',
   sniff,
-  open: openVpc,
+  open: (ctx) => openVpc(ctx),
 };
