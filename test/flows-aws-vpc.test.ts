@@ -196,7 +196,7 @@ describe('AWS VPC flow logs: scan and parse agree', () => {
 });
 
 describe('AWS VPC flow logs: the hot path on bytes gives every record the outcome the text path gives it', () => {
-  const textPath: LineFormat = { ...awsVpcFormat, open: (c) => openVpc(c, { onBytes: false }) };
+  const textPath: LineFormat = { ...awsVpcFormat, open: (c) => openVpc({ ...c, bytePath: false }) };
   const prefilter = { dstPorts: new Set([104, 11112]) };
   /** `encoding`: latin1 makes every non-ASCII character one byte that is not UTF-8 (U+FFFD on the text path). */
   const scanWith = (format: LineFormat, text: string, chunk: number, filteredRuns: boolean, encoding: BufferEncoding = 'utf8') => {

@@ -71,7 +71,7 @@ describe('FILTERED runs (scan\'s hot path) change no event and no count', () => 
 });
 
 describe('CSV: the hot path on bytes gives every record the outcome the text path gives it', () => {
-  const textPath: LineFormat = { ...csvFormat, open: (c) => openCsv(c, 'csv', GENERIC_SCHEMA, { onBytes: false }) };
+  const textPath: LineFormat = { ...csvFormat, open: (c) => openCsv({ ...c, bytePath: false }, 'csv', GENERIC_SCHEMA) };
   const ports = { dstPorts: new Set([104, 11112]) };
   /** `encoding`: latin1 makes every non-ASCII character one byte that is not UTF-8 (U+FFFD on the text path). */
   const scanWith = (format: LineFormat, text: string, o: { chunk?: number; filteredRuns?: boolean; encoding?: BufferEncoding; prefilter?: boolean } = {}) => {

@@ -19,8 +19,7 @@ import {
 import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
-import { FILTERED, recordPrefilter } from './prefilter.js';
-import type { RecordParserOptions } from './record-parser.js';
+import { FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, isBlankBytes, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 /** Only quoted records need csv-parse (see splitRecord): loaded the first time one comes. */
@@ -130,10 +129,11 @@ interface PendingLine {
 }
 
 /**
- * A session. `onBytes: false` leaves out the hot path on bytes: every line takes the text path, the reference the
+ * A session. `bytePath: false` (ParseContext) leaves out the hot path on bytes: every line takes the text path, the reference the
  * hot path is tested against (it must give every record the same outcome).
  */
-export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema, { onBytes = true }: { onBytes?: boolean } = {}): LineSession {
+export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema): LineSession {
+  const onBytes = ctx.bytePath !== false;
   let delimiter = ',';
   let delimiterCode = 44;
   let header: string[] | undefined;
@@ -147,7 +147,7 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema,
   const prefilter = recordPrefilter(ctx.prefilter);
   /** The wanted destination ports as a table, for the port column read on bytes. */
   const wanted = ctx.prefilter ? portTable(ctx.prefilter.dstPorts) : undefined;
-  const runs = (ctx as RecordParserOptions).filteredRuns === true;
+  const runs = ctx.filteredRuns === true;
   /** Set when the rows carry raw vendor lines (a Sentinel Syslog export) instead of connection columns. */
   let embedded: EmbeddedLayout | undefined;
   const parseEmbedded = embeddedLineParser(ctx);
@@ -378,29 +378,6 @@ function portOnBytes(buf: Buffer, from: number, to: number): number {
     port = port * 10 + d;
   }
   return port <= 65535 ? port : -1;
-}
-
-/**
- * A FILTERED record into `out`. When the record parser reports FILTERED runs (`filteredRuns`, what `scan` asks for;
- * it opens sessions with its options), a record on the line right after a FILTERED run extends that run here, as the
- * parser would fold it anyway: no object per rejected record.
- */
-function pushFiltered(out: RecordOutcome[], lineNo: number, runs: boolean): void {
-  if (runs && out.length > 0) {
-    const last = out[out.length - 1]!;
-    if (last.kind === 'skip' && last.code === 'FILTERED' && last.line + (last.records ?? 1) === lineNo) {
-      last.records = (last.records ?? 1) + 1;
-      return;
-    }
-  }
-  out.push(toOutcome(FILTERED, lineNo));
-}
-
-/** The wanted destination ports as a table indexed by port (1: wanted). */
-function portTable(ports: ReadonlySet<number>): Uint8Array {
-  const table = new Uint8Array(65536);
-  for (const p of ports) if (Number.isInteger(p) && p >= 0 && p <= 65535) table[p] = 1;
-  return table;
 }
 
 function countDelimiters(text: string, delimiter: number): number {

@@ -45,14 +45,13 @@ export class LineSplitter {
         this.handler.tooLong(this.lineNo, this.carryBytes + nl - start);
         this.carry = [];
         this.carryBytes = 0;
+      } else if (this.carryBytes === 0) {
+        this.emit(chunk, start, nl);
       } else {
-        if (this.carryBytes === 0) this.emit(chunk, start, nl);
-        else {
-          const joined = Buffer.concat([...this.carry, chunk.subarray(start, nl)]);
-          this.emit(joined, 0, joined.length);
-        }
+        const joined = Buffer.concat([...this.carry, chunk.subarray(start, nl)]);
         this.carry = [];
         this.carryBytes = 0;
+        this.emit(joined, 0, joined.length);
       }
       start = nl + 1;
     }

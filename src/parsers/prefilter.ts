@@ -43,3 +43,10 @@ export function pushFiltered<T>(out: RecordOutcome<T>[], line: number, runs: boo
     out.push({ kind: 'skip', line, code: 'FILTERED', message: FILTERED.message });
   }
 }
+
+/** The wanted destination ports as a table indexed by port (1: wanted): one load per record on the hot paths. */
+export function portTable(ports: ReadonlySet<number>): Uint8Array {
+  const table = new Uint8Array(65536);
+  for (const p of ports) if (Number.isInteger(p) && p >= 0 && p <= 65535) table[p] = 1;
+  return table;
+}

@@ -20,8 +20,7 @@
 import type { MessageContext } from '../syslog/message.js';
 import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
-import { FILTERED, recordPrefilter } from '../prefilter.js';
-import type { RecordParserOptions } from '../record-parser.js';
+import { FILTERED, portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 
 export const FORMAT_ID = 'aws-vpc';
@@ -242,37 +241,15 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout
 }
 
 /**
- * A FILTERED record into `out`. When the record parser reports FILTERED runs (`filteredRuns`, what `scan` asks for;
- * it opens sessions with its options), a record on the line right after a FILTERED run extends that run here, as the
- * parser would fold it anyway: no object per rejected record.
- */
-function pushFiltered(out: RecordOutcome[], lineNo: number, runs: boolean): void {
-  if (runs && out.length > 0) {
-    const last = out[out.length - 1]!;
-    if (last.kind === 'skip' && last.code === 'FILTERED' && last.line + (last.records ?? 1) === lineNo) {
-      last.records = (last.records ?? 1) + 1;
-      return;
-    }
-  }
-  out.push(toOutcome(FILTERED, lineNo));
-}
-
-/** The wanted destination ports as a table indexed by port (1: wanted). */
-function portTable(ports: ReadonlySet<number>): Uint8Array {
-  const table = new Uint8Array(65536);
-  for (const p of ports) if (Number.isInteger(p) && p >= 0 && p <= 65535) table[p] = 1;
-  return table;
-}
-
-/**
- * A session. `onBytes: false` leaves out the hot path on bytes: every record takes the text path, the reference the
+ * A session. `bytePath: false` (ParseContext) leaves out the hot path on bytes: every record takes the text path, the reference the
  * hot path is tested against (it must give every record the same outcome).
  */
-export function openVpc(ctx: ParseContext, { onBytes = true }: { onBytes?: boolean } = {}): LineSession {
+export function openVpc(ctx: ParseContext): LineSession {
+  const onBytes = ctx.bytePath !== false;
   let header: Layout | undefined;
   const wanted = ctx.prefilter && onBytes ? portTable(ctx.prefilter.dstPorts) : undefined;
   const fieldStarts = new Int32Array(MAX_FIELDS + 1);
-  const runs = (ctx as RecordParserOptions).filteredRuns === true;
+  const runs = ctx.filteredRuns === true;
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
   const record = (text: string, lineNo: number): ParseResult | undefined => {
     const names = headerNames(text);
