@@ -7,7 +7,7 @@
  * freed). Thresholds apply when a group is emitted, so after merging: a group no shard alone takes over its
  * threshold still alerts once the shards are merged.
  */
-import { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertGroup } from '../model/alert.js';
+import { ALERT_GROUP_FIELDS, alertValue, type Alert } from '../model/alert.js';
 import type { EventInput, NetworkEvent } from '../model/event.js';
 import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from '../net/classify.js';
 import { CidrSet } from '../net/cidr.js';
@@ -404,27 +404,32 @@ function mergeGroup(c: CompiledPlan, into: Group, from: GroupSnapshot): void {
   into.aggregate = c.operator.merge(c.plan.aggregate, into.aggregate, c.operator.fromJson(from.aggregate));
 }
 
+/** A group's summary `key` in the form an alert shows. */
+function finalSummary(g: Group, key: SummaryKey): unknown {
+  const i = GROUP_SUMMARIES.findIndex((s) => s.key === key);
+  return GROUP_SUMMARIES[i]!.summary.final(g.summaries[i]);
+}
+
 /** The group's alert, or undefined when its aggregate value misses the threshold. Keys in the contract's order. */
 function alertOf(c: CompiledPlan, g: Group): Alert | undefined {
   const { plan, operator } = c;
   const value = operator.value(plan.aggregate, g.aggregate);
   if (!c.passes(value)) return undefined;
-  const keys: AlertGroup = {};
-  for (const [field, at] of c.alertKeys) (keys as Record<EventField, GroupKey | undefined>)[field] = g.keys[at];
-  const summaries = Object.fromEntries(GROUP_SUMMARIES.map((s, i) => [s.key, s.summary.final(g.summaries[i])]));
-  return {
-    rule: plan.rule.name,
-    time: formatTime(g.bucket),
-    ...keys,
-    count: g.count,
-    ...(operator.alertValue ? { value, aggregate: { ...plan.aggregate } } : {}),
-    firstSeen: formatTime(g.first),
-    lastSeen: formatTime(g.last),
-    dstPorts: summaries.dstPorts as Alert['dstPorts'],
-    actions: summaries.actions as Alert['actions'],
-    severity: plan.rule.level,
-    devices: summaries.devices as Alert['devices'],
-  };
+  // Built by assignment in the contract's key order (a literal with spreads makes V8 build it the slow way).
+  const alert = { rule: plan.rule.name, time: formatTime(g.bucket) } as Alert;
+  for (const [field, at] of c.alertKeys) (alert as unknown as Record<EventField, GroupKey | undefined>)[field] = g.keys[at];
+  alert.count = g.count;
+  if (operator.alertValue) {
+    alert.value = value;
+    alert.aggregate = { ...plan.aggregate };
+  }
+  alert.firstSeen = formatTime(g.first);
+  alert.lastSeen = formatTime(g.last);
+  alert.dstPorts = finalSummary(g, 'dstPorts') as Alert['dstPorts'];
+  alert.actions = finalSummary(g, 'actions') as Alert['actions'];
+  alert.severity = plan.rule.level;
+  alert.devices = finalSummary(g, 'devices') as Alert['devices'];
+  return alert;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
