@@ -19,7 +19,7 @@ const TIME = { tz: 'UTC', year: 2026 };
 
 /** Runs expanded back into one outcome per record. */
 function expand(out: RecordOutcome[]): RecordOutcome[] {
-  return out.flatMap((o) => (o.kind === 'skip'
+  return out.flatMap<RecordOutcome>((o) => (o.kind === 'skip'
     ? Array.from({ length: o.records ?? 1 }, (_, i) => ({ kind: 'skip' as const, line: o.line + i, code: o.code, message: o.message }))
     : [o]));
 }
