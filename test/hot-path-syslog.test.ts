@@ -40,6 +40,51 @@ const IPTABLES = 'FW-DROP IN=eth0 OUT=eth1 MAC=52:54:00:12:34:56:52:54:00:65:43:
 
 const CEF = 'CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|4|deviceExternalId=FG100FTK20000123 cat=traffic:forward FTNTFGTeventtime=1774656000358000000 src=203.0.113.29 spt=10945 dst=10.1.0.16 dpt=443 proto=6 act=deny app=tcp/443 FTNTFGTsrccountry=United States out=0 in=0';
 
+const FGT = 'date=2026-03-28 time=01:00:00 devname="FGT-KH-EDGE01" devid="FG100FTK21001234" eventtime=1774656000358000000 tz="+0100" logid="0000000013" type="traffic" subtype="forward" level="warning" vd="root" srcip=203.0.113.29 srcport=10945 srcintf="wan1" srcintfrole="wan" dstip=10.1.0.16 dstport=443 dstintf="pacs" dstintfrole="lan" sessionid=8812331 proto=6 action="deny" policyid=0 policytype="policy" service="HTTPS" trandisp="noop" duration=0 sentbyte=0 rcvdbyte=0 sentpkt=0 rcvdpkt=0 appcat="unscanned"';
+const FGT_UTM = 'date=2026-03-28 time=01:00:00 devname="FGT-KH-EDGE01" logid="0419016384" type="utm" subtype="ips" eventtype="signature" level="alert" vd="root" srcip=192.0.2.44 srcport=47120 srcintf="wan1" dstip=10.20.1.15 dstport=443 dstintf="pacs" sessionid=8812540 action="dropped" proto=6 service="DICOM" attack="DICOM.Malformed" ref="http://www.fortinet.com/ids/VID51234?a=b" msg="applications3: DICOM.Malformed"';
+const FGT_VPN = 'date=2026-03-28 time=01:00:00 devname="FGT-KH-EDGE01" logid="0101037127" type="event" subtype="vpn" level="notice" vd="root" logdesc="Progress IPsec phase 1" action="negotiate" remip=198.51.100.200 locip=203.0.113.2 remport=500 locport=500 outintf="wan1" user="N/A" status="success" init="remote" role="responder" result="OK"';
+const FGT_EVENT = 'date=2026-03-28 time=01:00:00 devname="FGT-KH-EDGE01" logid="0100032001" type="event" subtype="system" level="information" vd="root" logdesc="Admin login successful" srcip=10.20.9.4 dstip=10.20.9.1 dstport=443 action="login" status="success" msg="Administrator admin logged in"';
+const FGT_MESSAGES = [
+  FGT, FGT.replace('dstport=443', 'dstport=104'), FGT.replace('dstport=443', 'dstport=00104'), FGT.replace('dstport=443', 'dstport=1104'),
+  FGT.replace('dstport=443', 'dstport=70000'), FGT.replace('dstport=443', 'dstport='), FGT.replace('dstport=443', 'dstport=x'),
+  FGT.replace('dstport=443', 'dstport="443"'), FGT.replace('dstport=443', 'dstport="104"'), FGT.replace('dstport=443', 'dstport=" 443"'),
+  FGT.replace('dstport=443', 'dstport=0'), FGT.replace('dstport=443', 'dstport=443 dstport=104'), FGT.replace('dstport=443', 'dstport=104 dstport=443'),
+  FGT.replace('dstport=443', 'dstport=N/A dst_port=443'), FGT.replace('dstport=443', 'dstport=- dst_port=104'), FGT.replace('dstport=443', 'dst_port=104 dstport=443'),
+  FGT.replace('dstport=443', 'dst_port=443'), FGT.replace('dstport=443', 'dst_port=104'), FGT.replace(' dstport=443', ''),
+  FGT.replace('dstport=443', 'DSTPORT=443'), FGT.replace(' dstport=443', '  dstport=443'), FGT.replace(' dstport=443', '\tdstport=443'),
+  FGT.replace('logid="0000000013" ', ''), FGT.replace('logid=', 'xlogid='), FGT.replace('logid=', 'logid ='), FGT.replace('logid="0000000013" ', '').replace('appcat="unscanned"', 'msg="a logid=1"'),
+  `logid="0000000013" ${FGT.replace('logid="0000000013" ', '')}`, FGT.replace('vd="root" srcip', 'vd="root"srcip'), FGT.replace('tz="+0100" logid', 'tz="+0100"logid'),
+  FGT.replace('type="traffic"', 'type="TRAFFIC"'), FGT.replace('type="traffic"', 'type=traffic'), FGT.replace('type="traffic"', 'type="traffic "'),
+  FGT.replace('type="traffic"', 'type="utm"'), FGT.replace('type="traffic"', 'type="event"'), FGT.replace('type="traffic"', 'type='),
+  FGT.replace('type="traffic"', 'type="N/A"'), FGT.replace('type="traffic" ', ''), FGT.replace('type="traffic"', 'type="traffic" type="utm"'),
+  FGT.replace('type="traffic"', 'type="dns"').replace('dstport=443', 'dstport=443 dst_port=104'), FGT.replace('dstport=443', 'dstport=443 dst_port=104'),
+  FGT.replace(' srcip=203.0.113.29', ''), FGT.replace('srcip=203.0.113.29', 'srcip=N/A'), FGT.replace('srcip=203.0.113.29', 'srcip=-'),
+  FGT.replace(' dstip=10.1.0.16', ''), FGT.replace('dstip=10.1.0.16', 'dstip='), FGT.replace(' proto=6', ''), FGT.replace('proto=6', 'proto=N/A'),
+  FGT.replace(' action="deny"', ''), FGT.replace('action="deny"', 'status=deny'), FGT.replace('action="deny"', 'action='), FGT.replace('action="deny"', 'action=""'),
+  FGT.replace('srcip=203.0.113.29', 'srcip=999.1.1.1'), FGT.replace('srcip=203.0.113.29', 'srcip="203.0.113.29"'),
+  FGT.replace('action="deny"', 'action="deny policyid=0'), FGT.replace('action="deny" policyid=0 policytype="policy"', 'action="de policyid=0 policytype="policy"'),
+  FGT.replace('srcintf="wan1"', 'srcintf="wan1 dstport=104"'), FGT.replace(' dstport=443', '').replace('srcintf="wan1"', 'srcintf="wan1 dstport=443"'),
+  FGT.replace('srcintf="wan1"', 'srcintf="wan1'), FGT.replace('srcip=203.0.113.29', 'srcip=203.0.113.29=x'), FGT.replace('service="HTTPS"', 'service="a=b"'),
+  FGT.replace('service="HTTPS"', 'service="HT\\"TPS"'), FGT.replace('service="HTTPS"', 'service=HT\\TPS'), FGT.replace('devname="FGT-KH-EDGE01"', 'devname="FGT-é"'),
+  FGT.replace('service="HTTPS"', 'service="HT"TPS"'), FGT.replace('service="HTTPS"', 'service=HT"TPS'), FGT.replace('service="HTTPS"', '=x ="y"'),
+  FGT.replace(' appcat="unscanned"', ''), `${FGT} proto=6`, `${FGT} proto=17`, `${FGT} xproto=6`, `${FGT} a="b"proto=6`, `${FGT} srcip=203.0.113.29`, `${FGT} dstip=10.1.0.16`, `${FGT.replace('srcport=10945', 'srcport=10945 src_port=1')} srcport=10945`, `${FGT} srcport="10945"`, `${FGT} srcport=10945  `, `${FGT} dstport=443\t`,
+  FGT.replace('srcport=10945', 'srcport="5 6"') + ' srcport=5 6', FGT.replace('srcport=10945', 'srcport="5 6"') + ' x=5 6',
+  FGT.slice(0, FGT.indexOf(' dstintf=')), FGT.slice(0, FGT.indexOf(' policyid=')), FGT.slice(0, FGT.indexOf(' srcintf=')),
+  FGT.slice(0, FGT.indexOf(' dstport=')), FGT.slice(0, FGT.indexOf(' proto=') + 8), FGT.slice(0, FGT.indexOf(' dstport=') + 11),
+  FGT.slice(0, FGT.indexOf('"unscanned') + 4), FGT.slice(0, FGT.indexOf(' rcvdpkt') + 3), FGT.slice(0, 120), ` ${FGT}`,
+  `CEF:0|Fortinet|Fortigate|7|13|x|4|${FGT}`, `  CEF:0|x ${FGT}`, `LEEF:1.0|Fortinet|${FGT}`, `xCEF: ${FGT}`,
+  FGT_UTM, FGT_UTM.replace('dstport=443', 'dstport=104'), FGT_UTM.replace('dstport=443', 'dstport=443 dst_port=104'), FGT_UTM.replace('srcip=192.0.2.44', 'locip=192.0.2.44'),
+  FGT_UTM.replace('srcip=192.0.2.44', 'locip=N/A'), FGT_UTM.replace(' dstip=10.20.1.15', ' remip=10.20.1.15'), FGT_UTM.replace(' dstip=10.20.1.15', ''),
+  FGT_UTM.replace('dstport=443', 'remport=443 dstport=104'), FGT_UTM.replace(' proto=6', ''), FGT_UTM.replace('?a=b', '?a=b"'), `${FGT_UTM} dstport=443`, `${FGT_UTM} locip=192.0.2.44`, `${FGT_UTM} dst_port=443`, `${FGT_UTM.replace('srcport=47120', 'srcport=47120 locport=1')} locport=1`,
+  FGT_VPN, FGT_VPN.replace('locport=500', 'locport=104'), FGT_VPN.replace('init="remote"', 'init="local"'), FGT_VPN.replace('role="responder"', 'role="initiator"'),
+  FGT_VPN.replace('init="remote"', 'init="local"').replace('remport=500', 'remport=104'), FGT_VPN.replace('init="remote"', 'init="LOCAL"'),
+  FGT_VPN.replace('subtype="vpn"', 'subtype="VPN"'), FGT_VPN.replace('subtype="vpn"', 'subtype="system"'), FGT_VPN.replace(' locip=203.0.113.2', ''),
+  FGT_VPN.replace('remip=198.51.100.200', 'srcip=198.51.100.200'), FGT_VPN.replace('remip=198.51.100.200', 'srcip=198.51.100.200 dstport=500'),
+  FGT_VPN.replace(' result="OK"', ''), FGT_VPN.replace('remip=', 'dstip=10.0.0.1 remip='), FGT_VPN.replace('remip=', 'srcip=10.0.0.1 remip='), `${FGT_VPN} locport=500`, `${FGT_VPN} remport=500`, FGT_VPN.replace('init="remote"', 'init=local'),
+  FGT_EVENT, FGT_EVENT.replace('dstport=443', 'dstport=104'), FGT_EVENT.replace(' dstip=10.20.9.1', ''), FGT_EVENT.replace(' dstport=443', ''),
+  FGT_EVENT.replace('dstport=443', 'dst_port=443'), FGT_EVENT.replace('subtype="system"', 'subtype="vpn"').replace(' srcip=10.20.9.4 dstip=10.20.9.1', ''),
+];
+
 /** Header and message pieces that repeat (so that lines share headers) and that probe every branch of the framing. */
 const HEADERS = [
   'Mar 28 01:00:00 edge01 kernel: ', 'Mar 28 01:00:07 edge01 kernel: ', 'Mar 28 11:59:59 edge01 kernel: ', 'Mar 29 01:00:00 edge01 kernel: ',
@@ -80,6 +125,7 @@ const MESSAGES = [
   CEF.replace('app=tcp/443', 'request=http://x/?a\\=b'), CEF.replace('traffic:forward deny', 'traffic\\|deny'), CEF.replace('CEF:0|', 'CEF: 0|'),
   CEF.replace('CEF:0|', 'CEF:1.2|'), CEF.replace('CEF:0|', 'CEF:x|'), CEF.replace('|4|', '|4'), CEF.replace('dpt=443', 'dpt=443\t'),
   CEF.replace('dpt=443 ', 'dpt=443 =x '), CEF.replace('dpt=443', 'x dpt=443'), `${CEF.replace('dpt=443 ', '')} dpt=1443`,
+  ...FGT_MESSAGES,
 ];
 
 const line = fc.tuple(fc.constantFrom(...HEADERS), fc.constantFrom(...MESSAGES), fc.nat({ max: 300 }), fc.constantFrom('', '', '', 'cut', 'byte'))
@@ -151,10 +197,44 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
   const withBytes = MESSAGE_FORMATS.filter((f) => f.filteredOnBytes);
 
   it('some formats have one, and it decides their typical filtered line', () => {
-    for (const [id, text] of [['iptables', IPTABLES], ['panos', PANOS], ['cef', CEF]] as const) {
+    for (const [id, text] of [['iptables', IPTABLES], ['panos', PANOS], ['cef', CEF], ['fortigate', FGT], ['fortigate', FGT_UTM], ['fortigate', FGT_VPN], ['fortigate', FGT_EVENT]] as const) {
       const message = Buffer.from(text);
       expect(withBytes.find((f) => f.id === id)?.filteredOnBytes?.(message, 0, message.length, DST_PORTS), id).toBe(true);
     }
+  });
+
+  it('on every cut, every one-byte deletion and stray bytes anywhere in the listed messages', () => {
+    const strays = ['"', '\t', ' ', '=', '\\', '1', '-'];
+    const decided = new Map<string, number>();
+    let checked = 0;
+    const check = (message: string) => {
+      const framed = parseSyslogLine(`Mar 28 01:00:00 edge01 ${message}`, TIME);
+      if (framed.message !== message) return;
+      const bytes = Buffer.from(`x${message}y`);
+      for (const format of withBytes) {
+        checked++;
+        if (!format.filteredOnBytes!(bytes, 1, bytes.length - 1, DST_PORTS)) continue;
+        decided.set(format.id, (decided.get(format.id) ?? 0) + 1);
+        const result = format.parse(framed, ctx);
+        expect(result !== NOT_MINE && isRejection(result) && result.code === 'FILTERED', `${format.id}: ${message}`).toBe(true);
+      }
+    };
+    for (const message of MESSAGES) {
+      for (let at = 0; at <= message.length; at++) {
+        check(message.slice(0, at));
+        if (at < message.length) check(message.slice(0, at) + message.slice(at + 1));
+      }
+      // stray bytes where they change the most: around the `=`, `"`, `,`, `/` and spaces that structure the lines
+      for (let at = 0; at < message.length; at++) {
+        if (!/[=", /:|]/.test(message[at]!)) continue;
+        for (const b of strays) {
+          check(message.slice(0, at) + b + message.slice(at));
+          check(message.slice(0, at + 1) + b + message.slice(at + 1));
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    for (const format of withBytes) expect(decided.get(format.id) ?? 0, format.id).toBeGreaterThan(100);
   });
 
   it('on generated messages of every format with one', () => {
