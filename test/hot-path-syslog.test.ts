@@ -85,6 +85,56 @@ const FGT_MESSAGES = [
   FGT_EVENT.replace('dstport=443', 'dst_port=443'), FGT_EVENT.replace('subtype="system"', 'subtype="vpn"').replace(' srcip=10.20.9.4 dstip=10.20.9.1', ''),
 ];
 
+const ASA_BUILT = '%ASA-6-302013: Built inbound TCP connection 48211 for outside:203.0.113.29/10945 (203.0.113.29/10945) to dmz:10.1.0.16/443 (198.51.100.10/443)';
+const ASA_BUILT_OUT = '%ASA-6-302013: Built outbound TCP connection 48230 for outside:192.0.2.80/443 (192.0.2.80/443) to inside:10.20.5.17/60112 (198.51.100.2/38211)';
+const ASA_TEARDOWN = '%ASA-6-302014: Teardown TCP connection 48211 for outside:203.0.113.29/10945 to dmz:10.1.0.16/443 duration 0:00:07 bytes 18230 TCP FINs from outside';
+const ASA_DENY = '%ASA-4-106023: Deny tcp src outside:203.0.113.29/10945 dst dmz:10.1.0.16/443 by access-group "outside_access_in" [0x5063b82f, 0x0]';
+const FTD_BUILT = ASA_BUILT.replace('%ASA-', '%FTD-');
+const ASA_MESSAGES = [
+  ASA_BUILT, ASA_BUILT.replace(/\/443/g, '/104'), ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz:10.1.0.16/104'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/00104'),
+  ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/70000'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/x'),
+  ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/443,'), ASA_BUILT.replace('10.1.0.16/443 ', '10.1.0.16/443('), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/ 443'),
+  ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16'), ASA_BUILT.replace('dmz:10.1.0.16/443', '(dmz:10.1.0.16/443)'), ASA_BUILT.replace('dmz:10.1.0.16/443', '/443'),
+  ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz(x):10.1.0.16/443'), ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz:pacs-main/443'), ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz:2001:db8::16/443'),
+  ASA_BUILT.replace('outside:203.0.113.29/10945 (203.0.113.29/10945)', ''), ASA_BUILT.replace('outside:203.0.113.29/10945 (203.0.113.29/10945)', '(x)'),
+  ASA_BUILT.replace(' (198.51.100.10/443)', ''), ASA_BUILT.replace('(198.51.100.10/443)', '(198.51.100.10/443'), ASA_BUILT.replace(' to ', ' To '), ASA_BUILT.replace(' to ', ' to  '),
+  ASA_BUILT.replace('(203.0.113.29/10945)', '(203.0.113.29/10945)(LOCAL\\radiology-vendor)'), ASA_BUILT.replace('outside:203.0.113.29', 'outside to x:203.0.113.29'),
+  ASA_BUILT.replace('inbound TCP', 'inbound UDP'), ASA_BUILT.replace('inbound TCP', 'inbound tcp'), ASA_BUILT.replace('inbound TCP', 'inbound GRE'), ASA_BUILT.replace('inbound TCP', 'inbound 6'),
+  ASA_BUILT.replace('inbound TCP', 'inbound'), ASA_BUILT.replace('inbound TCP', 'TCP'), ASA_BUILT.replace('inbound TCP', 'inbound Probe TCP'), ASA_BUILT.replace('TCP connection', 'TCP state-bypass connection'),
+  ASA_BUILT.replace('inbound TCP', 'inbound  TCP'), ASA_BUILT.replace('inbound TCP', 'inbound TCP outbound'), ASA_BUILT.replace('inbound TCP', 'inbound TCP ICMP'),
+  ASA_BUILT.replace('inbound TCP', 'inbound TCP' + ' x'.repeat(40)), ASA_BUILT.replace('connection 48211 ', 'connection '), ASA_BUILT.replace('connection 48211 for', 'connection 48211 from'),
+  ASA_BUILT.replace('connection 48211 for', 'connection x48211 for'), ASA_BUILT.replace('connection 48211 for', 'connection 48211  for'), ASA_BUILT.replace('Built ', 'Built  '),
+  ASA_BUILT.replace('Built', 'built'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-6-302015'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-6-302014'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-6-302020'),
+  ASA_BUILT.replace('%ASA-6-302013', '%ASA-6-3020130'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-6-02013'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-session-6-302013'),
+  ASA_BUILT.replace('%ASA-6-302013', '%PIX-6-302013'), ASA_BUILT.replace('%ASA-6-302013', '%FWSM-6-302013'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-6-302013[42]'),
+  ASA_BUILT.replace('%ASA-6-302013', '%ASAX-6-302013'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-16-302013'), ASA_BUILT.replace('%ASA-6-302013', '%asa-6-302013'),
+  ASA_BUILT.replace('%ASA-6-302013', '%ASA<x>-6-302013'), ASA_BUILT.replace('%ASA-6-302013:', '%ASA-6-302013'), ASA_BUILT.replace('%ASA-6-302013:', '%ASA-6-302013: message repeated 2 times: ['),
+  ASA_BUILT.replace('%ASA-6-302013: ', 'x %ASA-6-302013: '), ASA_BUILT.replace('%ASA-6-302013: ', 'kernel: %ASA-6-302013: '), ASA_BUILT.replace('%ASA-6-302013: ', '%FTD-6-302013: %ASA-6-302013: '),
+  ASA_BUILT.replace('%ASA-6-302013: ', '%ASA-6-106023: %ASA-6-302013: '), ASA_BUILT.replace('dmz:10.1.0.16', 'dmz:10.1.0.16é'),
+  ASA_BUILT_OUT, ASA_BUILT_OUT.replace('192.0.2.80/443 (', '192.0.2.80/104 ('), ASA_BUILT_OUT.replace('inside:10.20.5.17/60112', 'inside:10.20.5.17/104'),
+  ASA_BUILT_OUT.replace('for outside', 'from outside'), ASA_BUILT_OUT.replace('outbound', 'Outbound'), ASA_BUILT_OUT.replace('outbound TCP', 'outbound TCP inbound'),
+  ASA_BUILT_OUT.replace('outside:192.0.2.80/443 (192.0.2.80/443)', '(x)'), ASA_BUILT_OUT.replace('inside:10.20.5.17/60112 (198.51.100.2/38211)', '/1 (2)'),
+  FTD_BUILT, FTD_BUILT.replace(/\/443/g, '/104'), FTD_BUILT.replace('inbound TCP', 'inbound UDP'),
+  ASA_TEARDOWN, ASA_TEARDOWN.replace('10.1.0.16/443', '10.1.0.16/104'), ASA_TEARDOWN.replace('10.1.0.16/443', '10.1.0.16/65536'), ASA_TEARDOWN.replace('%ASA-6-302014', '%ASA-6-302016').replace('TCP connection', 'UDP connection'),
+  ASA_TEARDOWN.replace('TCP connection', 'ICMP connection'), ASA_TEARDOWN.replace('TCP connection', 'connection'), ASA_TEARDOWN.replace('TCP connection', 'TCP state-bypass connection'),
+  ASA_TEARDOWN.replace('TCP connection', 'TCP STATE-BYPASS connection'), ASA_TEARDOWN.replace(' duration 0:00:07', ''), ASA_TEARDOWN.replace(' bytes 18230', ''), ASA_TEARDOWN.replace('bytes 18230', 'bytes x'),
+  ASA_TEARDOWN.replace('bytes 18230', 'bytes  18230'), ASA_TEARDOWN.replace('dmz:10.1.0.16/443 duration', 'duration'), ASA_TEARDOWN.replace(' to dmz:10.1.0.16/443', ''),
+  ASA_TEARDOWN.replace(' TCP FINs from outside', ''), ASA_TEARDOWN.replace(' 18230 TCP FINs from outside', ' 1'), ASA_TEARDOWN.replace('Teardown', 'Built'), ASA_TEARDOWN.replace('%ASA-6-302014', '%ASA-6-302013'),
+  ASA_TEARDOWN.replace('outside:203.0.113.29/10945', 'outside:203.0.113.29/10945 to x:1.2.3.4/104'), ASA_TEARDOWN.replace('dmz:10.1.0.16/443', '(dmz:10.1.0.16/443)'),
+  ASA_DENY, ASA_DENY.replace('10.1.0.16/443', '10.1.0.16/104'), ASA_DENY.replace('Deny tcp', 'Deny udp'), ASA_DENY.replace('Deny tcp', 'Deny icmp'), ASA_DENY.replace('Deny tcp', 'Deny ip'),
+  ASA_DENY.replace('Deny tcp', 'Deny TCP'), ASA_DENY.replace('Deny tcp', 'Deny inbound tcp'), ASA_DENY.replace('Deny tcp', 'Deny  tcp'), ASA_DENY.replace(' dst dmz:10.1.0.16/443', ''),
+  ASA_DENY.replace(' by access-group', ''), ASA_DENY.replace('dmz:10.1.0.16/443 by', 'by'), ASA_DENY.replace('dst dmz', 'dst  dmz'), ASA_DENY.replace('src outside:203.0.113.29/10945', 'src dst x/104'),
+  ASA_DENY.replace('Deny tcp src', 'Deny tcp src x dst y/104 src'), ASA_DENY.replace('%ASA-4-106023: Deny', '%ASA-4-106023: message repeated 3 times: [ Deny') + ']',
+  ASA_DENY.replace('%ASA-4-106023', '%ASA-4-106010'), ASA_DENY.replace('Deny', 'Denied'), ASA_DENY.replace('src outside:203.0.113.29/10945', 'src /10945'),
+  ASA_DENY.replace('dmz:10.1.0.16/443', '/443'), ASA_DENY.replace('dmz:10.1.0.16/443', '\u00a0/443'), ASA_DENY.replace('dst dmz', 'dst\tdmz'),
+  ASA_BUILT.replace('%ASA-6-302013', '%ASA-6-0302013'), ASA_BUILT.replace('%ASA-6-302013', '%ASA-x-302013'), ASA_BUILT.replace('%ASA', '#ASA'), ASA_BUILT.replace('%ASA', '%%ASA'),
+  ASA_BUILT.replace('to dmz:10.1.0.16/443', 'to \u00a0/443'), ASA_BUILT.replace('for outside:', 'for \u00a0/1 outside:'), ASA_BUILT.replace('10.1.0.16/443 ', '10.1.0.16/443\tx '),
+  ASA_BUILT.replace('inbound TCP', `${'inbound '.repeat(12)}TCP`), ASA_BUILT.replace('inbound TCP', `${'inbound '.repeat(9)}TCP`), ASA_BUILT_OUT.replace('outbound', 'outbound outbound'),
+  ASA_TEARDOWN.replace('TCP connection', `${'state-bypass '.repeat(6)}TCP connection`), ASA_TEARDOWN.replace('TCP connection', `${'state-bypass '.repeat(5)}TCP connection`),
+  ASA_TEARDOWN.replace(' duration', ' bytes 7 duration').replace('bytes 18230', 'bytes x'), ASA_TEARDOWN.replace('dmz:10.1.0.16/443', '/443'),
+  ASA_TEARDOWN.replace('outside:203.0.113.29/10945', '(x)'),
+];
+
 /** Header and message pieces that repeat (so that lines share headers) and that probe every branch of the framing. */
 const HEADERS = [
   'Mar 28 01:00:00 edge01 kernel: ', 'Mar 28 01:00:07 edge01 kernel: ', 'Mar 28 11:59:59 edge01 kernel: ', 'Mar 29 01:00:00 edge01 kernel: ',
@@ -97,6 +147,7 @@ const HEADERS = [
   'Mar 28 01:00:00 relay Mar 28 01:00:00 edge01 kernel: ', 'Mar 28 01:00:00 relay 2026-03-28T01:00:00Z edge01 kernel: ',
   'Mar 28 01:00:00 edge01 ' + 'k'.repeat(64) + ': ', 'Mar 28 01:00:00 edge01 ' + 'k'.repeat(65) + ': ',
   'Mar 28 01:00:00 edge01 Mar: ', 'Mar 28 01:00:00 edge01 1 x: ', 'Mar 28 01:00:00 edge01 é: ', 'Mar 28 01:00:00 h ',
+  '<166>Mar 28 2026 01:00:00 asa-edge01 : ', '<166>Mar 28 2026 01:01:00 asa-edge01 : ', 'Mar 28 01:00:00 asa-edge01 : ', '<14>1 2026-03-28T01:00:00Z asa - %ASA-6-302013: ',
 ];
 const MESSAGES = [
   IPTABLES, IPTABLES.replace('DPT=443', 'DPT=104'), IPTABLES.replace('DPT=443', 'DPT=00104'), IPTABLES.replace('DPT=443', 'DPT=1104'),
@@ -126,6 +177,7 @@ const MESSAGES = [
   CEF.replace('CEF:0|', 'CEF:1.2|'), CEF.replace('CEF:0|', 'CEF:x|'), CEF.replace('|4|', '|4'), CEF.replace('dpt=443', 'dpt=443\t'),
   CEF.replace('dpt=443 ', 'dpt=443 =x '), CEF.replace('dpt=443', 'x dpt=443'), `${CEF.replace('dpt=443 ', '')} dpt=1443`,
   ...FGT_MESSAGES,
+  ...ASA_MESSAGES,
 ];
 
 const line = fc.tuple(fc.constantFrom(...HEADERS), fc.constantFrom(...MESSAGES), fc.nat({ max: 300 }), fc.constantFrom('', '', '', 'cut', 'byte'))
@@ -196,56 +248,82 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
   const ctx: MessageContext = { file: 'in.log', lineNo: 1, time: TIME, prefilter: recordPrefilter({ dstPorts: DST_PORTS }) };
   const withBytes = MESSAGE_FORMATS.filter((f) => f.filteredOnBytes);
 
+  /**
+   * The formats whose filteredOnBytes says true for the line `text`, called as family.ts calls it: on the line's own
+   * bytes (the header before `start`, bytes of the next line after `end`), from where messageStartOnBytes puts the
+   * message of a line framed like the last one; none when the hot path would not reach the line (`shape`: how
+   * parseSyslogLine framed it).
+   */
+  const decidedInLine = (text: string, shape = shapeOf(text)): string[] => {
+    if (shape.restAt === -1) return [];
+    const bytes = Buffer.from(`${text}\n<14>CEF:0|x"y`);
+    const end = Buffer.byteLength(text);
+    const at = messageStartOnBytes(bytes, 0, end, bytes.subarray(0, shape.restAt), shape);
+    if (at === -1) return [];
+    return withBytes.filter((f) => f.filteredOnBytes!(bytes, at, end, DST_PORTS)).map((f) => f.id);
+  };
+  const shapeOf = (text: string): HeaderShape => {
+    const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
+    parseSyslogLine(text, TIME, {}, shape);
+    return shape;
+  };
+  /** The same on the message alone (`x` before it, `y` after it): what a format decides without the header. */
+  const decidedInMessage = (message: string): string[] => {
+    const bytes = Buffer.from(`x${message}y`);
+    return withBytes.filter((f) => f.filteredOnBytes!(bytes, 1, bytes.length - 1, DST_PORTS)).map((f) => f.id);
+  };
+  /** Every format that decided `text` (as a line, or its message alone) on bytes must call it FILTERED; returns them. */
+  const holdToParse = (text: string): string[] => {
+    const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
+    const framed = parseSyslogLine(text, TIME, {}, shape);
+    const ids = new Set([...decidedInLine(text, shape), ...decidedInMessage(framed.message)]);
+    for (const id of ids) {
+      const result = withBytes.find((f) => f.id === id)!.parse(framed, ctx);
+      expect(result !== NOT_MINE && isRejection(result) && result.code === 'FILTERED', `${id}: ${text}`).toBe(true);
+    }
+    return [...ids];
+  };
+
   it('some formats have one, and it decides their typical filtered line', () => {
     for (const [id, text] of [['iptables', IPTABLES], ['panos', PANOS], ['cef', CEF], ['fortigate', FGT], ['fortigate', FGT_UTM], ['fortigate', FGT_VPN], ['fortigate', FGT_EVENT]] as const) {
-      const message = Buffer.from(text);
-      expect(withBytes.find((f) => f.id === id)?.filteredOnBytes?.(message, 0, message.length, DST_PORTS), id).toBe(true);
+      expect(decidedInMessage(text), id).toContain(id);
+      expect(decidedInLine(`Mar 28 01:00:00 edge01 ${text}`), id).toContain(id);
+    }
+    for (const [id, text] of [['cisco-asa', ASA_BUILT], ['cisco-asa', ASA_BUILT_OUT], ['cisco-asa', ASA_TEARDOWN], ['cisco-asa', ASA_DENY], ['cisco-ftd', FTD_BUILT]] as const) {
+      expect(decidedInLine(`<166>Mar 28 2026 01:00:00 asa-edge01 : ${text}`), id).toEqual([id]);
+      expect(decidedInLine(`Mar 28 01:00:00 asa-edge01 ${text}`), id).toEqual([id]);
     }
   });
 
   it('on every cut, every one-byte deletion and stray bytes anywhere in the listed messages', () => {
     const strays = ['"', '\t', ' ', '=', '\\', '1', '-'];
     const decided = new Map<string, number>();
-    let checked = 0;
-    const check = (message: string) => {
-      const framed = parseSyslogLine(`Mar 28 01:00:00 edge01 ${message}`, TIME);
-      if (framed.message !== message) return;
-      const bytes = Buffer.from(`x${message}y`);
-      for (const format of withBytes) {
-        checked++;
-        if (!format.filteredOnBytes!(bytes, 1, bytes.length - 1, DST_PORTS)) continue;
-        decided.set(format.id, (decided.get(format.id) ?? 0) + 1);
-        const result = format.parse(framed, ctx);
-        expect(result !== NOT_MINE && isRejection(result) && result.code === 'FILTERED', `${format.id}: ${message}`).toBe(true);
-      }
+    const check = (header: string, message: string) => {
+      for (const id of holdToParse(header + message)) decided.set(id, (decided.get(id) ?? 0) + 1);
     };
     for (const message of MESSAGES) {
+      // Cisco's tag is the syslog tag: after a header with none of its own
+      const header = message.startsWith('%') ? '<166>Mar 28 2026 01:00:00 asa-edge01 : ' : 'Mar 28 01:00:00 edge01 ';
       for (let at = 0; at <= message.length; at++) {
-        check(message.slice(0, at));
-        if (at < message.length) check(message.slice(0, at) + message.slice(at + 1));
+        check(header, message.slice(0, at));
+        if (at < message.length) check(header, message.slice(0, at) + message.slice(at + 1));
       }
-      // stray bytes where they change the most: around the `=`, `"`, `,`, `/` and spaces that structure the lines
-      for (let at = 0; at < message.length; at++) {
-        if (!/[=", /:|]/.test(message[at]!)) continue;
-        for (const b of strays) {
-          check(message.slice(0, at) + b + message.slice(at));
-          check(message.slice(0, at + 1) + b + message.slice(at + 1));
+      // stray bytes where they change the most: around the `=`, `"`, `,`, `/`, `(`, `-` and spaces that structure the
+      // lines (two of them in turn at each place, before and after it)
+      for (let at = 0, n = 0; at < message.length; at++) {
+        if (!/[=", /:|()-]/.test(message[at]!)) continue;
+        for (const b of [strays[n++ % strays.length]!, strays[(n + 2) % strays.length]!]) {
+          check(header, message.slice(0, at) + b + message.slice(at));
+          check(header, message.slice(0, at + 1) + b + message.slice(at + 1));
         }
       }
     }
-    expect(checked).toBeGreaterThan(0);
-    for (const format of withBytes) expect(decided.get(format.id) ?? 0, format.id).toBeGreaterThan(100);
+    for (const format of withBytes) expect(decided.get(format.id) ?? 0, format.id).toBeGreaterThan(format.id === 'cisco-ftd' ? 20 : 100);
   });
 
-  it('on generated messages of every format with one', () => {
+  it('on generated lines', () => {
     fc.assert(fc.property(line, (text) => {
-      const framed = parseSyslogLine(text, TIME);
-      const message = Buffer.from(`x${framed.message}y`);
-      for (const format of withBytes) {
-        if (!format.filteredOnBytes!(message, 1, message.length - 1, DST_PORTS)) continue;
-        const result = format.parse(framed, ctx);
-        expect(result !== NOT_MINE && isRejection(result) && result.code === 'FILTERED', `${format.id}: ${text}`).toBe(true);
-      }
+      holdToParse(text);
     }), { numRuns: 3000 });
   });
 });
