@@ -135,6 +135,39 @@ const ASA_MESSAGES = [
   ASA_TEARDOWN.replace('outside:203.0.113.29/10945', '(x)'),
 ];
 
+const SRX_TUPLE = '203.0.113.29/10945->10.1.0.16/443';
+const SRX_CREATE = `RT_FLOW: RT_FLOW_SESSION_CREATE: session created ${SRX_TUPLE} 0x0 junos-https 203.0.113.29/10945->10.30.0.5/443 0x0 N/A N/A destination rule pacs-dnat 6 untrust-to-pacs untrust trust 20117 N/A(N/A) ge-0/0/0.0 UNKNOWN UNKNOWN UNKNOWN N/A N/A -1 N/A`;
+const SRX_CLOSE = `RT_FLOW: RT_FLOW_SESSION_CLOSE: session closed TCP RST: ${SRX_TUPLE} 0x0 junos-https 203.0.113.29/10945->10.30.0.5/443 0x0 N/A N/A destination rule pacs-dnat 6 untrust-to-pacs untrust trust 20117 9(1220) 7(3390) 28 UNKNOWN UNKNOWN N/A(N/A) ge-0/0/0.0 No`;
+const SRX_DENY = `RT_FLOW: RT_FLOW_SESSION_DENY: session denied ${SRX_TUPLE} 0x0 junos-https 6(0) deny-all untrust trust UNKNOWN UNKNOWN N/A(N/A) ge-0/0/0.0 No Denied by policy`;
+const SRX_BARE = SRX_CREATE.replace('RT_FLOW: ', '');
+const SRX_MESSAGES = [
+  SRX_CREATE, SRX_CLOSE, SRX_DENY, SRX_BARE, SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/104'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/00104'),
+  SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/70000'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/x'),
+  SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/443\t'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/443,'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/1/443'),
+  SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/104/443'), SRX_CREATE.replace('10.1.0.16/443', '/443'), SRX_CREATE.replace('203.0.113.29/10945->', '/10945->'),
+  SRX_CREATE.replace('203.0.113.29/10945->10.1.0.16/443', '203.0.113.29->10.1.0.16/104'), SRX_CREATE.replace('203.0.113.29/10945->10.1.0.16/443', '203.0.113.29/1->10.1.0.16'),
+  SRX_CREATE.replace('->10.1.0.16', '-->10.1.0.16'), SRX_CREATE.replace('->10.1.0.16', '->->10.1.0.16'), SRX_CREATE.replace('->10.1.0.16', '- >10.1.0.16'),
+  SRX_CREATE.replace(SRX_TUPLE, '2001:db8::29/10945->2001:db8::16/443'), SRX_CREATE.replace(SRX_TUPLE, `x ${SRX_TUPLE}`), SRX_CREATE.replace(SRX_TUPLE, `${SRX_TUPLE}  `),
+  SRX_CREATE.slice(0, SRX_CREATE.indexOf(SRX_TUPLE) + SRX_TUPLE.length), `${SRX_CREATE.slice(0, SRX_CREATE.indexOf(SRX_TUPLE) + SRX_TUPLE.length)}  `,
+  `${SRX_CREATE.slice(0, SRX_CREATE.indexOf(SRX_TUPLE) + SRX_TUPLE.length)} x`, `${SRX_CREATE.slice(0, SRX_CREATE.indexOf(SRX_TUPLE) + SRX_TUPLE.length)}\tx`,
+  SRX_CREATE.replace('session created', `session created${' x'.repeat(60)}`), SRX_CREATE.replace('session created', `session created${' x'.repeat(61)}`),
+  SRX_CREATE.replace('session created', `session created${' '.repeat(60)}`), SRX_CREATE.replace('session created', `session created${' '.repeat(61)}`),
+  SRX_CREATE.replace('session created', `session created${' x'.repeat(59)}`).slice(0, SRX_CREATE.indexOf(SRX_TUPLE) + 2 * 59 + SRX_TUPLE.length) + ' y',
+  SRX_CREATE.replace('RT_FLOW_SESSION_CREATE', 'RT_FLOW_SESSION_CREATE_LS'), SRX_CREATE.replace('RT_FLOW_SESSION_CREATE', 'APPTRACK_SESSION_CLOSE'),
+  SRX_CREATE.replace('RT_FLOW_SESSION_CREATE', 'APPTRACK_SESSION_ROUTE_UPDATE_LS'), SRX_CREATE.replace('RT_FLOW_SESSION_CREATE', 'RT_FLOW_SESSION_FOO'),
+  SRX_CREATE.replace('RT_FLOW_SESSION_CREATE', 'RT_FLOW_SESSION_CREATEX'), SRX_CREATE.replace('RT_FLOW_SESSION_CREATE', 'RT_FLOW_SESSION_CREATE_L'),
+  SRX_CREATE.replace('RT_FLOW_SESSION_CREATE:', 'RT_FLOW_SESSION_CREATE'), SRX_CREATE.replace('RT_FLOW_SESSION_CREATE: ', 'RT_FLOW_SESSION_CREATE:'),
+  SRX_CREATE.replace('RT_FLOW_SESSION_CREATE: ', 'RT_FLOW_SESSION_CREATE:\t'), SRX_CREATE.replace('RT_FLOW_SESSION_CREATE: ', 'RT_FLOW_SESSION_CREATE['),
+  SRX_CREATE.replace('RT_FLOW_SESSION_CREATE: session created', 'RT_FLOW_SESSION_CREATE [junos@2636.1.1.1.2.129 source-address="1.2.3.4" destination-address="5.6.7.8" destination-port="443"]'),
+  SRX_CREATE.replace('RT_FLOW_SESSION_CREATE: session created', 'RT_FLOW_SESSION_CREATE: [meta x="1"]'), SRX_CREATE.replace('RT_FLOW_SESSION_CREATE', `RT_FLOW_${'X'.repeat(60)}`),
+  SRX_CREATE.replace('RT_FLOW: ', 'RT_FLOW[12]: '), SRX_CREATE.replace('RT_FLOW: ', 'RT_FLOWX: '), SRX_CREATE.replace('RT_FLOW: ', 'rt_flow: '), SRX_CREATE.replace('RT_FLOW: ', 'RT_FLOW:  '),
+  SRX_CREATE.replace('RT_FLOW: ', 'RT_FLOW_SESSION_DENY: '), SRX_CREATE.replace('RT_FLOW: ', 'RT_FLOW_IDP_ATTACK: '), SRX_CREATE.replace('RT_FLOW: ', 'x RT_FLOW: '),
+  SRX_BARE.replace('RT_FLOW_SESSION_CREATE', 'RT_FLOW_SESSION_DENY_LS'), SRX_BARE.replace('RT_FLOW_SESSION_CREATE', 'RT_FLOW_IDP'), SRX_BARE.replace('RT_FLOW_SESSION_CREATE', 'RT_FLOW_SESSION_CREATE[7]'),
+  SRX_BARE.replace('session created', '[junos@2636 a="1"] session created'), SRX_BARE.replace('session created', ' session created'),
+  SRX_CLOSE.replace('10.1.0.16/443', '10.1.0.16/104'), SRX_DENY.replace('10.1.0.16/443', '10.1.0.16/104'), SRX_DENY.replace('deny-all', 'déni'),
+  ...['\t', '\u00a0', ' \u00a0'].map((blank) => SRX_CREATE.replace('RT_FLOW_SESSION_CREATE: ', `RT_FLOW_SESSION_CREATE:${blank}[junos@2636.1.1.1.2.129 source-address="1.2.3.4" destination-address="5.6.7.8" destination-port="104"] `)),
+];
+
 /** Header and message pieces that repeat (so that lines share headers) and that probe every branch of the framing. */
 const HEADERS = [
   'Mar 28 01:00:00 edge01 kernel: ', 'Mar 28 01:00:07 edge01 kernel: ', 'Mar 28 11:59:59 edge01 kernel: ', 'Mar 29 01:00:00 edge01 kernel: ',
@@ -148,6 +181,7 @@ const HEADERS = [
   'Mar 28 01:00:00 edge01 ' + 'k'.repeat(64) + ': ', 'Mar 28 01:00:00 edge01 ' + 'k'.repeat(65) + ': ',
   'Mar 28 01:00:00 edge01 Mar: ', 'Mar 28 01:00:00 edge01 1 x: ', 'Mar 28 01:00:00 edge01 é: ', 'Mar 28 01:00:00 h ',
   '<166>Mar 28 2026 01:00:00 asa-edge01 : ', '<166>Mar 28 2026 01:01:00 asa-edge01 : ', 'Mar 28 01:00:00 asa-edge01 : ', '<14>1 2026-03-28T01:00:00Z asa - %ASA-6-302013: ',
+  'Mar 28 01:00:00 srx-branch02 ', '<14>Mar 28 01:00:00 srx-branch02 RT_FLOW: ', 'Mar 28 01:00:00 srx RT_FLOW_SESSION_CLOSE: ',
 ];
 const MESSAGES = [
   IPTABLES, IPTABLES.replace('DPT=443', 'DPT=104'), IPTABLES.replace('DPT=443', 'DPT=00104'), IPTABLES.replace('DPT=443', 'DPT=1104'),
@@ -178,6 +212,7 @@ const MESSAGES = [
   CEF.replace('dpt=443 ', 'dpt=443 =x '), CEF.replace('dpt=443', 'x dpt=443'), `${CEF.replace('dpt=443 ', '')} dpt=1443`,
   ...FGT_MESSAGES,
   ...ASA_MESSAGES,
+  ...SRX_MESSAGES,
 ];
 
 const line = fc.tuple(fc.constantFrom(...HEADERS), fc.constantFrom(...MESSAGES), fc.nat({ max: 300 }), fc.constantFrom('', '', '', 'cut', 'byte'))
@@ -288,6 +323,9 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
     for (const [id, text] of [['iptables', IPTABLES], ['panos', PANOS], ['cef', CEF], ['fortigate', FGT], ['fortigate', FGT_UTM], ['fortigate', FGT_VPN], ['fortigate', FGT_EVENT]] as const) {
       expect(decidedInMessage(text), id).toContain(id);
       expect(decidedInLine(`Mar 28 01:00:00 edge01 ${text}`), id).toContain(id);
+    }
+    for (const text of [SRX_CREATE, SRX_CLOSE, SRX_DENY, SRX_BARE]) {
+      expect(decidedInLine(`<14>Mar 28 01:00:00 srx-branch02 ${text}`), text).toEqual(['juniper-srx']);
     }
     for (const [id, text] of [['cisco-asa', ASA_BUILT], ['cisco-asa', ASA_BUILT_OUT], ['cisco-asa', ASA_TEARDOWN], ['cisco-asa', ASA_DENY], ['cisco-ftd', FTD_BUILT]] as const) {
       expect(decidedInLine(`<166>Mar 28 2026 01:00:00 asa-edge01 : ${text}`), id).toEqual([id]);
