@@ -46,7 +46,7 @@ const FGT_VPN = 'date=2026-03-28 time=01:00:00 devname="FGT-KH-EDGE01" logid="01
 const FGT_EVENT = 'date=2026-03-28 time=01:00:00 devname="FGT-KH-EDGE01" logid="0100032001" type="event" subtype="system" level="information" vd="root" logdesc="Admin login successful" srcip=10.20.9.4 dstip=10.20.9.1 dstport=443 action="login" status="success" msg="Administrator admin logged in"';
 const FGT_MESSAGES = [
   FGT, FGT.replace('dstport=443', 'dstport=104'), FGT.replace('dstport=443', 'dstport=00104'), FGT.replace('dstport=443', 'dstport=1104'),
-  FGT.replace('dstport=443', 'dstport=70000'), FGT.replace('dstport=443', 'dstport='), FGT.replace('dstport=443', 'dstport=x'),
+  FGT.replace('dstport=443', 'dstport=70000'), FGT.replace('dstport=443', 'dstport=000443'), FGT.replace('dstport=443', 'dstport='), FGT.replace('dstport=443', 'dstport=x'),
   FGT.replace('dstport=443', 'dstport="443"'), FGT.replace('dstport=443', 'dstport="104"'), FGT.replace('dstport=443', 'dstport=" 443"'),
   FGT.replace('dstport=443', 'dstport=0'), FGT.replace('dstport=443', 'dstport=443 dstport=104'), FGT.replace('dstport=443', 'dstport=104 dstport=443'),
   FGT.replace('dstport=443', 'dstport=N/A dst_port=443'), FGT.replace('dstport=443', 'dstport=- dst_port=104'), FGT.replace('dstport=443', 'dst_port=104 dstport=443'),
@@ -92,7 +92,7 @@ const ASA_DENY = '%ASA-4-106023: Deny tcp src outside:203.0.113.29/10945 dst dmz
 const FTD_BUILT = ASA_BUILT.replace('%ASA-', '%FTD-');
 const ASA_MESSAGES = [
   ASA_BUILT, ASA_BUILT.replace(/\/443/g, '/104'), ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz:10.1.0.16/104'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/00104'),
-  ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/70000'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/x'),
+  ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/70000'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/000443'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/'), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/x'),
   ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/443,'), ASA_BUILT.replace('10.1.0.16/443 ', '10.1.0.16/443('), ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16/ 443'),
   ASA_BUILT.replace('10.1.0.16/443', '10.1.0.16'), ASA_BUILT.replace('dmz:10.1.0.16/443', '(dmz:10.1.0.16/443)'), ASA_BUILT.replace('dmz:10.1.0.16/443', '/443'),
   ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz(x):10.1.0.16/443'), ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz:pacs-main/443'), ASA_BUILT.replace('dmz:10.1.0.16/443', 'dmz:2001:db8::16/443'),
@@ -142,7 +142,7 @@ const SRX_DENY = `RT_FLOW: RT_FLOW_SESSION_DENY: session denied ${SRX_TUPLE} 0x0
 const SRX_BARE = SRX_CREATE.replace('RT_FLOW: ', '');
 const SRX_MESSAGES = [
   SRX_CREATE, SRX_CLOSE, SRX_DENY, SRX_BARE, SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/104'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/00104'),
-  SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/70000'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/x'),
+  SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/70000'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/000443'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/x'),
   SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/443\t'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/443,'), SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/1/443'),
   SRX_CREATE.replace('10.1.0.16/443', '10.1.0.16/104/443'), SRX_CREATE.replace('10.1.0.16/443', '/443'), SRX_CREATE.replace('203.0.113.29/10945->', '/10945->'),
   SRX_CREATE.replace('203.0.113.29/10945->10.1.0.16/443', '203.0.113.29->10.1.0.16/104'), SRX_CREATE.replace('203.0.113.29/10945->10.1.0.16/443', '203.0.113.29/1->10.1.0.16'),
@@ -168,6 +168,29 @@ const SRX_MESSAGES = [
   ...['\t', '\u00a0', ' \u00a0'].map((blank) => SRX_CREATE.replace('RT_FLOW_SESSION_CREATE: ', `RT_FLOW_SESSION_CREATE:${blank}[junos@2636.1.1.1.2.129 source-address="1.2.3.4" destination-address="5.6.7.8" destination-port="104"] `)),
 ];
 
+const FL_TCP = '78,,,02f4bab031b57d1e30553ce08e0ec131,vtnet0,match,block,in,4,0x0,,242,54321,0,none,6,tcp,44,203.0.113.29,10.1.0.16,10945,443,0,S,1395836421,,1025,,mss';
+const FL_UDP6 = '112,,,1718200020,igb1,match,pass,out,6,0x00,0x7e1a3,57,udp,17,40,2001:db8::29,2001:db8::16,40213,443,53';
+const FL_MESSAGES = [
+  `filterlog[51932]: ${FL_TCP}`, `filterlog: ${FL_TCP}`, FL_TCP, `filterlog[51932]: ${FL_UDP6}`, FL_UDP6,
+  ...[FL_TCP, FL_UDP6].flatMap((m) => [
+    m.replace(',443,', ',104,'), m.replace(',443,', ',00104,'), m.replace(',443,', ',70000,'), m.replace(',443,', ',,'), m.replace(',443,', ',x,'),
+    m.replace(',443,', ', 443,'), m.replace(',443,', ',443 ,'), m.replace(',443,', ',443,104,'), m.slice(0, m.indexOf(',443,') + 4), m.slice(0, m.indexOf(',443,')),
+    m.replace(',match,', ',unknown(9),'), m.replace(',match,', ',foo,'), m.replace(',match,', ',Block,'), m.replace(',match,', ',synproxy-drop,'),
+    m.replace(/,(in|out),/, ',in/out,'), m.replace(/,(in|out),/, ',IN,'), m.replace(/,(in|out),/, ',inout,'), m.replace(/,([46]),/, ',$1$1,'), m.replace(/,([46]),/, ',5,'),
+    m.replace(/,([46]),/, ',,'), m.replace(/,([46]),/, ',$1'), m.replace(',,,', ',,,,'), m.replace(',,,', ',,'), m.replace(/^\d+/, 'x'), m.replace(/^\d+/, ''), `,${m}`,
+    m.replace(/,(0x0+),/, ',truncated-ip=40,$1,'), m.replace(/,(0x0+),/, ',truncated-ip6=40,$1,'), m.replace(/,(tcp|udp),/, ',"$1",'),
+    m.replace(/,(1718200020|02f4bab031b57d1e30553ce08e0ec131),/, `,${'a'.repeat(487)},`), m.replace(/,(1718200020|02f4bab031b57d1e30553ce08e0ec131),/, `,${'a'.repeat(490)},`),
+    `filterlog: ${m.replace(/,(1718200020|02f4bab031b57d1e30553ce08e0ec131),/, `,${'a'.repeat(490)},`)}`, m.replace(',443,', ',000443,'),
+    m.replace(/,(1718200020|02f4bab031b57d1e30553ce08e0ec131),/, ',é,'), m.replace(/,(10945|40213),/, ',errormsg=x,'), m.replace(/,(10945|40213),/, ',,'),
+  ]),
+  FL_TCP.replace(',6,tcp,', ',17,udp,'), FL_TCP.replace(',6,tcp,', ',1,icmp,'), FL_TCP.replace(',6,tcp,', ',06,tcp,'), FL_TCP.replace(',6,tcp,', ',tcp,6,'),
+  FL_UDP6.replace(',udp,17,', ',tcp,6,'), FL_UDP6.replace(',udp,17,', ',17,udp,'), FL_UDP6.replace(',udp,17,', ',ipv6-icmp,58,'),
+  FL_TCP.slice(0, FL_TCP.lastIndexOf(',')), FL_TCP.slice(0, FL_TCP.lastIndexOf(',') + 1), FL_UDP6.slice(0, FL_UDP6.lastIndexOf(',')), FL_UDP6.slice(0, FL_UDP6.lastIndexOf(',') + 1),
+  FL_TCP.replace(',0,none,', ',1480,none,').slice(0, FL_TCP.indexOf(',10945')) + ',', FL_TCP.replace(',0,none,', ',x,none,').slice(0, FL_TCP.indexOf(',10945')) + ',',
+  `filterlog[51932]: ${FL_TCP.replace(/^\d+/, 'x')}`, `filterlog[51932]: ${FL_TCP.slice(0, 60)}`, `filterlog[51932]: ${FL_TCP.replace(',match,', ',foo,')}`,
+  `kernel: ${FL_TCP}`, `filterlog[51932]: filterlog started`,
+];
+
 /** Header and message pieces that repeat (so that lines share headers) and that probe every branch of the framing. */
 const HEADERS = [
   'Mar 28 01:00:00 edge01 kernel: ', 'Mar 28 01:00:07 edge01 kernel: ', 'Mar 28 11:59:59 edge01 kernel: ', 'Mar 29 01:00:00 edge01 kernel: ',
@@ -182,6 +205,7 @@ const HEADERS = [
   'Mar 28 01:00:00 edge01 Mar: ', 'Mar 28 01:00:00 edge01 1 x: ', 'Mar 28 01:00:00 edge01 é: ', 'Mar 28 01:00:00 h ',
   '<166>Mar 28 2026 01:00:00 asa-edge01 : ', '<166>Mar 28 2026 01:01:00 asa-edge01 : ', 'Mar 28 01:00:00 asa-edge01 : ', '<14>1 2026-03-28T01:00:00Z asa - %ASA-6-302013: ',
   'Mar 28 01:00:00 srx-branch02 ', '<14>Mar 28 01:00:00 srx-branch02 RT_FLOW: ', 'Mar 28 01:00:00 srx RT_FLOW_SESSION_CLOSE: ',
+  'Mar 28 01:00:00 fw-pacs.example.org filterlog[51932]: ', '<134>Mar 28 01:00:00 filterlog[72237]: ', '<134>Mar 28 01:00:00 fw filterlog: ',
 ];
 const MESSAGES = [
   IPTABLES, IPTABLES.replace('DPT=443', 'DPT=104'), IPTABLES.replace('DPT=443', 'DPT=00104'), IPTABLES.replace('DPT=443', 'DPT=1104'),
@@ -213,6 +237,7 @@ const MESSAGES = [
   ...FGT_MESSAGES,
   ...ASA_MESSAGES,
   ...SRX_MESSAGES,
+  ...FL_MESSAGES,
 ];
 
 const line = fc.tuple(fc.constantFrom(...HEADERS), fc.constantFrom(...MESSAGES), fc.nat({ max: 300 }), fc.constantFrom('', '', '', 'cut', 'byte'))
@@ -326,6 +351,9 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
     }
     for (const text of [SRX_CREATE, SRX_CLOSE, SRX_DENY, SRX_BARE]) {
       expect(decidedInLine(`<14>Mar 28 01:00:00 srx-branch02 ${text}`), text).toEqual(['juniper-srx']);
+    }
+    for (const text of [`filterlog[51932]: ${FL_TCP}`, `filterlog: ${FL_UDP6}`]) {
+      expect(decidedInLine(`<134>Mar 28 01:00:00 fw-pacs.example.org ${text}`), text).toEqual(['filterlog']);
     }
     for (const [id, text] of [['cisco-asa', ASA_BUILT], ['cisco-asa', ASA_BUILT_OUT], ['cisco-asa', ASA_TEARDOWN], ['cisco-asa', ASA_DENY], ['cisco-ftd', FTD_BUILT]] as const) {
       expect(decidedInLine(`<166>Mar 28 2026 01:00:00 asa-edge01 : ${text}`), id).toEqual([id]);
