@@ -691,6 +691,231 @@ function parseCisco(line: SyslogLine, ctx: MessageContext, products: ReadonlySet
   }, format, ctx);
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// The scan's hot path (MessageFormat.filteredOnBytes)
+
+const B_SPACE = 32;
+const B_COLON = 58;
+const B_SLASH = 47;
+const B_OPEN = 40;
+const B_CLOSE = 41;
+const B_COMMA = 44;
+
+const bytesOf = (text: string): Buffer => Buffer.from(text, 'latin1');
+const BUILT = bytesOf('Built ');
+const TEARDOWN = bytesOf('Teardown ');
+const DENY = bytesOf('Deny ');
+const CONNECTION = bytesOf(' connection ');
+const FOR = bytesOf('for ');
+const FROM = bytesOf('from ');
+const TO = bytesOf(' to ');
+const DURATION = bytesOf(' duration ');
+const BYTES = bytesOf(' bytes ');
+const SRC = bytesOf(' src ');
+const DST = bytesOf(' dst ');
+const BY_ACCESS_GROUP = bytesOf(' by access-group');
+const TAG_PRODUCTS = { asa: ['ASA', 'PIX', 'FWSM'].map(bytesOf), ftd: ['FTD'].map(bytesOf) };
+
+/** The message IDs decided on bytes, by handler. */
+const BUILT_IDS: ReadonlySet<number> = new Set([302013, 302015, 302017, 302035, 302303, 302305]);
+const TEARDOWN_IDS: ReadonlySet<number> = new Set([302014, 302016, 302018, 302036, 302304, 302306]);
+const DENY_ACL_ID = 106023;
+
+function startsWithBytes(buf: Buffer, at: number, end: number, word: Buffer): boolean {
+  if (end - at < word.length) return false;
+  for (let k = 0; k < word.length; k++) if (buf[at + k] !== word[k]) return false;
+  return true;
+}
+
+/** The first `needle` in buf[from, end), as String#indexOf finds it; -1 when there is none. */
+function indexIn(buf: Buffer, from: number, end: number, needle: Buffer): number {
+  const first = needle[0]!;
+  for (let i = from; i + needle.length <= end; i++) {
+    if (buf[i] === first && startsWithBytes(buf, i, end, needle)) return i;
+  }
+  return -1;
+}
+
+/** The word at buf[s, e) is `tcp` or `udp`, in any case (hasPorts: a protocol whose numbers are ports). */
+function isTcpOrUdp(buf: Buffer, s: number, e: number): boolean {
+  if (e - s !== 3) return false;
+  const a = buf[s]! | 32;
+  const b = buf[s + 1]! | 32;
+  const c = buf[s + 2]! | 32;
+  return (a === 116 && b === 99 && c === 112) || (a === 117 && b === 100 && c === 112);
+}
+
+/** The word at buf[s, e) is `word` (lower case letters and `-`) with its letters in any case. */
+function isWordFolded(buf: Buffer, s: number, e: number, word: string): boolean {
+  if (e - s !== word.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    const c = buf[s + k]!;
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+function isBlankByte(c: number): boolean {
+  return c === B_SPACE || (c >= 9 && c <= 13); // what String#trim takes off, in ASCII
+}
+
+/** side() finds a side in the text buf[s, e): trimmed, it is not empty and starts with neither `/` nor `(`. */
+function hasSide(buf: Buffer, s: number, e: number): boolean {
+  while (s < e && isBlankByte(buf[s]!)) s++;
+  return s < e && buf[s] !== B_SLASH && buf[s] !== B_OPEN;
+}
+
+/**
+ * The port side() reads from the text buf[s, e) — after the first `/` when it comes before any `(`, up to a space,
+ * `(` or `,` — when it is 1 to 5 digits, at most 65535; -1 when there is none or it is anything else.
+ */
+function sidePort(buf: Buffer, s: number, e: number): number {
+  while (e > s && isBlankByte(buf[e - 1]!)) e--;
+  let slash = s;
+  while (slash < e && buf[slash] !== B_SLASH) {
+    if (buf[slash] === B_OPEN) return -1;
+    slash++;
+  }
+  if (slash >= e) return -1;
+  let port = 0;
+  let n = 0;
+  for (let i = slash + 1; i < e; i++, n++) {
+    const c = buf[i]!;
+    if (c === B_SPACE || c === B_OPEN || c === B_COMMA) break;
+    const d = c - 48;
+    if (d < 0 || d > 9 || n === 5) return -1;
+    port = port * 10 + d;
+  }
+  return n === 0 || port > 65535 ? -1 : port;
+}
+
+/** After `connection `: the connection ID word, if it starts with a digit, then `for ` or `from `; where the first side starts, or -1. */
+function afterConnection(buf: Buffer, i: number, end: number): { at: number; isFor: boolean } | undefined {
+  if (i < end && buf[i]! >= 48 && buf[i]! <= 57) {
+    while (i < end && buf[i] !== B_SPACE) i++;
+    i++;
+  }
+  if (startsWithBytes(buf, i, end, FOR)) return { at: i + 4, isFor: true };
+  if (startsWithBytes(buf, i, end, FROM)) return { at: i + 5, isFor: false };
+  return undefined;
+}
+
+/** built(): the destination port of `Built [inbound|outbound] PROTO connection [ID] {for|from} A to B…`, or -1. */
+function builtPort(buf: Buffer, s: number, e: number): number {
+  if (!startsWithBytes(buf, s, e, BUILT)) return -1;
+  const conn = indexIn(buf, s + 5, e, CONNECTION);
+  if (conn === -1 || conn - s > 80) return -1;
+  // the words between: the last inbound/outbound is the direction, the last other word (probe, state-bypass and
+  // empty ones aside) the protocol
+  let outbound = false;
+  let protoStart = -1;
+  let protoEnd = -1;
+  for (let w = s + 6; w < conn;) {
+    let x = w;
+    while (x < conn && buf[x] !== B_SPACE) x++;
+    if (isWordFolded(buf, w, x, 'inbound')) outbound = false;
+    else if (isWordFolded(buf, w, x, 'outbound')) outbound = true;
+    else if (x > w && !isWordFolded(buf, w, x, 'probe') && !isWordFolded(buf, w, x, 'state-bypass')) {
+      protoStart = w;
+      protoEnd = x;
+    }
+    w = x + 1;
+  }
+  if (protoStart === -1 || !isTcpOrUdp(buf, protoStart, protoEnd)) return -1;
+  const after = afterConnection(buf, conn + 12, e);
+  if (after === undefined) return -1;
+  const to = indexIn(buf, after.at, e, TO);
+  if (to === -1) return -1;
+  let paren = to + 4;
+  while (paren < e && buf[paren] !== B_CLOSE) paren++;
+  if (paren >= e) return -1; // no mapped address after the second side
+  if (!hasSide(buf, after.at, to) || !hasSide(buf, to + 4, e)) return -1;
+  // `Built outbound … for A to B`: B (the inside) started it, A is the destination
+  return after.isFor && outbound ? sidePort(buf, after.at, to) : sidePort(buf, to + 4, e);
+}
+
+/** teardown(): the destination port of `Teardown PROTO connection ID {for|from} A to B duration … bytes N…`, or -1. */
+function teardownPort(buf: Buffer, s: number, e: number): number {
+  if (!startsWithBytes(buf, s, e, TEARDOWN)) return -1;
+  const conn = indexIn(buf, s + 8, e, CONNECTION);
+  if (conn === -1 || conn - s > 80) return -1;
+  let protoStart = -1;
+  let protoEnd = -1;
+  for (let w = s + 9; w < conn;) {
+    let x = w;
+    while (x < conn && buf[x] !== B_SPACE) x++;
+    if (x > w && !(x - w === 12 && startsWithBytes(buf, w, x, STATE_BYPASS))) {
+      protoStart = w;
+      protoEnd = x;
+    }
+    w = x + 1;
+  }
+  if (protoStart === -1 || !isTcpOrUdp(buf, protoStart, protoEnd)) return -1;
+  const after = afterConnection(buf, conn + 12, e);
+  if (after === undefined) return -1;
+  const to = indexIn(buf, after.at, e, TO);
+  if (to === -1) return -1;
+  const duration = indexIn(buf, to, e, DURATION);
+  if (duration === -1) return -1;
+  const count = indexIn(buf, duration, e, BYTES);
+  if (count === -1 || count + 7 >= e || buf[count + 7]! < 48 || buf[count + 7]! > 57) return -1;
+  if (!hasSide(buf, after.at, to) || duration < to + 4 || !hasSide(buf, to + 4, duration)) return -1;
+  return sidePort(buf, to + 4, duration);
+}
+const STATE_BYPASS = bytesOf('state-bypass');
+
+/** srcDst() for 106023: the destination port of `Deny PROTO src A dst B by access-group …`, or -1. */
+function denyAclPort(buf: Buffer, s: number, e: number): number {
+  if (!startsWithBytes(buf, s, e, DENY)) return -1; // (and not `message repeated …`, which unrepeat opens)
+  const src = indexIn(buf, s, e, SRC);
+  if (src === -1) return -1;
+  const dst = indexIn(buf, src + 5, e, DST);
+  if (dst === -1) return -1;
+  const by = indexIn(buf, dst, e, BY_ACCESS_GROUP);
+  if (by === -1) return -1;
+  let w = src;
+  while (w > s && buf[w - 1] !== B_SPACE) w--;
+  if (!isTcpOrUdp(buf, w, src)) return -1;
+  if (!hasSide(buf, src + 5, dst) || by < dst + 5 || !hasSide(buf, dst + 5, by)) return -1;
+  return sidePort(buf, dst + 5, by);
+}
+
+/**
+ * parseCisco's FILTERED on bytes, for built and torn-down TCP/UDP connections (302013/14/15/16 and the other IDs the
+ * same handlers read) and 106023 ACL denies. The message ID is the syslog tag, which the framing takes off the
+ * message: it is read from the bytes right before `start`, between `lineStart` and `start` — `… %ASA-6-302013: `
+ * with a space before the tag and `: ` after it (anything else there, or no byte before `start`, is "not sure").
+ * Then the body is read as the handler reads it (the same searches, the same checks, in the same order) and the
+ * destination side's port must be 1 to 5 digits, at most 65535, not in `dstPorts`; the protocol word must be TCP or
+ * UDP (any case). A byte above 127 in the message, a `[pid]` after the tag or any other tag shape leaves it to the text.
+ */
+function filteredOnBytesFor(products: readonly Buffer[]) {
+  return (buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, lineStart: number): boolean => {
+    // the tag: `%PRODUCT-S-NNNNNN` between a space and `: ` right before the message
+    if (start - lineStart < 3 || buf[start - 1] !== B_SPACE || buf[start - 2] !== B_COLON) return false;
+    let id = 0;
+    let k = start - 3;
+    for (let digits = 0; k >= lineStart && buf[k]! >= 48 && buf[k]! <= 57; k--, digits++) {
+      if (digits === 6) return false;
+      id += (buf[k]! - 48) * 10 ** digits;
+    }
+    if (start - 3 - k !== 6 || buf[k] !== 45 /* - */ || !(buf[k - 1]! >= 48 && buf[k - 1]! <= 57) || buf[k - 2] !== 45) return false;
+    k -= 3; // the product's last letter
+    let product = -1;
+    for (let p = 0; p < products.length && product === -1; p++) {
+      const name = products[p]!;
+      const at = k - name.length + 1;
+      if (at - 2 >= lineStart && buf[at - 1] === 37 /* % */ && buf[at - 2] === B_SPACE && startsWithBytes(buf, at, k + 1, name)) product = p;
+    }
+    if (product === -1) return false;
+    for (let i = start; i < end; i++) if (buf[i]! > 127) return false;
+    const port = BUILT_IDS.has(id) ? builtPort(buf, start, end)
+      : TEARDOWN_IDS.has(id) ? teardownPort(buf, start, end)
+        : id === DENY_ACL_ID ? denyAclPort(buf, start, end) : -1;
+    return port !== -1 && !dstPorts.has(port);
+  };
+}
+
 export const ciscoAsaFormat: MessageFormat = {
   id: ASA_ID,
   vendor: VENDOR,
@@ -699,6 +924,7 @@ export const ciscoAsaFormat: MessageFormat = {
   recognizedBy: 'a %ASA-S-NNNNNN tag (also %PIX-, %FWSM-, with a %ASA-session-S- style suffix) as the syslog tag or at the message start',
   sample: "<166>Mar 16 2026 10:15:02 asa-edge01 : %ASA-6-302013: Built inbound TCP connection 48211 for outside:203.0.113.7/51515 (203.0.113.7/51515) to inside:10.20.30.40/104 (198.51.100.10/104)",
   parse: (line, ctx) => parseCisco(line, ctx, ASA_PRODUCTS, ASA_ID),
+  filteredOnBytes: filteredOnBytesFor(TAG_PRODUCTS.asa),
 };
 
 export const ciscoFtdFormat: MessageFormat = {
@@ -709,4 +935,5 @@ export const ciscoFtdFormat: MessageFormat = {
   recognizedBy: 'a %FTD-S-NNNNNN tag as the syslog tag or at the message start',
   sample: "<166>2026-03-16T10:15:02Z ftd-core01 : %FTD-6-302013: Built inbound TCP connection 9001 for outside:203.0.113.7/51515 (203.0.113.7/51515) to inside:10.20.30.40/104 (198.51.100.10/104)",
   parse: (line, ctx) => parseCisco(line, ctx, FTD_PRODUCTS, FTD_ID),
+  filteredOnBytes: filteredOnBytesFor(TAG_PRODUCTS.ftd),
 };

@@ -165,6 +165,89 @@ function parseFilterlog(line: SyslogLine, ctx: MessageContext): ParseResult | ty
   }, ID, ctx);
 }
 
+// --- the scan's hot path (MessageFormat.filteredOnBytes) --------------------------------------------------------
+
+const COMMA = 44;
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+const ACTION_BYTES = [...ACTIONS.keys()].map(latin1);
+const DIRECTION_BYTES = [...DIRECTIONS].map(latin1);
+const UNKNOWN = latin1('unknown(');
+const TRUNCATED = latin1('truncated-ip');
+const ERRORMSG = latin1('errormsg=');
+
+function startsWithBytes(buf: Buffer, s: number, e: number, word: Buffer): boolean {
+  if (e - s < word.length) return false;
+  for (let k = 0; k < word.length; k++) if (buf[s + k] !== word[k]) return false;
+  return true;
+}
+
+function isOneOf(buf: Buffer, s: number, e: number, words: readonly Buffer[]): boolean {
+  for (const word of words) if (word.length === e - s && startsWithBytes(buf, s, e, word)) return true;
+  return false;
+}
+
+/**
+ * parseFilterlog's FILTERED on bytes, whether or not the syslog tag says filterlog: the message is one a bare line
+ * would be recognised by (CSV start, the seventh comma within 512 characters, the direction, an IP version of one
+ * character, a known action — with these the tagged and untagged paths of parseFilterlog agree), it is not
+ * `truncated-ip…`, its protocol id is 6 or 17, the first tail field is not `errormsg=…`, the line has every field of
+ * the TCP (9) or UDP (3) tail, and the destination port is 1 to 5 digits, at most 65535, not in `dstPorts`. The
+ * fields are counted on the bytes up to the last one needed; a byte above 127 before it leaves it to the text path.
+ */
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
+  if (start >= end || !isCsvStart(buf[start]!)) return false;
+  let k = 0; // the field [from, i) ends at i
+  let from = start;
+  let tailAt = -100; // the first protocol field, once the IP version is known (no field's index before)
+  let last = -1; // the last field the protocol's tail needs, once the protocol is known
+  let port = -1;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? buf[i]! : COMMA;
+    if (c !== COMMA) {
+      if (c > 127) return false;
+      continue;
+    }
+    const closed = i < end; // the field ends at a comma (not at the end of the line)
+    if (k === 6) {
+      // the seventh comma within 512 characters (directionAndVersionAt), a known action (commonPartHolds)
+      if (!closed || i + 1 - start > 512 || !(isOneOf(buf, from, i, ACTION_BYTES) || startsWithBytes(buf, from, i, UNKNOWN))) return false;
+    } else if (k === 7) {
+      if (!closed || !isOneOf(buf, from, i, DIRECTION_BYTES)) return false;
+    } else if (k === 8) {
+      if (!closed || i - from !== 1 || (buf[from] !== 52 /* 4 */ && buf[from] !== 54 /* 6 */)) return false;
+      tailAt = buf[from] === 52 ? COMMON + 11 : COMMON + 8;
+    } else if (k === COMMON) {
+      if (startsWithBytes(buf, from, i, TRUNCATED)) return false;
+    } else if (k === tailAt - (tailAt === COMMON + 11 ? 5 : 4)) {
+      // the protocol id: TCP needs 9 tail fields, UDP 3
+      if (i - from === 1 && buf[from] === 54 /* 6 */) last = tailAt + 8;
+      else if (i - from === 2 && buf[from] === 49 /* 1 */ && buf[from + 1] === 55 /* 7 */) last = tailAt + 2;
+      else return false;
+    } else if (k === tailAt) {
+      if (startsWithBytes(buf, from, i, ERRORMSG)) return false;
+    } else if (k === tailAt + 1) {
+      port = portAt(buf, from, i);
+      if (port === -1) return false;
+    }
+    if (k === last) return !dstPorts.has(port);
+    k++;
+    from = i + 1;
+  }
+  return false;
+}
+
+/** The decimal port buf[s, e) is: 1 to 5 digits, at most 65535; -1 otherwise. */
+function portAt(buf: Buffer, s: number, e: number): number {
+  if (e === s || e - s > 5) return -1;
+  let port = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    port = port * 10 + d;
+  }
+  return port > 65535 ? -1 : port;
+}
+
 export const filterlogFormat: MessageFormat = {
   id: ID,
   vendor: 'Netgate',
@@ -173,4 +256,5 @@ export const filterlogFormat: MessageFormat = {
   recognizedBy: 'tag filterlog (or a bare line whose first nine comma-separated fields are filterlog\'s common part)',
   sample: "<134>Mar 16 10:15:02 filterlog[72237]: 5,,,1000000103,igb0,match,block,in,4,0x0,,52,54321,0,DF,6,tcp,60,203.0.113.7,10.1.2.3,51515,104,0,S,2841517125,,64240,,mss;sackOK;TS;nop;wscale",
   parse: parseFilterlog,
+  filteredOnBytes,
 };

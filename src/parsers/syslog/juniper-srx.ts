@@ -333,6 +333,119 @@ function parseSrx(line: SyslogLine, ctx: MessageContext): ParseResult | typeof N
   }, ID, ctx);
 }
 
+// --- the scan's hot path (MessageFormat.filteredOnBytes) --------------------------------------------------------
+
+const B_SPACE = 32;
+const B_COLON = 58;
+const B_SLASH = 47;
+const RT_FLOW = Buffer.from('RT_FLOW', 'latin1');
+const TAG_PREFIXES = [Buffer.from('RT_FLOW_', 'latin1'), Buffer.from('APPTRACK_SESSION_', 'latin1')];
+const SESSION_TAG_BYTES = [...SESSION_TAGS.keys()].flatMap((t) => [Buffer.from(t, 'latin1'), Buffer.from(`${t}_LS`, 'latin1')]);
+
+function bytesAre(buf: Buffer, s: number, e: number, word: Buffer): boolean {
+  if (e - s !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if (buf[s + k] !== word[k]) return false;
+  return true;
+}
+
+/** isRtFlowTag on bytes: buf[s, e) starts with `RT_FLOW_` or `APPTRACK_SESSION_`. */
+function startsWithRtFlowTag(buf: Buffer, s: number, e: number): boolean {
+  return TAG_PREFIXES.some((p) => e - s >= p.length && bytesAre(buf, s, s + p.length, p));
+}
+
+/** buf[s, e) is a session record's tag (`_LS` or not). */
+function isSessionTag(buf: Buffer, s: number, e: number): boolean {
+  for (let k = 0; k < SESSION_TAG_BYTES.length; k++) if (bytesAre(buf, s, e, SESSION_TAG_BYTES[k]!)) return true;
+  return false;
+}
+
+/**
+ * plainValues' destination port on bytes: the first of the (at most MAX_TOKENS) space-separated pieces of buf[s, e)
+ * that is an `address/port->address/port` tuple as tupleOf reads it, followed by another non-empty piece; its port
+ * after the last `/` when it is 1 to 5 digits, at most 65535. -1 otherwise.
+ */
+function plainDstPort(buf: Buffer, s: number, e: number): number {
+  let port = -1;
+  let pieces = 0;
+  for (let p = s; p <= e && pieces < MAX_TOKENS; pieces++) {
+    let q = p;
+    while (q < e && buf[q] !== B_SPACE) q++;
+    if (q > p) {
+      if (port !== -1) return port; // a piece after the tuple: not cut there
+      // tupleOf: the first `->`; a `/` after the first byte on each side; the port after the last `/` of the right
+      let arrow = -1;
+      let leftSlash = -1;
+      for (let i = p; i + 1 < q; i++) {
+        if (buf[i] === 45 /* - */ && buf[i + 1] === 62 /* > */) {
+          arrow = i;
+          break;
+        }
+        if (buf[i] === B_SLASH) leftSlash = i;
+      }
+      if (arrow !== -1 && leftSlash > p) {
+        let rightSlash = -1;
+        for (let i = arrow + 2; i < q; i++) if (buf[i] === B_SLASH) rightSlash = i;
+        if (rightSlash > arrow + 2) {
+          port = digitsPort(buf, rightSlash + 1, q);
+          if (port === -1) return -1;
+        }
+      }
+    }
+    p = q + 1;
+  }
+  return -1;
+}
+
+/** The decimal port buf[s, e) is: 1 to 5 digits, at most 65535; -1 otherwise. */
+function digitsPort(buf: Buffer, s: number, e: number): number {
+  if (e === s || e - s > 5) return -1;
+  let port = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    port = port * 10 + d;
+  }
+  return port > 65535 ? -1 : port;
+}
+
+/**
+ * parseSrx's FILTERED on bytes, for the plain-text session records a BSD header carries (`… RT_FLOW:
+ * RT_FLOW_SESSION_CREATE: session created 203.0.113.7/51515->10.1.2.3/443 …`, also `_CLOSE`, `_DENY`, AppTrack and
+ * `_LS`). Which branch parseSrx takes depends on the syslog tag, which the framing takes off the message: it is read
+ * from the bytes right before the message, between `lineStart` and `start` (` TAG: `, a space before the tag) —
+ * `RT_FLOW`, the message then starting with its own session tag, or a session tag itself (the message is the body);
+ * anything else there is "not sure". The body must not be structured data (`[`), and plainValues' first tuple must be
+ * followed by another piece and end in a port (1 to 5 digits, at most 65535) not in `dstPorts`. A byte above 127 in
+ * the message leaves it to the text path.
+ */
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, lineStart: number): boolean {
+  if (start - lineStart < 3 || buf[start - 1] !== B_SPACE || buf[start - 2] !== B_COLON) return false;
+  let w = start - 2;
+  while (w > lineStart && start - w <= MAX_TAG && buf[w - 1] !== B_SPACE) w--;
+  if (w === lineStart || buf[w - 1] !== B_SPACE) return false;
+  for (let i = start; i < end; i++) if (buf[i]! > 127) return false;
+  let body: number;
+  if (startsWithRtFlowTag(buf, w, start - 2)) {
+    // the syslog tag is the record's: the message is its body
+    if (!isSessionTag(buf, w, start - 2)) return false;
+    body = start;
+  } else if (bytesAre(buf, w, start - 2, RT_FLOW)) {
+    // `RT_FLOW: RT_FLOW_SESSION_CREATE: …`: the record's tag starts the message, up to `:`, a space or `[`
+    if (!startsWithRtFlowTag(buf, start, end)) return false;
+    let tagEnd = start;
+    const limit = Math.min(end, start + MAX_TAG);
+    while (tagEnd < limit && buf[tagEnd] !== B_COLON && buf[tagEnd] !== B_SPACE && buf[tagEnd] !== 91 /* [ */) tagEnd++;
+    if (tagEnd >= limit || !isSessionTag(buf, start, tagEnd)) return false;
+    body = buf[tagEnd] === B_COLON ? tagEnd + 1 : tagEnd;
+    while (body < end && (buf[body] === B_SPACE || (buf[body]! >= 9 && buf[body]! <= 13))) body++; // trimStart
+  } else {
+    return false;
+  }
+  if (buf[body] === 91 /* [ */ && body < end) return false; // structured data
+  const port = plainDstPort(buf, body, end);
+  return port !== -1 && !dstPorts.has(port);
+}
+
 export const juniperSrxFormat: MessageFormat = {
   id: ID,
   vendor: VENDOR,
@@ -341,4 +454,5 @@ export const juniperSrxFormat: MessageFormat = {
   recognizedBy: 'process RT_FLOW, or a message starting RT_FLOW_… / APPTRACK_SESSION_… (RFC 5424: the MSGID)',
   sample: "<14>1 2026-03-16T11:15:02.184+01:00 srx-edge01 RT_FLOW - RT_FLOW_SESSION_CREATE [junos@2636.1.1.1.2.129 source-address=\"203.0.113.7\" source-port=\"51515\" destination-address=\"198.51.100.10\" destination-port=\"104\" connection-tag=\"0\" service-name=\"junos-dicom\" nat-source-address=\"203.0.113.7\" nat-source-port=\"51515\" nat-destination-address=\"10.1.2.3\" nat-destination-port=\"104\" nat-connection-tag=\"0\" src-nat-rule-type=\"N/A\" src-nat-rule-name=\"N/A\" dst-nat-rule-type=\"destination rule\" dst-nat-rule-name=\"pacs-dnat\" protocol-id=\"6\" policy-name=\"untrust-to-pacs\" source-zone-name=\"untrust\" destination-zone-name=\"dmz\" session-id-32=\"4711\" username=\"N/A\" roles=\"N/A\" packet-incoming-interface=\"ge-0/0/0.0\" application=\"UNKNOWN\" nested-application=\"UNKNOWN\" encrypted=\"UNKNOWN\" application-category=\"N/A\" application-sub-category=\"N/A\" application-risk=\"1\" application-characteristics=\"N/A\"]",
   parse: parseSrx,
+  filteredOnBytes,
 };

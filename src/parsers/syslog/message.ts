@@ -46,8 +46,10 @@ export interface MessageFormat<T = NetworkEvent> {
    * The scan's hot path, optional: true only when `parse`, handed this message (bytes [start, end), the text after
    * the syslog header), would say FILTERED for `dstPorts` — it is this format's, passes every structural check
    * `parse` makes before its pre-filter, and its destination port is a valid one no rule wants — decided on the
-   * bytes, without a string. False means "not sure": the line is framed and parsed as text. A property test holds
-   * every implementation to `parse` (test/hot-path-syslog.test.ts).
+   * bytes, without a string. False means "not sure": the line is framed and parsed as text. Bytes [lineStart, start)
+   * are the line's syslog header, the `TAG: ` the framing took off the message right before `start` when it found
+   * one: a format whose `parse` reads the tag (`line.app`) reads it there, and nothing before `lineStart`. A property
+   * test holds every implementation to `parse` (test/hot-path-syslog.test.ts).
    */
-  filteredOnBytes?(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean;
+  filteredOnBytes?(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, lineStart: number): boolean;
 }
