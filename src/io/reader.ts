@@ -4,8 +4,7 @@
  * the push-based record parser. Memory stays bounded by the chunk size and the parser's line limit, never by the
  * input size.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DicomwatchError } from '../errors.js';
@@ -51,7 +50,7 @@ async function* rawChunks(source: InputSource, name: string, options: ReadOption
     return;
   }
   const stream: AsyncIterable<unknown> = typeof source === 'string'
-    ? (source === '-' ? (options.stdin ?? process.stdin) : createReadStream(source, { highWaterMark: CHUNK_BYTES }))
+    ? (source === '-' ? (options.stdin ?? process.stdin) : fileChunks(source))
     : source;
   let read = 0;
   try {
@@ -64,6 +63,32 @@ async function* rawChunks(source: InputSource, name: string, options: ReadOption
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new DicomwatchError('INPUT_UNREADABLE', `${name}: cannot read (${code})`, name);
+  }
+}
+
+/**
+ * A file's bytes, CHUNK_BYTES at a time, read into two buffers by turns — the next read in flight while the consumer
+ * works on the current chunk — so a file of any size allocates two buffers, not one per chunk (no garbage, flat RSS).
+ * A chunk is overwritten once the one after it is asked for: every layer below is done with it by then (the record
+ * parser copies what it keeps; gunzip, which reads its input later, is handed copies).
+ */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  let turn = 0;
+  let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined = file.read(buffers[0]!, 0, CHUNK_BYTES, null);
+  try {
+    for (;;) {
+      const { bytesRead, buffer } = await pending;
+      pending = undefined;
+      if (bytesRead === 0) return;
+      turn = 1 - turn;
+      pending = file.read(buffers[turn]!, 0, CHUNK_BYTES, null);
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await pending?.catch(() => undefined);
+    await file.close();
   }
 }
 
@@ -97,7 +122,7 @@ async function* gunzipped(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer>
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   const feed = (async () => {
     try {
-      for await (const chunk of all) if (!gunzip.write(chunk)) await onceDrained(gunzip);
+      for await (const chunk of all) if (!gunzip.write(Buffer.from(chunk))) await onceDrained(gunzip);
       gunzip.end();
     } catch (e) {
       gunzip.destroy(e as Error);
