@@ -27,7 +27,7 @@ function threadCount(given: number | undefined): number {
   return given;
 }
 
-/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 320 MiB. */
+/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 1 GiB. */
 function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.DICOMWATCH_THREADS_MIN_BYTES);
   return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
