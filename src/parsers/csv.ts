@@ -19,7 +19,7 @@ import {
 import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
-import { FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
+import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, isBlankBytes, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 /** Only quoted records need csv-parse (see splitRecord): loaded the first time one comes. */
@@ -370,14 +370,7 @@ function delimiterCodeOf(delimiter: string): number {
 function portOnBytes(buf: Buffer, from: number, to: number): number {
   while (from < to && buf[from] === 32) from++;
   while (to > from && buf[to - 1] === 32) to--;
-  if (to === from || to - from > 5) return -1;
-  let port = 0;
-  for (let i = from; i < to; i++) {
-    const d = buf[i]! - 48;
-    if (d >>> 0 > 9) return -1; // one unsigned test: below '0' wraps
-    port = port * 10 + d;
-  }
-  return port <= 65535 ? port : -1;
+  return decimalPort(buf, from, to);
 }
 
 function countDelimiters(text: string, delimiter: number): number {

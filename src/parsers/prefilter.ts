@@ -50,3 +50,15 @@ export function portTable(ports: ReadonlySet<number>): Uint8Array {
   for (const p of ports) if (Number.isInteger(p) && p >= 0 && p <= 65535) table[p] = 1;
   return table;
 }
+
+/** The port bytes [s, e) write: 1 to 5 decimal digits, at most 65535; -1 for anything else (the text path decides). */
+export function decimalPort(buf: Buffer, s: number, e: number): number {
+  if (e <= s || e - s > 5) return -1;
+  let port = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d >>> 0 > 9) return -1; // one unsigned test: below '0' wraps
+    port = port * 10 + d;
+  }
+  return port <= 65535 ? port : -1;
+}

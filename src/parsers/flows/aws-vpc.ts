@@ -20,7 +20,7 @@
 import type { MessageContext } from '../syslog/message.js';
 import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
-import { FILTERED, portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
+import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 
 export const FORMAT_ID = 'aws-vpc';
@@ -228,16 +228,8 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout
   if (k < 0) return false;
   // NODATA / SKIPDATA without addresses is NOT_A_CONNECTION: the text path decides
   if ((l.src < 0 || isDash(buf, at[l.src]!, at[l.src + 1]! - 1)) && (l.dst < 0 || isDash(buf, at[l.dst]!, at[l.dst + 1]! - 1))) return false;
-  const p0 = at[k]!;
-  const p1 = at[k + 1]! - 1;
-  if (p1 === p0 || p1 - p0 > 5) return false;
-  let port = 0;
-  for (let i = p0; i < p1; i++) {
-    const d = buf[i]! - 48;
-    if (d >>> 0 > 9) return false;
-    port = port * 10 + d;
-  }
-  return port <= 65535 && wanted[port] === 0;
+  const port = decimalPort(buf, at[k]!, at[k + 1]! - 1);
+  return port !== -1 && wanted[port] === 0;
 }
 
 /**

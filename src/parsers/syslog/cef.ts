@@ -28,7 +28,7 @@
  */
 import { normalizeAction } from '../../model/action.js';
 import type { Action } from '../../model/event.js';
-import { FILTERED } from '../prefilter.js';
+import { decimalPort, FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult } from '../types.js';
 import { connectionEvent, headerTime } from './connection.js';
 import type { SyslogLine } from './framing.js';
@@ -421,8 +421,10 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
         let ve = i >= end ? end : i - 1;
         while (vs < ve && isBlank(buf[vs]!)) vs++;
         while (ve > vs && isBlank(buf[ve - 1]!)) ve--;
-        if (key === DPT) port = portAt(buf, vs, ve);
-        else if (ve > vs) ends = true;
+        if (key === DPT) {
+          const p = decimalPort(buf, vs, ve);
+          port = p === -1 ? -2 : p;
+        } else if (ve > vs) ends = true;
         if (port !== -1 && (ends || port === -2)) break;
       }
       if (i >= end) break;
@@ -446,18 +448,6 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
     }
   }
   return port >= 0 && ends && !dstPorts.has(port);
-}
-
-/** The decimal port in buf[s, e): 0..65535, or -2. */
-function portAt(buf: Buffer, s: number, e: number): number {
-  if (e === s || e - s > 5) return -2;
-  let port = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -2;
-    port = port * 10 + d;
-  }
-  return port > 65535 ? -2 : port;
 }
 
 export const cefFormat: MessageFormat = {

@@ -30,7 +30,7 @@
  * (no syslog header or tag, e.g. a SyslogMessage column) is recognised by its common part alone.
  */
 import type { Action } from '../../model/event.js';
-import { FILTERED } from '../prefilter.js';
+import { decimalPort, FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult } from '../types.js';
 import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
@@ -226,7 +226,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
     } else if (k === tailAt) {
       if (startsWithBytes(buf, from, i, ERRORMSG)) return false;
     } else if (k === tailAt + 1) {
-      port = portAt(buf, from, i);
+      port = decimalPort(buf, from, i);
       if (port === -1) return false;
     }
     if (k === last) return !dstPorts.has(port);
@@ -234,18 +234,6 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
     from = i + 1;
   }
   return false;
-}
-
-/** The decimal port buf[s, e) is: 1 to 5 digits, at most 65535; -1 otherwise. */
-function portAt(buf: Buffer, s: number, e: number): number {
-  if (e === s || e - s > 5) return -1;
-  let port = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    port = port * 10 + d;
-  }
-  return port > 65535 ? -1 : port;
 }
 
 export const filterlogFormat: MessageFormat = {

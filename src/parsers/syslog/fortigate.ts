@@ -28,7 +28,7 @@ import { normalizeAction } from '../../model/action.js';
 import type { Action } from '../../model/event.js';
 import { parseTimestamp } from '../../time/parse.js';
 import { quote } from '../fields.js';
-import { FILTERED } from '../prefilter.js';
+import { decimalPort, FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult } from '../types.js';
 import { connectionEvent, headerTime } from './connection.js';
 import type { SyslogLine } from './framing.js';
@@ -252,15 +252,7 @@ function endsInValueOf(buf: Buffer, start: number, end: number, slot: number): b
 /** The decimal port the slot's value is (1 to 5 digits, at most 65535), or -1. */
 function portOfSlot(buf: Buffer, slot: number): number {
   const s = valueStart[slot]!;
-  const e = valueEnd[slot]!;
-  if (s === -1 || e === s || e - s > 5) return -1;
-  let port = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    port = port * 10 + d;
-  }
-  return port > 65535 ? -1 : port;
+  return s === -1 ? -1 : decimalPort(buf, s, valueEnd[slot]!);
 }
 
 /**

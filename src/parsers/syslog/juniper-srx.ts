@@ -33,7 +33,7 @@
  * - For ICMP sessions the SRX writes ICMP identifiers in the port fields; they are kept as written, as Elastic does.
  */
 import type { Action } from '../../model/event.js';
-import { FILTERED } from '../prefilter.js';
+import { decimalPort, FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult } from '../types.js';
 import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
@@ -386,7 +386,7 @@ function plainDstPort(buf: Buffer, s: number, e: number): number {
         let rightSlash = -1;
         for (let i = arrow + 2; i < q; i++) if (buf[i] === B_SLASH) rightSlash = i;
         if (rightSlash > arrow + 2) {
-          port = digitsPort(buf, rightSlash + 1, q);
+          port = decimalPort(buf, rightSlash + 1, q);
           if (port === -1) return -1;
         }
       }
@@ -394,18 +394,6 @@ function plainDstPort(buf: Buffer, s: number, e: number): number {
     p = q + 1;
   }
   return -1;
-}
-
-/** The decimal port buf[s, e) is: 1 to 5 digits, at most 65535; -1 otherwise. */
-function digitsPort(buf: Buffer, s: number, e: number): number {
-  if (e === s || e - s > 5) return -1;
-  let port = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    port = port * 10 + d;
-  }
-  return port > 65535 ? -1 : port;
 }
 
 /**

@@ -34,7 +34,7 @@
  */
 import type { Action } from '../../model/event.js';
 import { EPOCH_WINDOW, parseTimestamp } from '../../time/parse.js';
-import { FILTERED } from '../prefilter.js';
+import { decimalPort, FILTERED } from '../prefilter.js';
 import { fail, skip, type ParseResult } from '../types.js';
 import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
@@ -376,7 +376,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
       if (need === -1) return false;
     } else if (n === DST_PORT) portStart = i + 1;
     else if (n === DST_PORT + 1) {
-      port = portAt(buf, portStart, i);
+      port = decimalPort(buf, portStart, i);
       if (port === -1) return false;
     }
     // n commas: n + 1 fields (after a trailing comma, an empty one)
@@ -403,18 +403,6 @@ function minFieldsOf(buf: Buffer, s: number, e: number): number {
     if (k === name.length) return minFields;
   }
   return -1;
-}
-
-/** The decimal port in buf[s, e): 0..65535, or -1. */
-function portAt(buf: Buffer, s: number, e: number): number {
-  if (e === s || e - s > 5) return -1;
-  let port = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    port = port * 10 + d;
-  }
-  return port > 65535 ? -1 : port;
 }
 
 /** The syslog header's host, unless the header had none and the CSV's first field was taken for it. */
