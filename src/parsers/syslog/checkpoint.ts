@@ -514,7 +514,12 @@ function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | t
     if (ctx.prefilter && !ctx.prefilter.portMayMatch(dstPort)) return FILTERED;
     const srcPortName = v.has('s_port') ? 's_port' : 'sport_svc';
     return connectionEvent({
-      ...common,
+      time: common.time,
+      timeText: common.timeText,
+      action: common.action,
+      device: common.device,
+      vendor: common.vendor,
+      product: common.product,
       src: [src, srcName],
       dst: [dst, 'dst'],
       srcPort: [v.get(srcPortName), srcPortName],
@@ -534,7 +539,12 @@ function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | t
     const t = tuples[k]!;
     const name = `packets[${k + 1}]`;
     const result = connectionEvent({
-      ...common,
+      time: common.time,
+      timeText: common.timeText,
+      action: common.action,
+      device: common.device,
+      vendor: common.vendor,
+      product: common.product,
       src: [t.src, `${name} source`],
       dst: [t.dst, `${name} destination`],
       srcPort: [t.srcPort, `${name} source port`],

@@ -229,8 +229,7 @@ function parseMeraki(line: SyslogLine, ctx: MessageContext): ParseResult | typeo
     ids = true;
   }
   const v = body.values;
-  const time = { time: parseTimestamp(core.epoch, ctx.time), timeText: core.epoch };
-  const base = { ...time, device: core.host, vendor: VENDOR, product: PRODUCT };
+  const base = { time: parseTimestamp(core.epoch, ctx.time), timeText: core.epoch, device: core.host, vendor: VENDOR, product: PRODUCT };
 
   if (FLOW_TYPES.has(type) || NAT_FLOW_TYPES.has(type)) {
     for (const key of ['src', 'dst', 'protocol']) {
@@ -251,7 +250,11 @@ function parseMeraki(line: SyslogLine, ctx: MessageContext): ParseResult | typeo
     const dport = v.get('dport');
     if (ctx.prefilter && !ctx.prefilter.portMayMatch(dport)) return FILTERED;
     return connectionEvent({
-      ...base,
+      time: base.time,
+      timeText: base.timeText,
+      device: base.device,
+      vendor: base.vendor,
+      product: base.product,
       src: [v.get('src'), 'src'],
       dst: [v.get('dst'), 'dst'],
       srcPort: [v.get('sport'), 'sport'],
@@ -276,7 +279,11 @@ function parseMeraki(line: SyslogLine, ctx: MessageContext): ParseResult | typeo
   const protocol = v.get('protocol');
   const slash = protocol === undefined ? -1 : protocol.indexOf('/');
   return connectionEvent({
-    ...base,
+    time: base.time,
+    timeText: base.timeText,
+    device: base.device,
+    vendor: base.vendor,
+    product: base.product,
     src: [src.ip, 'src'],
     dst: [dst.ip, 'dst'],
     srcPort: [src.port, 'src port'],
