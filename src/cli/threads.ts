@@ -138,7 +138,8 @@ export async function scanThreaded(path: string, options: ThreadedOptions): Prom
 
 function runShard(task: ShardTask): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: task });
+    // A small young generation: a worker allocates little per record, and each isolate's RSS counts.
+    const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     worker.once('message', (m: ShardResult) => {
       resolve(m);
       void worker.terminate();
