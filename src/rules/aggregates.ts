@@ -231,7 +231,8 @@ export interface OrderedState {
   middle: number[][];
 }
 
-function insertSorted(list: number[], t: number): void {
+/** Where `t` is or would go in sorted `list`: the index of its first element at or after `t`. */
+function lowerBound(list: readonly number[], t: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -239,19 +240,17 @@ function insertSorted(list: number[], t: number): void {
     if (list[mid]! < t) lo = mid + 1;
     else hi = mid;
   }
-  if (list[lo] !== t) list.splice(lo, 0, t);
+  return lo;
+}
+
+function insertSorted(list: number[], t: number): void {
+  const at = lowerBound(list, t);
+  if (list[at] !== t) list.splice(at, 0, t);
 }
 
 /** The least time in sorted `list` at or after `t`, or undefined. */
 function firstAtOrAfter(list: readonly number[], t: number): number | undefined {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo];
+  return list[lowerBound(list, t)];
 }
 
 /**

@@ -454,6 +454,30 @@ function parsePacketList(text: string): Tuple[] | string {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+type Shared = Omit<ConnectionValues, 'src' | 'dst'>;
+
+/**
+ * A record's shared values with one connection's own, field by field: an object spread into a literal would make V8
+ * build each event's values the slow way (see connection.ts).
+ */
+function withCommon(common: Shared, own: Pick<ConnectionValues, 'src' | 'dst' | 'srcPort' | 'dstPort' | 'protocol' | 'bytes' | 'packets'>): ConnectionValues {
+  return {
+    time: common.time,
+    timeText: common.timeText,
+    action: common.action,
+    device: common.device,
+    vendor: common.vendor,
+    product: common.product,
+    src: own.src,
+    dst: own.dst,
+    srcPort: own.srcPort,
+    dstPort: own.dstPort,
+    protocol: own.protocol,
+    bytes: own.bytes,
+    packets: own.packets,
+  };
+}
+
 function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | typeof NOT_MINE {
   const loc = locate(line, ctx.time);
   if (loc === undefined) return NOT_MINE;
@@ -498,7 +522,7 @@ function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | t
     time = loc.time;
     timeText = loc.timeText;
   }
-  const common: Omit<ConnectionValues, 'src' | 'dst'> = {
+  const common: Shared = {
     time,
     timeText,
     action: checkPointAction(v.get('action'), fields.ruleActions),
@@ -513,13 +537,7 @@ function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | t
     const dstPort = v.get(dstPortName);
     if (ctx.prefilter && !ctx.prefilter.portMayMatch(dstPort)) return FILTERED;
     const srcPortName = v.has('s_port') ? 's_port' : 'sport_svc';
-    return connectionEvent({
-      time: common.time,
-      timeText: common.timeText,
-      action: common.action,
-      device: common.device,
-      vendor: common.vendor,
-      product: common.product,
+    return connectionEvent(withCommon(common, {
       src: [src, srcName],
       dst: [dst, 'dst'],
       srcPort: [v.get(srcPortName), srcPortName],
@@ -527,7 +545,7 @@ function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | t
       protocol: [v.get('proto'), 'proto'],
       bytes: [total(v, 'bytes', [['client_outbound_bytes', 'server_outbound_bytes'], ['sent_bytes', 'received_bytes']]), 'bytes'],
       packets: [total(v, 'packets', [['client_outbound_packets', 'server_outbound_packets']]), 'packets'],
-    }, ID, ctx);
+    }), ID, ctx);
   }
 
   // A drop-template record: one event per listed packet.
@@ -538,19 +556,13 @@ function parseCheckPoint(line: SyslogLine, ctx: MessageContext): ParseResult | t
   for (let k = 0; k < tuples.length; k++) {
     const t = tuples[k]!;
     const name = `packets[${k + 1}]`;
-    const result = connectionEvent({
-      time: common.time,
-      timeText: common.timeText,
-      action: common.action,
-      device: common.device,
-      vendor: common.vendor,
-      product: common.product,
+    const result = connectionEvent(withCommon(common, {
       src: [t.src, `${name} source`],
       dst: [t.dst, `${name} destination`],
       srcPort: [t.srcPort, `${name} source port`],
       dstPort: [t.dstPort, `${name} destination port`],
       protocol: [t.proto, `${name} protocol`],
-    }, ID, ctx);
+    }), ID, ctx);
     if (isRejection(result)) return result;
     if (Array.isArray(result)) events.push(...result);
     else events.push(result);
