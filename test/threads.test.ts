@@ -105,6 +105,21 @@ describe('scan --threads: one thread\'s answer, order and accounting', () => {
     expect(await scanThreaded(gz, base)).toBeUndefined();
     expect(await scanThreaded('-', base)).toBeUndefined();
   });
+  it('a quoted record open across a cut whose lines read alone are good rows: undone, never an invented alert', async () => {
+    // The note's first line, read alone with its quote taken literally, is a good row; its second looks like a row
+    // with port 104. Wherever the cut falls inside it, the answer is one thread's (0 alerts here).
+    for (const at of [20, 40, 60, 80]) {
+      const filler = (i: number) => `2026-03-16T10:${String(i % 60).padStart(2, '0')}:00Z,198.51.100.${i % 250},10.1.2.3,443,filler`;
+      const lines = ['TimeGenerated,SourceIP,DestinationIP,DestinationPort,Note'];
+      for (let i = 0; i < 100; i++) {
+        if (i === at) lines.push(`2026-03-16T10:30:00Z,198.51.100.50,10.1.2.3,443,"${'n'.repeat(3000)}`, '2026-03-16T10:31:00Z,203.0.113.77,10.1.2.9,104,""quoted""', 'end of note"');
+        lines.push(filler(i));
+      }
+      const file = join(dir, `open-quote-${at}.csv`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      for (const n of [2, 3]) expect((await expectSameAnswer(file, [], n)).stdout).toBe('');
+    }
+  });
   it('--threads 0 or 1.5 is bad usage', async () => {
     for (const bad of ['0', '1.5']) {
       const r = await runCli(['scan', join(ROOT, 'fixtures/sentinel-export.csv'), '--threads', bad]);
