@@ -11,6 +11,7 @@ import { messageStartOnBytes } from '../src/parsers/syslog/family.js';
 import { parseSyslogLine, type HeaderShape } from '../src/parsers/syslog/framing.js';
 import { NOT_MINE, type MessageContext } from '../src/parsers/syslog/message.js';
 import { MESSAGE_FORMATS } from '../src/parsers/syslog/registry.js';
+import { ByteScanner } from '../src/parsers/kernel/kernel.js';
 import { recordPrefilter } from '../src/parsers/prefilter.js';
 import { isRejection, type RecordOutcome } from '../src/parsers/types.js';
 
@@ -307,6 +308,12 @@ describe('messageStartOnBytes: the message the framing finds, or "not sure"', ()
 describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', () => {
   const ctx: MessageContext = { file: 'in.log', lineNo: 1, time: TIME, prefilter: recordPrefilter({ dstPorts: DST_PORTS }) };
   const withBytes = MESSAGE_FORMATS.filter((f) => f.filteredOnBytes);
+  /** One scanner for every call, told each time that its Buffer is new (as the record parser tells it at a push). */
+  const scanner = new ByteScanner();
+  const fresh = (s: ByteScanner) => {
+    s.forget();
+    return s;
+  };
 
   /**
    * The formats whose filteredOnBytes says true for the line `text`, called as family.ts calls it: on the line's own
@@ -323,7 +330,7 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
     const end = lineStart + Buffer.byteLength(text);
     const at = messageStartOnBytes(bytes, lineStart, end, Buffer.from(text).subarray(0, shape.restAt), shape);
     if (at === -1) return [];
-    return withBytes.filter((f) => f.filteredOnBytes!(bytes, at, end, DST_PORTS, lineStart)).map((f) => f.id);
+    return withBytes.filter((f) => f.filteredOnBytes!(bytes, at, end, DST_PORTS, lineStart, fresh(scanner))).map((f) => f.id);
   };
   const shapeOf = (text: string): HeaderShape => {
     const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
@@ -333,7 +340,7 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
   /** The same on the message alone (`x` before it, `y` after it): what a format decides without the header. */
   const decidedInMessage = (message: string): string[] => {
     const bytes = Buffer.from(`x${message}y`);
-    return withBytes.filter((f) => f.filteredOnBytes!(bytes, 1, bytes.length - 1, DST_PORTS, 1)).map((f) => f.id);
+    return withBytes.filter((f) => f.filteredOnBytes!(bytes, 1, bytes.length - 1, DST_PORTS, 1, fresh(scanner))).map((f) => f.id);
   };
   /** Every format that decided `text` (as a line, or its message alone) on bytes must call it FILTERED; returns them. */
   const holdToParse = (text: string): string[] => {

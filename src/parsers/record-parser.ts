@@ -6,6 +6,7 @@ import { DicomwatchError } from '../errors.js';
 import { normalizeZone } from '../time/zone.js';
 import type { NetworkEvent } from '../model/event.js';
 import { InputFileError } from './errors.js';
+import { ByteScanner } from './kernel/kernel.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
 import {
@@ -132,9 +133,11 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
     throw new DicomwatchError('BAD_OPTION', `year: '${String(options.year)}' is not a year`, 'year');
   }
   const callerObserver = options.observe;
+  const scanner = options.bytePath === false ? undefined : new ByteScanner();
   options = {
     ...options,
     ...(tz ? { tz } : {}),
+    scanner,
     observe: {
       columns(report) {
         if (info.columns.length < MAX_COLUMN_REPORTS) info.columns.push(report);
@@ -265,6 +268,7 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
     push(chunk) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       info.bytes += bytes.length;
+      scanner?.forget(); // the caller may have put other bytes into a Buffer it pushed before
       return guarded(() => {
         if (head) {
           const copy = Buffer.from(bytes);
@@ -277,6 +281,7 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
       });
     },
     end() {
+      scanner?.forget();
       return guarded(() => {
         if (head) decide();
         if (byteSession) {

@@ -1,4 +1,5 @@
 import type { NetworkEvent } from '../model/event.js';
+import type { ByteScanner } from './kernel/kernel.js';
 
 /** Why a record yielded no event although nothing was wrong with it. */
 export type SkipCode =
@@ -96,6 +97,11 @@ export interface ParseContext {
    * every record takes the text path — the reference the tests hold the hot path to.
    */
   bytePath?: boolean;
+  /**
+   * The delimiter scan sessions use on the hot path (set by the record parser, which tells it when its caller's
+   * Buffers may change). Absent: no record is decided on its bytes by a format that needs it.
+   */
+  scanner?: ByteScanner;
   /** Where a session reports what it learned about its input (the record parser keeps it in its `info`). */
   observe?: ParseObserver;
   /**

@@ -20,6 +20,7 @@
 import type { MessageContext } from '../syslog/message.js';
 import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
+import type { ByteScanner } from '../kernel/kernel.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 
@@ -194,20 +195,21 @@ function isEpochOrDash(buf: Buffer, from: number, to: number): boolean {
  * Anything else takes the text path, which gives the record its outcome, so `scan` and `parse` agree record by
  * record. `at` receives the field starts (`at[k]`; field k ends at `at[k + 1] - 1`).
  */
-function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout | undefined, wanted: Uint8Array, at: Int32Array): boolean {
+function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout | undefined, wanted: Uint8Array, at: Int32Array, scanner: ByteScanner): boolean {
   if (end > start && buf[end - 1] === 13) end--;
   if (end <= start) return false;
   const c0 = buf[start]!;
   if (c0 >= 97 && c0 <= 122) return false; // a header line, perhaps
-  // Field starts, in one pass over the bytes. An empty field (a leading, trailing or doubled space) is MALFORMED:
-  // the text path says so.
-  let n = 1;
+  // Field starts, from the spaces the scanner finds. An empty field (a leading, trailing or doubled space) is
+  // MALFORMED: the text path says so.
+  const spaces = scanner.scan(buf, start, end, SPACE, SPACE, 0, MAX_FIELDS - 1);
+  if (spaces === -1) return false;
+  const n = spaces + 1;
   at[0] = start;
-  for (let i = start; i < end; i++) {
-    if (buf[i] === SPACE) {
-      if (at[n - 1] === i || n >= MAX_FIELDS) return false;
-      at[n++] = i + 1;
-    }
+  for (let k = 1; k < n; k++) {
+    const next = scanner.at(k - 1) + 1;
+    if (next === at[k - 1]! + 1) return false;
+    at[k] = next;
   }
   if (at[n - 1] === end) return false;
   at[n] = end + 1;
@@ -237,9 +239,9 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout
  * hot path is tested against (it must give every record the same outcome).
  */
 export function openVpc(ctx: ParseContext): LineSession {
-  const onBytes = ctx.bytePath !== false;
+  const scanner = ctx.bytePath === false ? undefined : ctx.scanner;
   let header: Layout | undefined;
-  const wanted = ctx.prefilter && onBytes ? portTable(ctx.prefilter.dstPorts) : undefined;
+  const wanted = ctx.prefilter && scanner ? portTable(ctx.prefilter.dstPorts) : undefined;
   const fieldStarts = new Int32Array(MAX_FIELDS + 1);
   const runs = ctx.filteredRuns === true;
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
@@ -269,7 +271,7 @@ export function openVpc(ctx: ParseContext): LineSession {
       if (start === end) return;
       const c0 = buf[start]!;
       if (!(c0 >= 48 && c0 <= 57) && isBlankBytes(buf, start, end)) return;
-      if (wanted && filteredOnBytes(buf, start, end, header, wanted, fieldStarts)) {
+      if (wanted && scanner && filteredOnBytes(buf, start, end, header, wanted, fieldStarts, scanner)) {
         pushFiltered(out, lineNo, runs);
         return;
       }

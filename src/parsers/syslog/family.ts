@@ -78,7 +78,7 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
       if (header && dstPorts) {
         const message = messageStartOnBytes(buf, start, end, header, shape);
-        if (message !== -1 && dispatch.first()?.filteredOnBytes?.(buf, message, end, dstPorts, start)) {
+        if (message !== -1 && dispatch.first()?.filteredOnBytes?.(buf, message, end, dstPorts, start, ctx.scanner)) {
           pushFiltered(out, lineNo, runs);
           return;
         }

@@ -16,6 +16,7 @@ import { FILTERED } from '../prefilter.js';
 import { fail, type ParseResult } from '../types.js';
 import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
+import type { ByteScanner } from '../kernel/kernel.js';
 import { pickKeyValues } from './kv.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
@@ -85,52 +86,52 @@ function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typ
 
 const SPACE = 32;
 const QUOTE = 34;
-const TAB = 9;
+const BRACKET = 91;
+const EQUALS = 61;
+/** ASCII codes of the letters in the keys the hot path compares. */
+const C = 67, D = 68, I = 73, N = 78, O = 79, P = 80, R = 82, S = 83, T = 84, U = 85;
 
 /**
- * parseIptables' FILTERED on bytes, in one pass: the first ` OUT=`, the last `IN=` before it with no space between,
- * then the `key=value` words from there — SRC, DST and PROTO present, the first DPT a valid port no rule wants. A
- * quote or tab from `IN=` on (pickKeyValues then reads quoted values) or a non-digit port leaves it to the text.
+ * parseIptables' FILTERED on bytes, from the message's spaces (found by the scanner): the word `IN=…` right before
+ * the first ` OUT=`, then the `key=value` words from there — SRC, DST and PROTO present, the first DPT a valid port
+ * no rule wants. A quote or a control byte such as a tab anywhere (pickKeyValues reads quoted values), a word after
+ * ` OUT=` that starts with `[` (an ICMP error quotes the packet it answers in brackets) or a port that is not
+ * digits leaves the line to the text path.
  */
-function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
-  let inAt = -1;
-  let lastSpace = -1;
-  let lastQuoteOrTab = -1;
-  let i = start;
-  // (bytes above `"` are neither a space, a quote nor a tab: one comparison for most of them)
-  for (; i + 4 < end; i++) {
-    const c = buf[i]!;
-    if (c > QUOTE) {
-      if (c === 73 /* I */ && buf[i + 1] === 78 /* N */ && buf[i + 2] === 61 /* = */) inAt = i;
-    } else if (c === SPACE) {
-      if (buf[i + 1] === 79 /* O */ && buf[i + 2] === 85 /* U */ && buf[i + 3] === 84 /* T */ && buf[i + 4] === 61) break;
-      lastSpace = i;
-    } else if (c === QUOTE || c === TAB) lastQuoteOrTab = i;
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
+  const spaces = scanner ? scanner.scan(buf, start, end, SPACE, QUOTE, SPACE) : -1;
+  if (spaces === -1 || scanner!.stop() !== -1) return false;
+  let inAt = buf[start] === I && buf[start + 1] === N && buf[start + 2] === EQUALS ? start : -1;
+  let h = 0;
+  // Before ` OUT=`: where the word `IN=…` starts (any other word in between resets it).
+  for (; h < spaces; h++) {
+    const i = scanner!.at(h);
+    if (i + 4 >= end) return false;
+    const k = buf[i + 1]!;
+    if (k === O && buf[i + 2] === U && buf[i + 3] === T && buf[i + 4] === EQUALS) break;
+    inAt = k === I && buf[i + 2] === N && buf[i + 3] === EQUALS ? i + 1 : -1;
   }
-  if (i + 4 >= end || inAt === -1 || lastSpace > inAt || lastQuoteOrTab >= inAt) return false;
-  // the words after ` OUT=`: wanted keys start a word (the one before is `IN=…`)
+  if (h === spaces || inAt === -1) return false;
   let src = false;
   let dst = false;
   let proto = false;
   let port = -1;
-  for (i++; i < end; i++) {
-    const c = buf[i]!;
-    if (c > QUOTE) continue;
-    if (c === QUOTE || c === TAB) return false;
-    if (c !== SPACE || i + 6 >= end) continue; // (the shortest word read here, `DPT=1`, is five bytes)
+  for (h++; h < spaces; h++) {
+    const i = scanner!.at(h);
+    if (i + 6 >= end) continue; // (the shortest word read here, `DPT=1`, is five bytes)
     const k = buf[i + 1]!;
-    if (k === 83 /* S */) {
-      if (!src && buf[i + 2] === 82 /* R */ && buf[i + 3] === 67 /* C */ && buf[i + 4] === 61) src = true;
-    } else if (k === 68 /* D */) {
-      if (buf[i + 4] !== 61) continue;
-      if (buf[i + 2] === 83 /* S */ && buf[i + 3] === 84 /* T */) dst = true;
-      else if (port === -1 && buf[i + 2] === 80 /* P */ && buf[i + 3] === 84 /* T */) {
+    if (k === S) {
+      if (!src && buf[i + 2] === R && buf[i + 3] === C && buf[i + 4] === EQUALS) src = true;
+    } else if (k === D) {
+      if (buf[i + 4] !== EQUALS) continue;
+      if (buf[i + 2] === S && buf[i + 3] === T) dst = true;
+      else if (port === -1 && buf[i + 2] === P && buf[i + 3] === T) {
         port = digitsAt(buf, i + 5, end);
         if (port === -2) return false; // not a valid port: the text path reports it
       }
-    } else if (k === 80 /* P */) {
-      if (!proto && buf[i + 2] === 82 && buf[i + 3] === 79 && buf[i + 4] === 84 && buf[i + 5] === 79 && buf[i + 6] === 61) proto = true;
-    }
+    } else if (k === P) {
+      if (!proto && buf[i + 2] === R && buf[i + 3] === O && buf[i + 4] === T && buf[i + 5] === O && buf[i + 6] === EQUALS) proto = true;
+    } else if (k === BRACKET) return false;
     if (port !== -1 && src && dst && proto) return !dstPorts.has(port);
   }
   return false;

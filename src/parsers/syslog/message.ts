@@ -3,6 +3,7 @@
  * src/parsers/syslog/registry.ts. The syslog family (family.ts) parses the framing once per line and offers the
  * line to the message formats in turn, the last one that matched first.
  */
+import type { ByteScanner } from '../kernel/kernel.js';
 import type { NetworkEvent } from '../../model/event.js';
 import type { TimeContext } from '../../time/parse.js';
 import type { RecordPrefilter } from '../prefilter.js';
@@ -49,7 +50,8 @@ export interface MessageFormat<T = NetworkEvent> {
    * bytes, without a string. False means "not sure": the line is framed and parsed as text. Bytes [lineStart, start)
    * are the line's syslog header, the `TAG: ` the framing took off the message right before `start` when it found
    * one: a format whose `parse` reads the tag (`line.app`) reads it there, and nothing before `lineStart`. A property
-   * test holds every implementation to `parse` (test/hot-path-syslog.test.ts).
+   * test holds every implementation to `parse` (test/hot-path-syslog.test.ts). `scanner` finds delimiters sixteen
+   * bytes a step (kernel.ts).
    */
-  filteredOnBytes?(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, lineStart: number): boolean;
+  filteredOnBytes?(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, lineStart: number, scanner: ByteScanner | undefined): boolean;
 }

@@ -1,0 +1,112 @@
+/**
+ * The hot paths' delimiter scan (split.wat, WebAssembly SIMD): where the bytes a format splits on are in a record,
+ * sixteen bytes a step, so that the format's own JavaScript visits the delimiters instead of every byte.
+ *
+ * The kernel reads its own memory: a window of up to 1 MiB of the Buffer a line is in is copied there once and
+ * serves every line inside it. A caller's Buffer may hold new bytes on its next `push` (readers reuse theirs), so the
+ * record parser calls `forget()` at every push; within one push a Buffer's bytes do not change.
+ */
+import { SPLIT_WASM } from './split-wasm.js';
+
+// The few WebAssembly names used here (the project's lib settings have no DOM, which is where TypeScript types them).
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module);
+    readonly exports: unknown;
+  }
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+  }
+}
+
+/** Memory layout (split.wat): slot 0 an answer, then the positions, then the window, then a slack page. */
+const SLOTS = 16384;
+const WINDOW_AT = 65536;
+const WINDOW_BYTES = 1 << 20;
+
+interface SplitExports {
+  memory: WebAssembly.Memory;
+  split(from: number, to: number, a: number, b: number, below: number, max: number): number;
+}
+
+/**
+ * The compiled kernel, made on first use: an immutable module, undefined where this Node cannot run it (no
+ * WebAssembly SIMD, `--jitless`) — the formats then leave every record to the text path.
+ */
+let compiled: WebAssembly.Module | null | undefined;
+function kernelModule(): WebAssembly.Module | undefined {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(SPLIT_WASM, 'base64'));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled ?? undefined;
+}
+
+/** One per record parser: an instance of the kernel with its own memory (~1.2 MB), made on the first scan. */
+export class ByteScanner {
+  /** The most positions one scan reports: a record with more is not scanned here. */
+  static readonly MAX_HITS = SLOTS - 2;
+
+  /** Undefined until the first scan; null where the kernel cannot run. */
+  private kernel: { split: SplitExports['split']; memory: Uint8Array; slots: Int32Array } | null | undefined;
+  private window: Buffer | undefined;
+  private windowStart = 0;
+  private windowEnd = 0;
+  /** The kernel memory's address of the window Buffer's byte 0 (positions come back as addresses). */
+  private base = 0;
+
+  private instance() {
+    if (this.kernel === undefined) {
+      const module = kernelModule();
+      const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
+      this.kernel = exports
+        ? { split: exports.split, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        : null;
+    }
+    return this.kernel;
+  }
+
+  /** The Buffers seen so far may hold other bytes from now on (a new chunk was pushed). */
+  forget(): void {
+    this.window = undefined;
+  }
+
+  /**
+   * The bytes equal to `a` in bytes [start, end) of `buf`: their count, their positions then `at(0..count-1)`, and
+   * `stop()` the first byte equal to `b` or below `below` (0: none). -1 when the record is not scanned here (longer
+   * than the window, or more than `max` of them): the caller then decides as if the kernel were absent.
+   */
+  scan(buf: Buffer, start: number, end: number, a: number, b: number, below: number, max: number = ByteScanner.MAX_HITS): number {
+    const kernel = this.kernel ?? this.instance();
+    if (kernel === null) return -1;
+    if (buf !== this.window || start < this.windowStart || end > this.windowEnd) {
+      if (end - start > WINDOW_BYTES) return -1;
+      const to = Math.min(buf.length, start + WINDOW_BYTES);
+      kernel.memory.set(buf.subarray(start, to), WINDOW_AT);
+      this.window = buf;
+      this.windowStart = start;
+      this.windowEnd = to;
+      this.base = WINDOW_AT - start;
+    }
+    const most = Math.min(max, ByteScanner.MAX_HITS);
+    const n = kernel.split(start + this.base, end + this.base, a, b, below, most);
+    return n > most ? -1 : n;
+  }
+
+  /** The position in `buf` of the k-th byte the last scan found. */
+  at(k: number): number {
+    return this.kernel!.slots[k + 1]! - this.base;
+  }
+
+  /** The position in `buf` of the first stop byte of the last scan, or -1. */
+  stop(): number {
+    const s = this.kernel!.slots[0]!;
+    return s < 0 ? -1 : s - this.base;
+  }
+}
