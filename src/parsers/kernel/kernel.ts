@@ -29,7 +29,7 @@ const WINDOW_BYTES = 1 << 20;
 
 interface SplitExports {
   memory: WebAssembly.Memory;
-  split(from: number, to: number, a: number, b: number, below: number, max: number): number;
+  split(from: number, to: number, a: number, b: number, c: number, below: number, max: number): number;
 }
 
 /**
@@ -79,10 +79,10 @@ export class ByteScanner {
 
   /**
    * The bytes equal to `a` in bytes [start, end) of `buf`: their count, their positions then `at(0..count-1)`, and
-   * `stop()` the first byte equal to `b` or below `below` (0: none). -1 when the record is not scanned here (longer
-   * than the window, or more than `max` of them): the caller then decides as if the kernel were absent.
+   * `stop()` the first byte equal to `b` or `c` or below `below` (0: none). -1 when the record is not scanned here
+   * (longer than the window, or more than `max` of them): the caller then decides as if the kernel were absent.
    */
-  scan(buf: Buffer, start: number, end: number, a: number, b: number, below: number, max: number = ByteScanner.MAX_HITS): number {
+  scan(buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number, max: number = ByteScanner.MAX_HITS): number {
     const kernel = this.kernel ?? this.instance();
     if (kernel === null) return -1;
     if (buf !== this.window || start < this.windowStart || end > this.windowEnd) {
@@ -95,7 +95,7 @@ export class ByteScanner {
       this.base = WINDOW_AT - start;
     }
     const most = Math.min(max, ByteScanner.MAX_HITS);
-    const n = kernel.split(start + this.base, end + this.base, a, b, below, most);
+    const n = kernel.split(start + this.base, end + this.base, a, b, c, below, most);
     return n > most ? -1 : n;
   }
 

@@ -8,14 +8,15 @@
 (module
   (memory (export "memory") 18)
 
-  ;; split(from, to, a, b, below, max): the positions of the bytes equal to `a` in memory [from, to), in order, go to
-  ;; slots 1..n; slot 0 gets the position of the first byte equal to `b` or below `below` (-1 when there is none).
+  ;; split(from, to, a, b, c, below, max): the positions of the bytes equal to `a` in memory [from, to), in order, go
+  ;; to slots 1..n; slot 0 gets the position of the first byte equal to `b` or `c` or below `below` (-1: none).
   ;; Returns n, or max + 1 as soon as there are more than `max` (the slots then hold the first max + 1).
-  (func (export "split") (param $from i32) (param $to i32) (param $a i32) (param $b i32) (param $below i32) (param $max i32) (result i32)
-    (local $p i32) (local $va v128) (local $vb v128) (local $vbelow v128) (local $v v128)
+  (func (export "split") (param $from i32) (param $to i32) (param $a i32) (param $b i32) (param $c i32) (param $below i32) (param $max i32) (result i32)
+    (local $p i32) (local $va v128) (local $vb v128) (local $vc v128) (local $vbelow v128) (local $v v128)
     (local $ma i32) (local $mb i32) (local $n i32) (local $first i32) (local $left i32) (local $keep i32)
     (local.set $va (i8x16.splat (local.get $a)))
     (local.set $vb (i8x16.splat (local.get $b)))
+    (local.set $vc (i8x16.splat (local.get $c)))
     (local.set $vbelow (i8x16.splat (local.get $below)))
     (local.set $first (i32.const -1))
     (local.set $p (local.get $from))
@@ -26,7 +27,7 @@
         ;; bit k of a mask: byte p + k is one looked for
         (local.set $ma (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $va))))
         (local.set $mb (i8x16.bitmask (v128.or
-          (i8x16.eq (local.get $v) (local.get $vb))
+          (v128.or (i8x16.eq (local.get $v) (local.get $vb)) (i8x16.eq (local.get $v) (local.get $vc)))
           (i8x16.lt_u (local.get $v) (local.get $vbelow)))))
         ;; the last block: only the bytes before `to`
         (local.set $left (i32.sub (local.get $to) (local.get $p)))

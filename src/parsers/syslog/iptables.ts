@@ -99,7 +99,7 @@ const C = 67, D = 68, I = 73, N = 78, O = 79, P = 80, R = 82, S = 83, T = 84, U 
  * digits leaves the line to the text path.
  */
 function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
-  const spaces = scanner ? scanner.scan(buf, start, end, SPACE, QUOTE, SPACE) : -1;
+  const spaces = scanner ? scanner.scan(buf, start, end, SPACE, QUOTE, QUOTE, SPACE) : -1;
   if (spaces === -1 || scanner!.stop() !== -1) return false;
   let inAt = buf[start] === I && buf[start + 1] === N && buf[start + 2] === EQUALS ? start : -1;
   let h = 0;
