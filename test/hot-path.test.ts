@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { csvFormat, openCsv } from '../src/parsers/csv.js';
 import { GENERIC_SCHEMA } from '../src/parsers/fields.js';
 import { createRecordParser } from '../src/parsers/record-parser.js';
@@ -295,5 +295,39 @@ describe('parseCefExtension, driven by its `=` signs', () => {
       for (const [k, v] of naive) if (wanted.has(k.toLowerCase()) && !expected.has(k.toLowerCase())) expected.set(k.toLowerCase(), trim(unescapeValue(v)));
       expect(parseCefExtension(text, from, wanted)).toEqual(expected);
     }), { numRuns: 5000 });
+  });
+});
+
+describe('the typical filtered record is decided on its bytes: never decoded', () => {
+  // (each row holds `104` in another field, so that only its port column can settle it)
+  /** How many times the parser decoded bytes into a string, pushing `head` then `n` copies of `row`. */
+  const decodings = (head: string, row: string, n: number): number => {
+    const bytes = Buffer.from(head + `${row}\n`.repeat(n));
+    const toString = vi.spyOn(Buffer.prototype, 'toString');
+    const latin1 = vi.spyOn(Buffer.prototype, 'latin1Slice' as keyof Buffer);
+    const utf8 = vi.spyOn(Buffer.prototype, 'utf8Slice' as keyof Buffer);
+    try {
+      const { info } = run(bytes, true, 4096);
+      expect(info.skippedBy.FILTERED).toBe(n);
+      return toString.mock.calls.length + latin1.mock.calls.length + utf8.mock.calls.length;
+    } finally {
+      vi.restoreAllMocks();
+    }
+  };
+  const N = 2000;
+  it('CSV, with the port column anywhere', () => {
+    expect(decodings('TimeGenerated,SourceIP,DestinationIP,DestinationPort\n', '2026-03-16T10:00:00Z,203.0.113.104,10.1.2.3,443', N)).toBeLessThan(N / 20);
+    expect(decodings('DestinationPort;TimeGenerated;SourceIP;DestinationIP\n', '443;2026-03-16T10:00:00Z;203.0.113.104;10.1.2.3', N)).toBeLessThan(N / 20);
+    expect(decodings('TimeGenerated,DestinationPort,SourceIP,DestinationIP,Note\n', '2026-03-16T10:00:00Z,443,203.0.113.104,10.1.2.3,a b c d e f g h', N)).toBeLessThan(N / 20);
+  });
+  it('AWS VPC flow logs, with and without a header', () => {
+    const v2 = '2 123456789010 eni-0a1b2c3d4e5f60718 203.0.113.104 10.1.0.16 10945 443 6 4 240 1774656000 1774656060 REJECT OK';
+    expect(decodings('', v2, N)).toBeLessThan(N / 20);
+    expect(decodings('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n', v2, N)).toBeLessThan(N / 20);
+  });
+  it('syslog: iptables and PAN-OS', () => {
+    expect(decodings('', 'Mar 28 01:00:00 edge01 kernel: [1234567.890123] FW-DROP IN=eth0 OUT=eth1 MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.104 DST=10.1.0.16 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=10945 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0', N)).toBeLessThan(N / 20);
+    const panos = '<14>Mar 28 01:00:00 pa-edge-01 1,2026/03/28 01:00:00,013201004321,TRAFFIC,end,2561,2026/03/28 01:00:00,203.0.113.29,10.1.0.16,0.0.0.0,0.0.0.0,inbound-pacs,,,dicom,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,fwd-siem,2026/03/28 01:00:00,88231,1,10945,443,0,0,0x400053,tcp,deny,52104,1840,50400,64,2026/03/28 01:00:00,29,any,,7100000000000001,0x0,United States,10.0.0.0-10.255.255.255,,30,34,tcp-fin,0,0,0,0,,pa-edge-01,from-policy,,,0,,0,,N/A,0,0,0,0,b9d4a1c2-3e5f-4a6b-8c7d-0e1f2a3b4c5d,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-03-28T00:00:00.358+00:00,,,health-care,business-systems,client-server,1,,,no,no,no,0';
+    expect(decodings('', panos, N)).toBeLessThan(N / 20);
   });
 });

@@ -11,44 +11,45 @@ import { SPLIT_WASM } from '../src/parsers/kernel/split-wasm.js';
 import { compileKernel, kernelModuleSource } from '../scripts/build-kernel.mjs';
 
 /** What scan promises, by a byte loop. */
-function reference(buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number) {
+function reference(buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number, keep?: number) {
   const at: number[] = [];
   let stop = -1;
   for (let i = start; i < end; i++) {
     if (buf[i] === a) at.push(i);
     if (stop === -1 && (buf[i] === b || buf[i] === c || buf[i]! < below)) stop = i;
   }
-  return { at, stop };
+  return { count: at.length, at: at.slice(0, keep), stop };
 }
 
-function scanned(scanner: ByteScanner, buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number, max?: number) {
-  const n = scanner.scan(buf, start, end, a, b, c, below, max);
+function scanned(scanner: ByteScanner, buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number, keep?: number) {
+  const n = scanner.scan(buf, start, end, a, b, c, below, keep);
   if (n === -1) return undefined;
-  return { at: Array.from({ length: n }, (_, k) => scanner.at(k)), stop: scanner.stop() };
+  return { count: n, at: Array.from({ length: Math.min(n, keep ?? n) }, (_, k) => scanner.at(k)), stop: scanner.stop() };
 }
 
 /** Bytes rich in the ones looked for: delimiters, quotes, control bytes, bytes above 127. */
 const bytes = fc.array(fc.constantFrom(44, 44, 32, 32, 34, 9, 0, 13, 92, 97, 98, 49, 0x7f, 0x80, 0xc3, 0xff), { maxLength: 200 }).map((a) => Buffer.from(a));
 
 describe('ByteScanner', () => {
-  it('finds what a byte loop finds: any bytes, any range, any offset in the Buffer', () => {
+  it('finds what a byte loop finds: any bytes, any range, any offset in the Buffer, any number kept', () => {
     const scanner = new ByteScanner();
-    fc.assert(fc.property(bytes, fc.nat(), fc.nat(), fc.constantFrom(44, 32, 0xff), fc.constantFrom(34, 9, 44), fc.constantFrom(92, 34, 0x80), fc.constantFrom(0, 9, 32, 128), (buf, x, y, a, b, c, below) => {
+    fc.assert(fc.property(bytes, fc.nat(), fc.nat(), fc.constantFrom(44, 32, 0xff), fc.constantFrom(34, 9, 44), fc.constantFrom(92, 34, 0x80), fc.constantFrom(0, 9, 32, 128), fc.option(fc.nat(40)), (buf, x, y, a, b, c, below, keep) => {
       const start = buf.length === 0 ? 0 : x % (buf.length + 1);
       const end = start + (buf.length - start === 0 ? 0 : y % (buf.length - start + 1));
       scanner.forget();
-      expect(scanned(scanner, buf, start, end, a, b, c, below)).toEqual(reference(buf, start, end, a, b, c, below));
+      const k = keep ?? undefined;
+      expect(scanned(scanner, buf, start, end, a, b, c, below, k)).toEqual(reference(buf, start, end, a, b, c, below, k));
     }), { numRuns: 3000 });
   });
 
   it('lines of one Buffer in turn share a window; a new push (forget) sees new bytes in the same Buffer', () => {
     const scanner = new ByteScanner();
     const buf = Buffer.from('a,b,c\nd,,e\n,f,');
-    expect(scanned(scanner, buf, 0, 5, 44, 34, 34, 0)).toEqual({ at: [1, 3], stop: -1 });
-    expect(scanned(scanner, buf, 6, 10, 44, 34, 34, 0)).toEqual({ at: [7, 8], stop: -1 });
+    expect(scanned(scanner, buf, 0, 5, 44, 34, 34, 0)).toEqual({ count: 2, at: [1, 3], stop: -1 });
+    expect(scanned(scanner, buf, 6, 10, 44, 34, 34, 0)).toEqual({ count: 2, at: [7, 8], stop: -1 });
     buf.write('"x,y"\n', 0);
     scanner.forget();
-    expect(scanned(scanner, buf, 0, 5, 44, 34, 34, 0)).toEqual({ at: [2], stop: 0 });
+    expect(scanned(scanner, buf, 0, 5, 44, 34, 34, 0)).toEqual({ count: 1, at: [2], stop: 0 });
   });
 
   it('a Buffer larger than the window: every line found at its place, across window moves', () => {
@@ -57,18 +58,18 @@ describe('ByteScanner', () => {
     const buf = Buffer.from(`${line}\n`.repeat(3000)); // 3 MB
     for (let k = 0; k < 3000; k += 7) {
       const s = k * (line.length + 1);
-      expect(scanned(scanner, buf, s, s + line.length, 44, 34, 34, 0)).toEqual({ at: [s + 997], stop: -1 });
+      expect(scanned(scanner, buf, s, s + line.length, 44, 34, 34, 0)).toEqual({ count: 1, at: [s + 997], stop: -1 });
     }
   });
 
-  it('declines a range longer than its window, and more delimiters than asked for', () => {
+  it('declines a range longer than its window; counts past what it keeps', () => {
     const scanner = new ByteScanner();
     const long = Buffer.alloc((1 << 20) + 1, 44);
     expect(scanner.scan(long, 0, long.length, 44, 34, 34, 0)).toBe(-1);
-    expect(scanner.scan(long, 1, long.length, 44, 34, 34, 0, 70_000)).toBe(-1); // over MAX_HITS
-    const few = Buffer.from(',,,,');
-    expect(scanner.scan(few, 0, 4, 44, 34, 34, 0, 3)).toBe(-1);
-    expect(scanner.scan(few, 0, 4, 44, 34, 34, 0, 4)).toBe(4);
+    expect(scanner.scan(long, 1, long.length, 44, 34, 34, 0)).toBe(1 << 20);
+    expect(scanner.at(ByteScanner.MAX_KEPT - 1)).toBe(ByteScanner.MAX_KEPT);
+    expect(scanner.scan(long, 1, long.length, 44, 34, 34, 0, 1e9)).toBe(1 << 20); // keep is capped at MAX_KEPT
+    expect(scanner.at(ByteScanner.MAX_KEPT - 1)).toBe(ByteScanner.MAX_KEPT);
   });
 });
 

@@ -328,9 +328,9 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
       if (scanner && pending.length === 0 && header !== undefined) {
         // The delimiters (a quote anywhere sends the row to the quote-aware text path); those around the port
         // column bound it.
-        const n = scanner.scan(buf, start, end, delimiterCode, QUOTE, QUOTE, 0);
+        const column = dstPortColumn ?? -1;
+        const n = scanner.scan(buf, start, end, delimiterCode, QUOTE, QUOTE, 0, column + 1);
         if (n !== -1 && scanner.stop() === -1) {
-          const column = dstPortColumn ?? -1;
           const portStart = column === 0 ? start : column > 0 && column <= n ? scanner.at(column - 1) + 1 : -1;
           const portEnd = column >= 0 && column < n ? scanner.at(column) : end;
           unquotedRow(buf, start, end, lineNo, n, portStart, portEnd, out);

@@ -203,7 +203,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout
   // Field starts, from the spaces the scanner finds. An empty field (a leading, trailing or doubled space) is
   // MALFORMED: the text path says so.
   const spaces = scanner.scan(buf, start, end, SPACE, SPACE, SPACE, 0, MAX_FIELDS - 1);
-  if (spaces === -1) return false;
+  if (spaces === -1 || spaces > MAX_FIELDS - 1) return false;
   const n = spaces + 1;
   at[0] = start;
   for (let k = 1; k < n; k++) {

@@ -29,7 +29,7 @@ const WINDOW_BYTES = 1 << 20;
 
 interface SplitExports {
   memory: WebAssembly.Memory;
-  split(from: number, to: number, a: number, b: number, c: number, below: number, max: number): number;
+  split(from: number, to: number, a: number, b: number, c: number, below: number, keep: number): number;
 }
 
 /**
@@ -50,8 +50,8 @@ function kernelModule(): WebAssembly.Module | undefined {
 
 /** One per record parser: an instance of the kernel with its own memory (~1.2 MB), made on the first scan. */
 export class ByteScanner {
-  /** The most positions one scan reports: a record with more is not scanned here. */
-  static readonly MAX_HITS = SLOTS - 2;
+  /** The most positions one scan keeps. */
+  static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
   private kernel: { split: SplitExports['split']; memory: Uint8Array; slots: Int32Array } | null | undefined;
@@ -78,11 +78,11 @@ export class ByteScanner {
   }
 
   /**
-   * The bytes equal to `a` in bytes [start, end) of `buf`: their count, their positions then `at(0..count-1)`, and
-   * `stop()` the first byte equal to `b` or `c` or below `below` (0: none). -1 when the record is not scanned here
-   * (longer than the window, or more than `max` of them): the caller then decides as if the kernel were absent.
+   * The bytes equal to `a` in bytes [start, end) of `buf`: how many there are, the positions of the first `keep` of
+   * them then `at(0..)`, and `stop()` the first byte equal to `b` or `c` or below `below` (0: none). -1 when the
+   * range is not scanned here (longer than the window): the caller then decides as if the kernel were absent.
    */
-  scan(buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number, max: number = ByteScanner.MAX_HITS): number {
+  scan(buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number, keep: number = ByteScanner.MAX_KEPT): number {
     const kernel = this.kernel ?? this.instance();
     if (kernel === null) return -1;
     if (buf !== this.window || start < this.windowStart || end > this.windowEnd) {
@@ -94,12 +94,10 @@ export class ByteScanner {
       this.windowEnd = to;
       this.base = WINDOW_AT - start;
     }
-    const most = Math.min(max, ByteScanner.MAX_HITS);
-    const n = kernel.split(start + this.base, end + this.base, a, b, c, below, most);
-    return n > most ? -1 : n;
+    return kernel.split(start + this.base, end + this.base, a, b, c, below, Math.min(keep, ByteScanner.MAX_KEPT));
   }
 
-  /** The position in `buf` of the k-th byte the last scan found. */
+  /** The position in `buf` of the k-th byte the last scan found (k below its count and its `keep`). */
   at(k: number): number {
     return this.kernel!.slots[k + 1]! - this.base;
   }

@@ -8,12 +8,12 @@
 (module
   (memory (export "memory") 18)
 
-  ;; split(from, to, a, b, c, below, max): the positions of the bytes equal to `a` in memory [from, to), in order, go
-  ;; to slots 1..n; slot 0 gets the position of the first byte equal to `b` or `c` or below `below` (-1: none).
-  ;; Returns n, or max + 1 as soon as there are more than `max` (the slots then hold the first max + 1).
-  (func (export "split") (param $from i32) (param $to i32) (param $a i32) (param $b i32) (param $c i32) (param $below i32) (param $max i32) (result i32)
+  ;; split(from, to, a, b, c, below, keep): the bytes equal to `a` in memory [from, to): returns how many there are,
+  ;; and puts the positions of the first `keep` of them, in order, in slots 1..keep. Slot 0 gets the position of the
+  ;; first byte equal to `b` or `c` or below `below` (-1: none).
+  (func (export "split") (param $from i32) (param $to i32) (param $a i32) (param $b i32) (param $c i32) (param $below i32) (param $keep i32) (result i32)
     (local $p i32) (local $va v128) (local $vb v128) (local $vc v128) (local $vbelow v128) (local $v v128)
-    (local $ma i32) (local $mb i32) (local $n i32) (local $first i32) (local $left i32) (local $keep i32)
+    (local $ma i32) (local $mb i32) (local $n i32) (local $first i32) (local $left i32) (local $bytes i32)
     (local.set $va (i8x16.splat (local.get $a)))
     (local.set $vb (i8x16.splat (local.get $b)))
     (local.set $vc (i8x16.splat (local.get $c)))
@@ -33,22 +33,20 @@
         (local.set $left (i32.sub (local.get $to) (local.get $p)))
         (if (i32.lt_u (local.get $left) (i32.const 16))
           (then
-            (local.set $keep (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)))
-            (local.set $ma (i32.and (local.get $ma) (local.get $keep)))
-            (local.set $mb (i32.and (local.get $mb) (local.get $keep)))))
+            (local.set $bytes (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)))
+            (local.set $ma (i32.and (local.get $ma) (local.get $bytes)))
+            (local.set $mb (i32.and (local.get $mb) (local.get $bytes)))))
         (if (i32.and (i32.ne (local.get $mb) (i32.const 0)) (i32.lt_s (local.get $first) (i32.const 0)))
           (then (local.set $first (i32.add (local.get $p) (i32.ctz (local.get $mb))))))
-        (block $none
+        ;; one position a bit while fewer than `keep` are kept, then only the count
+        (block $kept
           (loop $bit
-            (br_if $none (i32.eqz (local.get $ma)))
+            (br_if $kept (i32.or (i32.eqz (local.get $ma)) (i32.ge_u (local.get $n) (local.get $keep))))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))
             (i32.store (i32.shl (local.get $n) (i32.const 2)) (i32.add (local.get $p) (i32.ctz (local.get $ma))))
-            (if (i32.gt_u (local.get $n) (local.get $max))
-              (then
-                (i32.store (i32.const 0) (local.get $first))
-                (return (local.get $n))))
             (local.set $ma (i32.and (local.get $ma) (i32.sub (local.get $ma) (i32.const 1))))
             (br $bit)))
+        (local.set $n (i32.add (local.get $n) (i32.popcnt (local.get $ma))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $block)))
     (i32.store (i32.const 0) (local.get $first))

@@ -16,7 +16,7 @@ import { FILTERED } from '../prefilter.js';
 import { fail, type ParseResult } from '../types.js';
 import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
-import type { ByteScanner } from '../kernel/kernel.js';
+import { ByteScanner } from '../kernel/kernel.js';
 import { pickKeyValues } from './kv.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
 
@@ -100,7 +100,7 @@ const C = 67, D = 68, I = 73, N = 78, O = 79, P = 80, R = 82, S = 83, T = 84, U 
  */
 function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
   const spaces = scanner ? scanner.scan(buf, start, end, SPACE, QUOTE, QUOTE, SPACE) : -1;
-  if (spaces === -1 || scanner!.stop() !== -1) return false;
+  if (spaces === -1 || spaces > ByteScanner.MAX_KEPT || scanner!.stop() !== -1) return false;
   let inAt = buf[start] === I && buf[start + 1] === N && buf[start + 2] === EQUALS ? start : -1;
   let h = 0;
   // Before ` OUT=`: where the word `IN=…` starts (any other word in between resets it).

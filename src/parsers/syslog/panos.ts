@@ -35,6 +35,7 @@
 import type { Action } from '../../model/event.js';
 import { EPOCH_WINDOW, parseTimestamp } from '../../time/parse.js';
 import { decimalPort, FILTERED } from '../prefilter.js';
+import type { ByteScanner } from '../kernel/kernel.js';
 import { fail, skip, type ParseResult } from '../types.js';
 import { connectionEvent } from './connection.js';
 import type { SyslogLine } from './framing.js';
@@ -341,6 +342,8 @@ function parsePanos(line: SyslogLine, ctx: MessageContext): ParseResult | typeof
 
 /** The connection log types as bytes, with the fields each needs. */
 const LAYOUT_BYTES: readonly (readonly [Buffer, number])[] = [...LAYOUTS].map(([name, l]) => [Buffer.from(name, 'latin1'), l.minFields] as const);
+/** The most commas filteredOnBytes looks at: up to the one that ends the last field any layout needs. */
+const LAST_COMMA_READ = Math.max(DST_PORT + 1, ...LAYOUT_BYTES.map(([, minFields]) => minFields - 1));
 
 /**
  * parsePanos' FILTERED on bytes: the message starts with the CSV (`1,YYYY/MM/DD hh:mm:ss,…`, what `locate` finds
@@ -348,41 +351,23 @@ const LAYOUT_BYTES: readonly (readonly [Buffer, number])[] = [...LAYOUTS].map(([
  * Port is a valid port no rule wants — the fields as far as the last one needed being plain (no quote, no brace:
  * then a comma always separates). Anything else is left to the text path.
  */
-function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
-  let comma = start;
-  let lastSpace = start - 1;
-  while (comma < end && buf[comma] !== C_COMMA) {
-    if (buf[comma] === C_SPACE) lastSpace = comma;
-    comma++;
-  }
-  if (comma + 20 >= end || buf[comma + 20] !== C_COMMA || !isPanDateAt(buf, comma + 1)) return false;
-  for (let k = lastSpace + 1; k < comma; k++) if (buf[k] === C_QUOTE || buf[k] === C_BRACE) return false;
-  // n commas seen: field n runs from the n-th comma to the next; the date is field 1, its comma the 2nd
-  let n = 2;
-  let typeStart = -1;
-  let portStart = -1;
-  let need = MAX_FIELDS;
-  let port = -1;
-  for (let i = comma + 21; i < end; i++) {
-    const c = buf[i]!;
-    if (c !== C_COMMA) {
-      if (c === C_QUOTE || c === C_BRACE) return false;
-      continue;
-    }
-    n++;
-    if (n === TYPE) typeStart = i + 1;
-    else if (n === TYPE + 1) {
-      need = minFieldsOf(buf, typeStart, i);
-      if (need === -1) return false;
-    } else if (n === DST_PORT) portStart = i + 1;
-    else if (n === DST_PORT + 1) {
-      port = decimalPort(buf, portStart, i);
-      if (port === -1) return false;
-    }
-    // n commas: n + 1 fields (after a trailing comma, an empty one)
-    if (n + 1 >= need && port !== -1) return !dstPorts.has(port);
-  }
-  return false;
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
+  // the commas, and the first quote or brace (a quote or brace anywhere before the decision leaves it to the text)
+  const commas = scanner ? scanner.scan(buf, start, end, C_COMMA, C_QUOTE, C_BRACE, 0, LAST_COMMA_READ) : -1;
+  if (commas < DST_PORT + 1) return false;
+  const first = scanner!.at(0);
+  // the date field right after the first comma: 19 bytes
+  if (scanner!.at(1) !== first + 20 || !isPanDateAt(buf, first + 1)) return false;
+  // field k (0-based) runs from comma k - 1 to comma k
+  const need = minFieldsOf(buf, scanner!.at(TYPE - 1) + 1, scanner!.at(TYPE));
+  if (need === -1) return false;
+  // n commas make n + 1 fields (after a trailing comma, an empty one): decided at comma max(need - 1, DST_PORT + 1)
+  const last = Math.max(need - 1, DST_PORT + 1);
+  if (commas < last) return false;
+  const stop = scanner!.stop();
+  if (stop !== -1 && stop < scanner!.at(last - 1)) return false;
+  const port = decimalPort(buf, scanner!.at(DST_PORT - 1) + 1, scanner!.at(DST_PORT));
+  return port !== -1 && !dstPorts.has(port);
 }
 
 function isPanDateAt(buf: Buffer, i: number): boolean {
