@@ -9,6 +9,13 @@
  * only by convention: Ubiquiti EdgeOS/USG writes `[RULESET-RULE-A|D|R]` (accept, drop, reject), others words such as
  * `DROP`, `[UFW BLOCK]`, `ACCEPT`. Without such a word the action is absent. The time and the device come from the
  * syslog header; the kernel line itself has neither.
+ *
+ * Only the logged packet's own fields are read: they end at the first ` [`. The kernel writes an ICMP error's
+ * offending packet (destination unreachable, source quench, time exceeded, parameter problem, redirect; ICMPv6
+ * destination unreachable, packet too big, time exceeded, parameter problem) in square brackets after its
+ * `TYPE= CODE=` — `PROTO=ICMP TYPE=3 CODE=3 [SRC=… DST=… PROTO=TCP SPT=104 DPT=51515 …]` — and a transport header
+ * it could not read as `INCOMPLETE [n bytes]`. Such a line is an ICMP event between the outer SRC and DST, without
+ * ports: the quoted packet's ports are another connection's.
  */
 import { normalizeAction } from '../../model/action.js';
 import type { Action } from '../../model/event.js';
@@ -24,7 +31,10 @@ const ID = 'iptables';
 const KEYS = ['SRC', 'DST', 'PROTO', 'SPT', 'DPT'] as const;
 const REQUIRED = 3;
 
-/** The part of the message from `IN=` on, and the prefix before it; undefined when it is not a netfilter line. */
+/**
+ * The logged packet's fields (from `IN=` to the first ` [`, where the kernel quotes an ICMP error's offending packet
+ * or writes `INCOMPLETE [n bytes]`), and the prefix before them; undefined when it is not a netfilter line.
+ */
 function netfilterPart(message: string): { prefix: string; fields: string } | undefined {
   const out = message.indexOf(' OUT=');
   if (out === -1) return undefined;
@@ -32,7 +42,8 @@ function netfilterPart(message: string): { prefix: string; fields: string } | un
   if (inAt === -1) return undefined;
   // `IN=` starts the kernel's own text: after the prefix, which may end in any character (`…-A]IN=eth0`).
   if (message.slice(inAt + 3, out).includes(' ')) return undefined;
-  return { prefix: stripUptime(message.slice(0, inAt)), fields: message.slice(inAt) };
+  const quoted = message.indexOf(' [', out);
+  return { prefix: stripUptime(message.slice(0, inAt)), fields: message.slice(inAt, quoted === -1 ? message.length : quoted) };
 }
 
 /** `[12345.678901] ` (the kernel's own clock, when the collector keeps it) is not part of the prefix. */
@@ -90,7 +101,8 @@ const TAB = 9;
 /**
  * parseIptables' FILTERED on bytes, in one pass: the first ` OUT=`, the last `IN=` before it with no space between,
  * then the `key=value` words from there — SRC, DST and PROTO present, the first DPT a valid port no rule wants. A
- * quote or tab from `IN=` on (pickKeyValues then reads quoted values) or a non-digit port leaves it to the text.
+ * quote or tab from `IN=` on (pickKeyValues then reads quoted values), a non-digit port, or a ` [` before all four
+ * are found (the logged packet's fields end there: an ICMP error's quoted packet) leaves it to the text.
  */
 function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
   let inAt = -1;
@@ -130,7 +142,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
       }
     } else if (k === 80 /* P */) {
       if (!proto && buf[i + 2] === 82 && buf[i + 3] === 79 && buf[i + 4] === 84 && buf[i + 5] === 79 && buf[i + 6] === 61) proto = true;
-    }
+    } else if (k === 91 /* [ */) return false; // the outer packet's fields end here (netfilterPart)
     if (port !== -1 && src && dst && proto) return !dstPorts.has(port);
   }
   return false;
