@@ -136,6 +136,18 @@ describe('scan --threads: one thread\'s answer, order and accounting', () => {
       for (const n of [2, 3]) expect((await expectSameAnswer(file, [], n)).stdout).toBe('');
     }
   });
+  it('a DICOMWATCH_THREADS_MIN_BYTES that is not a byte count is bad usage naming the variable, before any input is read', async () => {
+    for (const bad of ['abc', '-5', '1.5', '0x10', '1e9', ' ']) {
+      const r = await runCli(['scan', join(ROOT, 'fixtures/sentinel-export.csv'), '--output', 'jsonl'], { env: { DICOMWATCH_THREADS_MIN_BYTES: bad } });
+      expect({ bad, code: r.code, stdout: r.stdout }).toEqual({ bad, code: 2, stdout: '' });
+      expect(r.stderr).toBe(`dicomwatch: DICOMWATCH_THREADS_MIN_BYTES: '${bad}' is not a number of bytes (a whole number in decimal digits, e.g. 0 or 1073741824)\n`);
+    }
+    // empty is unset (the 1 GiB default); digits are bytes
+    for (const good of ['', '0', '1073741824']) {
+      const r = await runCli(['scan', join(ROOT, 'fixtures/sentinel-export.csv'), '--output', 'jsonl', '--threads', '2'], { env: { DICOMWATCH_THREADS_MIN_BYTES: good } });
+      expect({ good, code: r.code }).toEqual({ good, code: 0 });
+    }
+  });
   it('--threads 0 or 1.5 is bad usage', async () => {
     for (const bad of ['0', '1.5']) {
       const r = await runCli(['scan', join(ROOT, 'fixtures/sentinel-export.csv'), '--threads', bad]);

@@ -27,14 +27,23 @@ function threadCount(given: number | undefined): number {
   return given;
 }
 
-/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 1 GiB. */
+/**
+ * The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning; empty is unset),
+ * else 1 GiB. A value that is not a byte count is bad usage, never silently the default.
+ */
 function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.DICOMWATCH_THREADS_MIN_BYTES);
-  return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
+  const text = env.DICOMWATCH_THREADS_MIN_BYTES;
+  if (text === undefined || text === '') return DEFAULT_THREADS_MIN_BYTES;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`DICOMWATCH_THREADS_MIN_BYTES: '${text}' is not a number of bytes (a whole number in decimal digits, e.g. 0 or 1073741824)`);
+  }
+  return n;
 }
 
 export async function runScan(args: ScanArgs): Promise<void> {
   const threads = threadCount(args.threads);
+  const minBytes = threadsMinBytes(); // checked before anything is read, whatever --threads says
   const loaded = await rulesFromArgs(args);
   const files = inputFiles(args.files);
   if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
@@ -56,7 +65,7 @@ export async function runScan(args: ScanArgs): Promise<void> {
   await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
     const threaded = async (file: string, now: number | undefined) => {
       const split = await scanThreaded(file, {
-        threads, minBytes: threadsMinBytes(), plans: loaded.plans, read: run.read, ...(now !== undefined ? { now } : {}),
+        threads, minBytes, plans: loaded.plans, read: run.read, ...(now !== undefined ? { now } : {}),
         maxErrors: MAX_PRINTED_ERRORS,
       });
       if (!split) return undefined;
