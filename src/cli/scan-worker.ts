@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NetworkEvent } from '../model/event.js';
 import { lacksDstPort } from '../model/port.js';
+import { MAPPABLE_FORMATS } from '../parsers/format-ids.js';
 import { createRecordParser, type ParserInfo } from '../parsers/record-parser.js';
 import type { RecordOutcome } from '../parsers/types.js';
 import { createEngine, type EngineSnapshot } from '../rules/engine.js';
@@ -42,6 +43,8 @@ export interface ShardResult {
   /** The parser's end() completed a record: one was still open where the range ended (a quoted CSV record across the cut). */
   openAtEnd: boolean;
   withoutPort: number;
+  /** Of those, events of a format whose columns `--map` names. */
+  withoutPortMappable: number;
   failure?: string;
 }
 
@@ -60,11 +63,15 @@ async function runShard(task: ShardTask, firstLine: number): Promise<ShardResult
   const engine = createEngine(task.plans, { trusted: true });
   const errors: ShardResult['errors'] = [];
   let withoutPort = 0;
+  let withoutPortMappable = 0;
   const take = (outcomes: RecordOutcome[]) => {
     for (const o of outcomes) {
       if (o.kind === 'events') {
         for (const e of o.events as NetworkEvent[]) {
-          if (lacksDstPort(e)) withoutPort++;
+          if (lacksDstPort(e)) {
+            withoutPort++;
+            if (MAPPABLE_FORMATS.has(e.format)) withoutPortMappable++;
+          }
           engine.push(e);
         }
       } else if (o.kind === 'error' && errors.length < task.maxErrors) {
@@ -87,6 +94,7 @@ async function runShard(task: ShardTask, firstLine: number): Promise<ShardResult
     errors,
     openAtEnd: last.length > 0,
     withoutPort,
+    withoutPortMappable,
     ...(parser.failure ? { failure: parser.failure.message } : {}),
   };
 }

@@ -43,6 +43,7 @@ export interface ThreadedResult {
   /** The first errors, numbered by the file's lines, in file order. */
   errors: { line: number; code: string; message: string }[];
   withoutPort: number;
+  withoutPortMappable: number;
 }
 
 async function readAt(path: string, position: number, length: number): Promise<Buffer> {
@@ -164,7 +165,9 @@ export async function scanThreaded(path: string, options: ThreadedOptions): Prom
   }
   info.lines = Math.max(...results.map((r) => r.info.lines)); // each range's last line number, the file's
   info.columns = results[0]!.info.columns;
-  return { info, snapshots: results.map((r) => r.snapshot), errors, withoutPort: results.reduce((n, r) => n + r.withoutPort, 0) };
+  return { info, snapshots: results.map((r) => r.snapshot), errors, withoutPort: results.reduce((n, r) => n + r.withoutPort, 0),
+    withoutPortMappable: results.reduce((n, r) => n + r.withoutPortMappable, 0),
+  };
 }
 
 interface Shard {

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { alertLines, type AlertOutput } from '../../emit/alerts/index.js';
 import type { Alert } from '../../model/alert.js';
 import { lacksDstPort } from '../../model/port.js';
+import { MAPPABLE_FORMATS } from '../../parsers/format-ids.js';
 import { createEngine } from '../../rules/engine.js';
 import { inputFiles, inputRun, reportedRun } from '../context.js';
 import { prefilterFor, rulesFromArgs } from '../rule-args.js';
@@ -55,12 +56,14 @@ export async function runScan(args: ScanArgs): Promise<void> {
   const engine = createEngine(loaded.plans, { trusted: true }); // events come from our parsers: already canonical
   // Events without a destination port can never match a port rule: said in the summary, so a log whose port
   // column went unrecognized does not pass for a quiet network. ICMP and other port-less protocols are not counted.
+  // The --map hint only where --map names columns (CSV, JSON): not for vendor lines or flow logs.
   let withoutPort = 0;
+  let withoutPortMappable = 0;
   let alerts: Alert[] | undefined;
   const tail = () => [
     `${engine.info.matched} events matched`,
     ...(alerts ? [`${alerts.length} alerts`] : []),
-    ...(withoutPort > 0 ? [`${withoutPort} events had no destination port (use --map dstPort=Column if the log has one)`] : []),
+    ...(withoutPort > 0 ? [`${withoutPort} events had no destination port${withoutPortMappable > 0 ? ' (use --map dstPort=Column if the log has one)' : ''}`] : []),
   ];
   await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
     const threaded = async (file: string, now: number | undefined) => {
@@ -71,10 +74,14 @@ export async function runScan(args: ScanArgs): Promise<void> {
       if (!split) return undefined;
       for (const snapshot of split.snapshots) engine.merge(snapshot);
       withoutPort += split.withoutPort;
+      withoutPortMappable += split.withoutPortMappable;
       return split;
     };
     const totals = await forEachEvent(run, (e) => {
-      if (lacksDstPort(e)) withoutPort++;
+      if (lacksDstPort(e)) {
+        withoutPort++;
+        if (MAPPABLE_FORMATS.has(e.format)) withoutPortMappable++;
+      }
       engine.push(e);
     }, running, threads > 1 ? threaded : undefined);
     run.progress.stop();
