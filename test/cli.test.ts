@@ -470,6 +470,21 @@ describe('bad usage exits 2 with a message', () => {
     expect(mapped.stderr).not.toContain('no destination port');
   });
 
+  it('the count of events without a destination port says what it counts: scan leaves out the records it filtered', async () => {
+    // Rows with an empty port cell: the pre-filter skips one whose text cannot hold port 104 (FILTERED, never an
+    // event); --no-prefilter reads it into an event without a port. Each summary says which records it counted.
+    const file = join(TMP, 'empty-ports.csv');
+    writeFileSync(file, 'TimeGenerated,SourceIP,DestinationIP,DestinationPort,Protocol\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,,TCP\n2026-03-16T10:00:01Z,203.0.113.7,10.1.2.3,443,TCP\n' +
+      '2026-03-16T10:00:02Z,203.0.113.104,10.1.2.3,,TCP\n2026-03-16T10:00:03Z,203.0.113.7,10.1.2.3,,ICMP\n');
+    const scan = await runCli(['scan', file, '--output', 'csv']);
+    expect(scan.stderr).toBe('dicomwatch: 1 file, 4 records read: 1 parsed (1 events), 3 skipped (filtered 3), 0 malformed, 0 events matched, 0 alerts, ' +
+      '1 events had no destination port (not counting filtered records; use --map dstPort=Column if the log has one)\n');
+    const all = await runCli(['scan', file, '--output', 'csv', '--no-prefilter']);
+    expect(all.stderr).toBe('dicomwatch: 1 file, 4 records read: 4 parsed (4 events), 0 skipped, 0 malformed, 0 events matched, 0 alerts, ' +
+      '2 events had no destination port (use --map dstPort=Column if the log has one)\n');
+  });
+
   it('--map srcIp=Client,dstIp=Server,time=When reads that CSV', async () => {
     const r = ok(await run.mapped());
     expect(r.stdout).toBe(csv(['203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,1']));

@@ -313,7 +313,7 @@ describe('point 7: saying which columns were used, and why a file yielded nothin
     const csvFile = tmpFile('auth.csv', 'time,src,dst,Port\n2026-03-16T10:15:02Z,203.0.113.7,,\n2026-03-16T10:15:03Z,203.0.113.8,,\n2026-03-16T10:15:04Z,203.0.113.8,10.1.2.3,104\n');
     expect((await runCli(['parse', csvFile])).stderr).toContain('map them: --map');
     const csv = await runCli(['scan', csvFile, '--output', 'csv']);
-    expect(csv.stderr).toContain('1 events had no destination port (use --map dstPort=Column if the log has one)');
+    expect(csv.stderr).toContain('1 events had no destination port (not counting filtered records; use --map dstPort=Column if the log has one)');
   });
 
   it('CLI: JSON Lines with unknown key names say why and how to --map; --map then reads them', async () => {

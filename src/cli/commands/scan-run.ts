@@ -56,15 +56,23 @@ export async function runScan(args: ScanArgs): Promise<void> {
   const engine = createEngine(loaded.plans, { trusted: true }); // events come from our parsers: already canonical
   // Events without a destination port can never match a port rule: said in the summary, so a log whose port
   // column went unrecognized does not pass for a quiet network. ICMP and other port-less protocols are not counted.
-  // The --map hint only where --map names columns (CSV, JSON): not for vendor lines or flow logs.
+  // Only events are counted: a record the pre-filter skipped (FILTERED: it cannot match, e.g. a CSV row whose text
+  // holds no wanted port) never became one, so the summary says so when there are such records (--no-prefilter
+  // reads every record into an event). The --map hint only where --map names columns (CSV, JSON).
   let withoutPort = 0;
   let withoutPortMappable = 0;
   let alerts: Alert[] | undefined;
-  const tail = () => [
-    `${engine.info.matched} events matched`,
-    ...(alerts ? [`${alerts.length} alerts`] : []),
-    ...(withoutPort > 0 ? [`${withoutPort} events had no destination port${withoutPortMappable > 0 ? ' (use --map dstPort=Column if the log has one)' : ''}`] : []),
-  ];
+  const tail = (totals: { info: { skippedBy: { FILTERED?: number } } }) => {
+    const notes = [
+      ...((totals.info.skippedBy.FILTERED ?? 0) > 0 ? ['not counting filtered records'] : []),
+      ...(withoutPortMappable > 0 ? ['use --map dstPort=Column if the log has one'] : []),
+    ];
+    return [
+      `${engine.info.matched} events matched`,
+      ...(alerts ? [`${alerts.length} alerts`] : []),
+      ...(withoutPort > 0 ? [`${withoutPort} events had no destination port${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`] : []),
+    ];
+  };
   await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
     const threaded = async (file: string, now: number | undefined) => {
       const split = await scanThreaded(file, {
