@@ -485,6 +485,18 @@ describe('bad usage exits 2 with a message', () => {
       '2 events had no destination port (use --map dstPort=Column if the log has one)\n');
   });
 
+  it('a concatenated export (cat a.csv a.csv, each with its BOM): the second header is one record not a connection, in scan and parse alike', async () => {
+    const file = join(TMP, 'twice.csv');
+    writeFileSync(file, Buffer.concat([fixtureBytes, fixtureBytes]));
+    const scan = await runCli(['scan', file, '--output', 'csv']);
+    const parse = await runCli(['parse', file]);
+    const all = await runCli(['scan', file, '--output', 'csv', '--no-prefilter']);
+    expect(scan.stderr).toContain('73 records read: 60 parsed (60 events), 13 skipped (filtered 12, not a connection 1), 0 malformed');
+    expect(parse.stderr).toContain('73 records read: 72 parsed (72 events), 1 skipped (not a connection 1), 0 malformed');
+    expect(all.stderr).toContain('73 records read: 72 parsed (72 events), 1 skipped (not a connection 1), 0 malformed');
+    expect(all.stdout).toBe(scan.stdout);
+  });
+
   it('--map srcIp=Client,dstIp=Server,time=When reads that CSV', async () => {
     const r = ok(await run.mapped());
     expect(r.stdout).toBe(csv(['203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,1']));
