@@ -244,6 +244,10 @@ const MESSAGES = [
   CEF.replace('app=tcp/443', 'request=http://x/?a\\=b'), CEF.replace('traffic:forward deny', 'traffic\\|deny'), CEF.replace('CEF:0|', 'CEF: 0|'),
   CEF.replace('CEF:0|', 'CEF:1.2|'), CEF.replace('CEF:0|', 'CEF:x|'), CEF.replace('|4|', '|4'), CEF.replace('dpt=443', 'dpt=443\t'),
   CEF.replace('dpt=443 ', 'dpt=443 =x '), CEF.replace('dpt=443', 'x dpt=443'), `${CEF.replace('dpt=443 ', '')} dpt=1443`,
+  // one end missing, empty, repeated, under its full name or in a labelled IPv6 slot
+  CEF.replace('dst=10.1.0.16 ', ''), CEF.replace('src=203.0.113.29 ', ''), CEF.replace('dst=10.1.0.16', 'dst='), CEF.replace('dst=10.1.0.16', 'dst= dst=10.1.0.16'),
+  CEF.replace('dst=10.1.0.16', 'destinationAddress=10.1.0.16'), CEF.replace('src=203.0.113.29', 'sourceAddress=203.0.113.29'), `${CEF} dst=10.9.9.9`,
+  CEF.replace('dst=10.1.0.16', 'c6a3=2001:db8::16 c6a3Label=Destination IPv6 Address'), CEF.replace('dst=10.1.0.16 ', '').replace('dpt=443', 'dpt=104'),
   ...FGT_MESSAGES,
   ...ASA_MESSAGES,
   ...SRX_MESSAGES,
