@@ -470,6 +470,33 @@ describe('bad usage exits 2 with a message', () => {
     expect(mapped.stderr).not.toContain('no destination port');
   });
 
+  it('the count of events without a destination port says what it counts: scan leaves out the records it filtered', async () => {
+    // Rows with an empty port cell: the pre-filter skips one whose text cannot hold port 104 (FILTERED, never an
+    // event); --no-prefilter reads it into an event without a port. Each summary says which records it counted.
+    const file = join(TMP, 'empty-ports.csv');
+    writeFileSync(file, 'TimeGenerated,SourceIP,DestinationIP,DestinationPort,Protocol\n' +
+      '2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,,TCP\n2026-03-16T10:00:01Z,203.0.113.7,10.1.2.3,443,TCP\n' +
+      '2026-03-16T10:00:02Z,203.0.113.104,10.1.2.3,,TCP\n2026-03-16T10:00:03Z,203.0.113.7,10.1.2.3,,ICMP\n');
+    const scan = await runCli(['scan', file, '--output', 'csv']);
+    expect(scan.stderr).toBe('dicomwatch: 1 file, 4 records read: 1 parsed (1 events), 3 skipped (filtered 3), 0 malformed, 0 events matched, 0 alerts, ' +
+      '1 events had no destination port (not counting filtered records; use --map dstPort=Column if the log has one)\n');
+    const all = await runCli(['scan', file, '--output', 'csv', '--no-prefilter']);
+    expect(all.stderr).toBe('dicomwatch: 1 file, 4 records read: 4 parsed (4 events), 0 skipped, 0 malformed, 0 events matched, 0 alerts, ' +
+      '2 events had no destination port (use --map dstPort=Column if the log has one)\n');
+  });
+
+  it('a concatenated export (cat a.csv a.csv, each with its BOM): the second header is one record not a connection, in scan and parse alike', async () => {
+    const file = join(TMP, 'twice.csv');
+    writeFileSync(file, Buffer.concat([fixtureBytes, fixtureBytes]));
+    const scan = await runCli(['scan', file, '--output', 'csv']);
+    const parse = await runCli(['parse', file]);
+    const all = await runCli(['scan', file, '--output', 'csv', '--no-prefilter']);
+    expect(scan.stderr).toContain('73 records read: 60 parsed (60 events), 13 skipped (filtered 12, not a connection 1), 0 malformed');
+    expect(parse.stderr).toContain('73 records read: 72 parsed (72 events), 1 skipped (not a connection 1), 0 malformed');
+    expect(all.stderr).toContain('73 records read: 72 parsed (72 events), 1 skipped (not a connection 1), 0 malformed');
+    expect(all.stdout).toBe(scan.stdout);
+  });
+
   it('--map srcIp=Client,dstIp=Server,time=When reads that CSV', async () => {
     const r = ok(await run.mapped());
     expect(r.stdout).toBe(csv(['203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,1']));

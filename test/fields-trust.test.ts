@@ -241,6 +241,7 @@ describe('point 7: saying which columns were used, and why a file yielded nothin
     expect(reports).toEqual([{
       used: { time: 'TimeGenerated [UTC]', srcIp: 'SourceIP', dstIp: 'DestinationIP', dstPort: 'DestinationPort', device: 'DeviceName | Computer' },
       available: ['TimeGenerated [UTC]', 'SourceIP', 'DestinationIP', 'DestinationPort', 'DeviceName', 'Computer', 'Note'],
+      mappable: true,
     }]);
     reports.length = 0;
     const { info } = parseText(jsonl({ ts: 1773656102, src_ip: '203.0.113.7', dst_ip: '10.1.2.3' }, { ts: 1773656103, src_ip: '203.0.113.7', dst_ip: '10.1.2.3' },
@@ -279,6 +280,40 @@ describe('point 7: saying which columns were used, and why a file yielded nothin
         'their time, source or destination values are empty (columns used: time=time, srcIp=src_ip, dstIp=dst_ip). ' +
         'If other columns hold them, map them: --map time=Column,srcIp=Column,dstIp=Column',
     );
+  });
+
+  it('explainUnusedInput: no --map where --map does not apply (syslog vendor lines, flow-log headers, raw lines in a column)', () => {
+    const cef = (ext: string) => `Mar 16 10:15:02 fw01 CEF:0|Vendor|Product|1.0|100|Login failed|5|${ext}`;
+    const syslog = parseText([cef('src=203.0.113.7 suser=admin'), cef('src=203.0.113.8 suser=admin'), cef('src=203.0.113.8 dst=10.1.2.3 dpt=104')].join('\n'), { ...ctx, year: 2026 }).info;
+    expect(syslog.skippedBy).toEqual({ NOT_A_CONNECTION: 2 });
+    expect(explainUnusedInput(syslog, 'cef.log')).toBe('cef.log: 2 of 3 records yielded no event (2 without a source or destination)');
+    const vpc = parseText('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n' +
+      '2 123456789010 eni-1 - - - - - - - 1773655200 1773655260 - NODATA\n', ctx).info;
+    expect(vpc.skippedBy).toEqual({ NOT_A_CONNECTION: 1 });
+    expect(explainUnusedInput(vpc, 'vpc.log')).toBe('vpc.log: 1 of 1 records yielded no event (1 without a source or destination)');
+    // a Sentinel Syslog export: the rows carry vendor lines, whose fields --map does not reach
+    const embedded = parseText('TimeGenerated [UTC],Computer,SyslogMessage\n' +
+      `2026-03-16T10:15:04Z,collector01,"${cef('src=203.0.113.7 suser=admin').slice('Mar 16 10:15:02 fw01 '.length)}"\n`, ctx).info;
+    expect(embedded.skippedBy).toEqual({ NOT_A_CONNECTION: 1 });
+    expect(explainUnusedInput(embedded, 'syslog.csv')).not.toContain('--map');
+  });
+
+  it('CLI: a CEF file whose lines are mostly not connections, and a connection without a port: no --map advice', async () => {
+    const cef = (t: string, ext: string) => `Mar 16 10:15:0${t} fw01 CEF:0|Vendor|Product|1.0|100|Login failed|5|${ext}`;
+    const file = tmpFile('auth.cef.log', `${[cef('2', 'src=203.0.113.7 suser=admin'), cef('3', 'src=203.0.113.8 suser=admin'), cef('4', 'src=203.0.113.8 dst=10.1.2.3 proto=TCP')].join('\n')}\n`);
+    for (const command of ['scan', 'parse']) {
+      const r = await runCli([command, file, '--year', '2026', ...(command === 'scan' ? ['--output', 'csv'] : [])]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`${file}: 2 of 3 records yielded no event (2 without a source or destination)\n`);
+      expect(r.stderr).not.toContain('--map');
+    }
+    const scan = await runCli(['scan', file, '--year', '2026', '--output', 'csv']);
+    expect(scan.stderr).toContain(', 1 events had no destination port\n');
+    // the same connections as CSV columns: the advice stays
+    const csvFile = tmpFile('auth.csv', 'time,src,dst,Port\n2026-03-16T10:15:02Z,203.0.113.7,,\n2026-03-16T10:15:03Z,203.0.113.8,,\n2026-03-16T10:15:04Z,203.0.113.8,10.1.2.3,104\n');
+    expect((await runCli(['parse', csvFile])).stderr).toContain('map them: --map');
+    const csv = await runCli(['scan', csvFile, '--output', 'csv']);
+    expect(csv.stderr).toContain('1 events had no destination port (not counting filtered records; use --map dstPort=Column if the log has one)');
   });
 
   it('CLI: JSON Lines with unknown key names say why and how to --map; --map then reads them', async () => {

@@ -38,6 +38,9 @@ function run(bytes: Buffer, options: { bytePath: boolean; filteredRuns: boolean;
 
 const PANOS = '1,2026/03/28 01:00:00,013201004321,TRAFFIC,end,2561,2026/03/28 01:00:00,203.0.113.29,10.1.0.16,0.0.0.0,0.0.0.0,inbound-pacs,,,dicom,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,fwd-siem,2026/03/28 01:00:00,88231,1,10945,443,0,0,0x400053,tcp,deny,52240,1840,50400,64,2026/03/28 01:00:00,29,any,,7100000000000001,0x0,United States,10.0.0.0-10.255.255.255,,30,34,tcp-fin,0,0,0,0,,pa-edge-01,from-policy,,,0,,0,,N/A,0,0,0,0,b9d4a1c2-3e5f-4a6b-8c7d-0e1f2a3b4c5d,0,0,,,,,,,,2026-03-28T00:00:00.358+00:00,,,health-care,no,0';
 const IPTABLES = 'FW-DROP IN=eth0 OUT=eth1 MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.29 DST=10.1.0.16 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=10945 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0';
+/** An ICMP error quoting the packet it answers in [...] (the kernel's dump_ipv4_packet): only the outer packet is read. */
+const IPTABLES_ICMP = 'FW-REJECT IN= OUT=eth0 SRC=10.1.0.16 DST=203.0.113.29 LEN=88 TOS=0x00 PREC=0xC0 TTL=64 ID=4242 PROTO=ICMP TYPE=3 CODE=3 [SRC=203.0.113.29 DST=10.1.0.16 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=10945 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0 ]';
+const IPTABLES_ICMP6 = 'FW-REJECT IN= OUT=eth0 SRC=2001:db8:100::10 DST=2001:db8:dead:beef::7 LEN=128 TC=0 HOPLIMIT=64 FLOWLBL=0 PROTO=ICMPv6 TYPE=1 CODE=4 [SRC=2001:db8:dead:beef::7 DST=2001:db8:100::10 LEN=80 TC=0 HOPLIMIT=55 FLOWLBL=0 PROTO=TCP SPT=55001 DPT=443 WINDOW=64800 RES=0x00 SYN URGP=0 ]';
 
 const CEF = 'CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|4|deviceExternalId=FG100FTK20000123 cat=traffic:forward FTNTFGTeventtime=1774656000358000000 src=203.0.113.29 spt=10945 dst=10.1.0.16 dpt=443 proto=6 act=deny app=tcp/443 FTNTFGTsrccountry=United States out=0 in=0';
 
@@ -218,6 +221,13 @@ const MESSAGES = [
   IPTABLES.replace('SRC=203.0.113.29', 'SRC=999.1.1.1'), IPTABLES.replace('SRC=203.0.113.29', 'SRC='), IPTABLES.replace('  ', ' '),
   IPTABLES.replace(' DPT=443', '  DPT=443'), IPTABLES.replace('DPT=443', 'DPT=443é'), IPTABLES.replace('DPT=443 ', 'DPT=443'),
   IPTABLES.slice(0, 200), IPTABLES.slice(0, 170), IPTABLES.slice(0, 40), 'IN= OUT= SRC=1.2.3.4 DST=5.6.7.8 PROTO=UDP DPT=53',
+  IPTABLES_ICMP, IPTABLES_ICMP.replace('DPT=443', 'DPT=104'), IPTABLES_ICMP.replace('SPT=10945 DPT=443', 'SPT=104 DPT=10945'), `${IPTABLES_ICMP} MTU=1400`,
+  IPTABLES_ICMP.replace('PROTO=ICMP TYPE=3 CODE=3', 'PROTO=ICMP TYPE=3 CODE=3 DPT=443'), IPTABLES_ICMP.replace('PROTO=ICMP TYPE=3 CODE=3', 'PROTO=ICMP TYPE=3 CODE=3 DPT=104'),
+  IPTABLES_ICMP.replace(' SRC=10.1.0.16 DST=203.0.113.29', ''), IPTABLES_ICMP.replace(' PROTO=ICMP', ''), IPTABLES_ICMP.replace(' [SRC', ' [ SRC'),
+  IPTABLES_ICMP.replace(' [SRC', '[SRC'), IPTABLES_ICMP.replace(' [SRC', '  [SRC'), IPTABLES_ICMP.replace(' [SRC', '\t[SRC'), IPTABLES_ICMP.replace('OUT=eth0 ', 'OUT=eth0 [x] '),
+  IPTABLES_ICMP.replace('OUT=eth0', 'OUT=eth[0'), IPTABLES_ICMP.replace('IN= ', 'IN=eth[0 '), IPTABLES_ICMP6, IPTABLES_ICMP6.replace('DPT=443', 'DPT=104'),
+  IPTABLES.replace('SPT=10945 DPT=443', 'INCOMPLETE [8 bytes] SPT=10945 DPT=443'), IPTABLES.replace('SPT=10945 DPT=443', 'INCOMPLETE [8 bytes] SPT=10945 DPT=104'),
+  IPTABLES.replace('DPT=443', 'DPT=443 [SRC=1.2.3.4 DPT=104]'), IPTABLES.replace('DPT=443', 'DPT=104 [SRC=1.2.3.4 DPT=443]'), IPTABLES.replace('PROTO=TCP', '[x] PROTO=TCP'),
   'CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|4|src=203.0.113.29 spt=10945 dst=10.1.0.16 dpt=443 proto=6 act=deny',
   '%ASA-6-302013: Built inbound TCP connection 1 for outside:203.0.113.7/51515 (203.0.113.7/51515) to dmz:10.1.2.3/104 (10.1.2.3/104)',
   'date=2026-03-28 time=01:00:00 devname="fw" type="traffic" srcip=203.0.113.7 srcport=1 dstip=10.1.2.3 dstport=443 proto=6 action="deny"',
@@ -235,6 +245,10 @@ const MESSAGES = [
   CEF.replace('app=tcp/443', 'request=http://x/?a\\=b'), CEF.replace('traffic:forward deny', 'traffic\\|deny'), CEF.replace('CEF:0|', 'CEF: 0|'),
   CEF.replace('CEF:0|', 'CEF:1.2|'), CEF.replace('CEF:0|', 'CEF:x|'), CEF.replace('|4|', '|4'), CEF.replace('dpt=443', 'dpt=443\t'),
   CEF.replace('dpt=443 ', 'dpt=443 =x '), CEF.replace('dpt=443', 'x dpt=443'), `${CEF.replace('dpt=443 ', '')} dpt=1443`,
+  // one end missing, empty, repeated, under its full name or in a labelled IPv6 slot
+  CEF.replace('dst=10.1.0.16 ', ''), CEF.replace('src=203.0.113.29 ', ''), CEF.replace('dst=10.1.0.16', 'dst='), CEF.replace('dst=10.1.0.16', 'dst= dst=10.1.0.16'),
+  CEF.replace('dst=10.1.0.16', 'destinationAddress=10.1.0.16'), CEF.replace('src=203.0.113.29', 'sourceAddress=203.0.113.29'), `${CEF} dst=10.9.9.9`,
+  CEF.replace('dst=10.1.0.16', 'c6a3=2001:db8::16 c6a3Label=Destination IPv6 Address'), CEF.replace('dst=10.1.0.16 ', '').replace('dpt=443', 'dpt=104'),
   ...FGT_MESSAGES,
   ...ASA_MESSAGES,
   ...SRX_MESSAGES,

@@ -129,10 +129,19 @@ describe('CSV: the hot path on bytes gives every record the outcome the text pat
     }),
   });
   /** What may happen to a row on its way: nothing (mostly), or a structural fault. */
-  const damage = fc.constantFrom(...Array<string>(10).fill('none'), 'drop', 'extra', 'blank', 'spaces', 'tab', 'cr', 'crcr', 'empty');
-  const spoil = (fields: string[], delimiter: string, how: string, at: number): string => {
+  const damage = fc.constantFrom(...Array<string>(10).fill('none'), 'drop', 'extra', 'blank', 'spaces', 'tab', 'cr', 'crcr', 'empty',
+    'header', 'header-bom', 'header-quoted', 'header-one-quoted', 'header-bom-quoted', 'header-cr', 'header-other');
+  const spoil = (fields: string[], delimiter: string, how: string, at: number, names: string[]): string => {
     const k = at % fields.length;
     switch (how) {
+      // the header again (a concatenated export), in its spellings, and a line like it with one name changed
+      case 'header': return names.join(delimiter);
+      case 'header-bom': return `\ufeff${names.join(delimiter)}`;
+      case 'header-quoted': return names.map((n) => `"${n}"`).join(delimiter);
+      case 'header-one-quoted': return names.map((n, i) => (i === k ? `"${n}"` : n)).join(delimiter);
+      case 'header-bom-quoted': return `\ufeff${names.map((n) => `"${n}"`).join(delimiter)}`;
+      case 'header-cr': return `${names.join(delimiter)}\r`;
+      case 'header-other': return names.map((n, i) => (i === k ? `${n}x` : n)).join(delimiter);
       case 'drop': return fields.filter((_, i) => i !== k).join(delimiter);
       case 'extra': return [...fields.slice(0, k), '', ...fields.slice(k)].join(delimiter);
       case 'blank': return '';
@@ -147,24 +156,27 @@ describe('CSV: the hot path on bytes gives every record the outcome the text pat
   const file = table.chain(({ delimiter, columns }) => fc.tuple(
     fc.constant(columns.join(delimiter)),
     fc.array(
-      fc.tuple(fc.tuple(...columns.map((c) => fc.constantFrom(...VALUES[c]!))), damage, fc.nat()).map(([fields, how, at]) => spoil(fields, delimiter, how, at)),
+      fc.tuple(fc.tuple(...columns.map((c) => fc.constantFrom(...VALUES[c]!))), damage, fc.nat()).map(([fields, how, at]) => spoil(fields, delimiter, how, at, columns)),
       { maxLength: 30, size: 'medium' },
     ),
     fc.constantFrom('\n', '\r\n'),
   ).map(([header, rows, eol]) => `${header}${eol}${rows.join(eol)}${eol}`));
 
-  it('generated files: any delimiter and column order, quotes, wrong column counts, spaces around ports, port edge values, blank lines', () => {
+  it('generated files: any delimiter and column order, quotes, wrong column counts, spaces around ports, port edge values, blank lines, the header again', () => {
     let filtered = 0;
     let malformed = 0;
     let events = 0;
+    let headers = 0;
     fc.assert(fc.property(file, fc.integer({ min: 1, max: 200 }), fc.constantFrom<BufferEncoding>('utf8', 'latin1'), (text, chunk, encoding) => {
       const { info } = expectSame(text, chunk, encoding);
       if (process.env.SHOW) console.log(JSON.stringify(info.skippedBy), JSON.stringify(info.errorsBy), info.events);
       filtered += info.skippedBy.FILTERED ?? 0;
       malformed += info.errorsBy.MALFORMED ?? 0;
       events += info.events;
+      headers += info.skippedBy.NOT_A_CONNECTION ?? 0;
     }), { numRuns: 1000 });
     // the property saw both sides of the line the hot path must not cross
+    expect(headers).toBeGreaterThan(200);
     expect(filtered).toBeGreaterThan(1000);
     expect(malformed).toBeGreaterThan(500);
     expect(events).toBeGreaterThan(300);
@@ -304,8 +316,9 @@ describe('the typical filtered record is decided on its bytes: never decoded', (
   const decodings = (head: string, row: string, n: number): number => {
     const bytes = Buffer.from(head + `${row}\n`.repeat(n));
     const toString = vi.spyOn(Buffer.prototype, 'toString');
-    const latin1 = vi.spyOn(Buffer.prototype, 'latin1Slice' as keyof Buffer);
-    const utf8 = vi.spyOn(Buffer.prototype, 'utf8Slice' as keyof Buffer);
+    const slices = Buffer.prototype as unknown as Record<'latin1Slice' | 'utf8Slice', (start: number, end: number) => string>;
+    const latin1 = vi.spyOn(slices, 'latin1Slice');
+    const utf8 = vi.spyOn(slices, 'utf8Slice');
     try {
       const { info } = run(bytes, true, 4096);
       expect(info.skippedBy.FILTERED).toBe(n);

@@ -142,6 +142,35 @@ describe('CSV', () => {
     expect(events(mapped.outcomes)[0]).toMatchObject({ srcIp: '203.0.113.7', dstIp: '10.0.0.1' });
   });
 
+  it('a concatenated export (cat a.csv b.csv): the header line again is not a record, in scan and parse, on bytes and as text', () => {
+    const header = 'TimeGenerated [UTC],SourceIP,DestinationIP,DestinationPort,Protocol';
+    const a = `${header}\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,104,TCP\n2026-03-16T10:00:01Z,203.0.113.7,10.1.2.3,443,TCP\n`;
+    const b = '2026-03-16T11:00:00Z,198.51.100.23,10.1.2.4,104,TCP\n';
+    const quoted = header.split(',').map((n) => `"${n}"`).join(',');
+    // the same header again: as written, after the second file's BOM, with CRLF, quoted (a header the other spelling)
+    for (const again of [header, `\ufeff${header}`, `${header}\r`, quoted]) {
+      for (const first of [a, a.replace(header, quoted)]) {
+        const text = `${first}${again}\n${b}`;
+        for (const bytePath of [true, false]) {
+          for (const prefilter of [undefined, { dstPorts: new Set([104]) }]) {
+            const label = JSON.stringify({ again, first: first.slice(0, 20), bytePath, prefilter: prefilter !== undefined });
+            const { outcomes, info } = parseText(text, { ...ctx, bytePath, ...(prefilter ? { prefilter } : {}) });
+            expect(outcomes.map((o) => (o.kind === 'events' ? 'events' : o.code)), label)
+              .toEqual(['events', prefilter ? 'FILTERED' : 'events', 'NOT_A_CONNECTION', 'events']);
+            expect(outcomes[2], label).toEqual({ kind: 'skip', line: 4, code: 'NOT_A_CONNECTION', message: 'the header line again (files concatenated?): not a record' });
+            expect(events(outcomes).at(-1), label).toMatchObject({ srcIp: '198.51.100.23', line: 5 });
+            expect(info, label).toMatchObject({ records: 4, skipped: prefilter ? 2 : 1, errors: 0 });
+          }
+        }
+      }
+    }
+    // a line that only looks like it (other names, another delimiter, fewer columns) is a record as before
+    for (const [other, code] of [[header.replace('Protocol', 'Proto'), 'BAD_ADDRESS'], [header.replace(/,/g, ';'), 'MALFORMED'], [header.slice(0, header.lastIndexOf(',')), 'MALFORMED']] as const) {
+      const { outcomes } = parseText(`${a}${other}\n`, ctx);
+      expect(outcomes.at(-1), other).toMatchObject({ kind: 'error', code });
+    }
+  });
+
   it('applies the pre-filter on the port column only', () => {
     const text = 'time,src_ip,dst_ip,dst_port\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,80\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,104\n';
     const { outcomes } = parseText(text, { ...ctx, prefilter: { dstPorts: new Set([104]) } });

@@ -105,7 +105,7 @@ describe('examples/ run as a user runs them', () => {
     const out = await example('scan-files.mjs');
     // the shipped pack: the reference hunt plus alternate ports, exposed servers, outbound, scans
     expect(out).toContain('alerts: 19\n');
-    expect(out).toMatch(/records: 46 = 39 parsed \+ 6 skipped \+ 1 malformed/);
+    expect(out).toMatch(/records: 49 = 42 parsed \+ 6 skipped \+ 1 malformed/);
   });
 
   it('parse-stream.mjs', async () => {

@@ -270,6 +270,27 @@ describe('CEF: skips and errors', () => {
     expect(one('Mar 16 11:00:00 fw CEF:0|V|P|1|1|n|1|src=203.0.113.7 dpt=104')).toMatchObject({ kind: 'error', code: 'MISSING_FIELD', message: 'no destination address (dst)' });
   });
 
+  it('... also when its port is one no rule wants: malformed in scan as in parse, on bytes and as text (the pre-filter skips only well-formed records)', () => {
+    const prefilter = { dstPorts: new Set([104]) };
+    const cases = [
+      ['src=203.0.113.7 spt=51515 dpt=443 proto=6', 'no destination address (dst)'],
+      ['dst=10.1.2.3 dpt=443', 'no source address (src)'],
+      ['src=203.0.113.7 dst= dpt=443', 'no destination address (dst)'],
+      ['dpt=443 src=203.0.113.7 c6a3Label=Source IPv6 Address c6a3=2001:db8::3', 'no destination address (dst)'],
+    ] as const;
+    for (const [ext, message] of cases) {
+      const line = `Mar 16 11:00:00 fw CEF:0|V|P|1|1|n|1|${ext}`;
+      // twice: the second line is framed like the first, so the hot path reaches its message on bytes
+      for (const options of [{}, { prefilter }, { prefilter, bytePath: false }]) {
+        const { outcomes } = parseText(`${line}\n${line}\n`, { ...ctx, format: 'cef', ...options });
+        expect(outcomes, `${ext} ${JSON.stringify(Object.keys(options))}`).toMatchObject([1, 2].map((n) => ({ kind: 'error', line: n, code: 'MISSING_FIELD', message })));
+      }
+    }
+    // both ends and a port no rule wants: FILTERED (on bytes too)
+    const both = 'Mar 16 11:00:00 fw CEF:0|V|P|1|1|n|1|src=203.0.113.7 dst=10.1.2.3 dpt=443';
+    expect(parseText(`${both}\n${both}\n`, { ...ctx, format: 'cef', prefilter }).outcomes.map((o) => (o.kind === 'skip' ? o.code : o.kind))).toEqual(['FILTERED', 'FILTERED']);
+  });
+
   it('a header cut short or a version that is no number is MALFORMED; bad values name the CEF key', () => {
     expect(one(fixtureLines[16]!)).toMatchObject({ kind: 'error', code: 'MALFORMED', message: expect.stringContaining('4 of its 7') });
     expect(code('CEF:0|SentinelOne|Mgmt|activityID=1111111111111111111 activityType=3505 siteId=None')).toBe('MALFORMED');
@@ -381,7 +402,9 @@ describe('CEF: the pre-filter', () => {
       }
       expect(s, `line ${p.line}`).toEqual(p);
     });
-    expect(filtered).toBe(6); // fixture 8 and 19 (443, 3389), extra 1-3 (value errors at 443), extra 6 (port 22)
+    expect(filtered).toBe(5); // fixture 8 and 19 (443, 3389), extra 1-2 (value errors at 443), extra 6 (port 22)
+    // extra 3 (one address and port 443): a connection missing its other end, MISSING_FIELD in scan as in parse
+    expect(scan[fixtureLines.length + 2]).toMatchObject({ kind: 'error', code: 'MISSING_FIELD', message: 'no destination address (dst)' });
   });
 });
 

@@ -88,8 +88,8 @@ describe('iptables (netfilter LOG) lines', () => {
 
   it('reads the fixture: addresses, ports, protocol, decision from the prefix, device from the header', () => {
     const { outcomes, info } = parseText(fixture, ctx);
-    expect(codes(outcomes)).toEqual(['events', 'events', 'UNRECOGNISED_FORMAT', 'events', 'events', 'events', 'events', 'events', 'MALFORMED', 'events']);
-    expect(info).toMatchObject({ records: 10, parsed: 8, skipped: 1, errors: 1 });
+    expect(codes(outcomes)).toEqual(['events', 'events', 'UNRECOGNISED_FORMAT', 'events', 'events', 'events', 'events', 'events', 'MALFORMED', 'events', 'events', 'events', 'events']);
+    expect(info).toMatchObject({ records: 13, parsed: 11, skipped: 1, errors: 1 });
     expect(events(outcomes)[0]).toEqual({
       time: '2026-03-16T10:15:02.000Z', srcIp: '203.0.113.7', srcPort: 51515, dstIp: '10.1.2.3', dstPort: 104, protocol: 'tcp',
       action: 'drop', device: 'edge01', vendor: 'Netfilter', product: 'iptables', format: 'iptables', file: 'fw.log', line: 1,
@@ -123,7 +123,37 @@ describe('iptables (netfilter LOG) lines', () => {
 
   it('the pre-filter skips only well-formed lines: a cut-short line is malformed in the scan too', () => {
     const scan = parseText(fixture, { ...ctx, prefilter: { dstPorts: new Set([104]) } });
-    expect(codes(scan.outcomes)).toEqual(['events', 'events', 'UNRECOGNISED_FORMAT', 'events', 'events', 'events', 'events', 'FILTERED', 'MALFORMED', 'events']);
+    expect(codes(scan.outcomes)).toEqual(['events', 'events', 'UNRECOGNISED_FORMAT', 'events', 'events', 'events', 'events', 'FILTERED', 'MALFORMED', 'events', 'events', 'events', 'events']);
+  });
+
+  it('an ICMP error is an ICMP event between the outer packet\'s ends: the packet it quotes in [...] is not read', () => {
+    // The kernel's LOG target (nf_log_syslog.c, dump_ipv4_packet / dump_ipv6_packet) writes an ICMP destination-
+    // unreachable, time-exceeded, parameter-problem or redirect message's offending packet in square brackets
+    // after TYPE= CODE=: its SRC/DST/SPT/DPT are that packet's, not the logged one's.
+    const expected = [
+      { line: 11, srcIp: '10.1.2.3', dstIp: '203.0.113.7', protocol: 'icmp', action: 'deny' }, // a PACS refusing a SYN to 104
+      { line: 12, srcIp: '203.0.113.7', dstIp: '10.1.2.3', protocol: 'icmp', action: 'drop' }, // quoting a PACS reply from 104
+      { line: 13, srcIp: '2001:db8:100::10', dstIp: '2001:db8:dead:beef::7', protocol: 'ipv6-icmp', action: 'deny' },
+    ];
+    for (const bytePath of [true, false]) {
+      for (const prefilter of [undefined, { dstPorts: new Set([104]) }]) {
+        const { outcomes } = parseText(fixture, { ...ctx, bytePath, ...(prefilter ? { prefilter } : {}) });
+        const icmp = events(outcomes).filter((e) => e.line > 10);
+        expect(icmp, `bytePath ${bytePath}, prefilter ${prefilter !== undefined}`).toMatchObject(expected);
+        for (const e of icmp) expect([e.srcPort, e.dstPort]).toEqual([undefined, undefined]);
+      }
+    }
+    // Each ICMP error kind the kernel quotes a packet for, IPv4 and IPv6, and a fragment of a TCP header the
+    // kernel could not read whole (`INCOMPLETE [8 bytes]`): no port is taken from inside the brackets.
+    const quoted = '[SRC=10.1.2.3 DST=203.0.113.7 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=0 DF PROTO=TCP SPT=104 DPT=51515 WINDOW=65160 RES=0x00 ACK SYN URGP=0 ]';
+    for (const tail of ['PROTO=ICMP TYPE=11 CODE=0', 'PROTO=ICMP TYPE=5 CODE=1 GATEWAY=10.0.0.1', 'PROTO=ICMP TYPE=12 CODE=0 PARAMETER=20', 'PROTO=ICMP TYPE=3 CODE=4']) {
+      const line = `Mar 16 10:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=88 ${tail} ${quoted}${tail.endsWith('CODE=4') ? ' MTU=1400' : ''}`;
+      expect(events(parseText(line, ctx).outcomes), tail).toMatchObject([{ srcIp: '203.0.113.7', dstIp: '10.1.2.3', protocol: 'icmp' }]);
+      expect(events(parseText(line, ctx).outcomes)[0]!.dstPort, tail).toBeUndefined();
+    }
+    const incomplete = 'Mar 16 10:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=40 PROTO=TCP INCOMPLETE [8 bytes] SPT=1 DPT=104';
+    expect(events(parseText(incomplete, ctx).outcomes)[0]).toMatchObject({ srcIp: '203.0.113.7', protocol: 'tcp' });
+    expect(events(parseText(incomplete, ctx).outcomes)[0]!.dstPort).toBeUndefined();
   });
 
   it('--format iptables forces the syslog family with that vendor alone', () => {
@@ -208,7 +238,17 @@ describe('CLI over a syslog file', () => {
     expect(scan.stderr).not.toContain('no destination port');
     const parse = await runCli(['parse', 'fixtures/iptables.log', '--year', '2026']);
     expect(parse.stderr).toContain('fixtures/iptables.log:9: MALFORMED');
-    expect(parse.stdout.trimEnd().split('\n')).toHaveLength(8);
+    expect(parse.stdout.trimEnd().split('\n')).toHaveLength(11);
+  });
+
+  it('no alert of the pack from an ICMP error that quotes a packet to or from port 104, in scan or scan --no-prefilter', async () => {
+    for (const extra of [[], ['--no-prefilter']]) {
+      const scan = await runCli(['scan', 'fixtures/iptables.log', '--year', '2026', '--output', 'jsonl', ...extra], { pack: true });
+      expect(scan.code).toBe(0);
+      const alerts = scan.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { rule: string; srcIp?: string; lastSeen: string });
+      expect(alerts.length).toBeGreaterThan(0);
+      expect(alerts.filter((a) => a.rule === 'dicom-outbound' || a.lastSeen >= '2026-03-16T10:27:00.000Z'), extra.join(' ')).toEqual([]);
+    }
   });
 });
 

@@ -56,6 +56,22 @@ describe('scan --threads: one thread\'s answer, order and accounting', () => {
     expect(one.stderr).toMatch(/bad\.csv:\d+: MALFORMED: expected 7 columns, found 2/);
     expect(one.stdout.trim().split('\n').length).toBeGreaterThan(10);
   });
+  it('messages that name a line name the file\'s line, not the shard\'s ("line N is a row of its own")', async () => {
+    // An open quote followed by a clean row, in every shard of 2 and 3: the record is abandoned at once (never
+    // open across a cut), and its message names the clean row's line.
+    const file = join(dir, 'open-quotes.csv');
+    const opens = new Set([300, 700, 1100, 1500, 1900]);
+    writeFileSync(file, rows(2000, (i) => (opens.has(i) ? '2026-03-16T10:00:00Z,203.0.113.1,1,10.1.2.3,104,TCP,"Deny,more' : undefined)));
+    for (const n of [2, 3]) {
+      const split = await scanThreaded(file, { threads: n, minBytes: 0, plans, read: { tz: 'UTC' }, maxErrors: 50 });
+      expect(split?.snapshots).toHaveLength(n);
+      // rows(…)'s row i is line i + 2: the row after an open quote is line i + 3
+      expect(split!.errors).toEqual([...opens].map((i) => ({ line: i + 2, code: 'MALFORMED', message: `unterminated quoted field (line ${i + 3} is a row of its own)` })));
+      expect(split!.info.lines).toBe(2001);
+      const one = await expectSameAnswer(file, [], n);
+      expect(one.stderr).toContain(`open-quotes.csv:1902: MALFORMED: unterminated quoted field (line 1903 is a row of its own)`);
+    }
+  });
   it('more errors than are printed: the same first 50 and the same "more" line', async () => {
     const file = join(dir, 'many-bad.csv');
     writeFileSync(file, rows(2000, (i) => (i % 3 === 0 ? 'x' : undefined)));
@@ -118,6 +134,18 @@ describe('scan --threads: one thread\'s answer, order and accounting', () => {
       const file = join(dir, `open-quote-${at}.csv`);
       writeFileSync(file, `${lines.join('\n')}\n`);
       for (const n of [2, 3]) expect((await expectSameAnswer(file, [], n)).stdout).toBe('');
+    }
+  });
+  it('a DICOMWATCH_THREADS_MIN_BYTES that is not a byte count is bad usage naming the variable, before any input is read', async () => {
+    for (const bad of ['abc', '-5', '1.5', '0x10', '1e9', ' ']) {
+      const r = await runCli(['scan', join(ROOT, 'fixtures/sentinel-export.csv'), '--output', 'jsonl'], { env: { DICOMWATCH_THREADS_MIN_BYTES: bad } });
+      expect({ bad, code: r.code, stdout: r.stdout }).toEqual({ bad, code: 2, stdout: '' });
+      expect(r.stderr).toBe(`dicomwatch: DICOMWATCH_THREADS_MIN_BYTES: '${bad}' is not a number of bytes (a whole number in decimal digits, e.g. 0 or 1073741824)\n`);
+    }
+    // empty is unset (the 1 GiB default); digits are bytes
+    for (const good of ['', '0', '1073741824']) {
+      const r = await runCli(['scan', join(ROOT, 'fixtures/sentinel-export.csv'), '--output', 'jsonl', '--threads', '2'], { env: { DICOMWATCH_THREADS_MIN_BYTES: good } });
+      expect({ good, code: r.code }).toEqual({ good, code: 0 });
     }
   });
   it('--threads 0 or 1.5 is bad usage', async () => {

@@ -57,7 +57,7 @@ export interface ReportedRun {
   out: Output;
   quiet: boolean;
   /** The command's end of the summary (events matched, alerts…), asked for when the summary is printed. */
-  tail?: () => string[];
+  tail?: (totals: InputTotals) => string[];
   /** Where the Ctrl-C handler is registered (a test hands its own). */
   interrupts?: typeof whenInterrupted;
 }
@@ -74,7 +74,7 @@ export async function reportedRun(r: ReportedRun, body: (running: RunningTotals)
   const running = runningTotals();
   const summary = (totals: InputTotals, notes: string[] = []): void => {
     r.run.progress.stop();
-    if (!r.quiet) r.run.stderr.write(formatSummary(totals, r.run.files.length, (r.tail?.() ?? []).concat(notes)));
+    if (!r.quiet) r.run.stderr.write(formatSummary(totals, r.run.files.length, (r.tail?.(totals) ?? []).concat(notes)));
   };
   const endInterrupted = (r.interrupts ?? whenInterrupted)((signal) => {
     r.out.discard();

@@ -1,13 +1,15 @@
 /**
  * One shard of a threaded scan (threads.ts): a byte range of a plain file, read by its own record parser (the
- * format forced, the file's header line handed in front of the range) into its own engine. It sends back the
- * engine's snapshot, the parser's counters, the first errors (lines relative to what it read) and what the
- * coordinator needs to know whether the split was sound.
+ * format forced, the file's header line handed in front of the range) into its own engine. Its lines are numbered
+ * as the file's: the range's first line number comes in `firstLine`, or, when the coordinator is still counting
+ * the lines before the range, in the first message it posts. It sends back the engine's snapshot, the parser's
+ * counters, the first errors and what the coordinator needs to know whether the split was sound.
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NetworkEvent } from '../model/event.js';
 import { lacksDstPort } from '../model/port.js';
+import { MAPPABLE_FORMATS } from '../parsers/format-ids.js';
 import { createRecordParser, type ParserInfo } from '../parsers/record-parser.js';
 import type { RecordOutcome } from '../parsers/types.js';
 import { createEngine, type EngineSnapshot } from '../rules/engine.js';
@@ -23,6 +25,11 @@ export interface ShardTask {
   end: number;
   /** Bytes read before the range (the header line), not part of it. */
   prefix: Uint8Array;
+  /**
+   * The file's line number of the range's first line; absent: it comes as the first message (`{ firstLine }`). The
+   * header handed in front of the range is numbered the line before it.
+   */
+  firstLine?: number;
   read: { tz?: string; year?: number; now?: number; columnMap?: Record<string, string>; dstPorts?: number[] };
   plans: QueryPlan[];
   /** Errors kept (the CLI prints that many at most). */
@@ -36,14 +43,17 @@ export interface ShardResult {
   /** The parser's end() completed a record: one was still open where the range ended (a quoted CSV record across the cut). */
   openAtEnd: boolean;
   withoutPort: number;
+  /** Of those, events of a format whose columns `--map` names. */
+  withoutPortMappable: number;
   failure?: string;
 }
 
-async function runShard(task: ShardTask): Promise<ShardResult> {
+async function runShard(task: ShardTask, firstLine: number): Promise<ShardResult> {
   const parser = createRecordParser({
     file: task.name,
     format: task.format,
     filteredRuns: true,
+    firstLine: task.prefix.length > 0 ? firstLine - 1 : firstLine,
     ...(task.read.tz !== undefined ? { tz: task.read.tz } : {}),
     ...(task.read.year !== undefined ? { year: task.read.year } : {}),
     ...(task.read.now !== undefined ? { now: task.read.now } : {}),
@@ -53,11 +63,15 @@ async function runShard(task: ShardTask): Promise<ShardResult> {
   const engine = createEngine(task.plans, { trusted: true });
   const errors: ShardResult['errors'] = [];
   let withoutPort = 0;
+  let withoutPortMappable = 0;
   const take = (outcomes: RecordOutcome[]) => {
     for (const o of outcomes) {
       if (o.kind === 'events') {
         for (const e of o.events as NetworkEvent[]) {
-          if (lacksDstPort(e)) withoutPort++;
+          if (lacksDstPort(e)) {
+            withoutPort++;
+            if (MAPPABLE_FORMATS.has(e.format)) withoutPortMappable++;
+          }
           engine.push(e);
         }
       } else if (o.kind === 'error' && errors.length < task.maxErrors) {
@@ -80,14 +94,18 @@ async function runShard(task: ShardTask): Promise<ShardResult> {
     errors,
     openAtEnd: last.length > 0,
     withoutPort,
+    withoutPortMappable,
     ...(parser.failure ? { failure: parser.failure.message } : {}),
   };
 }
 
 if (parentPort) {
   const port = parentPort;
-  runShard(workerData as ShardTask).then(
+  const task = workerData as ShardTask;
+  const run = (firstLine: number) => runShard(task, firstLine).then(
     (result) => port.postMessage(result),
     (e: unknown) => port.postMessage({ failure: (e as Error).message ?? String(e) }),
   );
+  if (task.firstLine !== undefined) void run(task.firstLine);
+  else port.once('message', (m: { firstLine: number }) => void run(m.firstLine));
 }

@@ -1,8 +1,9 @@
 /**
  * `scan --threads N`: a large plain file read by N worker threads, each a byte range cut at a line end, each with
- * its own parser and engine; the engines' snapshots merge into the scan's engine (thresholds apply after merging),
- * the counters add up and the errors are renumbered to the file's lines. The answer, its order and the accounting
- * are those of one thread (tested).
+ * its own parser and engine; the engines' snapshots merge into the scan's engine (thresholds apply after merging)
+ * and the counters add up. Each range's parser numbers its lines as the file's (the lines before it are counted
+ * here while the workers start), so records and messages name the file's lines. The answer, its order, the
+ * accounting and the messages are those of one thread (tested).
  *
  * Only where a range can be read on its own: a regular file (not stdin, not gzip) of at least `minBytes`, in a
  * format whose records are single lines with no state carried from one to the next but a header line at the top —
@@ -42,6 +43,7 @@ export interface ThreadedResult {
   /** The first errors, numbered by the file's lines, in file order. */
   errors: { line: number; code: string; message: string }[];
   withoutPort: number;
+  withoutPortMappable: number;
 }
 
 async function readAt(path: string, position: number, length: number): Promise<Buffer> {
@@ -50,6 +52,24 @@ async function readAt(path: string, position: number, length: number): Promise<B
     const buf = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buf, 0, length, position);
     return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The line ends (LF) in bytes [start, end) of the file. */
+async function lineEnds(path: string, start: number, end: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(WINDOW, Math.max(end - start, 1)));
+    let n = 0;
+    for (let at = start; at < end;) {
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end - at), at);
+      if (bytesRead === 0) break;
+      for (let i = buf.indexOf(10); i !== -1 && i < bytesRead; i = buf.indexOf(10, i + 1)) n++;
+      at += bytesRead;
+    }
+    return n;
   } finally {
     await handle.close();
   }
@@ -108,10 +128,25 @@ export async function scanThreaded(path: string, options: ThreadedOptions): Prom
     ...(rest.columnMap ? { columnMap: { ...rest.columnMap } } : {}),
     ...(prefilter ? { dstPorts: [...prefilter.dstPorts] } : {}),
   };
-  const results = await Promise.all(cuts.slice(0, -1).map((start, k) => runShard({
+  // The first range starts at line 1; a later one once the lines before it are counted, which is done here while
+  // the workers load (much faster than parsing: the worker of range k waits little, if at all).
+  const shards = cuts.slice(0, -1).map((start, k) => startShard({
     path, name: path, format, start, end: cuts[k + 1]!, prefix: k === 0 ? new Uint8Array(0) : prefix, read,
-    plans: [...options.plans], maxErrors: options.maxErrors,
-  })));
+    plans: [...options.plans], maxErrors: options.maxErrors, ...(k === 0 ? { firstLine: 1 } : {}),
+  }));
+  const all = Promise.all(shards.map((s) => s.result));
+  all.catch(() => {}); // (awaited below; a worker may fail while the lines are being counted)
+  let results: ShardResult[];
+  try {
+    let linesBefore = 0;
+    for (let k = 1; k < shards.length; k++) {
+      linesBefore += await lineEnds(path, cuts[k - 1]!, cuts[k]!);
+      shards[k]!.start(linesBefore + 1);
+    }
+    results = await all;
+  } finally {
+    for (const s of shards) s.stop();
+  }
 
   // Sound split: no whole-input failure, no record open across a cut, no header further down than line 1.
   const headers = vpcHeader ? 1 : 0;
@@ -123,27 +158,39 @@ export async function scanThreaded(path: string, options: ThreadedOptions): Prom
 
   const info = emptyInfo();
   const errors: ThreadedResult['errors'] = [];
-  let linesBefore = 0;
   for (const [k, r] of results.entries()) {
-    const prefixLines = k === 0 ? 0 : prefix.length > 0 ? 1 : 0;
     addInfo(info, r.info);
-    info.lines -= prefixLines;
     info.bytes -= k === 0 ? 0 : prefix.length;
-    for (const e of r.errors) if (errors.length < options.maxErrors) errors.push({ ...e, line: e.line - prefixLines + linesBefore });
-    linesBefore += r.info.lines - prefixLines;
+    for (const e of r.errors) if (errors.length < options.maxErrors) errors.push(e); // numbered as the file's lines
   }
+  info.lines = Math.max(...results.map((r) => r.info.lines)); // each range's last line number, the file's
   info.columns = results[0]!.info.columns;
-  return { info, snapshots: results.map((r) => r.snapshot), errors, withoutPort: results.reduce((n, r) => n + r.withoutPort, 0) };
+  return { info, snapshots: results.map((r) => r.snapshot), errors, withoutPort: results.reduce((n, r) => n + r.withoutPort, 0),
+    withoutPortMappable: results.reduce((n, r) => n + r.withoutPortMappable, 0),
+  };
 }
 
-function runShard(task: ShardTask): Promise<ShardResult> {
-  return new Promise((resolve, reject) => {
-    // A small young generation: a worker allocates little per record, and each isolate's RSS counts.
-    const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+interface Shard {
+  result: Promise<ShardResult>;
+  /** Hand the worker its range's first line number (a task without `firstLine` waits for it). */
+  start(firstLine: number): void;
+  /** Stop the worker if it still runs (its result was taken, or the scan gave up). */
+  stop(): void;
+}
+
+function startShard(task: ShardTask): Shard {
+  // A small young generation: a worker allocates little per record, and each isolate's RSS counts.
+  const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const result = new Promise<ShardResult>((resolve, reject) => {
     worker.once('message', (m: ShardResult) => {
       resolve(m);
       void worker.terminate();
     });
     worker.once('error', reject);
   });
+  return {
+    result,
+    start: (firstLine) => worker.postMessage({ firstLine }),
+    stop: () => void worker.terminate(),
+  };
 }

@@ -20,7 +20,7 @@ import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embed
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
-import { fail, isBlank, isBlankBytes, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
+import { fail, isBlank, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
 /** Only quoted records need csv-parse (see splitRecord): loaded the first time one comes. */
 const csvParse = lazily<typeof CsvParse>('csv-parse/sync');
@@ -30,6 +30,9 @@ const MAX_RECORD_LINES = 10_000;
 const MIN_COLUMNS_FOR_EARLY_RESYNC = 4;
 const DELIMITERS = [',', '\t', ';', '|'] as const;
 const QUOTE = 34;
+/** A line with the header's column names again: a file concatenated after another (`cat a.csv b.csv`). */
+const HEADER_AGAIN = skip('NOT_A_CONNECTION', 'the header line again (files concatenated?): not a record');
+const BOM = '\ufeff';
 
 /** The delimiter that splits the header line into the most fields, counting only outside quotes. */
 export function detectDelimiter(header: string): string {
@@ -138,6 +141,12 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
   let delimiterCode = 44;
   let header: string[] | undefined;
   let bindings: Bindings = {};
+  /**
+   * The one spelling of the header's names without quotes (names joined by the delimiter), as text and as bytes; undefined when a
+   * name holds a quote or the delimiter (then every spelling of them has quotes, and the text path compares fields).
+   */
+  let plainHeader: string | undefined;
+  let plainHeaderBytes: Buffer | undefined;
   let dstPortColumn: number | undefined;
   /** The lines of a record whose quoted field is still open (empty when none is). */
   let pending: PendingLine[] = [];
@@ -165,6 +174,8 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
       throw new InputFileError(`header: ${(e as Error).message}`);
     }
     header = names;
+    plainHeader = names.some((n) => n.includes('"') || n.includes(delimiter)) ? undefined : names.join(delimiter);
+    plainHeaderBytes = plainHeader === undefined ? undefined : Buffer.from(plainHeader, 'utf8');
     const columns = names.map((_, i) => i);
     bindings = bindColumns(columns, names, ctx.columnMap, schema);
     // A --map naming a column this header lacks is a typo, not a field to leave empty: say so, once, for the file.
@@ -194,6 +205,7 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
     if (!quoted && delimiters + 1 !== columns) {
       return toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${delimiters + 1}`), line);
     }
+    if (text.startsWith(BOM) ? isHeaderAgain(text.slice(1)) : !quoted && text === plainHeader) return toOutcome(HEADER_AGAIN, line);
     if (!quoted && prefilter && !prefilter.textMayMatch(text)) return toOutcome(FILTERED, line);
     let fields: string[];
     try {
@@ -204,10 +216,25 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
     if (fields.length !== columns) {
       return toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${fields.length}`), line);
     }
+    if (quoted && sameNames(fields)) return toOutcome(HEADER_AGAIN, line);
     if (prefilter && dstPortColumn !== undefined && !prefilter.portMayMatch(fields[dstPortColumn])) {
       return toOutcome(FILTERED, line);
     }
     return toOutcome(fromFields((i) => fields[i as number], line), line);
+  };
+
+  /** Whether fields are the header's column names, all of them, in order. */
+  const sameNames = (fields: readonly string[]): boolean => fields.length === header!.length && fields.every((f, i) => f === header![i]);
+
+  /** Whether a line (a UTF-8 BOM before it removed) is the header again, in any quoting of its names. */
+  const isHeaderAgain = (text: string): boolean => {
+    if (text === plainHeader) return true;
+    if (!text.includes('"')) return false;
+    try {
+      return sameNames(splitRecord(text, delimiter));
+    } catch {
+      return false;
+    }
   };
 
   /** A multi-line record that did not prove itself: its first line alone, then the other lines read again. */
@@ -301,6 +328,15 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
     if (delimiters + 1 !== columns) {
       if (!isBlankBytes(buf, start, end)) out.push(toOutcome(fail('MALFORMED', `expected ${columns} columns, found ${delimiters + 1}`), lineNo));
       return; // blank lines are not records
+    }
+    // The header again (its length first: one comparison for other rows); after a BOM, the text path decides.
+    if (plainHeaderBytes !== undefined && end - start === plainHeaderBytes.length && plainHeaderBytes.compare(buf, start, end) === 0) {
+      out.push(toOutcome(HEADER_AGAIN, lineNo));
+      return;
+    }
+    if (buf[start] === 0xef) {
+      take({ text: buf.toString('utf8', start, end), lineNo }, out);
+      return;
     }
     if (wanted) {
       const port = portStart < 0 ? -1 : portOnBytes(buf, portStart, portEnd);

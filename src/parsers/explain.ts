@@ -35,7 +35,9 @@ export function describeColumns(info: ParserInfo, file: string): string | undefi
 
 /**
  * Why most records of a file yielded nothing, and how to `--map` it; undefined unless more than half of the records
- * were `NOT_A_CONNECTION` or `MISSING_FIELD` (a few such records in a real log are normal).
+ * were `NOT_A_CONNECTION` or `MISSING_FIELD` (a few such records in a real log are normal). The columns and the
+ * `--map` are named only where `--map` applies (a layout bound by a column schema: CSV, JSON records); a syslog
+ * vendor's lines, a flow log's header or vendor lines carried in a column get the counts alone.
  */
 export function explainUnusedInput(info: ParserInfo, file: string): string | undefined {
   const notConnection = info.skippedBy.NOT_A_CONNECTION ?? 0;
@@ -47,6 +49,7 @@ export function explainUnusedInput(info: ParserInfo, file: string): string | und
     missingField > 0 ? `${missingField} missing the time, source or destination` : '',
   ].filter((s) => s !== '').join(', ');
   const head = `${file}: ${unused} of ${info.records} records yielded no event (${counts})`;
+  if (!info.columns.some((report) => report.mappable === true)) return head;
   const available = availableColumns(info.columns);
   const missing = REQUIRED_FIELDS.filter((field) => !info.columns.some((report) => report.used[field] !== undefined));
   if (missing.length > 0) {

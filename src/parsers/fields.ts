@@ -238,7 +238,7 @@ export function columnReport(bindings: Bindings, names: readonly string[]): Colu
     const labelled = list.filter((b) => b.label).map((b) => b.name);
     used[field] = [...plain, ...(labelled.length > 0 ? [`${slotNames(labelled)} (by label)`] : [])].join(' | ');
   }
-  return { used, available: names.slice(0, MAX_REPORTED_COLUMNS) };
+  return { used, available: names.slice(0, MAX_REPORTED_COLUMNS), mappable: true };
 }
 
 /** `DeviceCustomIPv6Address1`, `DeviceCustomIPv6Address2` → `DeviceCustomIPv6Address1/2`. */

@@ -11,3 +11,10 @@ export const FORMAT_IDS: readonly string[] = [
   'iptables', 'filterlog', 'juniper-srx', 'cisco-asa', 'cisco-ftd', 'cef', 'leef', 'panos', 'fortigate', 'sonicwall',
   'sophos-xg', 'checkpoint', 'meraki',
 ];
+
+/**
+ * The formats whose events come from columns a column schema binds, which `--map field=Column` can name: CSV, JSON
+ * Lines and JSON arrays read by the generic schema (an event's `format`). Not vendor lines (syslog, or carried in a
+ * column), flow logs, documents or packets: `--map` does not reach their fields, so no hint suggests it there.
+ */
+export const MAPPABLE_FORMATS: ReadonlySet<string> = new Set(['csv', 'jsonl', 'json']);

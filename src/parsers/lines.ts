@@ -1,6 +1,6 @@
 /**
  * Bytes → physical lines, push-style and free of I/O: `push(chunk)` any number of times, then `end()`.
- * Splits on LF (a CR before it is dropped), hands each line on as a byte range without decoding it, numbers lines from 1 (the record parser has
+ * Splits on LF (a CR before it is dropped), hands each line on as a byte range without decoding it, numbers lines from 1 or `firstLine` (the record parser has
  * already dropped a UTF-8 BOM), and bounds memory: a line longer than `maxLineBytes` is reported (not buffered) and skipped to its end.
  */
 export interface LineHandler {
@@ -18,14 +18,18 @@ export const MAX_RECORD_CHARS = 1 << 20;
 export class LineSplitter {
   private carry: Buffer[] = [];
   private carryBytes = 0;
-  private lineNo = 0;
+  private lineNo: number;
   private discarding = false;
   private discardedBytes = 0;
 
+  /** `firstLine`: the number of the first line (a range of a file is numbered as the file's lines). */
   constructor(
     private readonly handler: LineHandler,
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
-  ) {}
+    firstLine = 1,
+  ) {
+    this.lineNo = firstLine - 1;
+  }
 
   push(chunk: Buffer): void {
     let start = 0;

@@ -17,6 +17,12 @@ export interface RecordParserOptions<T = NetworkEvent> extends ParseContext {
   /** A format id, or `auto` (default): binary formats by their first bytes, text ones by the first non-blank line. */
   format?: string;
   maxLineBytes?: number;
+  /**
+   * The number of the first line pushed (default 1), for a reader of a range of a file (`scan --threads`): text
+   * formats then number every line, record and message as the file's lines, and `info.lines` is the last line's
+   * number. Binary formats number their records themselves and ignore it.
+   */
+  firstLine?: number;
   /** The formats to choose from (default: the registry, whose records are network events). */
   formats?: readonly Format<T>[];
   /**
@@ -153,6 +159,9 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
       },
     },
   };
+  if (options.firstLine !== undefined && !(Number.isSafeInteger(options.firstLine) && options.firstLine >= 1)) {
+    throw new DicomwatchError('BAD_OPTION', `firstLine: '${String(options.firstLine)}' is not a line number`, 'firstLine');
+  }
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const filteredRuns = options.filteredRuns === true;
   const forced = options.format && options.format !== 'auto' ? formatById(options.format, formats) : undefined;
@@ -202,6 +211,7 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
       },
     },
     maxLine,
+    options.firstLine,
   );
 
   const feed = (bytes: Buffer) => {

@@ -117,6 +117,11 @@ export interface ColumnReport {
   used: Readonly<Record<string, string>>;
   /** Every column name the layout offers, as written in the input (bounded). */
   available: readonly string[];
+  /**
+   * True when `--map` (ParseContext.columnMap) binds this layout's columns: CSV and JSON records read by a column
+   * schema. Absent where it does not: vendor lines carried in a column, flow-log headers.
+   */
+  mappable?: boolean;
 }
 
 /** Side channel from a session to its record parser: facts about the input, not about one record's outcome. */

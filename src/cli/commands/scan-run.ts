@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { alertLines, type AlertOutput } from '../../emit/alerts/index.js';
 import type { Alert } from '../../model/alert.js';
 import { lacksDstPort } from '../../model/port.js';
+import { MAPPABLE_FORMATS } from '../../parsers/format-ids.js';
 import { createEngine } from '../../rules/engine.js';
 import { inputFiles, inputRun, reportedRun } from '../context.js';
 import { prefilterFor, rulesFromArgs } from '../rule-args.js';
@@ -27,14 +28,23 @@ function threadCount(given: number | undefined): number {
   return given;
 }
 
-/** The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning), else 1 GiB. */
+/**
+ * The smallest file split across threads: DICOMWATCH_THREADS_MIN_BYTES when set (tests, tuning; empty is unset),
+ * else 1 GiB. A value that is not a byte count is bad usage, never silently the default.
+ */
 function threadsMinBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.DICOMWATCH_THREADS_MIN_BYTES);
-  return env.DICOMWATCH_THREADS_MIN_BYTES !== undefined && Number.isInteger(n) && n >= 0 ? n : DEFAULT_THREADS_MIN_BYTES;
+  const text = env.DICOMWATCH_THREADS_MIN_BYTES;
+  if (text === undefined || text === '') return DEFAULT_THREADS_MIN_BYTES;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`DICOMWATCH_THREADS_MIN_BYTES: '${text}' is not a number of bytes (a whole number in decimal digits, e.g. 0 or 1073741824)`);
+  }
+  return n;
 }
 
 export async function runScan(args: ScanArgs): Promise<void> {
   const threads = threadCount(args.threads);
+  const minBytes = threadsMinBytes(); // checked before anything is read, whatever --threads says
   const loaded = await rulesFromArgs(args);
   const files = inputFiles(args.files);
   if (files.length === 0) throw new UsageError('scan: give log files (or - for stdin)');
@@ -46,26 +56,40 @@ export async function runScan(args: ScanArgs): Promise<void> {
   const engine = createEngine(loaded.plans, { trusted: true }); // events come from our parsers: already canonical
   // Events without a destination port can never match a port rule: said in the summary, so a log whose port
   // column went unrecognized does not pass for a quiet network. ICMP and other port-less protocols are not counted.
+  // Only events are counted: a record the pre-filter skipped (FILTERED: it cannot match, e.g. a CSV row whose text
+  // holds no wanted port) never became one, so the summary says so when there are such records (--no-prefilter
+  // reads every record into an event). The --map hint only where --map names columns (CSV, JSON).
   let withoutPort = 0;
+  let withoutPortMappable = 0;
   let alerts: Alert[] | undefined;
-  const tail = () => [
-    `${engine.info.matched} events matched`,
-    ...(alerts ? [`${alerts.length} alerts`] : []),
-    ...(withoutPort > 0 ? [`${withoutPort} events had no destination port (use --map dstPort=Column if the log has one)`] : []),
-  ];
+  const tail = (totals: { info: { skippedBy: { FILTERED?: number } } }) => {
+    const notes = [
+      ...((totals.info.skippedBy.FILTERED ?? 0) > 0 ? ['not counting filtered records'] : []),
+      ...(withoutPortMappable > 0 ? ['use --map dstPort=Column if the log has one'] : []),
+    ];
+    return [
+      `${engine.info.matched} events matched`,
+      ...(alerts ? [`${alerts.length} alerts`] : []),
+      ...(withoutPort > 0 ? [`${withoutPort} events had no destination port${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`] : []),
+    ];
+  };
   await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
     const threaded = async (file: string, now: number | undefined) => {
       const split = await scanThreaded(file, {
-        threads, minBytes: threadsMinBytes(), plans: loaded.plans, read: run.read, ...(now !== undefined ? { now } : {}),
+        threads, minBytes, plans: loaded.plans, read: run.read, ...(now !== undefined ? { now } : {}),
         maxErrors: MAX_PRINTED_ERRORS,
       });
       if (!split) return undefined;
       for (const snapshot of split.snapshots) engine.merge(snapshot);
       withoutPort += split.withoutPort;
+      withoutPortMappable += split.withoutPortMappable;
       return split;
     };
     const totals = await forEachEvent(run, (e) => {
-      if (lacksDstPort(e)) withoutPort++;
+      if (lacksDstPort(e)) {
+        withoutPort++;
+        if (MAPPABLE_FORMATS.has(e.format)) withoutPortMappable++;
+      }
       engine.push(e);
     }, running, threads > 1 ? threaded : undefined);
     run.progress.stop();

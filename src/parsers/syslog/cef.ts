@@ -345,6 +345,10 @@ function parseCef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof N
   if ((src[0] === undefined || dst[0] === undefined) && dpt === undefined) {
     return skip('NOT_A_CONNECTION', `CEF event with only a ${src[0] === undefined ? 'destination' : 'source'} address and no destination port (${JSON.stringify(name.slice(0, 60))})`);
   }
+  // One end and a port: a connection missing its other end, malformed whatever the port (the pre-filter skips only
+  // well-formed records, so scan says what parse says). connectionEvent's own words.
+  if (src[0] === undefined) return fail('MISSING_FIELD', `no source address (${src[1]})`);
+  if (dst[0] === undefined) return fail('MISSING_FIELD', `no destination address (${dst[1]})`);
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(dpt)) return FILTERED;
 
   const when = deviceTime(get(ext, 'rt') ?? get(ext, 'start') ?? (ext.get(FORTIGATE_EVENTTIME) || undefined), get(ext, 'dtz'), line, ctx);
@@ -374,8 +378,9 @@ function isShortKey(buf: Buffer, s: number, e: number, a: number, b: number, c: 
 /**
  * parseCef's FILTERED on bytes: the message starts `CEF:`, its seven header fields end in pipes, the version is a
  * number, and the extension (read as parseCefExtension reads it: a key is a run of key characters after a space,
- * ending in `=`) has a first `dpt` whose value is a valid port no rule wants and a first `src` or `dst` with a value.
- * A backslash (an escape), a full key name or no `src`/`dst` leaves the line to the text path.
+ * ending in `=`) has a first `dpt` whose value is a valid port no rule wants, a first `src` with a value and a first
+ * `dst` with a value (with one of them missing, parseCef says MISSING_FIELD). A backslash (an escape), a full key
+ * name or a missing or empty `src` or `dst` leaves the line to the text path.
  */
 function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
   if (end - start < 6 || buf[start] !== 67 /* C */ || buf[start + 1] !== 69 /* E */ || buf[start + 2] !== 70 /* F */ || buf[start + 3] !== 58 /* : */) return false;
@@ -399,11 +404,13 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
   const from = i + 1;
   // keys and values: a key [i, keyEnd) whose value runs from keyEnd + 1 to the space before the next key
   const DPT = 1;
-  const END = 2; // the first src or the first dst
+  const SRC = 2; // the first src
+  const DST = 3; // the first dst
   let key = 0;
   let valueStart = -1;
   let port = -1; // -1 not read yet, -2 empty or not a valid port
-  let ends = false; // a first src or dst with a value
+  let srcValue = false; // the first src has a value
+  let dstValue = false; // the first dst has a value
   let srcSeen = false;
   let dstSeen = false;
   // i is at the start of a word (the extension's start, or after a space)
@@ -424,17 +431,18 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
         if (key === DPT) {
           const p = decimalPort(buf, vs, ve);
           port = p === -1 ? -2 : p;
-        } else if (ve > vs) ends = true;
-        if (port !== -1 && (ends || port === -2)) break;
+        } else if (key === SRC) srcValue = ve > vs;
+        else dstValue = ve > vs;
+        if (port !== -1 && ((srcValue && dstValue) || port === -2)) break;
       }
       if (i >= end) break;
       key = 0;
       if (port === -1 && isShortKey(buf, i, keyEnd, 100, 112, 116)) key = DPT;
       else if (isShortKey(buf, i, keyEnd, 115, 114, 99)) {
-        if (!srcSeen) key = END;
+        if (!srcSeen) key = SRC;
         srcSeen = true;
       } else if (isShortKey(buf, i, keyEnd, 100, 115, 116)) {
-        if (!dstSeen) key = END;
+        if (!dstSeen) key = DST;
         dstSeen = true;
       }
       valueStart = keyEnd + 1;
@@ -447,7 +455,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
       if (c === BACKSLASH) return false;
     }
   }
-  return port >= 0 && ends && !dstPorts.has(port);
+  return port >= 0 && srcValue && dstValue && !dstPorts.has(port);
 }
 
 export const cefFormat: MessageFormat = {

@@ -9,6 +9,13 @@
  * only by convention: Ubiquiti EdgeOS/USG writes `[RULESET-RULE-A|D|R]` (accept, drop, reject), others words such as
  * `DROP`, `[UFW BLOCK]`, `ACCEPT`. Without such a word the action is absent. The time and the device come from the
  * syslog header; the kernel line itself has neither.
+ *
+ * Only the logged packet's own fields are read: they end at the first ` [`. The kernel writes an ICMP error's
+ * offending packet (destination unreachable, source quench, time exceeded, parameter problem, redirect; ICMPv6
+ * destination unreachable, packet too big, time exceeded, parameter problem) in square brackets after its
+ * `TYPE= CODE=` — `PROTO=ICMP TYPE=3 CODE=3 [SRC=… DST=… PROTO=TCP SPT=104 DPT=51515 …]` — and a transport header
+ * it could not read as `INCOMPLETE [n bytes]`. Such a line is an ICMP event between the outer SRC and DST, without
+ * ports: the quoted packet's ports are another connection's.
  */
 import { normalizeAction } from '../../model/action.js';
 import type { Action } from '../../model/event.js';
@@ -25,7 +32,10 @@ const ID = 'iptables';
 const KEYS = ['SRC', 'DST', 'PROTO', 'SPT', 'DPT'] as const;
 const REQUIRED = 3;
 
-/** The part of the message from `IN=` on, and the prefix before it; undefined when it is not a netfilter line. */
+/**
+ * The logged packet's fields (from `IN=` to the first ` [`, where the kernel quotes an ICMP error's offending packet
+ * or writes `INCOMPLETE [n bytes]`), and the prefix before them; undefined when it is not a netfilter line.
+ */
 function netfilterPart(message: string): { prefix: string; fields: string } | undefined {
   const out = message.indexOf(' OUT=');
   if (out === -1) return undefined;
@@ -33,7 +43,8 @@ function netfilterPart(message: string): { prefix: string; fields: string } | un
   if (inAt === -1) return undefined;
   // `IN=` starts the kernel's own text: after the prefix, which may end in any character (`…-A]IN=eth0`).
   if (message.slice(inAt + 3, out).includes(' ')) return undefined;
-  return { prefix: stripUptime(message.slice(0, inAt)), fields: message.slice(inAt) };
+  const quoted = message.indexOf(' [', out);
+  return { prefix: stripUptime(message.slice(0, inAt)), fields: message.slice(inAt, quoted === -1 ? message.length : quoted) };
 }
 
 /** `[12345.678901] ` (the kernel's own clock, when the collector keeps it) is not part of the prefix. */
@@ -131,7 +142,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
       }
     } else if (k === P) {
       if (!proto && buf[i + 2] === R && buf[i + 3] === O && buf[i + 4] === T && buf[i + 5] === O && buf[i + 6] === EQUALS) proto = true;
-    } else if (k === BRACKET) return false;
+    } else if (k === BRACKET) return false; // the outer packet's fields end at ` [` (netfilterPart)
     if (port !== -1 && src && dst && proto) return !dstPorts.has(port);
   }
   return false;
