@@ -187,6 +187,11 @@ describe('LEEF: skips and errors', () => {
   it('a connection missing one end but naming its port is MISSING_FIELD; bad values name the LEEF key', () => {
     expect(one('Mar 16 11:00:00 h LEEF:1.0|V|P|1|E|src=203.0.113.7\tdstPort=104')).toMatchObject({ code: 'MISSING_FIELD', message: 'no destination address (dst)' });
     expect(one('Mar 16 11:00:00 h LEEF:1.0|V|P|1|E|src=203.0.113.7\tdst=pacs01\tdstPort=104')).toMatchObject({ code: 'BAD_ADDRESS', message: expect.stringContaining('dst') });
+    // whatever the port, and with the pre-filter too (scan says what parse says: only well-formed records are FILTERED)
+    for (const line of ['Mar 16 11:00:00 h LEEF:1.0|V|P|1|E|src=203.0.113.7\tdstPort=443', 'Mar 16 11:00:00 h LEEF:1.0|V|P|1|E|dst=10.1.2.3\tdstPort=443']) {
+      expect(one(line)).toMatchObject({ code: 'MISSING_FIELD' });
+      expect(parseText(line, { ...ctx, prefilter: { dstPorts: new Set([104]) } }).outcomes[0]).toMatchObject({ code: 'MISSING_FIELD' });
+    }
   });
 
   it('other programs\' lines are left to the other formats', () => {
@@ -243,7 +248,7 @@ describe('LEEF: the pre-filter', () => {
       }
       expect(s, `line ${p.line}`).toEqual(p);
     });
-    expect(filtered).toBe(5); // fixture 13 (443), extra 1-3 (value errors at 443/22), extra 5 (8080)
+    expect(filtered).toBe(4); // fixture 13 (443), extra 1-2 (value errors at 443), extra 5 (8080); extra 3 (no dst) is MISSING_FIELD in both
   });
 });
 

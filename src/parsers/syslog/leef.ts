@@ -158,6 +158,10 @@ function parseLeef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof 
   if ((src === undefined || dst === undefined) && dstPort === undefined) {
     return skip('NOT_A_CONNECTION', `LEEF event with only ${src === undefined ? 'dst' : 'src'} and no dstPort (EventID ${JSON.stringify(header.fields[4]!.slice(0, 60))})`);
   }
+  // One end and a port: a connection missing its other end, malformed whatever the port (the pre-filter skips only
+  // well-formed records, so scan says what parse says). connectionEvent's own words.
+  if (src === undefined || src === '') return fail('MISSING_FIELD', 'no source address (src)');
+  if (dst === undefined || dst === '') return fail('MISSING_FIELD', 'no destination address (dst)');
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(dstPort)) return FILTERED;
 
   const said = get(attrs, 'action') ?? get(attrs, 'act');
