@@ -286,6 +286,13 @@ describe('syslog hot path: the same outcomes as the text path', () => {
   });
 });
 
+/** One scanner for every call, told each time that its Buffer is new (as the record parser tells it at a push). */
+const scanner = new ByteScanner();
+const fresh = (s: ByteScanner) => {
+  s.forget();
+  return s;
+};
+
 describe('messageStartOnBytes: the message the framing finds, or "not sure"', () => {
   const shapeOf = (text: string) => {
     const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
@@ -299,9 +306,9 @@ describe('messageStartOnBytes: the message the framing finds, or "not sure"', ()
     expect(shape.restAt).toBe('Mar 28 01:00:00 edge01 '.length);
     const header = Buffer.from(first.slice(0, shape.restAt));
     const next = Buffer.from(`Mar 28 01:00:07 edge01 kernel: ${IPTABLES}`);
-    expect(messageStartOnBytes(next, 0, next.length, header, shape)).toBe('Mar 28 01:00:07 edge01 kernel: '.length);
+    expect(messageStartOnBytes(next, 0, next.length, header, shape, fresh(scanner))).toBe('Mar 28 01:00:07 edge01 kernel: '.length);
     const otherHost = Buffer.from(`Mar 28 01:00:07 edge02 kernel: ${IPTABLES}`);
-    expect(messageStartOnBytes(otherHost, 0, otherHost.length, header, shape)).toBe(-1);
+    expect(messageStartOnBytes(otherHost, 0, otherHost.length, header, shape, fresh(scanner))).toBe(-1);
   });
 
   it('agrees with parseSyslogLine on generated pairs of lines (the same message bytes, or -1)', () => {
@@ -310,7 +317,7 @@ describe('messageStartOnBytes: the message the framing finds, or "not sure"', ()
       fc.pre(shape.restAt !== -1);
       const header = Buffer.from(previous).subarray(0, shape.restAt);
       const bytes = Buffer.from(`xx${current}yy`); // never at offset 0, and bytes after the line that must not be read
-      const at = messageStartOnBytes(bytes, 2, bytes.length - 2, header, shape);
+      const at = messageStartOnBytes(bytes, 2, bytes.length - 2, header, shape, fresh(scanner));
       if (at === -1) return;
       const framed = parseSyslogLine(current, TIME);
       expect(framed.header).toBe(true);
@@ -322,12 +329,6 @@ describe('messageStartOnBytes: the message the framing finds, or "not sure"', ()
 describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', () => {
   const ctx: MessageContext = { file: 'in.log', lineNo: 1, time: TIME, prefilter: recordPrefilter({ dstPorts: DST_PORTS }) };
   const withBytes = MESSAGE_FORMATS.filter((f) => f.filteredOnBytes);
-  /** One scanner for every call, told each time that its Buffer is new (as the record parser tells it at a push). */
-  const scanner = new ByteScanner();
-  const fresh = (s: ByteScanner) => {
-    s.forget();
-    return s;
-  };
 
   /**
    * The formats whose filteredOnBytes says true for the line `text`, called as family.ts calls it: on the line's own
@@ -342,7 +343,7 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
     const bytes = Buffer.from(`${before}${text}\n<14>CEF:0|x"y`);
     const lineStart = Buffer.byteLength(before);
     const end = lineStart + Buffer.byteLength(text);
-    const at = messageStartOnBytes(bytes, lineStart, end, Buffer.from(text).subarray(0, shape.restAt), shape);
+    const at = messageStartOnBytes(bytes, lineStart, end, Buffer.from(text).subarray(0, shape.restAt), shape, fresh(scanner));
     if (at === -1) return [];
     return withBytes.filter((f) => f.filteredOnBytes!(bytes, at, end, DST_PORTS, lineStart, fresh(scanner))).map((f) => f.id);
   };

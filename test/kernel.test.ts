@@ -73,6 +73,37 @@ describe('ByteScanner', () => {
   });
 });
 
+describe('ByteScanner.sameHeader', () => {
+  /** What sameHeader promises, by a byte loop. */
+  const same = (buf: Buffer, start: number, header: Buffer, from: number, to: number): boolean => {
+    for (let k = 0; k < header.length; k++) {
+      const a = header[k]!;
+      const b = buf[start + k]!;
+      const digit = (c: number) => c >= 48 && c <= 57;
+      if (a !== b && !(k >= from && k < to && digit(a) && digit(b))) return false;
+    }
+    return true;
+  };
+  const stampy = fc.array(fc.constantFrom(48, 49, 57, 58, 47, 32, 77, 97, 0x80), { minLength: 1, maxLength: 70 }).map((a) => Buffer.from(a));
+
+  it('agrees with a byte loop: headers of 1 to 70 bytes, digits moved inside and outside the stamp, any offset', () => {
+    const scanner = new ByteScanner();
+    fc.assert(fc.property(stampy, fc.array(fc.tuple(fc.nat(), fc.constantFrom(48, 50, 57, 58, 32)), { maxLength: 4 }), fc.nat(8), fc.nat(), fc.nat(), (header, changes, pad, f, t) => {
+      const line = Buffer.concat([Buffer.alloc(pad, 120), header, Buffer.from(' rest')]);
+      for (const [at, byte] of changes) line[pad + (at % header.length)] = byte;
+      const from = f % (header.length + 1);
+      const to = from + (t % (header.length - from + 1));
+      scanner.forget();
+      expect(scanner.sameHeader(line, pad, Buffer.from(header), from, to)).toBe(same(line, pad, header, from, to));
+    }), { numRuns: 5000 });
+  });
+
+  it('declines a header longer than MAX_HEADER', () => {
+    const header = Buffer.alloc(ByteScanner.MAX_HEADER + 1, 65);
+    expect(new ByteScanner().sameHeader(Buffer.concat([header, header]), 0, header, 0, 0)).toBeUndefined();
+  });
+});
+
 describe('the kernel build', () => {
   it('split-wasm.ts is what scripts/build-kernel.mjs makes of split.wat (run `npm run build:kernel` after editing it)', async () => {
     const bytes: Buffer = await compileKernel();

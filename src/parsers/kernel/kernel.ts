@@ -26,10 +26,13 @@ declare namespace WebAssembly {
 const SLOTS = 16384;
 const WINDOW_AT = 65536;
 const WINDOW_BYTES = 1 << 20;
+/** Where a syslog header is kept for `sameHeader`, in the slack page (past the window's 16-byte overrun). */
+const HEADER_AT = WINDOW_AT + WINDOW_BYTES + 16;
 
 interface SplitExports {
   memory: WebAssembly.Memory;
   split(from: number, to: number, a: number, b: number, c: number, below: number, keep: number): number;
+  same(p: number, h: number, n: number, from: number, to: number): number;
 }
 
 /**
@@ -54,7 +57,9 @@ export class ByteScanner {
   static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
-  private kernel: { split: SplitExports['split']; memory: Uint8Array; slots: Int32Array } | null | undefined;
+  private kernel: { split: SplitExports['split']; same: SplitExports['same']; memory: Uint8Array; slots: Int32Array } | null | undefined;
+  /** The header `sameHeader` last copied into the kernel's memory. */
+  private header: Buffer | undefined;
   private window: Buffer | undefined;
   private windowStart = 0;
   private windowEnd = 0;
@@ -66,7 +71,7 @@ export class ByteScanner {
       const module = kernelModule();
       const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
       this.kernel = exports
-        ? { split: exports.split, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        ? { split: exports.split, same: exports.same, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
         : null;
     }
     return this.kernel;
@@ -84,17 +89,40 @@ export class ByteScanner {
    */
   scan(buf: Buffer, start: number, end: number, a: number, b: number, c: number, below: number, keep: number = ByteScanner.MAX_KEPT): number {
     const kernel = this.kernel ?? this.instance();
-    if (kernel === null) return -1;
-    if (buf !== this.window || start < this.windowStart || end > this.windowEnd) {
-      if (end - start > WINDOW_BYTES) return -1;
-      const to = Math.min(buf.length, start + WINDOW_BYTES);
-      kernel.memory.set(buf.subarray(start, to), WINDOW_AT);
-      this.window = buf;
-      this.windowStart = start;
-      this.windowEnd = to;
-      this.base = WINDOW_AT - start;
-    }
+    if (kernel === null || !this.place(kernel.memory, buf, start, end)) return -1;
     return kernel.split(start + this.base, end + this.base, a, b, c, below, Math.min(keep, ByteScanner.MAX_KEPT));
+  }
+
+  /** The longest header `sameHeader` compares. */
+  static readonly MAX_HEADER = 256;
+
+  /**
+   * Whether bytes [start, start + header.length) of `buf` are `header`'s, except that at offsets [from, to) (a
+   * timestamp's) a digit may stand for another digit; undefined when the kernel cannot say (no kernel, a header
+   * over MAX_HEADER bytes). `header` must not change while it is in use: it is copied in once.
+   */
+  sameHeader(buf: Buffer, start: number, header: Buffer, from: number, to: number): boolean | undefined {
+    const kernel = this.kernel ?? this.instance();
+    const n = header.length;
+    if (kernel === null || n > ByteScanner.MAX_HEADER || !this.place(kernel.memory, buf, start, start + n)) return undefined;
+    if (header !== this.header) {
+      kernel.memory.set(header, HEADER_AT);
+      this.header = header;
+    }
+    return kernel.same(start + this.base, HEADER_AT, n, from, to) === 1;
+  }
+
+  /** Make bytes [start, end) of `buf` readable by the kernel (at `base + i`): false when the range is too long. */
+  private place(memory: Uint8Array, buf: Buffer, start: number, end: number): boolean {
+    if (buf === this.window && start >= this.windowStart && end <= this.windowEnd) return true;
+    if (end - start > WINDOW_BYTES) return false;
+    const to = Math.min(buf.length, start + WINDOW_BYTES);
+    memory.set(buf.subarray(start, to), WINDOW_AT);
+    this.window = buf;
+    this.windowStart = start;
+    this.windowEnd = to;
+    this.base = WINDOW_AT - start;
+    return true;
   }
 
   /** The position in `buf` of the k-th byte the last scan found (k below its count and its `keep`). */

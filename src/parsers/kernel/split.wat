@@ -51,4 +51,40 @@
         (br $block)))
     (i32.store (i32.const 0) (local.get $first))
     (local.get $n))
+;; same(p, h, n, from, to): 1 when memory [p, p + n) holds the bytes of [h, h + n), except that at offsets [from, to)
+  ;; a digit may stand where the other has a digit (a syslog header and the next line's: the stamp's digits move on);
+  ;; else 0.
+  (func (export "same") (param $p i32) (param $h i32) (param $n i32) (param $from i32) (param $to i32) (result i32)
+    (local $k i32) (local $v v128) (local $w v128) (local $ne i32) (local $digits i32) (local $lo i32) (local $hi i32)
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $v (v128.load (i32.add (local.get $p) (local.get $k))))
+        (local.set $w (v128.load (i32.add (local.get $h) (local.get $k))))
+        (local.set $ne (i32.xor (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $w))) (i32.const 0xffff)))
+        ;; only the bytes before n
+        (if (i32.lt_s (i32.sub (local.get $n) (local.get $k)) (i32.const 16))
+          (then (local.set $ne (i32.and (local.get $ne)
+            (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $n) (local.get $k))) (i32.const 1))))))
+        (if (local.get $ne)
+          (then
+            ;; the bits of the offsets [from, to) in this block, where two digits may differ
+            (local.set $lo (i32.sub (local.get $from) (local.get $k)))
+            (local.set $hi (i32.sub (local.get $to) (local.get $k)))
+            (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
+            (if (i32.gt_s (local.get $lo) (i32.const 16)) (then (local.set $lo (i32.const 16))))
+            (if (i32.lt_s (local.get $hi) (local.get $lo)) (then (local.set $hi (local.get $lo))))
+            (if (i32.gt_s (local.get $hi) (i32.const 16)) (then (local.set $hi (i32.const 16))))
+            (local.set $digits (i32.and
+              (i8x16.bitmask (v128.and
+                (v128.and (i8x16.ge_u (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.le_u (local.get $v) (i8x16.splat (i32.const 57))))
+                (v128.and (i8x16.ge_u (local.get $w) (i8x16.splat (i32.const 48))) (i8x16.le_u (local.get $w) (i8x16.splat (i32.const 57))))))
+              (i32.xor
+                (i32.sub (i32.shl (i32.const 1) (local.get $hi)) (i32.const 1))
+                (i32.sub (i32.shl (i32.const 1) (local.get $lo)) (i32.const 1)))))
+            (if (i32.and (local.get $ne) (i32.xor (local.get $digits) (i32.const -1)))
+              (then (return (i32.const 0))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $block)))
+    (i32.const 1))
 )

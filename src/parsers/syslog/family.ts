@@ -6,6 +6,7 @@
  * goes on.
  */
 import type { NetworkEvent } from '../../model/event.js';
+import { ByteScanner } from '../kernel/kernel.js';
 import { pushFiltered, recordPrefilter } from '../prefilter.js';
 import type { TimeContext } from '../../time/parse.js';
 import { isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
@@ -70,22 +71,23 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
   const dispatch = messageDispatcher(formats);
   // The hot path (scan): the header of the last line framed as text, kept as bytes, frames the next lines like it.
   const dstPorts = ctx.bytePath === false ? undefined : ctx.prefilter?.dstPorts;
+  const scanner = dstPorts && ctx.scanner;
   const runs = ctx.filteredRuns;
   const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
   let header: Buffer | undefined;
   return {
     push(buf, start, end, lineNo, out: RecordOutcome<T>[]) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
-      if (header && dstPorts) {
-        const message = messageStartOnBytes(buf, start, end, header, shape);
-        if (message !== -1 && dispatch.first()?.filteredOnBytes?.(buf, message, end, dstPorts, start, ctx.scanner)) {
+      if (header && scanner) {
+        const message = messageStartOnBytes(buf, start, end, header, shape, scanner);
+        if (message !== -1 && dispatch.first()?.filteredOnBytes?.(buf, message, end, dstPorts!, start, scanner)) {
           pushFiltered(out, lineNo, runs);
           return;
         }
       }
       const line = parseSyslogLine(buf.toString('utf8', start, end), time, years, dstPorts && shape);
       // Another header (or none) ends the shape: year inference must see every line that is not like it.
-      header = dstPorts && shape.restAt !== -1 ? Buffer.from(buf.subarray(start, start + shape.restAt)) : undefined;
+      header = scanner && shape.restAt !== -1 && shape.restAt <= ByteScanner.MAX_HEADER ? Buffer.from(buf.subarray(start, start + shape.restAt)) : undefined;
       messageCtx.lineNo = lineNo;
       out.push(toOutcome<T>(dispatch(line, messageCtx), lineNo));
     },
@@ -103,14 +105,9 @@ const COLON = 58;
  * header is checked here on bytes: `rest` starts with no space, no ` : ` separator and no `facility.severity`
  * word, it is not a relay's second header, and its `TAG: ` is found as hostAndTag finds it.
  */
-export function messageStartOnBytes(buf: Buffer, start: number, end: number, header: Buffer, shape: HeaderShape): number {
+export function messageStartOnBytes(buf: Buffer, start: number, end: number, header: Buffer, shape: HeaderShape, scanner: ByteScanner): number {
   const n = shape.restAt;
-  if (end - start <= n) return -1;
-  for (let k = 0; k < n; k++) {
-    const a = header[k]!;
-    const b = buf[start + k]!;
-    if (a !== b && !(k >= shape.stampFrom && k < shape.stampTo && isDigit(a) && isDigit(b))) return -1;
-  }
+  if (end - start <= n || scanner.sameHeader(buf, start, header, shape.stampFrom, shape.stampTo) !== true) return -1;
   const rest = start + n;
   const c0 = buf[rest]!;
   if (c0 === SPACE || c0 === COLON || c0 === 60 /* < */ || c0 > 127) return -1;
