@@ -87,6 +87,17 @@ const FGT_MESSAGES = [
   FGT_VPN.replace(' result="OK"', ''), FGT_VPN.replace('remip=', 'dstip=10.0.0.1 remip='), FGT_VPN.replace('remip=', 'srcip=10.0.0.1 remip='), `${FGT_VPN} locport=500`, `${FGT_VPN} remport=500`, FGT_VPN.replace('init="remote"', 'init=local'),
   FGT_EVENT, FGT_EVENT.replace('dstport=443', 'dstport=104'), FGT_EVENT.replace(' dstip=10.20.9.1', ''), FGT_EVENT.replace(' dstport=443', ''),
   FGT_EVENT.replace('dstport=443', 'dst_port=443'), FGT_EVENT.replace('subtype="system"', 'subtype="vpn"').replace(' srcip=10.20.9.4 dstip=10.20.9.1', ''),
+  // quotes that open no value (in a key, an unquoted value, a bare word), values with spaces and `=`, keys in values
+  FGT.replace('srcintf="wan1"', 'src"intf="wan1"'), FGT.replace('srcport=10945', 'srcport=10945 note=a"b'), FGT.replace('vd="root"', 'vd="root" x"y'),
+  FGT.replace('vd="root"', 'vd="root" x"y z" w'), FGT.replace('vd="root"', 'vd="root" x="y z" w'), FGT.replace('vd="root"', 'vd="root" ="a b"'), FGT.replace('vd="root"', 'vd="root"=x'),
+  FGT.replace('service="HTTPS"', 'service="a b=c d"'), FGT.replace('devname="FGT-KH-EDGE01"', 'devname="a=b"'), FGT.replace('devname="FGT-KH-EDGE01"', 'devname="a b" devname="c=d"'),
+  FGT.replace('srcintf="wan1"', 'srcintf=wan1=dstport=104'), FGT.replace('srcintf="wan1"', 'srcintf="x" dstport=104 y="z"'), FGT.replace('srcintf="wan1"', 'srcintf="a dstport=104 b"'),
+  FGT.replace('logid="0000000013"', 'logid="0000000013" msg="x logid=1"'), FGT.replace('logid="0000000013"', 'msg="x logid=1" xlogid="0000000013"'),
+  FGT.replace('logid="0000000013"', 'msg="x" logid="0000000013"'), FGT.replace('logid="0000000013"', 'msg="x"logid="0000000013"'),
+  FGT.replace('vd="root"', 'vd="ro\u0001ot"'), FGT.replace('vd="root"', 'vd="ro\rot"'), FGT.replace('srcip=203.0.113.29', 'srcip=203.0.113.29é'), FGT.replace('devname="FGT-KH-EDGE01"', 'devname="FGT-Ä-ü"'),
+  // the line ends in a tuple key: its first value (cut), or another occurrence of the key (the first one is whole)
+  `${FGT} srcip=203.0.113.29 `, `${FGT} srcip=203.0.113.2`, `${FGT} srcip="203.0.113.29"`, `${FGT.replace(' srcip=203.0.113.29', '')} srcip=é`,
+  `${FGT.replace(' proto=6', '')} proto=6`, `${FGT.replace(' proto=6', '')} proto=6 x`, `${FGT.replace(' proto=6', '')} x="y"proto=6`,
 ];
 
 const ASA_BUILT = '%ASA-6-302013: Built inbound TCP connection 48211 for outside:203.0.113.29/10945 (203.0.113.29/10945) to dmz:10.1.0.16/443 (198.51.100.10/443)';
@@ -249,6 +260,21 @@ const MESSAGES = [
   CEF.replace('dst=10.1.0.16 ', ''), CEF.replace('src=203.0.113.29 ', ''), CEF.replace('dst=10.1.0.16', 'dst='), CEF.replace('dst=10.1.0.16', 'dst= dst=10.1.0.16'),
   CEF.replace('dst=10.1.0.16', 'destinationAddress=10.1.0.16'), CEF.replace('src=203.0.113.29', 'sourceAddress=203.0.113.29'), `${CEF} dst=10.9.9.9`,
   CEF.replace('dst=10.1.0.16', 'c6a3=2001:db8::16 c6a3Label=Destination IPv6 Address'), CEF.replace('dst=10.1.0.16 ', '').replace('dpt=443', 'dpt=104'),
+  // backslashes after the last key read (they change no value read), before it, in the header, in the values read
+  CEF.replace('act=deny', 'act=de\\ny request=http://x/?a\\=b'), CEF.replace('cat=traffic:forward', 'cat=traffic\\:forward'), CEF.replace('dpt=443', 'dpt=4\\43'),
+  CEF.replace(' proto=6', '\\ proto=6'), CEF.replace(' dpt=443', '\\ dpt=443'), CEF.replace('src=203.0.113.29', 'src=\\n'), CEF.replace('src=203.0.113.29', 'src=\\='),
+  CEF.replace('|4|', '|4\\|x|'), CEF.replace('Fortigate|', 'Forti\\gate|'), `${CEF.replace('dpt=443 ', '')} dpt=443\\`,
+  // keys in values, words that are not keys, `=` in values, other cases and separators
+  CEF.replace('cat=traffic:forward', 'cs1=dpt=104'), CEF.replace('cat=traffic:forward', 'msg=see dpt=104 here'), CEF.replace('cat=traffic:forward', 'msg=see dpt=104'),
+  CEF.replace('cat=traffic:forward', 'msg=see src=x'), CEF.replace('dpt=443', 'dpt=443 foo bar'), CEF.replace(' dpt=443', '\tdpt=443'), CEF.replace('cat=traffic:forward', 'cat=a=b c'),
+  CEF.replace('src=203.0.113.29 ', '').replace('dst=10.1.0.16 ', '').replace('dpt=443', 'dpt=104 dpt=443 src=203.0.113.29'), // the first dpt, read before an end
+  CEF.replace('src=203.0.113.29', 'src=').replace('dst=10.1.0.16', 'src=10.1.0.16'), CEF.replace('dst=10.1.0.16', 'dst=').replace('src=203.0.113.29', 'dst= src='),
+  CEF.replace('src=203.0.113.29', 'SRC=203.0.113.29'), CEF.replace('dst=10.1.0.16', 'Dst=10.1.0.16'), CEF.replace('dpt=443', 'dPt=443'), CEF.replace('dpt=443', 'dpt=443  '),
+  CEF.replace('app=tcp/443', 'app=a|b'), CEF.replace('src=203.0.113.29', 'src=é'), CEF.replace('dpt=443', 'dpt=443é'), CEF.replace('src=203.0.113.29 ', 'src= ').replace('dst=10.1.0.16', 'dst='),
+  CEF.replace('deviceExternalId=', ' deviceExternalId='), CEF.replace('deviceExternalId=', 'x.y=1 deviceExternalId='), CEF.replace('dpt=443', 'dpt=443 x.y=1'), CEF.replace('dpt=443', 'dpt=443 _x=1'),
+  // the decision beyond the first scan's reach, a backslash there, and a header longer than that
+  CEF.replace('cat=traffic:forward', `msg=${'word '.repeat(100)}`), CEF.replace('cat=traffic:forward', `msg=${'word '.repeat(100)}a\\=b`),
+  CEF.replace('act=deny', `act=deny msg=${'word '.repeat(100)}a\\=b`), CEF.replace('traffic:forward deny', 'x'.repeat(600)),
   ...FGT_MESSAGES,
   ...ASA_MESSAGES,
   ...SRX_MESSAGES,
@@ -352,10 +378,10 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
     parseSyslogLine(text, TIME, {}, shape);
     return shape;
   };
-  /** The same on the message alone (`x` before it, `y` after it): what a format decides without the header. */
+  /** The same on the message alone (`x` before it, bytes that would change it after it): what a format decides without the header. */
   const decidedInMessage = (message: string): string[] => {
-    const bytes = Buffer.from(`x${message}y`);
-    return withBytes.filter((f) => f.filteredOnBytes!(bytes, 1, bytes.length - 1, DST_PORTS, 1, fresh(scanner))).map((f) => f.id);
+    const bytes = Buffer.from(`x${message}"=y|\\`);
+    return withBytes.filter((f) => f.filteredOnBytes!(bytes, 1, bytes.length - 5, DST_PORTS, 1, fresh(scanner))).map((f) => f.id);
   };
   /** Every format that decided `text` (as a line, or its message alone) on bytes must call it FILTERED; returns them. */
   const holdToParse = (text: string): string[] => {
@@ -384,6 +410,60 @@ describe('MessageFormat.filteredOnBytes: true only where parse says FILTERED', (
       expect(decidedInLine(`<166>Mar 28 2026 01:00:00 asa-edge01 : ${text}`), id).toEqual([id]);
       expect(decidedInLine(`Mar 28 01:00:00 asa-edge01 ${text}`), id).toEqual([id]);
     }
+  });
+
+  it('CEF and FortiGate decide on bytes what their scanner-driven reading settles, and hand on what it does not', () => {
+    const long = `msg=${'word '.repeat(100)}`;
+    const decided = [
+      ['cef', CEF.replace('act=deny', 'act=de\\ny request=http://x/?a\\=b')], // a backslash after the last key read
+      ['cef', CEF.replace('cat=traffic:forward', long)], // dpt, src and dst beyond the first scan's reach
+      ['cef', CEF.replace('cat=traffic:forward', 'cs1=dpt=104 cat=a=b c')], // `dpt=` and `=` inside values
+      ['cef', CEF.replace('src=203.0.113.29', 'SRC=203.0.113.29').replace('dpt=443', 'dPt=443  ')],
+      ['fortigate', FGT.replace('srcintf="wan1"', 'src"intf="wan1" note=a"b x"y')], // quotes that open no value
+      ['fortigate', FGT.replace('service="HTTPS"', 'service="a b=c d"').replace('srcintf="wan1"', 'srcintf="a dstport=104 b"')],
+      ['fortigate', FGT.replace('devname="FGT-KH-EDGE01"', 'devname="FGT-Ä-ü"').replace('srcip=203.0.113.29', 'srcip=203.0.113.29é')], // bytes above 127
+      ['fortigate', `${FGT} srcip=203.0.113.29`], // the line ends in a second srcip: the first one is whole
+      ['fortigate', FGT.replace('logid="0000000013"', 'logid="0000000013" msg="x logid=1"')],
+    ] as const;
+    for (const [id, text] of decided) {
+      expect(holdToParse(`Mar 28 01:00:00 edge01 ${text}`), text).toContain(id);
+      expect(decidedInMessage(text), text).toContain(id);
+    }
+    const handedOn = [
+      CEF.replace('cat=traffic:forward', 'cat=traffic\\:forward'), // a backslash before the last key read
+      CEF.replace('cat=traffic:forward', `${long}a\\=b`), // the same, beyond the first scan's reach
+      CEF.replace('traffic:forward deny', 'x'.repeat(600)), // a header longer than the first scan
+      FGT.replace('service="HTTPS"', 'service="HT\\"TPS"'), FGT.replace(' dstport=443', '\tdstport=443'), // a backslash, a tab
+      FGT.replace('devname="FGT-KH-EDGE01"', 'devname="a=b"'), // a value the module reads holds `=`: MALFORMED
+      `${FGT.replace(' srcip=203.0.113.29', '')} srcip=203.0.113.29`, // the line ends in the first srcip: MALFORMED
+      FGT.replace('logid="0000000013" ', '').replace('appcat="unscanned"', 'msg="a logid=1"'), // no logid pair: not FortiGate's
+    ];
+    for (const text of handedOn) expect(holdToParse(`Mar 28 01:00:00 edge01 ${text}`), text).toEqual([]);
+  });
+
+  it('bytes that are not UTF-8 in CEF and FortiGate messages: the same outcomes on bytes as decoded', () => {
+    const header = Buffer.from('Mar 28 01:00:00 edge01 ');
+    const lines: Buffer[] = [];
+    for (const message of [CEF, FGT, FGT_UTM]) {
+      for (const bad of [[0xff], [0xc3], [0xe2, 0x82], [0xc3, 0x28], [0xed, 0xa0, 0x80]]) {
+        // the bytes inside each value in turn, and a key repeated at the end with other bad bytes
+        for (let at = message.indexOf('='); at !== -1; at = message.indexOf('=', at + 1)) {
+          const text = Buffer.from(message);
+          lines.push(Buffer.concat([header, text.subarray(0, at + 2), Buffer.from(bad), text.subarray(at + 2)]));
+        }
+        const key = message === CEF ? ' src=' : ' srcip=';
+        const value = message.slice(message.indexOf(key) + key.length).split(' ')[0]!;
+        const first = Buffer.from(message).indexOf(`${key}${value}`) + key.length + value.length;
+        lines.push(Buffer.concat([header, Buffer.from(message).subarray(0, first), Buffer.from([0xff]), Buffer.from(message).subarray(first), Buffer.from(`${key}${value}`), Buffer.from([0xfe])]));
+        lines.push(Buffer.concat([header, Buffer.from(message.replace(`${key}${value}`, '')), Buffer.from(`${key}${value}`), Buffer.from(bad)]));
+      }
+    }
+    const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+    const text = run(bytes, { bytePath: false, filteredRuns: false, chunk: bytes.length });
+    const hot = run(bytes, { bytePath: true, filteredRuns: false, chunk: 4096 });
+    expect(hot.out).toEqual(text.out);
+    expect(hot.info).toEqual(text.info);
+    expect(text.out.filter((o) => o.kind === 'skip' && o.code === 'FILTERED').length).toBeGreaterThan(lines.length / 2);
   });
 
   it('on every cut, every one-byte deletion and stray bytes anywhere in the listed messages', () => {

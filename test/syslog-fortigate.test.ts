@@ -160,6 +160,24 @@ describe('FortiGate recognition, malformed lines', () => {
     for (const line of [cef, leef, sonicwall, sophos, 'policyid=3 appid=4 sessionid=5']) expect(outcomeOf(fortigateFormat, line)).toBe(NOT_MINE);
   });
 
+  it('logid= counts as a key only where a pair starts, not inside a quoted value (SonicWall quoting a FortiGate message is SonicWall\'s)', () => {
+    const sonicwall = 'id=firewall sn=0040103CE114 time="2026-03-16 10:15:02 UTC" fw=203.0.113.1 m=98 msg="relayed: logid=0000000013 type=traffic" src=203.0.113.7:51515:X1 dst=10.20.1.15:104:X0 proto=tcp/104';
+    expect(outcomeOf(fortigateFormat, sonicwall)).toBe(NOT_MINE);
+    expect(outcomeOf(fortigateFormat, `${HEAD} msg="x logid=1" type="traffic"`)).toBe(NOT_MINE);
+    expect(outcomeOf(fortigateFormat, `${HEAD} msg="x"logid="0000000013" type="traffic"`)).toBe(NOT_MINE); // not at a key boundary
+    // a FortiGate line whose free text quotes a logid= is still FortiGate's, by its own logid pair
+    expect(one(`${TRAFFIC_DENY} msg="see logid=1"`)).toEqual(one(TRAFFIC_DENY));
+    expect(one(TRAFFIC_DENY.replace('logid="0000000013"', 'msg="see logid=1" logid="0000000013"'))).toEqual(one(TRAFFIC_DENY));
+  });
+
+  it('a tuple key written again at the end of the line: the first value, the one read, was not cut', () => {
+    expect(one(`${TRAFFIC_DENY} srcip=203.0.113.7`)).toEqual(one(TRAFFIC_DENY));
+    expect(one(`${TRAFFIC_DENY} dstport=104 `)).toEqual(one(TRAFFIC_DENY));
+    // the first (and only) value ends the line: MALFORMED, as before
+    expect(code(`${TRAFFIC_DENY.replace(' dstport=104', '')} dstport=104`)).toBe('MALFORMED');
+    expect(code(`${TRAFFIC_DENY.replace(' srcip=203.0.113.7', '')} srcip=203.0.113.7`)).toBe('MALFORMED');
+  });
+
   it('a traffic log cut short is MALFORMED, never an event with a cut value', () => {
     const cutBeforeProto = TRAFFIC_DENY.slice(0, TRAFFIC_DENY.indexOf(' dstintf='));
     expect(code(cutBeforeProto)).toBe('MALFORMED');

@@ -117,6 +117,20 @@ describe('SonicWall recognition, not a connection, malformed', () => {
     ]) expect(outcomeOf(sonicwallFormat, line), line).toBe(NOT_MINE);
   });
 
+  it('a FortiGate or Sophos key quoted in a value (msg="… logid=…") does not make the line another vendor\'s', () => {
+    for (const quoted of ['relayed: logid=0000000013 type=traffic', 'x log_type=Firewall']) {
+      const line = OPENED.replace('msg="Connection Opened"', `msg="${quoted}"`);
+      // alone, and in a file where FortiGate or Sophos lines came first (their module is then tried first)
+      expect(one(line)).toMatchObject({ format: 'sonicwall', srcIp: '203.0.113.7', dstPort: 104 });
+      const fortigate = 'date=2026-03-16 time=10:00:00 logid="0000000013" type="traffic" srcip=1.2.3.4 srcport=5 dstip=5.6.7.8 dstport=443 proto=6 action="deny" policyid=1';
+      const sophos = 'device="SFW" date=2026-03-16 time=10:00:00 log_id=010102600002 log_type="Firewall" log_subtype="Denied" src_ip=1.2.3.4 dst_ip=5.6.7.8 protocol="TCP" src_port=5 dst_port=443 status="Deny" x=1';
+      for (const other of [fortigate, sophos]) {
+        const { outcomes } = parseText(`${other}\n${line}`, ctx);
+        expect(events(outcomes).map((e) => e.format)).toEqual([other === fortigate ? 'fortigate' : 'sophos-xg', 'sonicwall']);
+      }
+    }
+  });
+
   it('system and configuration messages without both ends are NOT_A_CONNECTION', () => {
     const cleared = '<134>id=firewall sn=0040103CE114 time="2026-03-16 10:27:40 UTC" fw=203.0.113.1 pri=6 c=16 m=5 msg="Log Cleared" n=4188740';
     const oneEnd = '<134>id=firewall sn=0040103CE114 time="2026-03-16 10:27:40 UTC" fw=203.0.113.1 pri=6 c=32 m=29 msg="Administrator login allowed" src=10.20.9.4:0:X0';

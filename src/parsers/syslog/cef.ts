@@ -34,6 +34,7 @@ import { connectionEvent, headerTime } from './connection.js';
 import type { SyslogLine } from './framing.js';
 import { readDeviceTime, resolveZone } from './java-date.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
+import { ByteScanner } from '../kernel/kernel.js';
 
 const ID = 'cef';
 
@@ -370,20 +371,37 @@ function parseCef(line: SyslogLine, ctx: MessageContext): ParseResult | typeof N
 
 const EQUALS = 61;
 
-/** `dpt`, `src`, `dst` (ASCII, any case) at buf[s, e). */
-function isShortKey(buf: Buffer, s: number, e: number, a: number, b: number, c: number): boolean {
-  return e - s === 3 && (buf[s]! | 32) === a && (buf[s + 1]! | 32) === b && (buf[s + 2]! | 32) === c;
+/** The extension's key starting at `w` (a run of key characters ending in `=`, as parseCefExtension reads one): the `=`'s position, or -1. */
+function keyEndAt(buf: Buffer, w: number, end: number): number {
+  if (w >= end || !isKeyStart(buf[w]!)) return -1;
+  let k = w + 1;
+  while (k < end && isKeyChar(buf[k]!)) k++;
+  return k < end && buf[k] === EQUALS ? k : -1;
 }
+
+/** `dpt=`, `src=`, `dst=` (the key in ASCII, any case) at buf[w, w + 4). */
+function isShortKey(buf: Buffer, w: number, end: number, a: number, b: number, c: number): boolean {
+  return w + 3 < end && buf[w + 3] === EQUALS && (buf[w]! | 32) === a && (buf[w + 1]! | 32) === b && (buf[w + 2]! | 32) === c;
+}
+
+/** How far the first scan of a message reaches: most CEF lines have their `dpt`, `src` and `dst` before that. */
+const FIRST_SCAN = 512;
 
 /**
  * parseCef's FILTERED on bytes: the message starts `CEF:`, its seven header fields end in pipes, the version is a
- * number, and the extension (read as parseCefExtension reads it: a key is a run of key characters after a space,
- * ending in `=`) has a first `dpt` whose value is a valid port no rule wants, a first `src` with a value and a first
- * `dst` with a value (with one of them missing, parseCef says MISSING_FIELD). A backslash (an escape), a full key
- * name or a missing or empty `src` or `dst` leaves the line to the text path.
+ * number, and the extension (read as parseCefExtension reads it: a key is a run of key characters at the start of
+ * the extension or after a space, ending in `=`; its value runs to the space before the next key) has a first `dpt`
+ * whose value is a valid port no rule wants, a first `src` with a value and a first `dst` with a value (with one of
+ * them missing or empty, parseCef says MISSING_FIELD or the text path decides). The scanner finds the spaces
+ * (the first FIRST_SCAN bytes, then the rest if the decision needs it), so JavaScript looks at the few bytes after
+ * each one (is a wanted key there?) instead of at every byte, and reads on to the next key only from the values it
+ * needs. A backslash before the last key read (an escape, which the text path unescapes and which may hide a key)
+ * leaves the line to the text path, and so does an extension whose first `dpt`, first `src` or first `dst` is
+ * empty or absent (the full key names may stand in for them there). A backslash after it changes none of the
+ * values read.
  */
-function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
-  if (end - start < 6 || buf[start] !== 67 /* C */ || buf[start + 1] !== 69 /* E */ || buf[start + 2] !== 70 /* F */ || buf[start + 3] !== 58 /* : */) return false;
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
+  if (scanner === undefined || end - start < 6 || buf[start] !== 67 /* C */ || buf[start + 1] !== 69 /* E */ || buf[start + 2] !== 70 /* F */ || buf[start + 3] !== 58 /* : */) return false;
   // the version: ` ?\d{1,3}(\.\d{1,3})?` before the first pipe
   let i = start + 4;
   if (buf[i] === SPACE) i++;
@@ -397,65 +415,74 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
     if (digits === 0 || digits > 3) return false;
   }
   if (i >= end || buf[i] !== PIPE) return false;
+  // the six other header pipes (a short run of bytes: Vendor|Product|Version|Signature ID|Name|Severity|)
   for (let pipes = 1; pipes < 7; pipes++) {
-    for (i++; i < end && buf[i] !== PIPE; i++) if (buf[i] === BACKSLASH) return false;
+    for (i++; i < end && buf[i] !== PIPE; i++);
     if (i >= end) return false;
   }
-  const from = i + 1;
-  // keys and values: a key [i, keyEnd) whose value runs from keyEnd + 1 to the space before the next key
+  // The spaces, and the first backslash, of the first FIRST_SCAN bytes (the header among them).
+  let scanned = Math.min(end, start + FIRST_SCAN);
+  if (i >= scanned) return false;
+  let spaces = scanner.scan(buf, start, scanned, SPACE, BACKSLASH, BACKSLASH, 0);
+  if (spaces === -1) return false;
+  let backslash = scanner.stop();
+  // The words of the extension start at its start and after each space in it. A wanted key's value ends at the
+  // first of the following words that starts with a key (or at the end); until then (`pending`) each word is tested
+  // for one. Any other word is only tested for `dpt=`, `src=` or `dst=`.
   const DPT = 1;
   const SRC = 2; // the first src
   const DST = 3; // the first dst
-  let key = 0;
+  let pending = 0;
   let valueStart = -1;
-  let port = -1; // -1 not read yet, -2 empty or not a valid port
+  let port = -1; // -1 not read yet
   let srcValue = false; // the first src has a value
   let dstValue = false; // the first dst has a value
   let srcSeen = false;
   let dstSeen = false;
-  // i is at the start of a word (the extension's start, or after a space)
-  for (i = from; ; i++) {
-    let keyEnd = -1;
-    let k = i;
-    if (i < end && isKeyStart(buf[i]!)) {
-      for (k = i + 1; k < end && isKeyChar(buf[k]!); k++);
-      if (k < end && buf[k] === EQUALS) keyEnd = k;
-    }
-    if (keyEnd !== -1 || i >= end) {
-      if (valueStart >= 0 && key !== 0) {
-        // the value before: up to the space before this key (or the end), trimmed
+  let h = 0;
+  while (h < spaces && scanner.at(h) < i) h++;
+  for (let w = i + 1; ;) {
+    if (pending !== 0) {
+      const keyEnd = w < end ? keyEndAt(buf, w, end) : end;
+      if (keyEnd !== -1) {
+        // the words read so far hold no escape (an escaped space, `=` or pipe would move a key or a field)
+        if (backslash !== -1 && backslash < keyEnd) return false;
+        // the value: up to the space before this key (or the end), trimmed
         let vs = valueStart;
-        let ve = i >= end ? end : i - 1;
+        let ve = w < end ? w - 1 : end;
         while (vs < ve && isBlank(buf[vs]!)) vs++;
         while (ve > vs && isBlank(buf[ve - 1]!)) ve--;
-        if (key === DPT) {
-          const p = decimalPort(buf, vs, ve);
-          port = p === -1 ? -2 : p;
-        } else if (key === SRC) srcValue = ve > vs;
+        if (pending === DPT) {
+          port = decimalPort(buf, vs, ve);
+          if (port === -1) return false; // empty or not a valid port: the text path decides
+        } else if (pending === SRC) srcValue = ve > vs;
         else dstValue = ve > vs;
-        if (port !== -1 && ((srcValue && dstValue) || port === -2)) break;
+        if (port !== -1 && srcValue && dstValue) return !dstPorts.has(port);
+        pending = 0;
       }
-      if (i >= end) break;
-      key = 0;
-      if (port === -1 && isShortKey(buf, i, keyEnd, 100, 112, 116)) key = DPT;
-      else if (isShortKey(buf, i, keyEnd, 115, 114, 99)) {
-        if (!srcSeen) key = SRC;
+    }
+    if (w >= end) return false;
+    if (pending === 0) {
+      if (port === -1 && isShortKey(buf, w, end, 100, 112, 116)) pending = DPT;
+      else if (isShortKey(buf, w, end, 115, 114, 99)) {
+        if (!srcSeen) pending = SRC;
         srcSeen = true;
-      } else if (isShortKey(buf, i, keyEnd, 100, 115, 116)) {
-        if (!dstSeen) key = DST;
+      } else if (isShortKey(buf, w, end, 100, 115, 116)) {
+        if (!dstSeen) pending = DST;
         dstSeen = true;
       }
-      valueStart = keyEnd + 1;
-      k = valueStart;
+      valueStart = w + 4;
     }
-    // on to the next space ([i, k) holds key characters only: no space, no backslash)
-    for (i = k; i < end; i++) {
-      const c = buf[i]!;
-      if (c === SPACE) break;
-      if (c === BACKSLASH) return false;
+    // the next word
+    if (h === spaces && scanned < end) {
+      spaces = scanner.scan(buf, scanned, end, SPACE, BACKSLASH, BACKSLASH, 0);
+      if (spaces === -1 || spaces > ByteScanner.MAX_KEPT) return false;
+      if (backslash === -1) backslash = scanner.stop();
+      scanned = end;
+      h = 0;
     }
+    w = h < spaces ? scanner.at(h++) + 1 : end;
   }
-  return port >= 0 && srcValue && dstValue && !dstPorts.has(port);
 }
 
 export const cefFormat: MessageFormat = {

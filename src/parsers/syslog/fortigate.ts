@@ -35,6 +35,7 @@ import type { SyslogLine } from './framing.js';
 import { parseKeyValues } from './kv.js';
 import { counterTotal, cutAtValueOf, endsInFragment, isCefOrLeef, isDateAndClock, keyAt, offsetText, present, unclosedQuoteProblem } from './kv-firewall.js';
 import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
+import { ByteScanner } from '../kernel/kernel.js';
 
 const ID = 'fortigate';
 const VENDOR = 'Fortinet';
@@ -185,12 +186,26 @@ const [LOGID, TYPE, SUBTYPE, SRCIP, DSTIP, SRCPORT, SRC_PORT, DSTPORT, DST_PORT,
   LOCPORT, REMPORT, INIT, ROLE] = SLOT_KEYS.map((_, k) => k) as number[] as [number, number, number, number, number,
   number, number, number, number, number, number, number, number, number, number, number, number, number];
 const SLOT_BYTES = SLOT_KEYS.map((k) => Buffer.from(k, 'latin1'));
-/** Slots by the first byte of their key. */
-const SLOTS_BY_FIRST: readonly (readonly number[])[] = Array.from({ length: 128 }, (_, c) => SLOT_BYTES.flatMap((b, k) => (b[0] === c ? [k] : [])));
+/** A key's bucket, from its length and its first and last bytes: most keys of a line land in an empty one. */
+function bucketOf(length: number, first: number, last: number): number {
+  return ((length << 5) ^ first ^ (last << 1)) & 511;
+}
+/** The slot whose key lands in each bucket, or -1 (no two slot keys share one: checked when the module loads). */
+const SLOT_BY_BUCKET = new Int8Array(512).fill(-1);
+for (const [slot, key] of SLOT_BYTES.entries()) {
+  const h = bucketOf(key.length, key[0]!, key[key.length - 1]!);
+  if (SLOT_BY_BUCKET[h] !== -1) throw new Error(`fortigate: keys ${SLOT_KEYS[SLOT_BY_BUCKET[h]!]} and ${SLOT_KEYS[slot]} share a bucket`);
+  SLOT_BY_BUCKET[h] = slot;
+}
 const READ_KEY_BYTES = [...READ_KEYS].map((k) => Buffer.from(k, 'latin1'));
 /** Where the first value of each slot's key starts and ends in the message (-1: the key is not there). */
 const valueStart = new Int32Array(SLOT_KEYS.length);
 const valueEnd = new Int32Array(SLOT_KEYS.length);
+/** The most quotes or spaces a message decided on bytes may hold (one with more is left to the text path). */
+const MAX_DELIMITERS = 4096;
+/** The positions of the message's quotes and spaces (the scanner's own slots hold one list at a time). */
+const quoteAt = new Int32Array(MAX_DELIMITERS);
+const spaceAt = new Int32Array(MAX_DELIMITERS);
 
 function sameBytes(buf: Buffer, s: number, e: number, want: Buffer): boolean {
   if (e - s !== want.length) return false;
@@ -198,12 +213,20 @@ function sameBytes(buf: Buffer, s: number, e: number, want: Buffer): boolean {
   return true;
 }
 
-/** The slot of the key buf[s, e), or -1. */
+/** The slot of the key buf[s, e) (not empty), or -1. */
 function slotOf(buf: Buffer, s: number, e: number): number {
-  const candidates = SLOTS_BY_FIRST[buf[s]!];
-  if (candidates === undefined) return -1;
-  for (let k = 0; k < candidates.length; k++) if (sameBytes(buf, s, e, SLOT_BYTES[candidates[k]!]!)) return candidates[k]!;
-  return -1;
+  const n = e - s;
+  const slot = SLOT_BY_BUCKET[bucketOf(n, buf[s]!, buf[e - 1]!)]!;
+  if (slot === -1) return -1;
+  const key = SLOT_BYTES[slot]!;
+  if (key.length !== n) return -1;
+  for (let k = 0; k < n; k++) if (buf[s + k] !== key[k]) return -1;
+  return slot;
+}
+
+function isReadKey(buf: Buffer, s: number, e: number): boolean {
+  for (let k = 0; k < READ_KEY_BYTES.length; k++) if (sameBytes(buf, s, e, READ_KEY_BYTES[k]!)) return true;
+  return false;
 }
 
 /** present() on bytes: the slot's key is there with a value other than ``, `N/A`, `-`. */
@@ -235,18 +258,17 @@ function valueIs(buf: Buffer, slot: number, word: string, foldCase: boolean): bo
   return true;
 }
 
-/** cutAtValueOf for one key on bytes: the message, trailing blanks aside, ends in `key=value` at a key boundary. */
-function endsInValueOf(buf: Buffer, start: number, end: number, slot: number): boolean {
+/**
+ * cutAtValueOf for one key on bytes: the pair that holds the key's first value ends the message (`last`: its end,
+ * trailing blanks aside; a quoted value ends before its closing quote, so never there) and starts at a key
+ * boundary. With every quote of the message closed, that is what cutAtValueOf finds by comparing that value with
+ * the message's end, found here by positions (so bytes that are not UTF-8, which the text decodes, need no care).
+ */
+function endsInValueOf(buf: Buffer, start: number, last: number, slot: number): boolean {
   const s = valueStart[slot]!;
-  if (s === -1) return false;
-  const key = SLOT_BYTES[slot]!;
-  const n = valueEnd[slot]! - s;
-  const at = end - n - key.length - 1;
-  if (at < start) return false;
-  for (let k = n - 1; k >= 0; k--) if (buf[end - n + k] !== buf[s + k]) return false;
-  if (buf[at + key.length] !== EQUALS) return false;
-  for (let k = 0; k < key.length; k++) if (buf[at + k] !== key[k]) return false;
-  return at === start || buf[at - 1] === SPACE || buf[at - 1] === TAB;
+  if (s === -1 || valueEnd[slot] !== last) return false;
+  const keyStart = s - 1 - SLOT_BYTES[slot]!.length;
+  return keyStart === start || buf[keyStart - 1] === SPACE || buf[keyStart - 1] === TAB;
 }
 
 /** The decimal port the slot's value is (1 to 5 digits, at most 65535), or -1. */
@@ -256,73 +278,86 @@ function portOfSlot(buf: Buffer, slot: number): number {
 }
 
 /**
- * parseFortigate's FILTERED on bytes. The message is read pair by pair as parseKeyValues reads it (a key runs to `=`,
- * a space or a tab; a value is quoted or runs to a space or a tab; the first occurrence of a key wins), keeping where
- * the first value of each key the decision needs lies. True when: the message has `logid=` as a key at a key
- * boundary and does not start with `CEF:`/`LEEF:`; no quote is left open and no value of a key the module reads holds
- * a `=` (unclosedQuoteProblem); `type` is present; for traffic, srcip, dstip and proto are present and action or
- * status is there, for any other type both ends (as tupleOf names them) are present; the line does not end in the
- * value of one of the tuple's keys or proto (cutAtValueOf); and the destination port (as tupleOf picks it) is 1 to 5
- * digits, at most 65535, not in `dstPorts`. A backslash (an escape inside quotes) or a byte above 127 anywhere in the
- * message leaves it to the text path, and so does a VPN event without srcip/dstip whose peers need init/role.
+ * parseFortigate's FILTERED on bytes. The message's pairs are read as parseKeyValues reads them (a key runs to `=`,
+ * a space or a tab; a value is quoted or runs to a space or a tab; the first occurrence of a key wins), but from the
+ * positions of its quotes, spaces and `=` that the scanner finds, so that JavaScript visits the pairs instead of
+ * every byte: an `=` outside the current value ends a key, which starts after the last space before it or right
+ * after the quote that closed the value before; a quote right after that `=` opens a value that the next quote
+ * closes (any other quote is a character of a key, a value or a bare word). Where the first value of each key the
+ * decision needs lies is kept. True when: the message has a `logid` pair at a key boundary (keyAt) and does not
+ * start with `CEF:`/`LEEF:`; no quote is left open and no value of a key the module reads holds a `=`
+ * (unclosedQuoteProblem); `type` is present; for traffic, srcip, dstip and proto are present and action or status
+ * is there, for any other type both ends (as tupleOf names them) are present; the line does not end in the first
+ * value of one of the tuple's keys or proto (cutAtValueOf); and the destination port (as tupleOf picks it) is 1 to
+ * 5 digits, at most 65535, not in `dstPorts`. Stricter than parse, left to the text path: a backslash anywhere (an
+ * escape inside quotes, which parseKeyValues unescapes), a tab or another control byte below it (a tab separates
+ * pairs too), a quote that never closes, and a read key's value with `=` in a later occurrence of that key. Bytes
+ * above 127 need no care: every byte compared is ASCII, and the cut-line check compares positions.
  */
-function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>): boolean {
+function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
+  if (scanner === undefined) return false;
   // isCefOrLeef: CEF and LEEF extensions are key=value too
   let i = start;
   while (i < end && buf[i] === SPACE) i++;
   if (i + 4 <= end && buf[i] === 67 /* C */ && buf[i + 1] === 69 /* E */ && buf[i + 2] === 70 /* F */ && buf[i + 3] === 58) return false;
   if (i + 5 <= end && buf[i] === 76 /* L */ && buf[i + 1] === 69 && buf[i + 2] === 69 && buf[i + 3] === 70 && buf[i + 4] === 58) return false;
-  valueStart.fill(-1);
+  // The quotes, and whether there is a backslash or a byte below a newline (a tab); the spaces; then the `=`, read
+  // last from the scanner's own slots.
+  // (a scan counts past the positions it keeps: more than MAX_DELIMITERS is left to the text path)
+  const quotes = scanner.scan(buf, start, end, QUOTE, BACKSLASH, BACKSLASH, TAB + 1, MAX_DELIMITERS);
+  if (quotes === -1 || quotes > MAX_DELIMITERS || scanner.stop() !== -1) return false;
+  // (the module's arrays read into locals: measurably faster in the loops below)
+  const quoteAtK = quoteAt;
+  for (let k = 0; k < quotes; k++) quoteAtK[k] = scanner.at(k);
+  const spaces = scanner.scan(buf, start, end, SPACE, SPACE, SPACE, 0, MAX_DELIMITERS);
+  if (spaces === -1 || spaces > MAX_DELIMITERS) return false;
+  const spaceAtK = spaceAt;
+  for (let k = 0; k < spaces; k++) spaceAtK[k] = scanner.at(k);
+  const equals = scanner.scan(buf, start, end, EQUALS, EQUALS, EQUALS, 0);
+  if (equals === -1 || equals > ByteScanner.MAX_KEPT) return false;
+  const vStart = valueStart;
+  const vEnd = valueEnd;
+  vStart.fill(-1);
   let logid = false;
-  // scanPairs on bytes
-  i = start;
-  while (i < end) {
-    let c = buf[i]!;
-    if (c === SPACE || c === TAB) {
-      i++;
+  let q = 0; // the next quote not yet passed
+  let sp = 0; // the next space not yet passed
+  let valueTo = start; // the current value ends before this: its closing quote, or the space (or end) after it
+  let keyMode = start; // where the current value ends and the next key may start
+  let keyStart = start; // the current pair's key, [keyStart, keyEnd)
+  let keyEnd = start;
+  for (let k = 0; k < equals; k++) {
+    const eq = scanner.at(k);
+    if (eq < valueTo) {
+      // inside the current value: unclosedQuoteProblem when its key is one the module reads
+      if (isReadKey(buf, keyStart, keyEnd)) return false;
       continue;
     }
-    const keyStart = i;
-    while (i < end && (c = buf[i]!) !== EQUALS && c !== SPACE && c !== TAB) {
-      if (c > 127 || c === BACKSLASH) return false;
-      i++;
-    }
-    if (i >= end || c !== EQUALS) continue; // a bare word
-    const keyEnd = i++;
-    let vs: number;
+    // A key ends here; it starts after the last space before it, or where the value before it ended.
+    while (sp < spaces && spaceAtK[sp]! < eq) sp++;
+    const afterSpace = sp > 0 ? spaceAtK[sp - 1]! + 1 : start;
+    keyStart = afterSpace > keyMode ? afterSpace : keyMode;
+    keyEnd = eq;
+    let vs = eq + 1;
     let ve: number;
-    let hasEquals = false;
-    if (i < end && buf[i] === QUOTE) {
-      vs = ++i;
-      for (;;) {
-        if (i >= end) return false; // a quote that never closes: unclosedQuoteProblem decides
-        c = buf[i]!;
-        if (c === QUOTE) break;
-        if (c > 127 || c === BACKSLASH) return false;
-        if (c === EQUALS) hasEquals = true;
-        i++;
-      }
-      ve = i++;
+    if (buf[vs] === QUOTE && vs < end) {
+      while (quoteAtK[q]! < vs) q++; // (quotes passed were characters of keys, values or bare words)
+      if (++q >= quotes) return false; // a quote that never closes: unclosedQuoteProblem decides
+      vs++;
+      ve = quoteAtK[q++]!;
+      keyMode = ve + 1;
     } else {
-      vs = i;
-      while (i < end && (c = buf[i]!) !== SPACE && c !== TAB) {
-        if (c > 127 || c === BACKSLASH) return false;
-        if (c === EQUALS) hasEquals = true;
-        i++;
-      }
-      ve = i;
+      ve = sp < spaces ? spaceAtK[sp]! : end;
+      keyMode = ve;
     }
-    if (keyEnd === keyStart) continue; // an empty key is not kept
+    valueTo = ve;
+    if (keyEnd === keyStart) continue; // an empty key is not kept (its value is passed over all the same)
     const slot = slotOf(buf, keyStart, keyEnd);
-    if (slot !== -1 && valueStart[slot] === -1) {
-      valueStart[slot] = vs;
-      valueEnd[slot] = ve;
+    if (slot === -1) continue;
+    if (vStart[slot] === -1) {
+      vStart[slot] = vs;
+      vEnd[slot] = ve;
     }
-    if (slot === LOGID && (keyStart === start || buf[keyStart - 1] === SPACE || buf[keyStart - 1] === TAB)) logid = true;
-    if (hasEquals) {
-      // unclosedQuoteProblem: a read key's value with `=` (a quote lost mid-line)
-      for (let k = 0; k < READ_KEY_BYTES.length; k++) if (sameBytes(buf, keyStart, keyEnd, READ_KEY_BYTES[k]!)) return false;
-    }
+    if (slot === LOGID && (keyStart === start || buf[keyStart - 1] === SPACE)) logid = true;
   }
   if (!logid || !isPresent(buf, TYPE)) return false;
   let src: number;

@@ -1,25 +1,26 @@
 /**
  * What the key=value firewall modules (FortiGate, SonicWall, Sophos XG) share on top of kv.ts: finding a key at a key
- * boundary without splitting the line (the cheap recognition test), deciding whether an unclosed quote spoiled the
- * values a module reads, and the small value rules the three vendors have in common. Linear scans only.
+ * boundary without splitting the line (the recognition test: a text search, then the pairs read up to a hit when
+ * there is one), deciding whether an unclosed quote spoiled the values a module reads, and the small value rules the
+ * three vendors have in common. Linear scans only.
  */
-import type { KeyValues } from './kv.js';
+import { keyStartOf, type KeyValues } from './kv.js';
 
 const SPACE = 32;
 const TAB = 9;
 
 /**
- * Where `key=` starts in `text` at a key boundary (the start of the text, or after a space or tab), from `from` on;
- * -1 when it does not. `logid=` is found in `… logid="0000000013"`, not in `FTNTFGTlogid=` or `policyid=`.
+ * Where a pair whose key is `key` starts in `text` at a key boundary (the start of the text, or after a space or
+ * tab), from `from` on, as parseKeyValues reads the pairs; -1 when none does. `logid=` is found in
+ * `… logid="0000000013"`, not in `FTNTFGTlogid=` or `policyid=`, and not inside a quoted value
+ * (`msg="… logid=1"`): a SonicWall message quoting a FortiGate one is SonicWall's. The text is searched for `key=`
+ * first; only a hit at a boundary is checked against the pairs read up to it.
  */
 export function keyAt(text: string, key: string, from = 0): number {
   const needle = `${key}=`;
-  let at = text.indexOf(needle, from);
-  while (at !== -1) {
-    if (at === 0) return 0;
-    const before = text.charCodeAt(at - 1);
-    if (before === SPACE || before === TAB) return at;
-    at = text.indexOf(needle, at + 1);
+  for (let at = text.indexOf(needle, from); at !== -1; at = text.indexOf(needle, at + 1)) {
+    if (at !== 0 && text.charCodeAt(at - 1) !== SPACE && text.charCodeAt(at - 1) !== TAB) continue;
+    if (keyStartOf(text, key, at, 0, at + needle.length) === at) return at;
   }
   return -1;
 }
@@ -127,7 +128,9 @@ function isLetter(c: number): boolean {
 /**
  * Whether one of `keys` has an unquoted value that ends the message: in a layout where the vendor always writes
  * more fields after it, that value may have been cut by a collector's line limit (`dstport=10` for `104`), so the
- * message is not to be trusted. A quoted value cut short shows as an unclosed quote instead.
+ * message is not to be trusted. A quoted value cut short shows as an unclosed quote instead. The value is the one
+ * parseKeyValues keeps, the key's first: a key written again at the end of the line with the same value
+ * (`… srcip=1.2.3.4 … srcip=1.2.3.4`) does not make the first one cut.
  */
 export function cutAtValueOf(text: string, values: Map<string, string>, keys: readonly string[]): string | undefined {
   let end = text.length;
@@ -137,7 +140,8 @@ export function cutAtValueOf(text: string, values: Map<string, string>, keys: re
     if (value === undefined) continue;
     const token = `${key}=${value}`;
     const at = end - token.length;
-    if (at >= 0 && text.startsWith(token, at) && (at === 0 || text.charCodeAt(at - 1) === SPACE || text.charCodeAt(at - 1) === TAB)) {
+    if (at >= 0 && text.startsWith(token, at) && (at === 0 || text.charCodeAt(at - 1) === SPACE || text.charCodeAt(at - 1) === TAB)
+      && keyStartOf(text, key, -1, 0, at) === -1) {
       return key;
     }
   }

@@ -77,6 +77,22 @@ export function parseKeyValues(text: string, from = 0, to = text.length): KeyVal
 }
 
 /**
+ * Where the first pair `parseKeyValues` reads in [from, to) whose key is `key` starts, or -1; `at` (when not -1)
+ * asks instead whether a pair with that key starts exactly there. For the checks that must know where a pair starts,
+ * not only its value: `key=` inside a quoted value is no key (kv-firewall.ts).
+ */
+export function keyStartOf(text: string, key: string, at = -1, from = 0, to = text.length): number {
+  let found = -1;
+  scanPairs(text, from, to, (a, b) => {
+    if (found === -1 && b - a === key.length && (at === -1 || a === at) && text.startsWith(key, a)) found = a;
+    return -1;
+  }, noStore);
+  return found;
+}
+
+function noStore(): void {}
+
+/**
  * The values of `keys` only, as `parseKeyValues` would give them (first occurrence wins, quoted values unescaped),
  * into `values` (in `keys` order; undefined when absent): nothing is sliced for the other keys, so a module that
  * needs five keys of a thirty-key message builds five strings. Returns `unbalanced`.
