@@ -2,7 +2,9 @@
  * JSON Lines / NDJSON: one JSON object per line (see json-record.ts for what an object may hold).
  *
  * In a scan (a pre-filter is given), a line is first validated on its bytes (json-bytes.ts: one complete, valid JSON
- * object, whitespace around it). A valid line whose keys — every key outside arrays, its depth, whether its value is
+ * object, whitespace around it; the WebAssembly kernel finds its quotes, so that the contents of strings without an
+ * escape are skipped, not read, and a line laid out like the first one of its key set is compared with that one's
+ * frame, its bytes outside the scalars). A valid line whose keys — every key outside arrays, its depth, whether its value is
  * an object — are byte for byte those of a record JSON.parse already read through the column schema is bound as that
  * record was: when its destination-port value is a plain integer literal of a valid port no rule wants, it is
  * FILTERED without being decoded. Everything else — a line the scan cannot prove valid, a new key set, a port written
@@ -11,7 +13,7 @@
  */
 import { DOCUMENT_FORMATS } from './documents/registry.js';
 import { flattenedKeys, jsonRecordReader, type JsonRecordReader, type Layout } from './json-record.js';
-import { plainPortAt, scanJsonObject, ScannedKeys, type ExpectedKeys } from './json-bytes.js';
+import { frameOf, JsonObjectScanner, plainPortAt, type ExpectedKeys, type ScannedKeys } from './json-bytes.js';
 import { FILTERED } from './prefilter.js';
 import { isBlankBytes, lineByLine, toOutcome, type LineFormat, type LineSession, type ParseContext } from './types.js';
 
@@ -24,7 +26,7 @@ const MAX_KEY_SETS = 256;
 export const MAX_MISSES = 2048;
 export const REST_RECORDS = 16384;
 
-/** A key set seen in a record JSON.parse read through the column schema, as bytes (ExpectedKeys). */
+/** A key set seen in a record JSON.parse read through the column schema, as bytes, with that record's frame (ExpectedKeys). */
 interface KeySet extends ExpectedKeys {
   /** The layout JSON.parse's record bound to. */
   layout: Layout;
@@ -37,27 +39,27 @@ interface KeySet extends ExpectedKeys {
 function keysHash(buf: Buffer, keys: ScannedKeys): number {
   let h = keys.count;
   for (let k = 0; k < keys.count; k++) {
-    const start = keys.keyStart[k]!;
-    const end = keys.keyEnd[k]!;
-    h = (Math.imul(h, 31) + (((end - start) << 16) | keys.meta[k]!)) | 0;
+    const start = keys.keyStart(k);
+    const end = keys.keyEnd(k);
+    h = (Math.imul(h, 31) + (((end - start) << 16) | keys.meta(k))) | 0;
     if (end > start) h = (Math.imul(h, 31) + ((buf[start]! << 8) | buf[end - 1]!)) | 0;
   }
   return h;
 }
 
-function copyKeySet(buf: Buffer, keys: ScannedKeys, layout: Layout, hash: number): KeySet {
+function copyKeySet(buf: Buffer, start: number, end: number, keys: ScannedKeys, layout: Layout, hash: number): KeySet {
   const n = keys.count;
   const from = new Int32Array(n + 1);
   let total = 0;
   for (let k = 0; k < n; k++) {
     from[k] = total;
-    total += keys.keyEnd[k]! - keys.keyStart[k]!;
+    total += keys.keyEnd(k) - keys.keyStart(k);
   }
   from[n] = total;
   const bytes = Buffer.allocUnsafe(total);
-  for (let k = 0; k < n; k++) buf.copy(bytes, from[k]!, keys.keyStart[k]!, keys.keyEnd[k]!);
+  for (let k = 0; k < n; k++) buf.copy(bytes, from[k]!, keys.keyStart(k), keys.keyEnd(k));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return { count: n, meta: keys.meta.slice(0, n), from, bytes, view, layout, portKey: -1, hash };
+  return { count: n, meta: Int32Array.from({ length: n }, (_, k) => keys.meta(k)), from, bytes, view, frame: frameOf(buf, start, end, keys), layout, portKey: -1, hash };
 }
 
 /** Whether the scanned record's keys are `set`'s, byte for byte, at the same depths and with the same object values. */
@@ -66,9 +68,9 @@ function sameKeySet(set: KeySet, buf: Buffer, keys: ScannedKeys): boolean {
   if (keys.count !== n) return false;
   const { meta, from, bytes } = set;
   for (let k = 0; k < n; k++) {
-    if (keys.meta[k] !== meta[k]) return false;
-    const start = keys.keyStart[k]!;
-    const length = keys.keyEnd[k]! - start;
+    if (keys.meta(k) !== meta[k]) return false;
+    const start = keys.keyStart(k);
+    const length = keys.keyEnd(k) - start;
     const at = from[k]!;
     if (from[k + 1]! - at !== length) return false;
     for (let j = 0; j < length; j++) if (buf[start + j] !== bytes[at + j]) return false;
@@ -126,20 +128,22 @@ function openJsonl(ctx: ParseContext): LineSession {
   if (!ctx.prefilter || ctx.bytePath === false || !DOCUMENT_FORMATS.every((f) => f.claimKeys)) return lineByLine(parse);
   const wanted = ctx.prefilter.dstPorts;
   const claimKeys = new Set(DOCUMENT_FORMATS.flatMap((f) => f.claimKeys!));
-  const keys = new ScannedKeys();
+  // the session's scan: the record parser's kernel finds the quotes (json-bytes.ts)
+  const scanner = new JsonObjectScanner(ctx.scanner);
+  const keys = scanner.keys;
   /** The key sets learnt, by keysHash (one per hash: a colliding one replaces it), and the one the last record had. */
   const sets = new Map<number, KeySet>();
   let current: KeySet | undefined;
 
   /** After JSON.parse read a record the scan validated: remember its key set, or refresh it. */
-  const learn = (buf: Buffer, end: number, known: KeySet | undefined, hash: number) => {
+  const learn = (buf: Buffer, start: number, end: number, known: KeySet | undefined, hash: number) => {
     const layout = reader.last.layout;
     if (!layout || known?.layout === layout) return;
-    const set = copyKeySet(buf, keys, layout, hash);
+    const set = copyKeySet(buf, start, end, keys, layout, hash);
     set.portKey = portKeyOf(set, reader.last, claimKeys);
     if (set.portKey >= 0) {
       // the port as the bytes give it must be the value JSON.parse read (a check of this module, never expected to fail)
-      const port = plainPortAt(buf, keys.valueStart[set.portKey]!, end);
+      const port = plainPortAt(buf, keys.valueStart(set.portKey), end);
       if (port >= 0 && reader.last.flat!.get(layout.bindings.dstPort![0]!.key as string) !== port) set.portKey = -1;
     }
     if (sets.size >= MAX_KEY_SETS) sets.clear();
@@ -158,7 +162,7 @@ function openJsonl(ctx: ParseContext): LineSession {
         out.push(toOutcome(parse(buf.toString('utf8', start, end), lineNo), lineNo));
         return;
       }
-      const valid = scanJsonObject(buf, start, end, keys, current);
+      const valid = scanner.scan(buf, start, end, current);
       let known: KeySet | undefined;
       let hash = 0;
       if (valid) {
@@ -170,7 +174,7 @@ function openJsonl(ctx: ParseContext): LineSession {
         }
       }
       if (known && known.portKey >= 0) {
-        const port = plainPortAt(buf, keys.valueStart[known.portKey]!, end);
+        const port = plainPortAt(buf, keys.valueStart(known.portKey), end);
         if (port >= 0 && !wanted.has(port) && reader.resume(known.layout)) {
           out.push(toOutcome(FILTERED, lineNo));
           misses = 0;
@@ -182,7 +186,7 @@ function openJsonl(ctx: ParseContext): LineSession {
         resting = REST_RECORDS;
       }
       out.push(toOutcome(parse(buf.toString('utf8', start, end), lineNo), lineNo));
-      if (valid) learn(buf, end, known, known ? known.hash : hash);
+      if (valid) learn(buf, start, end, known, known ? known.hash : hash);
     },
     end() {},
   };
