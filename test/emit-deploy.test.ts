@@ -8,7 +8,7 @@ import { KQL_TABLES, kqlTable } from '../src/emit/kql/tables.js';
 import { renderKql } from '../src/emit/kql/render.js';
 import { isoDuration, parseKqlTimespan } from '../src/emit/kql/timespan.js';
 import { attackFromTags, parentTechniques } from '../src/emit/deploy/attack.js';
-import { uuidV5 } from '../src/emit/deploy/uuid.js';
+import { DICOMWATCH_RULE_NAMESPACE, URL_NAMESPACE, uuidV5 } from '../src/emit/deploy/uuid.js';
 import {
   armLiteral,
   DeployError,
@@ -57,6 +57,10 @@ beforeAll(() => {
 describe('UUID v5 (stable analytics-rule ids)', () => {
   it('matches the RFC 9562 / Python uuid5 vector: uuid5(NAMESPACE_DNS, "python.org")', () => {
     expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'python.org')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+  });
+
+  it('dicomwatch\'s namespace is the UUID v5 of its URN in the URL namespace', () => {
+    expect(DICOMWATCH_RULE_NAMESPACE).toBe(uuidV5(URL_NAMESPACE, 'urn:dicomwatch:sentinel-analytics-rule'));
   });
 
   it('is the same on every run, differs per table and per rule', async () => {

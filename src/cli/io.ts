@@ -6,7 +6,6 @@
  * behind. Devices, FIFOs and paths under /dev or /proc (`--out /dev/stdout`) cannot be replaced that way and are
  * written directly.
  */
-import { randomBytes } from 'node:crypto';
 import {
   accessSync, closeSync, constants, createWriteStream, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, statSync,
   unlinkSync, type Stats,
@@ -15,7 +14,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { DicomwatchError } from '../errors.js';
+import { lazily } from '../lazy.js';
 import { UsageError } from './options.js';
+
+const crypto = lazily<typeof import('node:crypto')>('node:crypto');
 
 /** The results could not be written: `--out FILE: cannot write (ENOSPC)`, `stdout: cannot write (EPIPE)`. */
 export class OutputError extends DicomwatchError {
@@ -141,7 +143,7 @@ function writtenInPlace(path: string, st: Stats | undefined): boolean {
 
 /** `.FILE.dicomwatch-<pid>-<random>.tmp` beside FILE: hidden, and unmistakably ours if one is ever left over. */
 export function tempPathFor(file: string): string {
-  return join(dirname(file), `.${basename(file)}.dicomwatch-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(file), `.${basename(file)}.dicomwatch-${process.pid}-${crypto().randomBytes(4).toString('hex')}.tmp`);
 }
 
 interface FdTarget {

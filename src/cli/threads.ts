@@ -13,12 +13,14 @@
  * the threads' work is thrown away and the file is read by one thread, so the answer never depends on the split.
  */
 import { open, stat } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import { lazily } from '../lazy.js';
 import { addInfo, createRecordParser, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
 import type { EngineSnapshot } from '../rules/engine.js';
 import type { QueryPlan } from '../rules/plan.js';
 import type { ReadOptions } from '../io/reader.js';
 import type { ShardResult, ShardTask } from './scan-worker.js';
+
+const workerThreads = lazily<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** Smallest file split across threads: a worker takes ~0.3 s to start (it loads the parsers), which only pays off on files of a few hundred MB (measured: 103 MB of iptables is slower on two threads, 314 MB of CEF 1.5× faster). */
 export const DEFAULT_THREADS_MIN_BYTES = 1024 * 1024 * 1024;
@@ -180,6 +182,7 @@ interface Shard {
 
 function startShard(task: ShardTask): Shard {
   // A small young generation: a worker allocates little per record, and each isolate's RSS counts.
+  const { Worker } = workerThreads();
   const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   const result = new Promise<ShardResult>((resolve, reject) => {
     worker.once('message', (m: ShardResult) => {

@@ -6,12 +6,14 @@
  */
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { DicomwatchError } from '../errors.js';
+import { lazily } from '../lazy.js';
 import { createRecordParser, type ParserInfo, type RecordParserOptions } from '../parsers/record-parser.js';
 import type { RecordOutcome } from '../parsers/types.js';
 
 const CHUNK_BYTES = 1 << 20;
+
+const zlib = lazily<typeof import('node:zlib')>('node:zlib');
 
 /** What can be read: a path (`-` for stdin), bytes, a Node Readable, or a WHATWG ReadableStream (e.g. `fetch().body`). */
 export type InputSource = string | Uint8Array | Readable | ReadableStream<Uint8Array>;
@@ -119,7 +121,7 @@ async function* gunzipped(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer>
     yield* all;
     return;
   }
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const gunzip = zlib().createGunzip({ chunkSize: CHUNK_BYTES });
   const feed = (async () => {
     try {
       for await (const chunk of all) if (!gunzip.write(Buffer.from(chunk))) await onceDrained(gunzip);
