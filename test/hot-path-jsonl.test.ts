@@ -692,3 +692,23 @@ describe('document formats\' claimKeys: a document without them is NOT_MINE, wha
     }), { numRuns: 3000 });
   });
 });
+
+describe('a JSON record with more keys than are kept (2,000, nested ones counted)', () => {
+  it('is RECORD_TOO_LONG, in parse and in scan, not a connection without the keys it holds further on', () => {
+    const record = (padding: number, nested = false) => {
+      const pad: Record<string, unknown> = {};
+      for (let i = 0; i < padding; i++) pad[`k${i}`] = 'v';
+      return JSON.stringify({ ...(nested ? { pad } : pad), TimeGenerated: '2026-03-16T10:00:00Z', SourceIP: '203.0.113.7', DestinationIP: '10.1.2.3', DestinationPort: 104 });
+    };
+    const outcomes = (text: string, prefilter: boolean) => {
+      const parser = createRecordParser({ file: 'in.jsonl', tz: 'UTC', format: 'jsonl', ...(prefilter ? { prefilter: { dstPorts: new Set([104]) } } : {}) });
+      return [...parser.push(Buffer.from(`${text}\n`)), ...parser.end()].map((o) => (o.kind === 'events' ? 'events' : o.code));
+    };
+    for (const prefilter of [false, true]) {
+      expect(outcomes(record(1996), prefilter)).toEqual(['events']); // 2,000 keys
+      expect(outcomes(record(1997), prefilter)).toEqual(['RECORD_TOO_LONG']);
+      expect(outcomes(record(2000, true), prefilter)).toEqual(['RECORD_TOO_LONG']);
+      expect(outcomes(record(1996, true), prefilter)).toEqual(['events']);
+    }
+  });
+});

@@ -198,6 +198,16 @@ describe('CSV: the hot path on bytes gives every record the outcome the text pat
     expect(kinds('TimeGenerated,SourceIP,DestinationPort,DestinationIP\n2026-03-16T10:00:00Z,203.0.113.7, 104 ,10.1.2.3\n')).toEqual(['events']);
     expect(kinds('TimeGenerated,SourceIP,DestinationPort,DestinationIP\n2026-03-16T10:00:00Z,203.0.113.7,443\n')).toEqual(['MALFORMED']);
   });
+
+  it('a port column past the delimiter positions the kernel keeps (16,383): read on the text path, not lost', () => {
+    const kinds = (text: string) => scanWith(csvFormat, text).out.map((o) => (o.kind === 'events' ? 'events' : o.code));
+    for (const before of [16_381, 16_382, 16_383, 20_000]) {
+      const header = `${Array.from({ length: before }, (_, i) => `c${i}`).join(',')},TimeGenerated,SourceIP,DestinationIP,DestinationPort\n`;
+      const rows = ['104', '443'].map((port) => `${','.repeat(before)}2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,${port}\n`).join('');
+      expectSame(header + rows);
+      expect(kinds(header + rows), String(before)).toEqual(['events', 'FILTERED']);
+    }
+  });
 });
 
 describe('pickKeyValues: the few keys a module needs, as parseKeyValues reads them', () => {

@@ -19,6 +19,7 @@ import {
 import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { InputFileError } from './errors.js';
 import { MAX_RECORD_CHARS } from './lines.js';
+import { ByteScanner } from './kernel/kernel.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
@@ -361,7 +362,8 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
 
   return {
     push(buf, start, end, lineNo, out) {
-      if (scanner && pending.length === 0 && header !== undefined) {
+      // (the scanner keeps MAX_KEPT delimiter positions: a port column past them is read on the text path)
+      if (scanner && pending.length === 0 && header !== undefined && (dstPortColumn ?? -1) < ByteScanner.MAX_KEPT) {
         // The delimiters (a quote anywhere sends the row to the quote-aware text path); those around the port
         // column bound it.
         const column = dstPortColumn ?? -1;

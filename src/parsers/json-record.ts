@@ -18,18 +18,22 @@ const MAX_DEPTH = 4;
 const MAX_KEYS = 2000;
 const BINDING_CACHE_SIZE = 256;
 
-/** Flatten nested objects into lower-cased dotted keys (`source.ip`); arrays and deep levels are left out. */
-function flatten(obj: Record<string, unknown>, into: Map<string, unknown>, prefix: string, depth: number): void {
+/**
+ * Flatten nested objects into lower-cased dotted keys (`source.ip`); arrays and deep levels are left out. False when
+ * the object has more than MAX_KEYS keys to keep (`into` then holds the first MAX_KEYS).
+ */
+function flatten(obj: Record<string, unknown>, into: Map<string, unknown>, prefix: string, depth: number): boolean {
   for (const key in obj) {
-    if (into.size >= MAX_KEYS) return;
     const value = obj[key];
     const path = prefix + key.toLowerCase();
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      if (depth < MAX_DEPTH) flatten(value as Record<string, unknown>, into, `${path}.`, depth + 1);
+      if (depth < MAX_DEPTH && !flatten(value as Record<string, unknown>, into, `${path}.`, depth + 1)) return false;
     } else if (!into.has(path)) {
+      if (into.size >= MAX_KEYS) return false;
       into.set(path, value);
     }
   }
+  return true;
 }
 
 /**
@@ -186,7 +190,8 @@ export function jsonRecordReader(
       if (result !== NOT_MINE) return result;
     }
     const flat = new Map<string, unknown>();
-    flatten(record, flat, '', 1);
+    // (a record past the bound is an error, not a connection without the keys it holds further on)
+    if (!flatten(record, flat, '', 1)) return fail('RECORD_TOO_LONG', `more than ${MAX_KEYS} keys (nested ones counted): not read`);
     // The previous record's key set first (a file's records usually share one): compared key by key, no string built.
     const layout = last !== undefined && sameKeys(flat, last.keys) ? last : layoutOf(flat);
     seen.layout = layout;
