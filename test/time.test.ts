@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { binMs, HOUR_MS, hourBucket, parseTimespan } from '../src/time/bin.js';
@@ -298,6 +299,18 @@ describe('formatTime', () => {
     expect(formatTime(0)).toBe('1970-01-01T00:00:00.000Z');
     expect(formatTime(1773656102000)).toBe('2026-03-16T10:15:02.000Z');
     expect(formatTime(-1)).toBe('1969-12-31T23:59:59.999Z');
+  });
+
+  it('writes what Date#toISOString writes: any millisecond, the edges of years 0000 and 9999, leap days, beyond', () => {
+    const same = (ms: number): void => {
+      expect(formatTime(ms), String(ms)).toBe(new Date(ms).toISOString());
+    };
+    const ms = (min: number, max: number) => fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number);
+    fc.assert(fc.property(ms(-62_167_219_200_000 - 1e10, 253_402_300_799_999 + 1e10), same), { numRuns: 20_000 });
+    fc.assert(fc.property(ms(-8.64e15, 8.64e15), same), { numRuns: 2_000 });
+    for (const ms of [-62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 951_782_400_000, 951_868_799_999,
+      4_107_542_400_000, 0.5, -0.5, 1773656102000.7, -8.64e15, 8.64e15]) same(ms);
+    for (const bad of [NaN, Infinity, 8.64e15 + 1]) expect(() => formatTime(bad)).toThrow(RangeError);
   });
 });
 

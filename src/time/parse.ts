@@ -392,7 +392,32 @@ function parseSyslog(t: string, s: number, e: number, ctx: TimeContext): number 
 /**
  * ISO-8601 UTC with milliseconds (`2026-03-16T10:15:02.000Z`), the event model's `time`. Throws a RangeError
  * for a number that is not a time (NaN, beyond ±8.64e15), which parseTimestamp never returns.
+ *
+ * What `Date#toISOString` writes, computed by hand for whole milliseconds in the years 0000–9999 (~5× faster:
+ * an alert writes three of these, and `Date` costs ~0.5 µs each); other values are left to `Date`.
  */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!Number.isInteger(ms) || ms < MIN_FAST_MS || ms > MAX_FAST_MS) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  const inDay = ms - days * DAY_MS;
+  // the civil date of a day count (H. Hinnant's days_from_civil inverted; eras of 400 years from 0000-03-01)
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(inDay / 3_600_000);
+  const mi = Math.floor(inDay / 60_000) % 60;
+  const sec = Math.floor(inDay / 1000) % 60;
+  const milli = inDay % 1000;
+  return `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[h]}:${TWO_DIGITS[mi]}:${TWO_DIGITS[sec]}.${milli < 100 ? (milli < 10 ? '00' : '0') : ''}${milli}Z`;
 }
+
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the years written with four digits. */
+const MIN_FAST_MS = -62_167_219_200_000;
+const MAX_FAST_MS = 253_402_300_799_999;
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
