@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, prefetch, ROOT, runCli, type CliResult } from './helpers/cli.js';
+import { loadRules } from '../src/rules/load.js';
 
 const FIXTURE = 'fixtures/sentinel-export.csv';
 const MALFORMED = 'fixtures/malformed.csv';
@@ -415,6 +416,19 @@ describe('bad usage exits 2 with a message', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
+  });
+
+  it('--internal naming every address (a /0) is bad usage: no source could be external, the pack could never alert', async () => {
+    for (const [cidr, family] of [['0.0.0.0/0', 'IPv4'], ['::/0', 'IPv6'], ['1.2.3.4/0', 'IPv4']] as const) {
+      for (const command of [['scan', 'fixtures/sentinel-export.csv'], ['kql']]) {
+        const r = await runCli([...command, '--internal', `10.20.0.0/16,${cidr}`]);
+        expect(r.code, `${command[0]} ${cidr}`).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(new RegExp(`^dicomwatch: --internal: '[^']+' makes every ${family} address internal`));
+      }
+    }
+    // the library says the same (a DicomwatchError BAD_OPTION naming `internal`)
+    await expect(loadRules(join(ROOT, 'rules'), {}, { semantics: 'strict', internal: ['::/0'] })).rejects.toMatchObject({ code: 'BAD_OPTION', subject: 'internal' });
   });
 
   it('--rules that cannot be read, or hold no rules, is bad usage', async () => {

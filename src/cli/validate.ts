@@ -2,7 +2,8 @@
 import { DicomwatchError } from '../errors.js';
 import { SOURCE_FIELDS } from '../parsers/source-fields.js';
 import type { Semantics } from '../rules/plan.js';
-import { canonicalCidrs, canonicalPorts } from '../rules/options.js';
+import { canonicalCidrs, canonicalNetwork, canonicalPorts } from '../rules/options.js';
+import type { NetworkPolicy } from '../rules/plan.js';
 import { normalizeZone } from '../time/zone.js';
 import { UsageError } from './options.js';
 
@@ -69,6 +70,12 @@ export function parseColumnMap(values: readonly string[] | undefined): Record<st
     map[field] = column;
   }
   return map;
+}
+
+/** `--semantics` and `--internal` as the rules' network policy (an `--internal` of every address is bad usage). */
+export function parseNetwork(semantics: string, internal: readonly string[] | undefined): NetworkPolicy {
+  const policy: NetworkPolicy = { semantics: parseSemantics(semantics), internal: parseCidrs('internal', internal) };
+  return asUsage(() => canonicalNetwork(policy));
 }
 
 export function parseSemantics(value: string): Semantics {

@@ -108,7 +108,13 @@ export function canonicalNetwork(network: NetworkPolicy): NetworkPolicy {
   if (semantics !== 'strict' && semantics !== 'kql') {
     throw badOption('semantics', `'${String(semantics)}' is not strict or kql`);
   }
-  return { semantics, internal: canonicalCidrs('internal', network.internal ?? []) };
+  const internal = canonicalCidrs('internal', network.internal ?? []);
+  // Every address internal: no source could ever be external, so the pack could never alert — a typo, not a choice.
+  const everything = internal.find((text) => parseCidr(text)!.prefix === 0);
+  if (everything !== undefined) {
+    throw badOption('internal', `'${everything}' makes every ${everything.includes(':') ? 'IPv6' : 'IPv4'} address internal: no external source could ever match (name your networks, e.g. 10.20.0.0/16)`);
+  }
+  return { semantics, internal };
 }
 
 function clone<T>(value: T): T {
