@@ -15,8 +15,12 @@ export function parsePorts(text: string | undefined): number[] | undefined {
 }
 
 export function parseCidrs(option: string, values: readonly string[] | undefined): string[] {
-  const list = (values ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
-  return asUsage(() => canonicalCidrs(option, list));
+  return asUsage(() => canonicalCidrs(option, commaList(values)));
+}
+
+/** Repeated options whose values may also be comma-separated, as one list. */
+function commaList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 /**
@@ -74,8 +78,8 @@ export function parseColumnMap(values: readonly string[] | undefined): Record<st
 
 /** `--semantics` and `--internal` as the rules' network policy (an `--internal` of every address is bad usage). */
 export function parseNetwork(semantics: string, internal: readonly string[] | undefined): NetworkPolicy {
-  const policy: NetworkPolicy = { semantics: parseSemantics(semantics), internal: parseCidrs('internal', internal) };
-  return asUsage(() => canonicalNetwork(policy));
+  const policy: NetworkPolicy = { semantics: parseSemantics(semantics), internal: commaList(internal) };
+  return asUsage(() => canonicalNetwork(policy)); // (which checks the CIDRs as parseCidrs does)
 }
 
 export function parseSemantics(value: string): Semantics {

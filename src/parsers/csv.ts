@@ -362,11 +362,10 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
 
   return {
     push(buf, start, end, lineNo, out) {
-      // (the scanner keeps MAX_KEPT delimiter positions: a port column past them is read on the text path)
-      if (scanner && pending.length === 0 && header !== undefined && (dstPortColumn ?? -1) < ByteScanner.MAX_KEPT) {
-        // The delimiters (a quote anywhere sends the row to the quote-aware text path); those around the port
-        // column bound it.
-        const column = dstPortColumn ?? -1;
+      // The delimiters (a quote anywhere sends the row to the quote-aware text path); those around the port column
+      // bound it. (The scanner keeps MAX_KEPT positions: a port column past them is read on the text path.)
+      const column = dstPortColumn ?? -1;
+      if (scanner && pending.length === 0 && header !== undefined && column < ByteScanner.MAX_KEPT) {
         const n = scanner.scan(buf, start, end, delimiterCode, QUOTE, QUOTE, 0, column + 1);
         if (n !== -1 && scanner.stop() === -1) {
           const portStart = column === 0 ? start : column > 0 && column <= n ? scanner.at(column - 1) + 1 : -1;

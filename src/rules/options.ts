@@ -110,7 +110,7 @@ export function canonicalNetwork(network: NetworkPolicy): NetworkPolicy {
   }
   const internal = canonicalCidrs('internal', network.internal ?? []);
   // Every address internal: no source could ever be external, so the pack could never alert — a typo, not a choice.
-  const everything = internal.find((text) => parseCidr(text)!.prefix === 0);
+  const everything = internal.find((text) => text.endsWith('/0')); // (canonical text: `network/prefix`)
   if (everything !== undefined) {
     throw badOption('internal', `'${everything}' makes every ${everything.includes(':') ? 'IPv6' : 'IPv4'} address internal: no external source could ever match (name your networks, e.g. 10.20.0.0/16)`);
   }

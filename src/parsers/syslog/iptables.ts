@@ -110,13 +110,14 @@ const C = 67, D = 68, I = 73, N = 78, O = 79, P = 80, R = 82, S = 83, T = 84, U 
  * digits leaves the line to the text path.
  */
 function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
-  const spaces = scanner ? scanner.scan(buf, start, end, SPACE, QUOTE, QUOTE, SPACE) : -1;
-  if (spaces === -1 || spaces > ByteScanner.MAX_KEPT || scanner!.stop() !== -1) return false;
+  if (scanner === undefined) return false;
+  const spaces = scanner.scan(buf, start, end, SPACE, QUOTE, QUOTE, SPACE);
+  if (spaces === -1 || spaces > ByteScanner.MAX_KEPT || scanner.stop() !== -1) return false;
   let inAt = buf[start] === I && buf[start + 1] === N && buf[start + 2] === EQUALS ? start : -1;
   let h = 0;
   // Before ` OUT=`: where the word `IN=…` starts (any other word in between resets it).
   for (; h < spaces; h++) {
-    const i = scanner!.at(h);
+    const i = scanner.at(h);
     if (i + 4 >= end) return false;
     const k = buf[i + 1]!;
     if (k === O && buf[i + 2] === U && buf[i + 3] === T && buf[i + 4] === EQUALS) break;
@@ -128,7 +129,7 @@ function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: Read
   let proto = false;
   let port = -1;
   for (h++; h < spaces; h++) {
-    const i = scanner!.at(h);
+    const i = scanner.at(h);
     if (i + 6 >= end) continue; // (the shortest word read here, `DPT=1`, is five bytes)
     const k = buf[i + 1]!;
     if (k === S) {

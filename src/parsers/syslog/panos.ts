@@ -353,20 +353,21 @@ const LAST_COMMA_READ = Math.max(DST_PORT + 1, ...LAYOUT_BYTES.map(([, minFields
  */
 function filteredOnBytes(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, _lineStart: number, scanner: ByteScanner | undefined): boolean {
   // the commas, and the first quote or brace (a quote or brace anywhere before the decision leaves it to the text)
-  const commas = scanner ? scanner.scan(buf, start, end, C_COMMA, C_QUOTE, C_BRACE, 0, LAST_COMMA_READ) : -1;
+  if (scanner === undefined) return false;
+  const commas = scanner.scan(buf, start, end, C_COMMA, C_QUOTE, C_BRACE, 0, LAST_COMMA_READ);
   if (commas < DST_PORT + 1) return false;
-  const first = scanner!.at(0);
+  const first = scanner.at(0);
   // the date field right after the first comma: 19 bytes
-  if (scanner!.at(1) !== first + 20 || !isPanDateAt(buf, first + 1)) return false;
+  if (scanner.at(1) !== first + 20 || !isPanDateAt(buf, first + 1)) return false;
   // field k (0-based) runs from comma k - 1 to comma k
-  const need = minFieldsOf(buf, scanner!.at(TYPE - 1) + 1, scanner!.at(TYPE));
+  const need = minFieldsOf(buf, scanner.at(TYPE - 1) + 1, scanner.at(TYPE));
   if (need === -1) return false;
   // n commas make n + 1 fields (after a trailing comma, an empty one): decided at comma max(need - 1, DST_PORT + 1)
   const last = Math.max(need - 1, DST_PORT + 1);
   if (commas < last) return false;
-  const stop = scanner!.stop();
-  if (stop !== -1 && stop < scanner!.at(last - 1)) return false;
-  const port = decimalPort(buf, scanner!.at(DST_PORT - 1) + 1, scanner!.at(DST_PORT));
+  const stop = scanner.stop();
+  if (stop !== -1 && stop < scanner.at(last - 1)) return false;
+  const port = decimalPort(buf, scanner.at(DST_PORT - 1) + 1, scanner.at(DST_PORT));
   return port !== -1 && !dstPorts.has(port);
 }
 
