@@ -68,6 +68,19 @@ describe('1. a stray quote costs its row only', () => {
     expect(broken.outcomes.map((o) => o.line)).toEqual(Array.from({ length: 40_001 }, (_, i) => i + 2));
   });
 
+  it('an opening quote that never closes, then a row with a stray quote of its own: both rows counted and read', () => {
+    // (found by a new user's trial: the second row's `27"` closed the first row's field and the row vanished into it)
+    for (const next of ['Monitor 27" PACS', '"stray', '"multi']) {
+      const tail = next === '"multi' ? '\nline"' : '';
+      const text = `${HEADER}\n${row(1, '"fw01')}\n${row(2, next)}${tail}\n${row(3)}\n`;
+      for (const options of [ctx, { ...ctx, prefilter: PREFILTER }]) {
+        const { outcomes, info } = parseText(text, options);
+        expect(info.records, next).toBe(3);
+        expect(outcomes.map((o) => o.line), next).toEqual([2, 3, next === '"multi' ? 5 : 4]);
+      }
+    }
+  });
+
   it('a legitimate multi-line field still reads as one record, also as the last column', () => {
     const text = `${HEADER}\n${row(1, '"first line')}\nsecond, with a comma\nthird"\n${row(2)}\n`;
     const { outcomes } = parseText(text, ctx);

@@ -299,6 +299,12 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
         abandon(`the record it opens has ${pendingDelimiters + 1} columns`, out);
         return;
       }
+      // A quote that closes the field with text after it (`…27" PACS`): the line was a row of its own with a stray
+      // quote in it, not the end of this record (which would swallow it).
+      if (scan.irregular) {
+        abandon(`line ${p.lineNo} does not close it (text after the closing quote)`, out);
+        return;
+      }
       const lines = pending;
       pending = [];
       pendingChars = 0;
