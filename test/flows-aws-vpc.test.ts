@@ -83,6 +83,11 @@ describe('AWS VPC flow logs: the v2 default layout', () => {
     expect(bad[0]).toMatchObject({ kind: 'error', code: 'BAD_ADDRESS' });
     expect((bad[0] as { message: string }).message).toContain('srcaddr');
     expect(codes(parse(V2.replace('1773656102', '17736561020000000')))).toEqual(['MALFORMED']); // not an epoch: fits no layout
+    // an epoch outside 1990-2100 (a `0` placeholder, a counter) is no time, as parseTimestamp says: no 1970 alert
+    for (const start of ['0', '1', '631151999', '4102444800']) {
+      expect(codes(parse(V2.replace('1773656102', start))), start).toEqual(['BAD_TIME']);
+    }
+    expect(codes(parse(V2.replace('1773656102', '631152000')))).toEqual(['events']);
   });
 });
 
@@ -90,7 +95,7 @@ describe('AWS VPC flow logs: header lines and default layouts of later versions'
   it('a header line binds any field order; `_` spellings too; the header is not a record', () => {
     const text = 'dstport srcaddr start dstaddr action\n104 203.0.113.7 1773656102 10.20.1.15 ACCEPT';
     expect(one(text)).toMatchObject({ srcIp: '203.0.113.7', dstIp: '10.20.1.15', dstPort: 104, action: 'allow', line: 2 });
-    expect(one('dstport srcaddr start_time dstaddr\n104 203.0.113.7 1 10.20.1.15'.replace('start_time', 'start'))).toMatchObject({ time: '1970-01-01T00:00:01.000Z' });
+    expect(one('dstport srcaddr start_time dstaddr\n104 203.0.113.7 1773656102 10.20.1.15'.replace('start_time', 'start'))).toMatchObject({ time: '2026-03-16T10:15:02.000Z' });
     expect(one('account_id srcaddr dstaddr start log_status\n1 203.0.113.7 10.20.1.15 1773656102 OK')).toMatchObject({ srcIp: '203.0.113.7' });
   });
 

@@ -20,6 +20,7 @@
 import type { MessageContext } from '../syslog/message.js';
 import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
+import { EPOCH_WINDOW } from '../../time/parse.js';
 import type { ByteScanner } from '../kernel/kernel.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
@@ -118,7 +119,9 @@ function readRecord(fields: readonly string[], l: Layout, ctx: MessageContext): 
   }
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(value(fields, l.dstPort))) return FILTERED;
   const timeText = value(fields, l.start) ?? value(fields, l.end);
-  const time = timeText !== undefined && EPOCH.test(timeText) ? Number(timeText) * 1000 : undefined;
+  const ms = timeText !== undefined && EPOCH.test(timeText) ? Number(timeText) * 1000 : undefined;
+  // (an epoch outside the window — a `0` placeholder, a counter — is no time: BAD_TIME, as parseTimestamp says)
+  const time = ms !== undefined && ms >= EPOCH_WINDOW.start && ms < EPOCH_WINDOW.end ? ms : undefined;
   const action = value(fields, l.action);
   return connectionEvent({
     time, timeText,
