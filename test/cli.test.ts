@@ -431,6 +431,19 @@ describe('bad usage exits 2 with a message', () => {
     await expect(loadRules(join(ROOT, 'rules'), {}, { semantics: 'strict', internal: ['::/0'] })).rejects.toMatchObject({ code: 'BAD_OPTION', subject: 'internal' });
   });
 
+  it('a list option before the files takes one value, not the file names after it (repeat it, or separate with commas)', async () => {
+    const after = await runCli(['scan', 'fixtures/sentinel-export.csv', '--internal', '10.20.0.0/16', '--allow', '198.51.100.0/24']);
+    for (const args of [
+      ['scan', '--internal', '10.20.0.0/16', '--allow', '198.51.100.0/24', 'fixtures/sentinel-export.csv'],
+      ['scan', '--internal', '10.20.0.0/16', 'fixtures/sentinel-export.csv', '--allow', '198.51.100.0/24'],
+    ]) {
+      const before = await runCli(args);
+      expect(before.code, args.join(' ')).toBe(after.code);
+      expect(before.stdout).toBe(after.stdout);
+      expect(before.stderr).toBe(after.stderr);
+    }
+  });
+
   it('--rules that cannot be read, or hold no rules, is bad usage', async () => {
     const missing = await runCli(['scan', 'fixtures/sentinel-export.csv', '--rules', join(TMP, 'no-rules-here')]);
     expect(missing.code).toBe(2);

@@ -16,10 +16,10 @@ export function withRuleOptions<T>(y: Argv<T>) {
   return y
     .option('rules', { type: 'string', describe: 'Sigma rule file or directory', default: DEFAULT_RULES_PATH, defaultDescription: 'the shipped rules/' })
     .option('ports', { type: 'string', describe: 'DICOM ports, replacing the rules\' (e.g. 104,11112)' })
-    .option('internal', { type: 'string', array: true, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
-    .option('allow', { type: 'string', array: true, describe: 'trusted external source CIDR, never alerted on (repeatable)' })
+    .option('internal', { type: 'string', array: true, nargs: 1, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
+    .option('allow', { type: 'string', array: true, nargs: 1, describe: 'trusted external source CIDR, never alerted on (repeatable)' })
     .option('semantics', { choices: ['strict', 'kql'] as const, default: 'strict' as const, describe: 'what "external" means: strict (IPv6-aware, organisation view) or kql (exactly ipv4_is_private() == false)' })
-    .option('placeholder', { type: 'string', array: true, describe: 'a value list for |expand: NAME=V1,V2 (repeatable), used in rules as %NAME%' })
+    .option('placeholder', { type: 'string', array: true, nargs: 1, describe: 'a value list for |expand: NAME=V1,V2 (repeatable), used in rules as %NAME%' })
     .option('placeholders', { type: 'string', describe: 'YAML or JSON file mapping placeholder names to value lists' });
 }
 
@@ -30,7 +30,7 @@ export function withInputOptions<T>(y: Argv<T>) {
     // No yargs default for --tz: a `[Local Time]` column is read only in a zone the user named (UTC otherwise).
     .option('tz', { type: 'string', describe: 'zone for timestamps without one (IANA name or +hh:mm)', defaultDescription: 'UTC' })
     .option('year', { type: 'string', describe: 'year for timestamps without one (syslog `Mar 16 10:15:02`)', defaultDescription: 'inferred: the latest year not after the file was last written (stdin: today)' })
-    .option('map', { type: 'string', array: true, describe: 'column mapping, e.g. time=ColA,srcIp=ColB (fields: ' + SOURCE_FIELDS.join(', ') + ')' })
+    .option('map', { type: 'string', array: true, nargs: 1, describe: 'column mapping, e.g. time=ColA,srcIp=ColB (fields: ' + SOURCE_FIELDS.join(', ') + ')' })
     .option('strict-input', { type: 'boolean', default: false, describe: 'stop at the first malformed record (exit 2)' })
     .option('out', { type: 'string', describe: 'write results to FILE instead of stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing on stderr but errors' });

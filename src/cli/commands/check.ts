@@ -8,7 +8,7 @@ export function builder(y: Argv) {
   // No default: yargs gives a variadic positional `[]`, and help would show `[required] [default: []]`.
   return y
     .positional('rules', { type: 'string', array: true, default: undefined, describe: 'rule files or directories' })
-    .option('placeholder', { type: 'string', array: true, describe: 'a value list for |expand: NAME=V1,V2 (repeatable)' })
+    .option('placeholder', { type: 'string', array: true, nargs: 1, describe: 'a value list for |expand: NAME=V1,V2 (repeatable)' })
     .option('placeholders', { type: 'string', describe: 'YAML or JSON file mapping placeholder names to value lists' });
 }
 

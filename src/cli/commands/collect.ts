@@ -20,7 +20,7 @@ export const examples: readonly Example[] = [
 
 export function builder(y: Argv) {
   return withRuleOptions(y)
-    .option('listen', { type: 'string', array: true, describe: 'udp://HOST:PORT to receive export packets on (repeatable; IPv6 as udp://[::]:4739; port 0 = any free port)' })
+    .option('listen', { type: 'string', array: true, nargs: 1, describe: 'udp://HOST:PORT to receive export packets on (repeatable; IPv6 as udp://[::]:4739; port 0 = any free port)' })
     .option('grace', { type: 'string', default: '5m', describe: 'how far the watermark stays behind the latest flow time: an hour closes once a flow that started this long after its end has arrived (seconds, or 30s, 5m, 1h)' })
     .option('hold', { type: 'string', describe: 'how long packets wait for their template before they are decoded with what is known', defaultDescription: '--grace' })
     .option('template-ttl', { type: 'string', default: '1h', describe: 'templates an exporter has not resent for this long are forgotten' })

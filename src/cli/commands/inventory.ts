@@ -16,12 +16,12 @@ export const examples: readonly Example[] = [
 
 export function builder(y: Argv) {
   return withInputOptions(y)
-    .option('nmap', { type: 'string', array: true, describe: 'nmap XML (nmap -oX), repeatable: hosts with open DICOM ports' })
+    .option('nmap', { type: 'string', array: true, nargs: 1, describe: 'nmap XML (nmap -oX), repeatable: hosts with open DICOM ports' })
     .option('known', { type: 'string', describe: 'asset list CSV with an IP column: servers not on it are known: false' })
     .option('scanned-from-outside', { type: 'boolean', default: false, describe: 'the nmap scan ran from outside the network: every host it found is exposed' })
     .option('ports', { type: 'string', describe: 'more DICOM ports, added to 104,11112,2761,2762,4242' })
-    .option('internal', { type: 'string', array: true, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
-    .option('allow', { type: 'string', array: true, describe: 'trusted external source CIDR: connections from it do not make a server exposed (repeatable)' })
+    .option('internal', { type: 'string', array: true, nargs: 1, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
+    .option('allow', { type: 'string', array: true, nargs: 1, describe: 'trusted external source CIDR: connections from it do not make a server exposed (repeatable)' })
     .option('semantics', { choices: ['strict', 'kql'] as const, default: 'strict' as const, describe: 'what "external" means, as in scan' })
     .option('output', { alias: 'o', choices: INVENTORY_OUTPUTS, describe: 'table, jsonl or csv (default: from --out\'s extension, else table on a terminal and jsonl in a pipe)' })
     .option('fail-on-finding', { type: 'boolean', default: false, describe: 'exit 1 when a server is exposed or not on the --known list' })
