@@ -91,6 +91,19 @@ describe('scan --threads: one thread\'s answer, order and accounting', () => {
     writeFileSync(syslog, `${Array.from({ length: 2000 }, () => line).join('\n')}\n`);
     await expectSameAnswer(syslog);
   });
+  it('JSON Lines whose key sets change along the file: the same "columns" line (key sets from every range, each once)', async () => {
+    const sets = [
+      (i: number) => ({ TimeGenerated: '2026-03-16T10:00:00Z', SourceIP: `203.0.113.${i % 9}`, DestinationIP: '10.1.2.3', DestinationPort: 104 }),
+      (i: number) => ({ timestamp: '2026-03-16T10:00:00Z', src: `203.0.113.${i % 9}`, src_ip: `203.0.113.${i % 9}`, dst: '10.1.2.3', dst_port: 104 }),
+      (i: number) => ({ '@timestamp': '2026-03-16T10:00:00Z', source: { ip: `198.51.100.${i % 9}` }, destination: { ip: '10.1.2.3', port: 104 } }),
+    ];
+    const jsonl = join(dir, 'sets.jsonl');
+    // the first third one key set, the rest all three in turn: each range sees other sets first
+    writeFileSync(jsonl, Array.from({ length: 3000 }, (_, i) => JSON.stringify(sets[i < 1000 ? 0 : i % 3]!(i))).join('\n') + '\n');
+    const one = await expectSameAnswer(jsonl);
+    expect(one.stderr).toContain('key sets shown');
+  });
+
   it('the split is really made (a file of 2,000 rows on 3 threads), and undone where it would be unsound', async () => {
     const read = { tz: 'UTC' };
     const base = { threads: 3, minBytes: 0, plans, read, maxErrors: 50, portProtocols: ['tcp', 'udp'] };

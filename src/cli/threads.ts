@@ -14,7 +14,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { lazily } from '../lazy.js';
-import { addInfo, createRecordParser, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
+import { addInfo, createRecordParser, emptyInfo, MAX_COLUMN_REPORTS, type ParserInfo } from '../parsers/record-parser.js';
 import type { EngineSnapshot } from '../rules/engine.js';
 import type { QueryPlan } from '../rules/plan.js';
 import type { ReadOptions } from '../io/reader.js';
@@ -166,10 +166,26 @@ export async function scanThreaded(path: string, options: ThreadedOptions): Prom
     for (const e of r.errors) if (errors.length < options.maxErrors) errors.push(e); // numbered as the file's lines
   }
   info.lines = Math.max(...results.map((r) => r.info.lines)); // each range's last line number, the file's
-  info.columns = results[0]!.info.columns;
+  info.columns = columnReports(results.map((r) => r.info.columns));
   return { info, snapshots: results.map((r) => r.snapshot), errors, withoutPort: results.reduce((n, r) => n + r.withoutPort, 0),
     withoutPortMappable: results.reduce((n, r) => n + r.withoutPortMappable, 0),
   };
+}
+
+/**
+ * The column layouts the ranges bound, as one reader would have reported them: in file order, each once (every range
+ * binds the CSV header, and a JSON key set may recur in several), at most as many as one parser keeps.
+ */
+function columnReports(perRange: readonly ParserInfo['columns'][]): ParserInfo['columns'] {
+  const seen = new Set<string>();
+  const reports: ParserInfo['columns'] = [];
+  for (const report of perRange.flat()) {
+    const key = JSON.stringify(report);
+    if (seen.has(key) || reports.length === MAX_COLUMN_REPORTS) continue;
+    seen.add(key);
+    reports.push(report);
+  }
+  return reports;
 }
 
 interface Shard {

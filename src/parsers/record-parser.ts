@@ -103,7 +103,8 @@ export interface RecordParser<T = NetworkEvent> {
 /** Bytes looked at to recognize a binary format (magic numbers and version fields sit in the first few). */
 export const SNIFF_BYTES = 64;
 const MAX_BLANK_LINES_BEFORE_SNIFF = 100_000;
-const MAX_COLUMN_REPORTS = 8;
+/** The column layouts `info.columns` keeps (the first ones bound). */
+export const MAX_COLUMN_REPORTS = 8;
 const MAX_NOTES = 16;
 
 function countInto<T>(info: ParserInfo, outcomes: readonly RecordOutcome<T>[]): void {
