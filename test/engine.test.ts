@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Action, NetworkEvent } from '../src/model/event.js';
 import type { Alert } from '../src/model/alert.js';
-import { compilePredicate, createEngine, evaluate } from '../src/rules/engine.js';
+import { compareAlerts, compilePredicate, createEngine, evaluate } from '../src/rules/engine.js';
 import { canonicalEvent } from '../src/rules/events.js';
 import { loadRules } from '../src/rules/load.js';
 import type { Predicate, QueryPlan, Semantics, ThresholdOp } from '../src/rules/plan.js';
@@ -475,6 +475,58 @@ describe('thresholds, bins, ordering', () => {
     const plan = customPlan({ kind: 'equals', field: 'dstPort', values: [104, 11112] }, { groupBy: ['srcIp', 'dstIp', 'dstPort'] });
     const alerts = evaluate([plan], [event(), event({ dstPort: 11112 }), event()]);
     expect(alerts.map((a) => [a.count, a.dstPorts])).toEqual([[2, [104]], [1, [11112]]]);
+  });
+
+  it('alerts come in compareAlerts order, times in years before 0000 and after 9999 and fractional ones included', () => {
+    const YEAR = 365.25 * 24 * HOUR;
+    const timeArb = fc.oneof(
+      fc.integer({ min: BASE, max: BASE + 5 * HOUR }),
+      fc.constantFrom(Date.UTC(-1, 11, 31, 23, 30), Date.UTC(0, 0, 1) - 3 * YEAR * 1900, -62_167_219_200_000, 253_402_300_799_999,
+        253_402_300_800_000 + HOUR, 8.64e15 - 1, -8.64e15, BASE + 0.5, BASE + HOUR - 0.25),
+    );
+    const plans = [
+      customPlan(TRUE, { groupBy: ['srcIp', 'dstIp', 'dstPort'] }),
+      customPlan(TRUE, { rule: { name: 'by-source', title: 't', level: 'low', file: 'inline' }, groupBy: ['srcIp'] }),
+      customPlan(TRUE, { rule: { name: 'dcount', title: 't', level: 'low', file: 'inline' }, groupBy: ['dstIp'], aggregate: { kind: 'dcount', field: 'srcIp' } }),
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ time: timeArb, srcIp: fc.constantFrom('198.51.100.1', '198.51.100.2', '2001:db8::1'), dstPort: fc.constantFrom(104, 104, 80) }), { maxLength: 40 }),
+        (given) => {
+          const alerts = evaluate(plans, given.map((g) => event(g)), { trusted: true });
+          expect(alerts).toEqual([...alerts].sort(compareAlerts));
+        },
+      ),
+    );
+  });
+
+  it('a group keeps the values it saw: one, several, and more than an array holds (a Set), through snapshot and merge', () => {
+    const plan = customPlan(TRUE, { groupBy: ['dstIp'], aggregate: { kind: 'dcount', field: 'srcPort' }, threshold: { op: 'gte', value: 0 } });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ srcPort: fc.integer({ min: 1, max: 40 }), device: fc.constantFrom('fw01', 'fw02', 'core'), action: fc.constantFrom<Action>('allow', 'deny') }), { minLength: 1, maxLength: 80, size: 'max' }),
+        fc.nat(),
+        (given, cut) => {
+          const events = given.map((g) => event(g));
+          const [alert] = evaluate([plan], events);
+          const ports = new Set(given.map((g) => g.srcPort));
+          expect(alert!.value).toBe(ports.size);
+          expect(alert!.devices).toEqual([...new Set(given.map((g) => g.device))].sort());
+          const allows = given.filter((g) => g.action === 'allow').length;
+          expect(alert!.actions).toEqual({ ...(allows > 0 ? { allow: allows } : {}), ...(allows < given.length ? { deny: given.length - allows } : {}) });
+          // the same events in two engines, one merged into the other through its snapshot's JSON
+          const at = cut % (events.length + 1);
+          const a = createEngine([plan]);
+          const b = createEngine([plan]);
+          events.slice(0, at).forEach((e) => a.push(e));
+          events.slice(at).forEach((e) => b.push(e));
+          a.merge(JSON.parse(JSON.stringify(b.snapshot())));
+          expect(a.end()).toEqual([alert]);
+        },
+      ),
+      // 40 distinct ports, each seen twice, cut in the middle: arrays become Sets before and after the merge
+      { examples: [[[...Array(80).keys()].map((i) => ({ srcPort: (i % 40) + 1, device: 'fw01', action: 'deny' as Action })), 41]] },
+    );
   });
 
   it('engine.info counts events, matched events and open groups', () => {

@@ -3,7 +3,8 @@ import { normalizeAction } from '../src/model/action.js';
 import { eventToJson, type NetworkEvent } from '../src/model/event.js';
 import { portOf } from '../src/model/port.js';
 import { normalizeProtocol, protocolFromNumber, protocolNumber } from '../src/model/protocol.js';
-import type { Alert } from '../src/model/alert.js';
+import fc from 'fast-check';
+import { ALERT_GROUP_FIELDS, type Alert } from '../src/model/alert.js';
 import { renderAlerts } from '../src/emit/alerts/index.js';
 
 describe('protocols', () => {
@@ -87,5 +88,32 @@ describe('alert writers', () => {
     expect(lines).toHaveLength(2);
     expect(Object.keys(JSON.parse(lines[0]!))).toEqual(['rule', 'time', 'srcIp', 'dstIp', 'count', 'firstSeen', 'lastSeen', 'dstPorts', 'actions', 'severity', 'devices']);
     expect(renderAlerts([], 'jsonl')).toBe('');
+  });
+
+  it('jsonl: each line is what JSON.stringify writes of the alert rebuilt in the contract order, whatever the values', () => {
+    // the written-by-hand line against the plain way: an object of the contract's members in order
+    const contractOrder = (a: Alert): string => {
+      const groups = Object.fromEntries(ALERT_GROUP_FIELDS.filter((f) => a[f] !== undefined).map((f) => [f, a[f]]));
+      return JSON.stringify({
+        rule: a.rule, time: a.time, ...groups, count: a.count, value: a.value, aggregate: a.aggregate, firstSeen: a.firstSeen,
+        lastSeen: a.lastSeen, dstPorts: a.dstPorts, actions: a.actions, severity: a.severity, devices: a.devices,
+      });
+    };
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('a"b', 'back\\slash', 'nul\u0000', '\ud800 lone', '__proto__'));
+    const num = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-0, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY));
+    const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    const alertArb = fc.record({
+      rule: text, time: maybe(text), srcIp: maybe(fc.option(text)), dstIp: maybe(fc.option(text)), srcPort: maybe(fc.option(num)),
+      dstPort: maybe(fc.option(num)), protocol: maybe(text), device: maybe(fc.option(text)), count: num, value: maybe(num),
+      aggregate: maybe(fc.constant({ kind: 'dcount', field: 'dstPort' })), firstSeen: text, lastSeen: maybe(text),
+      dstPorts: fc.array(fc.oneof(num, fc.constant(undefined))), actions: fc.dictionary(text, num), severity: text,
+      devices: fc.array(text),
+    }) as unknown as fc.Arbitrary<Alert>;
+    fc.assert(
+      fc.property(alertArb, (a) => {
+        expect(renderAlerts([a], 'jsonl')).toBe(`${contractOrder(a)}\n`);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -13,6 +13,7 @@
  * `temporal` and `temporal_ordered` are told which of the plan's sources each event matched (`perSource`).
  */
 import type { NetworkEvent } from '../model/event.js';
+import { distinctAdd, distinctMerge, distinctOf, distinctSize, distinctValues, type Distinct } from './distinct.js';
 import type { EventField } from './plan.js';
 
 /** `event_count`: events per group, KQL's `count()`. */
@@ -98,7 +99,7 @@ export interface AggregateOperator<A extends Aggregate = Aggregate, S = unknown,
   parse(input: CorrelationInput): A;
   init(aggregate: A): S;
   /**
-   * Count one event into the state; returns the state (a number state is replaced, others updated in place).
+   * Count one event into the state; returns the state: the same one updated, or a new one (a number; a grown set).
    * `matched` lists the indices of the plan's sources the event matched, for a `perSource` operator (else empty).
    */
   add(aggregate: A, state: S, event: NetworkEvent, matched: readonly number[]): S;
@@ -146,11 +147,8 @@ const COUNT: AggregateOperator<CountAggregate, number, number> = {
   kql: { call: () => 'count()', column: () => 'count_' },
 };
 
-/**
- * A Set, not an array like the per-group summaries: a value_count rule is written to meet many distinct values
- * (a scanner's ports), where linear look-ups would be quadratic.
- */
-const DCOUNT: AggregateOperator<DcountAggregate, Set<FieldValue>, FieldValue[]> = {
+/** The distinct values seen (distinct.ts: the value itself while there is one, a Set once there are many). */
+const DCOUNT: AggregateOperator<DcountAggregate, Distinct, FieldValue[]> = {
   sigmaType: 'value_count',
   conditionKeys: ['field'],
   alertValue: true,
@@ -167,19 +165,15 @@ const DCOUNT: AggregateOperator<DcountAggregate, Set<FieldValue>, FieldValue[]> 
     }
     return { kind: 'dcount', field: input.field(field, path) };
   },
-  init: () => new Set(),
+  init: () => undefined,
   add(a, seen, event) {
     const v = event[a.field];
-    if (v !== undefined) seen.add(v);
-    return seen;
+    return v === undefined ? seen : distinctAdd(seen, v);
   },
-  merge(_a, into, from) {
-    for (const v of from) into.add(v);
-    return into;
-  },
-  value: (_a, seen) => seen.size,
-  toJson: (seen) => [...seen],
-  fromJson: (values) => new Set(values),
+  merge: (_a, into, from) => distinctMerge(into, from),
+  value: (_a, seen) => distinctSize(seen),
+  toJson: distinctValues,
+  fromJson: distinctOf,
   fields: (a) => [a.field],
   kql: {
     call: (a, column) => `dcount(${column(a.field)})`,

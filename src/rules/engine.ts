@@ -12,10 +12,11 @@ import type { EventInput, NetworkEvent } from '../model/event.js';
 import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from '../net/classify.js';
 import { CidrSet } from '../net/cidr.js';
 import { binMs as floorToBin } from '../time/bin.js';
-import { formatTime } from '../time/parse.js';
+import { formatTime, isWholeMsOfFourDigitYear } from '../time/parse.js';
 import { operatorOf, type AggregateOperator, type FieldValue } from './aggregates.js';
 import { canonicalEvent } from './events.js';
 import { thresholdsOf, type EventField, type Predicate, type QueryPlan, type ThresholdOp } from './plan.js';
+import { distinctAdd, distinctOf, distinctValues, type Distinct } from './distinct.js';
 import { compileRegex } from './re2.js';
 import { compilePattern } from './wildcard.js';
 
@@ -139,14 +140,19 @@ const COMPARE: Record<ThresholdOp, (value: number, threshold: number) => boolean
 // Per-group summaries: what every alert reports besides its aggregate, as generic summaries of event fields.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A summary of one field's values over a group's events; its state is plain data (snapshots copy it as it is). */
-interface Summary<S> {
-  init(): S;
-  /** The state with `value` counted: the same state, or a new one when it grows. */
+/**
+ * A summary of one field's values over a group's events. Its working state is whatever costs a group least (a
+ * group is made for nearly every matching event); `J` is the plain form a snapshot holds.
+ */
+interface Summary<S, J> {
+  /** The state with `value` counted: the same state, or a new one. */
   add(state: S, value: FieldValue): S;
-  /** `from` added into `into` (`from` unchanged); returns the result, as `add`. */
-  merge(into: S, from: S): S;
-  copy(state: S): S;
+  /** A snapshot's state added into `into` (which may be updated in place); returns the result, as `add`. */
+  merge(into: S, from: J): S;
+  /** The plain form, sharing nothing with the state. */
+  toJson(state: S): J;
+  /** A working state from the plain form, sharing nothing with it. */
+  fromJson(json: J): S;
   /** What the alert shows, independent of the order events came in. */
   final(state: S): unknown;
 }
@@ -158,33 +164,26 @@ function compareValues(a: FieldValue, b: FieldValue): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/**
- * `list` with `value` added unless present. Linear, which is right for the handful of ports and devices a group
- * sees; a group fed thousands of distinct device names (hostile input) costs time, never more memory than the names
- * themselves. A grown list is a new array of exactly its length (`concat`): an array grown by `push` (or built by a
- * spread) keeps room for 16 more values, which would more than double the memory of a group.
- */
-function withDistinct(list: FieldValue[], value: FieldValue): FieldValue[] {
-  return list.includes(value) ? list : list.concat([value]);
-}
-
-/** Distinct values, ascending. Arrays, not Sets: a group usually sees one or two, and a Set costs far more memory. */
-const DISTINCT: Summary<FieldValue[]> = {
-  init: () => [],
-  add: withDistinct,
-  merge: (into, from) => from.reduce(withDistinct, into),
-  copy: (values) => values.slice(),
-  final: (values) => [...values].sort(compareValues),
+/** Distinct values (distinct.ts), shown ascending; a snapshot holds them as a list. */
+const DISTINCT: Summary<Distinct, FieldValue[]> = {
+  add: distinctAdd,
+  merge: (into, from) => from.reduce(distinctAdd, into),
+  toJson: distinctValues,
+  fromJson: distinctOf,
+  final: (state) => (typeof state === 'object' ? distinctValues(state).sort(compareValues) : distinctValues(state)),
 };
 
 /**
- * Events per value: a flat `[value, events, value, events, …]` list (one array per group, where pairs would cost
- * an array each; grown to exactly its length, as withDistinct). The alert shows an object whose keys are in
- * ascending order (actions: allow, deny, drop, reset).
+ * Events per value: undefined while none; the value itself while it is one event's (most groups are one event);
+ * else a flat `[value, events, value, events, …]` list (one array per group, where pairs would cost an array each).
+ * The alert shows an object whose keys are in ascending order (actions: allow, deny, drop, reset).
  */
 type Tally = (FieldValue | number)[];
+type TallyState = FieldValue | Tally | undefined;
 
-function tallyAdd(tally: Tally, value: FieldValue, events: number): Tally {
+function tallyAdd(state: TallyState, value: FieldValue, events: number): TallyState {
+  if (state === undefined) return events === 1 ? value : [value, events];
+  const tally = typeof state === 'object' ? state : [state, 1];
   for (let i = 0; i < tally.length; i += 2) {
     if (tally[i] === value) {
       (tally[i + 1] as number) += events;
@@ -194,29 +193,35 @@ function tallyAdd(tally: Tally, value: FieldValue, events: number): Tally {
   return tally.concat([value, events]);
 }
 
-function tallyEntries(tally: Tally): [FieldValue, number][] {
+function tallyEntries(state: TallyState): [FieldValue, number][] {
+  if (state === undefined) return [];
+  if (typeof state !== 'object') return [[state, 1]];
   const entries: [FieldValue, number][] = [];
-  for (let i = 0; i < tally.length; i += 2) entries.push([tally[i]!, tally[i + 1] as number]);
+  for (let i = 0; i < state.length; i += 2) entries.push([state[i]!, state[i + 1] as number]);
   return entries;
 }
 
-const TALLY: Summary<Tally> = {
-  init: () => [],
-  add: (tally, value) => tallyAdd(tally, value, 1),
-  merge: (into, from) => tallyEntries(from).reduce((t, [value, events]) => tallyAdd(t, value, events), into),
-  copy: (tally) => tally.slice(),
-  // fromEntries defines own properties, so no value can reach a prototype
-  final: (tally) => Object.fromEntries(tallyEntries(tally).sort((a, b) => compareValues(a[0], b[0]))),
+const TALLY: Summary<TallyState, Tally> = {
+  add: (state, value) => tallyAdd(state, value, 1),
+  merge: (into, from) => tallyEntries(from).reduce<TallyState>((t, [value, events]) => tallyAdd(t, value, events), into),
+  toJson: (state) => tallyEntries(state).flat(),
+  fromJson: (tally) => tallyEntries(tally).reduce<TallyState>((t, [value, events]) => tallyAdd(t, value, events), undefined),
+  // a computed key in a literal and fromEntries define own properties, so no value can reach a prototype
+  final: (state) => {
+    if (state === undefined) return {};
+    if (typeof state !== 'object') return { [state]: 1 };
+    return Object.fromEntries(tallyEntries(state).sort((a, b) => compareValues(a[0], b[0])));
+  },
 };
 
-/** The alert keys filled by summaries. */
+/** The alert keys filled by summaries, each a field of a group. */
 type SummaryKey = 'dstPorts' | 'actions' | 'devices';
 
 /** Every group's summaries: alert key, the event field summarised, how. Table order is the snapshot's order. */
-const GROUP_SUMMARIES: readonly { key: SummaryKey; field: EventField; summary: Summary<unknown> }[] = [
-  { key: 'dstPorts', field: 'dstPort', summary: DISTINCT },
-  { key: 'actions', field: 'action', summary: TALLY },
-  { key: 'devices', field: 'device', summary: DISTINCT },
+const GROUP_SUMMARIES: readonly { key: SummaryKey; field: EventField; summary: Summary<unknown, unknown> }[] = [
+  { key: 'dstPorts', field: 'dstPort', summary: DISTINCT as Summary<unknown, unknown> },
+  { key: 'actions', field: 'action', summary: TALLY as Summary<unknown, unknown> },
+  { key: 'devices', field: 'device', summary: DISTINCT as Summary<unknown, unknown> },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -237,14 +242,31 @@ export interface GroupSnapshot {
   /** Earliest and latest event time, epoch milliseconds. */
   first: number;
   last: number;
-  /** The summaries' states (distinct values; value, events, value, events…), in a fixed order. */
+  /** The summaries' states in their plain form (distinct values; value, events, value, events…), in a fixed order. */
   summaries: unknown[];
   /** The aggregate's state in its plain form (aggregates.ts `toJson`). */
   aggregate: unknown;
 }
 
-/** An open group in the engine: a snapshot's fields, the aggregate state in its working form (dcount: a Set). */
-type Group = GroupSnapshot;
+/**
+ * An open group in the engine, in its bucket's map (which holds the bucket): one object of fixed shape besides its
+ * keys, its summaries in their working form (mostly the single value itself) and the aggregate's working state.
+ * Its memory is the engine's memory: its times are kept as offsets into the bucket, small integers, where an epoch
+ * millisecond would be a number boxed apart in each group.
+ */
+class Group {
+  count = 0;
+  dstPorts: unknown = undefined;
+  actions: unknown = undefined;
+  devices: unknown = undefined;
+  constructor(
+    readonly keys: GroupKey[],
+    /** Earliest and latest event time, milliseconds after the bucket's start. */
+    public first: number,
+    public last: number,
+    public aggregate: unknown,
+  ) {}
+}
 
 /** Another engine's state, for `merge()`: plain data, so it can cross a worker boundary or be saved as JSON. */
 export interface EngineSnapshot {
@@ -258,29 +280,39 @@ export interface EngineSnapshot {
   groups: GroupSnapshot[][];
 }
 
+/**
+ * A group's key within its bucket's map. One group-by field: the value itself (no text to build, and V8 keeps a
+ * string's hash with it, so the look-up of an event's address hashes nothing new). Several: the values' texts in a
+ * NUL-separated list — only `device` is free text (addresses, ports, protocols and actions never hold a NUL), so the
+ * list is unambiguous. A plan without correlation numbers its groups instead (every event is one).
+ */
+type GroupId = GroupKey;
+
 /** A key's text in a group id: `=` and the value, or nothing for null (so '' and null differ). */
 function keyText(key: GroupKey): string {
   return key === null ? '' : `=${key}`;
 }
 
 /**
- * A group's map key. Only `device` is free text (addresses, ports, protocols and actions never hold a NUL), so a
- * NUL-separated list is unambiguous. Joined, for the key a group is stored under: `join` makes one flat string,
- * where `+=` leaves a rope that costs the stored key about half as much again.
+ * The id a group is stored under. Joined: `join` makes one flat string, where `+=` leaves a rope of one node per
+ * piece, which would more than double the stored key's memory.
  */
-function groupId(bucket: number, keys: readonly GroupKey[]): string {
-  return [String(bucket)].concat(keys.map(keyText)).join('\u0000');
+function groupId(keys: readonly GroupKey[]): GroupId {
+  return keys.length === 1 ? keys[0]! : keys.map(keyText).join('\u0000');
 }
 
 /**
- * The same text as `groupId(bucket, <the event's keys>)`, for looking a group up: built straight from the event,
- * without the arrays `groupId` needs, since most events join a group that exists.
+ * The same id as `groupId(<the event's keys>)`, for looking a group up: built straight from the event, without the
+ * arrays `groupId` needs, since most events join a group that exists.
  */
-function eventGroupId(bucket: number, event: NetworkEvent, groupBy: readonly EventField[]): string {
-  let id = `${bucket}`;
-  for (const f of groupBy) {
-    const v = event[f];
-    id += v === undefined ? '\u0000' : `\u0000=${v}`;
+function eventGroupId(event: NetworkEvent, groupBy: readonly EventField[]): GroupId {
+  if (groupBy.length === 0) return '';
+  const v = event[groupBy[0]!];
+  if (groupBy.length === 1) return v ?? null;
+  let id = v === undefined ? '' : `=${v}`;
+  for (let i = 1; i < groupBy.length; i++) {
+    const w = event[groupBy[i]!];
+    id += w === undefined ? '\u0000' : `\u0000=${w}`;
   }
   return id;
 }
@@ -302,11 +334,45 @@ interface CompiledPlan {
   passes: (value: number) => boolean;
   /** The alert's group keys: each grouped field (in alert order) and its index in a group's `keys`. */
   alertKeys: [field: EventField, index: number][];
-  groups: Map<string, Group>;
+  /** Open groups by bucket (closed a bucket at a time, and small maps are quicker to hash into than one large one). */
+  buckets: Map<number, Map<GroupId, Group>>;
 }
 
-function compilePlan(plan: QueryPlan): CompiledPlan {
-  const classifier = createClassifier(plan.network);
+/**
+ * One classifier per network policy among the plans, each remembering its last answer: a pack's plans ask about
+ * the same event's addresses one after another, and judging an address means parsing it.
+ */
+function classifierCache(): (policy: QueryPlan['network']) => Classifier {
+  const made = new Map<string, Classifier>();
+  return (policy) => {
+    const key = JSON.stringify(policy);
+    let classifier = made.get(key);
+    if (!classifier) made.set(key, (classifier = rememberingLast(createClassifier(policy))));
+    return classifier;
+  };
+}
+
+function rememberingLast(classifier: Classifier): Classifier {
+  let lastIp: string | undefined;
+  let lastAnswer: boolean | null = null;
+  const isInternal = (ip: string): boolean | null => {
+    if (ip !== lastIp) {
+      lastAnswer = classifier.isInternal(ip);
+      lastIp = ip;
+    }
+    return lastAnswer;
+  };
+  return {
+    isInternal,
+    isExternal(ip) {
+      const internal = isInternal(ip);
+      return internal === null ? null : !internal;
+    },
+  };
+}
+
+function compilePlan(plan: QueryPlan, classifierOf: (policy: QueryPlan['network']) => Classifier): CompiledPlan {
+  const classifier = classifierOf(plan.network);
   const embed = judgesEmbeddedIpv4(plan.network.semantics);
   return {
     plan,
@@ -319,7 +385,7 @@ function compilePlan(plan: QueryPlan): CompiledPlan {
     nextId: 0,
     passes: thresholdTest(plan),
     alertKeys: ALERT_GROUP_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => [f, plan.groupBy.indexOf(f)]),
-    groups: new Map(),
+    buckets: new Map(),
   };
 }
 
@@ -347,84 +413,72 @@ function matchesAny(sources: readonly Test[], event: NetworkEvent): boolean {
   return false;
 }
 
-function newGroup(c: CompiledPlan, bucket: number, keys: GroupKey[], ms: number): Group {
-  return {
-    bucket,
-    keys,
-    count: 0,
-    first: ms,
-    last: ms,
-    summaries: GROUP_SUMMARIES.map((s) => s.summary.init()),
-    aggregate: c.operator.init(c.plan.aggregate),
-  };
-}
-
-function addEvent(c: CompiledPlan, g: Group, event: NetworkEvent, ms: number, matched: readonly number[]): void {
+/** `offset`: the event's time after its bucket's start. */
+function addEvent(c: CompiledPlan, g: Group, event: NetworkEvent, offset: number, matched: readonly number[]): void {
   g.count++;
-  if (ms < g.first) g.first = ms;
-  if (ms > g.last) g.last = ms;
-  for (let i = 0; i < GROUP_SUMMARIES.length; i++) {
-    const { field, summary } = GROUP_SUMMARIES[i]!;
+  if (offset < g.first) g.first = offset;
+  if (offset > g.last) g.last = offset;
+  for (const { key, field, summary } of GROUP_SUMMARIES) {
     const v = event[field];
-    if (v !== undefined) g.summaries[i] = summary.add(g.summaries[i], v);
+    if (v !== undefined) g[key] = summary.add(g[key], v);
   }
   g.aggregate = c.operator.add(c.plan.aggregate, g.aggregate, event, matched);
 }
 
-/** A group's fields copied, sharing nothing with it (the caller may merge one snapshot twice), with `aggregate`. */
-function copyGroup(g: Group | GroupSnapshot, aggregate: unknown): Group {
+/** A group as plain data: the summaries' and the aggregate's states in their plain forms. */
+function snapshotGroup(c: CompiledPlan, bucket: number, g: Group): GroupSnapshot {
   return {
-    bucket: g.bucket,
+    bucket,
     keys: [...g.keys],
     count: g.count,
-    first: g.first,
-    last: g.last,
-    summaries: GROUP_SUMMARIES.map((s, i) => s.summary.copy(g.summaries[i])),
-    aggregate,
+    first: bucket + g.first,
+    last: bucket + g.last,
+    summaries: GROUP_SUMMARIES.map(({ key, summary }) => summary.toJson(g[key])),
+    aggregate: c.operator.toJson(g.aggregate),
   };
 }
 
-/** A group as plain data: the aggregate's state in its JSON form. */
-function snapshotGroup(c: CompiledPlan, g: Group): GroupSnapshot {
-  return copyGroup(g, c.operator.toJson(g.aggregate));
-}
-
-/** A working group from a snapshot's: the aggregate's state in its working form. */
-function restoreGroup(c: CompiledPlan, g: GroupSnapshot): Group {
-  return copyGroup(g, c.operator.fromJson(g.aggregate));
+/** A working group from a snapshot's, sharing nothing with it (the caller may merge one snapshot twice). */
+function restoreGroup(c: CompiledPlan, s: GroupSnapshot): Group {
+  const g = new Group([...s.keys], s.first - s.bucket, s.last - s.bucket, c.operator.fromJson(s.aggregate));
+  g.count = s.count;
+  GROUP_SUMMARIES.forEach(({ key, summary }, i) => {
+    g[key] = summary.fromJson(s.summaries[i]);
+  });
+  return g;
 }
 
 function mergeGroup(c: CompiledPlan, into: Group, from: GroupSnapshot): void {
   into.count += from.count;
-  if (from.first < into.first) into.first = from.first;
-  if (from.last > into.last) into.last = from.last;
-  GROUP_SUMMARIES.forEach((s, i) => {
-    into.summaries[i] = s.summary.merge(into.summaries[i], from.summaries[i]);
+  if (from.first - from.bucket < into.first) into.first = from.first - from.bucket;
+  if (from.last - from.bucket > into.last) into.last = from.last - from.bucket;
+  GROUP_SUMMARIES.forEach(({ key, summary }, i) => {
+    into[key] = summary.merge(into[key], from.summaries[i]);
   });
   into.aggregate = c.operator.merge(c.plan.aggregate, into.aggregate, c.operator.fromJson(from.aggregate));
 }
 
 /** A group's summary `key` in the form an alert shows. */
 function finalSummary(g: Group, key: SummaryKey): unknown {
-  const i = GROUP_SUMMARIES.findIndex((s) => s.key === key);
-  return GROUP_SUMMARIES[i]!.summary.final(g.summaries[i]);
+  return GROUP_SUMMARIES.find((s) => s.key === key)!.summary.final(g[key]);
 }
 
 /** The group's alert, or undefined when its aggregate value misses the threshold. Keys in the contract's order. */
-function alertOf(c: CompiledPlan, g: Group): Alert | undefined {
+/** `time`: the bucket's text (one per bucket, not per alert). */
+function alertOf(c: CompiledPlan, bucket: number, time: string, g: Group): Alert | undefined {
   const { plan, operator } = c;
   const value = operator.value(plan.aggregate, g.aggregate);
   if (!c.passes(value)) return undefined;
   // Built by assignment in the contract's key order (a literal with spreads makes V8 build it the slow way).
-  const alert = { rule: plan.rule.name, time: formatTime(g.bucket) } as Alert;
+  const alert = { rule: plan.rule.name, time } as Alert;
   for (const [field, at] of c.alertKeys) (alert as unknown as Record<EventField, GroupKey | undefined>)[field] = g.keys[at];
   alert.count = g.count;
   if (operator.alertValue) {
     alert.value = value;
     alert.aggregate = { ...plan.aggregate };
   }
-  alert.firstSeen = formatTime(g.first);
-  alert.lastSeen = formatTime(g.last);
+  alert.firstSeen = formatTime(bucket + g.first);
+  alert.lastSeen = formatTime(bucket + g.last);
   alert.dstPorts = finalSummary(g, 'dstPorts') as Alert['dstPorts'];
   alert.actions = finalSummary(g, 'actions') as Alert['actions'];
   alert.severity = plan.rule.level;
@@ -492,19 +546,27 @@ export interface EngineOptions {
 }
 
 export function createEngine(plans: readonly QueryPlan[], options: EngineOptions = {}): Engine {
-  const compiled = plans.map(compilePlan);
+  const classifierOf = classifierCache();
+  const compiled = plans.map((p) => compilePlan(p, classifierOf));
   const info: EngineInfo = { events: 0, matched: 0, groups: 0, late: 0 };
   /** Buckets ending at or before it are closed: emitted and forgotten. */
   let watermark = -Infinity;
 
   const isClosed = (c: CompiledPlan, bucket: number) => bucket + c.plan.binMs <= watermark;
 
-  /** The group of `keys` in bucket `bucket`, created when new. */
-  const groupFor = (c: CompiledPlan, bucket: number, keys: GroupKey[], id: string, ms: number): Group => {
-    let g = c.groups.get(id);
+  /** The groups of `bucket`, made when new. */
+  const bucketFor = (c: CompiledPlan, bucket: number): Map<GroupId, Group> => {
+    let groups = c.buckets.get(bucket);
+    if (!groups) c.buckets.set(bucket, (groups = new Map()));
+    return groups;
+  };
+
+  /** The group of `keys` (stored under `id`), made when new. */
+  const groupFor = (c: CompiledPlan, groups: Map<GroupId, Group>, keys: GroupKey[], id: GroupId, offset: number): Group => {
+    let g = groups.get(id);
     if (!g) {
-      g = newGroup(c, bucket, keys, ms);
-      c.groups.set(id, g);
+      g = new Group(keys, offset, offset, c.operator.init(c.plan.aggregate));
+      groups.set(id, g);
       info.groups++;
     }
     return g;
@@ -513,31 +575,33 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
   /**
    * Count an event into one plan. With aliases, the sources read the group keys from different fields, so the
    * event joins one group per distinct key set among the sources it matched (told which of them led there).
+   * `offset`: the event's time after the bucket's start.
    */
-  const countInto = (c: CompiledPlan, event: NetworkEvent, matched: readonly number[], bucket: number, ms: number): void => {
+  const countInto = (c: CompiledPlan, event: NetworkEvent, matched: readonly number[], bucket: number, offset: number): void => {
+    const groups = bucketFor(c, bucket);
     if (c.unique) {
       const keys = c.plan.groupBy.map((f) => event[f] ?? null);
-      addEvent(c, groupFor(c, bucket, keys, `#${c.nextId++}`, ms), event, ms, matched);
+      addEvent(c, groupFor(c, groups, keys, c.nextId++, offset), event, offset, matched);
       return;
     }
     if (!c.keyFields) {
-      let g = c.groups.get(eventGroupId(bucket, event, c.plan.groupBy));
+      let g = groups.get(eventGroupId(event, c.plan.groupBy));
       if (!g) {
         const keys = c.plan.groupBy.map((f) => event[f] ?? null);
-        g = groupFor(c, bucket, keys, groupId(bucket, keys), ms);
+        g = groupFor(c, groups, keys, groupId(keys), offset);
       }
-      addEvent(c, g, event, ms, matched);
+      addEvent(c, g, event, offset, matched);
       return;
     }
-    const bySet = new Map<string, { keys: GroupKey[]; sources: number[] }>();
+    const bySet = new Map<GroupId, { keys: GroupKey[]; sources: number[] }>();
     for (const i of matched) {
       const keys = c.keyFields[i]!.map((f) => event[f] ?? null);
-      const id = groupId(bucket, keys);
+      const id = groupId(keys);
       const entry = bySet.get(id);
       if (entry) entry.sources.push(i);
       else bySet.set(id, { keys, sources: [i] });
     }
-    for (const [id, { keys, sources }] of bySet) addEvent(c, groupFor(c, bucket, keys, id, ms), event, ms, sources);
+    for (const [id, { keys, sources }] of bySet) addEvent(c, groupFor(c, groups, keys, id, offset), event, offset, sources);
   };
 
   /** Count an event already in canonical form. */
@@ -551,31 +615,34 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
         if (sources.length === 0) continue;
       } else if (!matchesAny(c.sources, event)) continue;
       matched = true;
-      const ms = event.time;
-      const bucket = floorToBin(ms, c.plan.binMs);
+      const bucket = floorToBin(event.time, c.plan.binMs);
       if (isClosed(c, bucket)) {
         info.late++;
         continue;
       }
       // The sources matched, when the aggregate or the aliased group keys need them (else none were looked for).
-      countInto(c, event, sources, bucket, ms);
+      countInto(c, event, sources, bucket, event.time - bucket);
     }
     if (matched) info.matched++;
   };
 
-  /** Emit and forget the groups `closed` selects: their alerts that meet the thresholds, in alert order. */
-  const emit = (closed: (c: CompiledPlan, g: Group) => boolean): Alert[] => {
-    const alerts: Alert[] = [];
+  /** Emit and forget the buckets `closed` selects: their alerts that meet the thresholds, in alert order. */
+  const emit = (closed: (c: CompiledPlan, bucket: number) => boolean): Alert[] => {
+    const emitted: Emitted[] = [];
     for (const c of compiled) {
-      for (const [id, g] of c.groups) {
-        if (!closed(c, g)) continue;
-        c.groups.delete(id);
-        info.groups--;
-        const alert = alertOf(c, g);
-        if (alert) alerts.push(alert);
+      for (const [bucket, groups] of c.buckets) {
+        if (!closed(c, bucket)) continue;
+        const time = formatTime(bucket);
+        const numericTime = isWholeMsOfFourDigitYear(bucket);
+        for (const g of groups.values()) {
+          const alert = alertOf(c, bucket, time, g);
+          if (alert) emitted.push({ alert, value: alertValue(alert), bucket, numericTime });
+        }
+        c.buckets.delete(bucket);
+        info.groups -= groups.size;
       }
     }
-    return alerts.sort(compareAlerts);
+    return emitted.sort(compareEmitted).map((e) => e.alert);
   };
 
   const finalize = () => emit(() => true);
@@ -587,14 +654,14 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     advance(watermarkMs) {
       if (!Number.isFinite(watermarkMs)) throw new RangeError(`advance: the watermark must be a finite number of milliseconds, not ${watermarkMs}`);
       if (watermarkMs > watermark) watermark = watermarkMs;
-      return emit((c, g) => isClosed(c, g.bucket));
+      return emit(isClosed);
     },
     snapshot() {
       return {
         plans: compiled.map((c) => c.key),
         watermark: watermark === -Infinity ? null : watermark,
         info: { events: info.events, matched: info.matched, late: info.late },
-        groups: compiled.map((c) => [...c.groups.values()].map((g) => snapshotGroup(c, g))),
+        groups: compiled.map((c) => [...c.buckets].flatMap(([bucket, groups]) => [...groups.values()].map((g) => snapshotGroup(c, bucket, g)))),
       };
     },
     merge(snapshot) {
@@ -611,11 +678,12 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
             info.late += g.count;
             continue;
           }
-          const id = c.unique ? `#${c.nextId++}` : groupId(g.bucket, g.keys);
-          const mine = c.groups.get(id);
+          const groups = bucketFor(c, g.bucket);
+          const id = c.unique ? c.nextId++ : groupId(g.keys);
+          const mine = groups.get(id);
           if (mine) mergeGroup(c, mine, g);
           else {
-            c.groups.set(id, restoreGroup(c, g));
+            groups.set(id, restoreGroup(c, g));
             info.groups++;
           }
         }
@@ -644,13 +712,30 @@ function compareKeys(x: GroupKey | undefined, y: GroupKey | undefined): number {
  * fields in ALERT_GROUP_FIELDS order), rule: deterministic where KQL's `order by count_ desc` is not.
  */
 export function compareAlerts(a: Alert, b: Alert): number {
-  const byValue = alertValue(b) - alertValue(a) || cmp(a.time, b.time);
-  if (byValue !== 0) return byValue;
+  return alertValue(b) - alertValue(a) || cmp(a.time, b.time) || compareGroupsAndRules(a, b);
+}
+
+function compareGroupsAndRules(a: Alert, b: Alert): number {
   for (const f of ALERT_GROUP_FIELDS) {
     const d = compareKeys(a[f], b[f]);
     if (d !== 0) return d;
   }
   return cmp(a.rule, b.rule);
+}
+
+/** An alert with what it is sorted by at hand: compareAlerts' order, comparing bucket starts rather than texts. */
+interface Emitted {
+  alert: Alert;
+  value: number;
+  bucket: number;
+  /** Whether the bucket's text sorts as the number (isWholeMsOfFourDigitYear): then the number is compared. */
+  numericTime: boolean;
+}
+
+function compareEmitted(a: Emitted, b: Emitted): number {
+  return b.value - a.value ||
+    (a.numericTime && b.numericTime ? a.bucket - b.bucket : cmp(a.alert.time, b.alert.time)) ||
+    compareGroupsAndRules(a.alert, b.alert);
 }
 
 /** Run plans over a finite list of events (tests, small inputs). */
