@@ -210,6 +210,67 @@ describe('CSV: the hot path on bytes gives every record the outcome the text pat
   });
 });
 
+describe('CSV rows settled many at a time (the kernel\'s `rows`, scan\'s common row)', () => {
+  const textPath: LineFormat = { ...csvFormat, open: (c) => openCsv({ ...c, bytePath: false }, 'csv', GENERIC_SCHEMA) };
+  const scan = (format: LineFormat, bytes: Buffer, chunk: number, maxLineBytes?: number) => {
+    const parser = createRecordParser({
+      file: 'in.csv', tz: 'UTC', format: 'csv', formats: [format], filteredRuns: true, prefilter: { dstPorts: new Set([104]) },
+      ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
+    });
+    const out: RecordOutcome[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) out.push(...parser.push(bytes.subarray(i, i + chunk)));
+    out.push(...parser.end());
+    return { out: expand(out), info: parser.info };
+  };
+  const HEADER = 'TimeGenerated,SourceIP,DestinationPort,DestinationIP,Note\n';
+  /** Rows of every length from a few bytes to ~2 kB (a Note of `n` characters), a wanted port now and then. */
+  const rows = (count: number, seed: number) => {
+    let text = HEADER;
+    for (let i = 0; i < count; i++) {
+      const n = (i * 7919 + seed) % 2000;
+      const port = i % 97 === 0 ? '104' : i % 89 === 0 ? ' 44 ' : String(1 + ((i * 31) % 65535));
+      text += `2026-03-16T10:00:00Z,203.0.113.${i % 250},${port},10.1.2.3,${'x'.repeat(n)}${i % 13 === 0 ? '\r' : ''}\n`;
+    }
+    return Buffer.from(text);
+  };
+
+  it('the same outcomes and accounting as the text path across the kernel\'s 1 MiB window, in chunks of any size', () => {
+    const bytes = rows(4000, 3); // ~4 MB: lines cross window and chunk boundaries
+    const reference = scan(textPath, bytes, bytes.length);
+    expect(reference.info.records).toBe(4000);
+    for (const chunk of [bytes.length, 3 << 20, 1 << 20, (1 << 20) + 1, 65_521, 4099]) {
+      const fast = scan(csvFormat, bytes, chunk);
+      expect(fast.info, String(chunk)).toEqual(reference.info);
+      expect(fast.out, String(chunk)).toEqual(reference.out);
+    }
+  });
+
+  it('a line over the line limit is RECORD_TOO_LONG, never settled as FILTERED', () => {
+    const bytes = rows(600, 11);
+    for (const limit of [60, 500, 1999]) {
+      const reference = scan(textPath, bytes, bytes.length, limit);
+      expect(reference.info.errorsBy.RECORD_TOO_LONG, String(limit)).toBeGreaterThan(0);
+      expect(scan(csvFormat, bytes, 8191, limit), String(limit)).toEqual(reference);
+    }
+  });
+
+  it('takes the common row without a call per line: the session\'s push sees only the rows it does not settle', () => {
+    const bytes = rows(5000, 5);
+    const pushes: number[] = [];
+    const counting: LineFormat = {
+      ...csvFormat,
+      open(c) {
+        const session = openCsv(c, 'csv', GENERIC_SCHEMA);
+        return { ...session, push: (buf, start, end, lineNo, out) => { pushes.push(lineNo); session.push(buf, start, end, lineNo, out); } };
+      },
+    };
+    const { info } = scan(counting, bytes, 1 << 20);
+    expect(info.skippedBy.FILTERED).toBeGreaterThan(4800);
+    // the header, the rows with port 104 or ' 44 ' (settled by push), and at most a few lines after each of them
+    expect(pushes.length).toBeLessThan(600);
+  });
+});
+
 describe('pickKeyValues: the few keys a module needs, as parseKeyValues reads them', () => {
   it('agrees with parseKeyValues on random messages (quotes, escapes, repeats, bare words, unbalanced quotes)', async () => {
     const { parseKeyValues, pickKeyValues } = await import('../src/parsers/syslog/kv.js');

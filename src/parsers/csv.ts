@@ -18,7 +18,7 @@ import {
 } from './fields.js';
 import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { InputFileError } from './errors.js';
-import { MAX_RECORD_CHARS } from './lines.js';
+import { DEFAULT_MAX_LINE_BYTES, MAX_RECORD_CHARS } from './lines.js';
 import { ByteScanner } from './kernel/kernel.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
@@ -366,7 +366,17 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
     return toOutcome(fromFields((i) => fields[i as number], lineNo), lineNo);
   };
 
+  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   return {
+    // Rows the kernel settles as unquotedRow would, FILTERED, many per call (a scan's common row costs no call).
+    block(buf, start, end, _lineNo, taken) {
+      const column = dstPortColumn ?? -1;
+      if (!scanner || !wanted || pending.length > 0 || header === undefined || column < 0) return 0;
+      const rows = scanner.rows(buf, start, end, delimiterCode, column, header.length, plainHeaderBytes?.length ?? -1, maxLine, wanted);
+      if (rows <= 0) return 0;
+      taken.end = scanner.settled();
+      return rows;
+    },
     push(buf, start, end, lineNo, out) {
       // The delimiters (a quote anywhere sends the row to the quote-aware text path); those around the port column
       // bound it. (The scanner keeps MAX_KEPT positions: a port column past them is read on the text path.)

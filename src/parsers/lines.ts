@@ -8,7 +8,16 @@ export interface LineHandler {
   line(buf: Buffer, start: number, end: number, lineNo: number): void;
   /** A physical line over the limit: its content is gone, only its number is reported. */
   tooLong(lineNo: number, bytes: number): void;
+  /**
+   * Optional: lines taken many at a time. Bytes [start, end) of `buf` are whole lines (`end` just past a line
+   * feed), `lineNo` the first; returns how many leading lines the handler took (then `taken.end` is where the next
+   * line starts), 0 to have them handed to `line` one by one.
+   */
+  block?(buf: Buffer, start: number, end: number, lineNo: number, taken: { end: number }): number;
 }
+
+/** Lines handed to `line` one by one, after a `block` call that took none, before `block` is offered lines again. */
+const BLOCK_BACKOFF_LINES = 8;
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
@@ -21,6 +30,9 @@ export class LineSplitter {
   private lineNo: number;
   private discarding = false;
   private discardedBytes = 0;
+  /** Lines to hand to `line` before the handler's `block` is tried again. */
+  private blockBackoff = 0;
+  private readonly taken = { end: 0 };
 
   /** `firstLine`: the number of the first line (a range of a file is numbered as the file's lines). */
   constructor(
@@ -33,7 +45,22 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     let start = 0;
+    const last = this.handler.block ? chunk.lastIndexOf(10) : -1;
     for (;;) {
+      if (start <= last && this.carryBytes === 0 && !this.discarding) {
+        if (this.blockBackoff > 0) this.blockBackoff--;
+        else {
+          const lines = this.handler.block!(chunk, start, last + 1, this.lineNo + 1, this.taken);
+          if (lines > 0) {
+            this.lineNo += lines;
+            start = this.taken.end;
+            // the line it stopped at goes to `line`; the lines after it are offered again
+            this.blockBackoff = 1;
+            continue;
+          }
+          this.blockBackoff = BLOCK_BACKOFF_LINES;
+        }
+      }
       const nl = chunk.indexOf(10, start);
       if (nl === -1) {
         this.keep(chunk, start, chunk.length);

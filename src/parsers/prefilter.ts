@@ -32,15 +32,16 @@ export function recordPrefilter(prefilter: Prefilter | undefined): RecordPrefilt
 }
 
 /**
- * Record line `line` as FILTERED: as one more record of the run the last outcome is, when runs are allowed
- * (ParseContext.filteredRuns) and it ends on the line before; else as an outcome of its own.
+ * Record line `line` (and the `records - 1` lines after it: a run, only where runs are allowed) as FILTERED: as
+ * more records of the run the last outcome is, when runs are allowed (ParseContext.filteredRuns) and it ends on
+ * the line before; else as an outcome of its own.
  */
-export function pushFiltered<T>(out: RecordOutcome<T>[], line: number, runs: boolean | undefined): void {
+export function pushFiltered<T>(out: RecordOutcome<T>[], line: number, runs: boolean | undefined, records = 1): void {
   const last = out[out.length - 1];
   if (runs && last !== undefined && last.kind === 'skip' && last.code === 'FILTERED' && last.line + (last.records ?? 1) === line) {
-    last.records = (last.records ?? 1) + 1;
+    last.records = (last.records ?? 1) + records;
   } else {
-    out.push({ kind: 'skip', line, code: 'FILTERED', message: FILTERED.message });
+    out.push(records === 1 ? { kind: 'skip', line, code: 'FILTERED', message: FILTERED.message } : { kind: 'skip', line, code: 'FILTERED', message: FILTERED.message, records });
   }
 }
 

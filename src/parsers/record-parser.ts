@@ -8,6 +8,7 @@ import type { NetworkEvent } from '../model/event.js';
 import { InputFileError } from './errors.js';
 import { ByteScanner } from './kernel/kernel.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
+import { pushFiltered } from './prefilter.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
 import {
   isBlankBytes, type ByteSession, type ColumnReport, type ErrorCode, type Format, type LineSession, type ParseContext, type RecordOutcome, type SkipCode,
@@ -16,7 +17,6 @@ import {
 export interface RecordParserOptions<T = NetworkEvent> extends ParseContext {
   /** A format id, or `auto` (default): binary formats by their first bytes, text ones by the first non-blank line. */
   format?: string;
-  maxLineBytes?: number;
   /**
    * The number of the first line pushed (default 1), for a reader of a range of a file (`scan --threads`): text
    * formats then number every line, record and message as the file's lines, and `info.lines` is the last line's
@@ -205,6 +205,16 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
         }
         lineSession.push(buf, start, end, lineNo, out);
         if (filteredRuns) foldFiltered(out);
+      },
+      block(buf, start, end, lineNo, taken) {
+        // only where FILTERED records are runs: a block of them is one outcome
+        if (!filteredRuns || !lineSession?.block) return 0;
+        const lines = lineSession.block(buf, start, end, lineNo, taken);
+        if (lines > 0) {
+          info.lines = lineNo + lines - 1;
+          pushFiltered(out, lineNo, true, lines);
+        }
+        return lines;
       },
       tooLong(lineNo, bytes) {
         info.lines = lineNo;

@@ -92,6 +92,8 @@ export interface ParseContext {
    * caller asked for runs, as `scan` does): a session on the hot path then keeps no object per rejected record.
    */
   filteredRuns?: boolean;
+  /** The longest line handed to a session, in bytes (default 1 MiB): a longer one is RECORD_TOO_LONG. */
+  maxLineBytes?: number;
   /**
    * Whether sessions may decide records on their bytes before decoding them (the hot path; default true). False:
    * every record takes the text path — the reference the tests hold the hot path to.
@@ -148,6 +150,14 @@ export interface ParseObserver {
  */
 export interface LineSession<T = NetworkEvent> {
   push(buf: Buffer, start: number, end: number, lineNo: number, out: RecordOutcome<T>[]): void;
+  /**
+   * Optional, for a scan that reports FILTERED records as runs (`filteredRuns`): settle many lines in one step, so
+   * that the common line costs no call of its own. Bytes [start, end) of `buf` are whole lines, `lineNo` the first
+   * (`end` is just past a line feed). The session takes the leading lines it can settle as FILTERED — exactly
+   * those `push` would give that outcome, one by one — and returns how many; `taken.end` is then where the first
+   * line it did not take starts. Returning 0 leaves every line to `push`.
+   */
+  block?(buf: Buffer, start: number, end: number, lineNo: number, taken: { end: number }): number;
   /** End of input: flush a record still open. */
   end(out: RecordOutcome<T>[]): void;
 }

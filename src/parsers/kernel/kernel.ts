@@ -28,11 +28,14 @@ const WINDOW_AT = 65536;
 const WINDOW_BYTES = 1 << 20;
 /** Where a syslog header is kept for `sameHeader`, in the slack page (past the window's 16-byte overrun). */
 const HEADER_AT = WINDOW_AT + WINDOW_BYTES + 16;
+/** The table of wanted ports `rows` reads: the last page. */
+const PORTS_AT = WINDOW_AT + WINDOW_BYTES + 65536;
 
 interface SplitExports {
   memory: WebAssembly.Memory;
   split(from: number, to: number, a: number, b: number, c: number, below: number, keep: number): number;
   same(p: number, h: number, n: number, from: number, to: number): number;
+  rows(from: number, to: number, delim: number, column: number, columns: number, header: number, maxLine: number): number;
 }
 
 /**
@@ -57,7 +60,9 @@ export class ByteScanner {
   static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
-  private kernel: { split: SplitExports['split']; same: SplitExports['same']; memory: Uint8Array; slots: Int32Array } | null | undefined;
+  private kernel: { split: SplitExports['split']; same: SplitExports['same']; rows: SplitExports['rows']; memory: Uint8Array; slots: Int32Array } | null | undefined;
+  /** The port table `rows` last copied into the kernel's memory. */
+  private ports: Uint8Array | undefined;
   /** The header `sameHeader` last copied into the kernel's memory. */
   private header: Buffer | undefined;
   private window: Buffer | undefined;
@@ -71,7 +76,7 @@ export class ByteScanner {
       const module = kernelModule();
       const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
       this.kernel = exports
-        ? { split: exports.split, same: exports.same, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        ? { split: exports.split, same: exports.same, rows: exports.rows, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
         : null;
     }
     return this.kernel;
@@ -110,6 +115,35 @@ export class ByteScanner {
       this.header = header;
     }
     return kernel.same(start + this.base, HEADER_AT, n, from, to) === 1;
+  }
+
+  /**
+   * The rows of delimited text (CSV) from line start `start` on that a scan settles as FILTERED, over the whole
+   * lines before `end`: how many there are (`settled()` then gives where the first row it did not settle starts),
+   * -1 when the kernel cannot run. A row is settled when it has no quote, `columns` fields, a length other than
+   * `headerLength` (-1: none) and at most `maxLine` bytes (its CR included), no BOM in front, and its field `column`
+   * is a port of 1–5 decimal digits (spaces around allowed, at most 65535) that `ports` (indexed by port; 1:
+   * wanted) does not want. `ports` must not change while it is in use: it is copied in once. At most a window
+   * (1 MiB) is scanned per call.
+   */
+  rows(buf: Buffer, start: number, end: number, delimiter: number, column: number, columns: number, headerLength: number, maxLine: number, ports: Uint8Array): number {
+    const kernel = this.kernel ?? this.instance();
+    if (kernel === null) return -1;
+    const to = Math.min(end, start + WINDOW_BYTES);
+    if (!this.place(kernel.memory, buf, start, to)) return -1;
+    if (ports !== this.ports) {
+      kernel.memory.set(ports, PORTS_AT);
+      this.ports = ports;
+    }
+    this.rowsEnd = kernel.rows(start + this.base, to + this.base, delimiter, column, columns, headerLength, maxLine) - this.base;
+    return kernel.slots[0]!;
+  }
+
+  private rowsEnd = 0;
+
+  /** Where the first row the last `rows` did not settle starts, in its Buffer. */
+  settled(): number {
+    return this.rowsEnd;
   }
 
   /** Make bytes [start, end) of `buf` readable by the kernel (at `base + i`): false when the range is too long. */

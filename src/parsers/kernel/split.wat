@@ -4,9 +4,10 @@
 ;; split-wasm.ts (kept in the repository; a test compiles this file again and compares).
 ;;
 ;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535); the bytes scanned are
-;; copied in from byte 65536 on (kernel.ts); the last page is slack, because a 16-byte load may run past the end.
+;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a 16-byte load may run past the
+;; end; the last page is the table of wanted ports `rows` reads (byte p: 1 when port p is wanted).
 (module
-  (memory (export "memory") 18)
+  (memory (export "memory") 19)
 
   ;; split(from, to, a, b, c, below, keep): the bytes equal to `a` in memory [from, to): returns how many there are,
   ;; and puts the positions of the first `keep` of them, in order, in slots 1..keep. Slot 0 gets the position of the
@@ -87,4 +88,96 @@
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br $block)))
     (i32.const 1))
+;; rows(from, to, delim, column, columns, header, maxLine): the rows a delimited text (CSV) scan settles without
+  ;; JavaScript, from line start `from` on, over the complete lines before `to`: a row is settled when it has no
+  ;; quote, `columns` fields, a length other than `header` (which may be the header line again) and at most
+  ;; `maxLine` bytes, does not start with byte 0xEF (a BOM), and its field `column`, spaces around it trimmed, is 1
+  ;; to 5 decimal digits of a port at most 65535 that the table says no rule wants. It stops at the first line it
+  ;; does not settle (or at `to`): returns that line's start, and puts the number of rows settled in slot 0.
+  (func (export "rows") (param $from i32) (param $to i32) (param $delim i32) (param $column i32) (param $columns i32) (param $header i32) (param $maxLine i32) (result i32)
+    (local $p i32) (local $ls i32) (local $d i32) (local $ps i32) (local $pe i32) (local $lines i32)
+    (local $vd v128) (local $vq v128) (local $vn v128) (local $v v128)
+    (local $m i32) (local $left i32) (local $pos i32) (local $c i32) (local $le i32) (local $port i32) (local $k i32)
+    (local.set $vd (i8x16.splat (local.get $delim)))
+    (local.set $vq (i8x16.splat (i32.const 34)))
+    (local.set $vn (i8x16.splat (i32.const 10)))
+    (local.set $ls (local.get $from))
+    (local.set $ps (local.get $from))
+    (local.set $pe (i32.const -1))
+    (local.set $p (local.get $from))
+    (block $stop
+      (loop $block
+        (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+        (local.set $v (v128.load (local.get $p)))
+        ;; bit k: byte p + k is a delimiter, a line feed or a quote
+        (local.set $m (i8x16.bitmask (v128.or (v128.or
+          (i8x16.eq (local.get $v) (local.get $vd)) (i8x16.eq (local.get $v) (local.get $vn)))
+          (i8x16.eq (local.get $v) (local.get $vq)))))
+        (local.set $left (i32.sub (local.get $to) (local.get $p)))
+        (if (i32.lt_u (local.get $left) (i32.const 16))
+          (then (local.set $m (i32.and (local.get $m) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
+        (block $blockDone
+          (loop $bit
+            (br_if $blockDone (i32.eqz (local.get $m)))
+            (local.set $pos (i32.add (local.get $p) (i32.ctz (local.get $m))))
+            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            (local.set $c (i32.load8_u (local.get $pos)))
+            ;; a quote: the row is the text path's
+            (br_if $stop (i32.eq (local.get $c) (i32.const 34)))
+            (if (i32.eq (local.get $c) (local.get $delim))
+              (then
+                ;; delimiter d ends field d and starts field d + 1
+                (if (i32.eq (i32.add (local.get $d) (i32.const 1)) (local.get $column))
+                  (then (local.set $ps (i32.add (local.get $pos) (i32.const 1)))))
+                (if (i32.eq (local.get $d) (local.get $column))
+                  (then (local.set $pe (local.get $pos))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br $bit)))
+            ;; a line feed: the line is [ls, le), a CR before the line feed left out
+            (local.set $le (local.get $pos))
+            (if (i32.and (i32.gt_u (local.get $le) (local.get $ls)) (i32.eq (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 13)))
+              (then (local.set $le (i32.sub (local.get $le) (i32.const 1)))))
+            (br_if $stop (i32.ne (i32.add (local.get $d) (i32.const 1)) (local.get $columns)))
+            (br_if $stop (i32.eq (i32.sub (local.get $le) (local.get $ls)) (local.get $header)))
+            (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
+            (br_if $stop (i32.eq (i32.load8_u (local.get $ls)) (i32.const 0xef)))
+            (if (i32.lt_s (local.get $pe) (i32.const 0)) (then (local.set $pe (local.get $le))))
+            ;; the port field, spaces around it trimmed
+            (block $trimmed
+              (loop $trim
+                (br_if $trimmed (i32.ge_u (local.get $ps) (local.get $pe)))
+                (br_if $trimmed (i32.ne (i32.load8_u (local.get $ps)) (i32.const 32)))
+                (local.set $ps (i32.add (local.get $ps) (i32.const 1)))
+                (br $trim)))
+            (block $trimmed
+              (loop $trim
+                (br_if $trimmed (i32.ge_u (local.get $ps) (local.get $pe)))
+                (br_if $trimmed (i32.ne (i32.load8_u (i32.sub (local.get $pe) (i32.const 1))) (i32.const 32)))
+                (local.set $pe (i32.sub (local.get $pe) (i32.const 1)))
+                (br $trim)))
+            (br_if $stop (i32.eq (local.get $ps) (local.get $pe)))
+            (br_if $stop (i32.gt_u (i32.sub (local.get $pe) (local.get $ps)) (i32.const 5)))
+            (local.set $port (i32.const 0))
+            (local.set $k (local.get $ps))
+            (block $read
+              (loop $digit
+                (br_if $read (i32.ge_u (local.get $k) (local.get $pe)))
+                (local.set $c (i32.sub (i32.load8_u (local.get $k)) (i32.const 48)))
+                (br_if $stop (i32.gt_u (local.get $c) (i32.const 9)))
+                (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (local.get $c)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $digit)))
+            (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535)))
+            (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+            ;; settled: the next line
+            (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+            (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
+            (local.set $d (i32.const 0))
+            (local.set $ps (local.get $ls))
+            (local.set $pe (i32.const -1))
+            (br $bit)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (i32.store (i32.const 0) (local.get $lines))
+    (local.get $ls))
 )
