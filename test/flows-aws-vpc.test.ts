@@ -375,3 +375,74 @@ describe('AWS VPC flow logs: bad input', () => {
     expect(outcomes.slice(1).every((o) => o.kind !== 'events')).toBe(true);
   });
 });
+
+describe('AWS VPC: records settled many at a time (the kernel\'s `fields`, scan\'s common record)', () => {
+  const textPath: LineFormat = { ...awsVpcFormat, open: (c) => openVpc({ ...c, bytePath: false }) };
+  const scan = (format: LineFormat, bytes: Buffer, chunk: number, maxLineBytes?: number) => {
+    const parser = createRecordParser({
+      file: 'vpc.log', format: 'aws-vpc', formats: [format], filteredRuns: true, prefilter: { dstPorts: new Set([104]) },
+      ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
+    });
+    const out: RecordOutcome[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) out.push(...parser.push(bytes.subarray(i, i + chunk)));
+    out.push(...parser.end());
+    return { out, info: parser.info, failure: parser.failure?.message };
+  };
+  /**
+   * Records in the v2 default layout, a header and custom layouts part of the way, with a wanted port, a NODATA
+   * record, a bad epoch, an empty field, a second CR now and then: every kind the kernel must leave to the text path.
+   */
+  const records = (count: number) => {
+    let text = '';
+    for (let i = 0; i < count; i++) {
+      if (i === Math.floor(count / 2)) text += `${HEADER_V2} vpc-id\n`;
+      const port = i % 97 === 0 ? 104 : 1 + ((i * 31) % 65535);
+      const start = i % 101 === 0 ? 'soon' : String(1773656102 + i);
+      const src = i % 103 === 0 ? '-' : `203.0.113.${i % 250}`;
+      const tail = i % 107 === 0 ? '\r\r' : i % 5 === 0 ? '\r' : '';
+      const gap = i % 109 === 0 ? '  ' : ' ';
+      const dst = i % 103 === 0 ? '-' : '10.20.1.15';
+      const base = `2 123456789010 eni-1 ${src} ${dst} 51515${gap}${port} 6 4 240 ${start} 1773656160 ${i % 2 ? 'ACCEPT' : 'REJECT'} ${i % 103 === 0 ? 'NODATA' : 'OK'}`;
+      text += `${i >= count / 2 ? `${base} vpc-${i}` : base}${tail}\n`;
+    }
+    return Buffer.from(text);
+  };
+
+  it('the same outcomes and accounting as the text path, across the kernel\'s 1 MiB window, in chunks of any size, under a line limit', () => {
+    const bytes = records(40_000); // ~4 MB
+    const reference = scan(textPath, bytes, bytes.length);
+    expect(reference.info.errorsBy.MALFORMED).toBeGreaterThan(100);
+    expect(reference.info.skippedBy.NOT_A_CONNECTION).toBeGreaterThan(100);
+    for (const chunk of [bytes.length, 1 << 20, (1 << 20) + 3, 65_521, 997]) {
+      expect(scan(awsVpcFormat, bytes, chunk), String(chunk)).toEqual(scan(textPath, bytes, chunk));
+    }
+    const limited = records(2000);
+    expect(scan(awsVpcFormat, limited, 4099, 100)).toEqual(scan(textPath, limited, 4099, 100));
+    expect(scan(textPath, limited, 4099, 100).info.errorsBy.RECORD_TOO_LONG).toBeGreaterThan(100);
+  });
+
+  it('a 21-field record with a VPC id second is read in the custom layout, never settled in the default one', () => {
+    const inDefault = '2 123456789010 eni-1 203.0.113.7 10.0.0.1 51515 443 6 4 240 1773656102 1773656160 ACCEPT OK vpc-1 subnet-1 i-1 2 IPv4 - -';
+    // the same checks pass in the default 21-field layout (its dstport 443), but in the custom one its dstport is 104
+    const custom = '2 vpc-9 subnet-1 203.0.113.7 10.0.0.1 123 443 6 4 240 104 1773656160 ACCEPT OK 240 4 1773656102 1773656160 ACCEPT 2 OK';
+    const bytes = Buffer.from(`${`${inDefault}\n`.repeat(10)}${custom}\n${`${inDefault}\n`.repeat(10)}${custom}\n`);
+    const fast = scan(awsVpcFormat, bytes, bytes.length);
+    expect(fast).toEqual(scan(textPath, bytes, bytes.length));
+    expect(fast.info.skippedBy.FILTERED).toBe(20);
+  });
+
+  it('takes the common record without a call per line: the session\'s push sees only the records it does not settle', () => {
+    const bytes = records(10_000);
+    let pushes = 0;
+    const counting: LineFormat = {
+      ...awsVpcFormat,
+      open(c) {
+        const session = openVpc(c);
+        return { ...session, push: (buf, start, end, lineNo, out) => { pushes++; session.push(buf, start, end, lineNo, out); } };
+      },
+    };
+    const { info } = scan(counting, bytes, 1 << 20);
+    expect(info.skippedBy.FILTERED).toBeGreaterThan(9000);
+    expect(pushes).toBeLessThan(2000);
+  });
+});

@@ -21,7 +21,8 @@ import type { MessageContext } from '../syslog/message.js';
 import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
 import { EPOCH_WINDOW } from '../../time/parse.js';
-import type { ByteScanner } from '../kernel/kernel.js';
+import { FieldCheck, type ByteScanner } from '../kernel/kernel.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../lines.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 
@@ -196,45 +197,70 @@ function isEpochOrDash(buf: Buffer, from: number, to: number): boolean {
  * field, the default layout's version, log-status, action and epoch fields, not a NODATA/SKIPDATA record), then a
  * decimal destination port no rule wants (`wanted[port]` is 0) — decided without decoding the line or allocating.
  * Anything else takes the text path, which gives the record its outcome, so `scan` and `parse` agree record by
- * record. `at` receives the field starts (`at[k]`; field k ends at `at[k + 1] - 1`).
+ * record. `at` receives the field starts (`at[k]`; field k ends at `at[k + 1] - 1`). Returns the layout the record
+ * was read in when it is FILTERED, else undefined.
  */
-function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout | undefined, wanted: Uint8Array, at: Int32Array, scanner: ByteScanner): boolean {
+function filteredOnBytes(buf: Buffer, start: number, end: number, header: Layout | undefined, wanted: Uint8Array, at: Int32Array, scanner: ByteScanner): Layout | undefined {
   if (end > start && buf[end - 1] === 13) end--;
-  if (end <= start) return false;
+  if (end <= start) return undefined;
   const c0 = buf[start]!;
-  if (c0 >= 97 && c0 <= 122) return false; // a header line, perhaps
+  if (c0 >= 97 && c0 <= 122) return undefined; // a header line, perhaps
   // Field starts, from the spaces the scanner finds. An empty field (a leading, trailing or doubled space) is
   // MALFORMED: the text path says so.
   const spaces = scanner.scan(buf, start, end, SPACE, SPACE, SPACE, 0, MAX_FIELDS - 1);
-  if (spaces === -1 || spaces > MAX_FIELDS - 1) return false;
+  if (spaces === -1 || spaces > MAX_FIELDS - 1) return undefined;
   const n = spaces + 1;
   at[0] = start;
   for (let k = 1; k < n; k++) {
     const next = scanner.at(k - 1) + 1;
-    if (next === at[k - 1]! + 1) return false;
+    if (next === at[k - 1]! + 1) return undefined;
     at[k] = next;
   }
-  if (at[n - 1] === end) return false;
+  if (at[n - 1] === end) return undefined;
   at[n] = end + 1;
   let l: Layout | undefined;
   if (header) {
-    if (n !== header.count) return false;
+    if (n !== header.count) return undefined;
     l = header;
   } else {
     l = n === 21 && isVpcId(buf, at[1]!, at[2]! - 1) ? CUSTOM_21 : LAYOUT_BY_COUNT[n];
-    if (l === undefined) return false;
-    if (!isLogStatus(buf, at[l.logStatus]!, at[l.logStatus + 1]! - 1)) return false;
-    if (!isAction(buf, at[l.action]!, at[l.action + 1]! - 1)) return false;
-    if (!digits(buf, at[l.version]!, at[l.version + 1]! - 1, 2)) return false;
-    if (!isEpochOrDash(buf, at[l.start]!, at[l.start + 1]! - 1)) return false;
-    if (!isEpochOrDash(buf, at[l.end]!, at[l.end + 1]! - 1)) return false;
+    if (l === undefined) return undefined;
+    if (!isLogStatus(buf, at[l.logStatus]!, at[l.logStatus + 1]! - 1)) return undefined;
+    if (!isAction(buf, at[l.action]!, at[l.action + 1]! - 1)) return undefined;
+    if (!digits(buf, at[l.version]!, at[l.version + 1]! - 1, 2)) return undefined;
+    if (!isEpochOrDash(buf, at[l.start]!, at[l.start + 1]! - 1)) return undefined;
+    if (!isEpochOrDash(buf, at[l.end]!, at[l.end + 1]! - 1)) return undefined;
   }
   const k = l.dstPort;
-  if (k < 0) return false;
+  if (k < 0) return undefined;
   // NODATA / SKIPDATA without addresses is NOT_A_CONNECTION: the text path decides
-  if ((l.src < 0 || isDash(buf, at[l.src]!, at[l.src + 1]! - 1)) && (l.dst < 0 || isDash(buf, at[l.dst]!, at[l.dst + 1]! - 1))) return false;
+  if ((l.src < 0 || isDash(buf, at[l.src]!, at[l.src + 1]! - 1)) && (l.dst < 0 || isDash(buf, at[l.dst]!, at[l.dst + 1]! - 1))) return undefined;
   const port = decimalPort(buf, at[k]!, at[k + 1]! - 1);
-  return port !== -1 && wanted[port] === 0;
+  return port !== -1 && wanted[port] === 0 ? l : undefined;
+}
+
+/**
+ * What the kernel checks each field of a record in layout `l` for, to settle it as filteredOnBytes would
+ * (FieldCheck codes); undefined when it cannot (no destination port, no address field, over 64 fields). Of the
+ * NODATA test (both addresses `-`) it keeps a stricter one: the source (or, without one, the destination) is not
+ * `-`; a record that fails it alone is left to filteredOnBytes.
+ */
+function fieldChecks(l: Layout, headerless: boolean): Uint8Array | undefined {
+  const address = l.src >= 0 ? l.src : l.dst;
+  if (l.dstPort < 0 || address < 0 || l.count > MAX_FIELDS) return undefined;
+  const checks = new Uint8Array(l.count);
+  if (headerless) {
+    checks[l.version] = FieldCheck.Version;
+    checks[l.start] = FieldCheck.EpochOrDash;
+    checks[l.end] = FieldCheck.EpochOrDash;
+    checks[l.action] = FieldCheck.Action;
+    checks[l.logStatus] = FieldCheck.LogStatus;
+    // a 21-field record is read in CUSTOM_21 exactly when its second field is a VPC id
+    if (l.count === 21) checks[1] = l === CUSTOM_21 ? FieldCheck.VpcId : FieldCheck.NotVpcId;
+  }
+  checks[address] = FieldCheck.NotDash;
+  checks[l.dstPort] = FieldCheck.UnwantedPort;
+  return checks;
 }
 
 /**
@@ -247,11 +273,16 @@ export function openVpc(ctx: ParseContext): LineSession {
   const wanted = ctx.prefilter && scanner ? portTable(ctx.prefilter.dstPorts) : undefined;
   const fieldStarts = new Int32Array(MAX_FIELDS + 1);
   const runs = ctx.filteredRuns === true;
+  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  /** What the kernel checks the fields of the next records for: those of the last record FILTERED on bytes. */
+  let expected: Uint8Array | undefined;
+  const checksByLayout = new Map<Layout, Uint8Array | undefined>();
   const messageCtx: MessageContext = { file: ctx.file, lineNo: 0, time: messageTime(ctx), prefilter: recordPrefilter(ctx.prefilter), observe: ctx.observe };
   const record = (text: string, lineNo: number): ParseResult | undefined => {
     const names = headerNames(text);
     if (names) {
       header = layout(names);
+      expected = undefined;
       ctx.observe?.columns({ used: usedColumns(header), available: names });
       return undefined; // a header is not a record
     }
@@ -269,13 +300,24 @@ export function openVpc(ctx: ParseContext): LineSession {
     return readRecord(fields, l, messageCtx);
   };
   return {
+    // Records like the last one FILTERED on bytes, settled by the kernel many at a time, as filteredOnBytes would.
+    block(buf, start, end, _lineNo, taken) {
+      if (!wanted || !scanner || !expected) return 0;
+      const records = scanner.fields(buf, start, end, expected, maxLine, wanted);
+      if (records <= 0) return 0;
+      taken.end = scanner.settled();
+      return records;
+    },
     push(buf, start, end, lineNo, out: RecordOutcome[]) {
       // blank lines are not records; one that starts with a digit (a record's version) is certainly not blank
       if (start === end) return;
       const c0 = buf[start]!;
       if (!(c0 >= 48 && c0 <= 57) && isBlankBytes(buf, start, end)) return;
-      if (wanted && scanner && filteredOnBytes(buf, start, end, header, wanted, fieldStarts, scanner)) {
+      const filteredAs = wanted && scanner ? filteredOnBytes(buf, start, end, header, wanted, fieldStarts, scanner) : undefined;
+      if (filteredAs) {
         pushFiltered(out, lineNo, runs);
+        if (!checksByLayout.has(filteredAs)) checksByLayout.set(filteredAs, fieldChecks(filteredAs, header === undefined));
+        expected = checksByLayout.get(filteredAs);
         return;
       }
       let text = buf.toString('utf8', start, end);

@@ -28,14 +28,40 @@ const WINDOW_AT = 65536;
 const WINDOW_BYTES = 1 << 20;
 /** Where a syslog header is kept for `sameHeader`, in the slack page (past the window's 16-byte overrun). */
 const HEADER_AT = WINDOW_AT + WINDOW_BYTES + 16;
-/** The table of wanted ports `rows` reads: the last page. */
+/** The table of wanted ports `rows` and `fields` read: the last page. */
 const PORTS_AT = WINDOW_AT + WINDOW_BYTES + 65536;
+/** The check code of each field `fields` reads (FieldCheck), in the slack page after the header. */
+const CHECKS_AT = HEADER_AT + 1024;
+/** The most fields `fields` checks. */
+const MAX_CHECKED_FIELDS = 64;
+
+/** What `fields` checks a field for (split.wat's codes). */
+export const enum FieldCheck {
+  None = 0,
+  /** 1..2 decimal digits. */
+  Version = 1,
+  /** 1..12 decimal digits, or `-`. */
+  EpochOrDash = 2,
+  /** ACCEPT, REJECT or `-`. */
+  Action = 3,
+  /** OK, NODATA, SKIPDATA or `-`. */
+  LogStatus = 4,
+  /** 1..5 decimal digits, at most 65535, a port the table does not want. */
+  UnwantedPort = 5,
+  /** Anything but `-`. */
+  NotDash = 6,
+  /** Starts with `vpc-`. */
+  VpcId = 7,
+  /** Does not start with `vpc-`. */
+  NotVpcId = 8,
+}
 
 interface SplitExports {
   memory: WebAssembly.Memory;
   split(from: number, to: number, a: number, b: number, c: number, below: number, keep: number): number;
   same(p: number, h: number, n: number, from: number, to: number): number;
   rows(from: number, to: number, delim: number, column: number, columns: number, header: number, maxLine: number): number;
+  fields(from: number, to: number, count: number, maxLine: number): number;
 }
 
 /**
@@ -60,9 +86,10 @@ export class ByteScanner {
   static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
-  private kernel: { split: SplitExports['split']; same: SplitExports['same']; rows: SplitExports['rows']; memory: Uint8Array; slots: Int32Array } | null | undefined;
-  /** The port table `rows` last copied into the kernel's memory. */
+  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
+  /** The port table and field checks last copied into the kernel's memory. */
   private ports: Uint8Array | undefined;
+  private checks: Uint8Array | undefined;
   /** The header `sameHeader` last copied into the kernel's memory. */
   private header: Buffer | undefined;
   private window: Buffer | undefined;
@@ -76,7 +103,7 @@ export class ByteScanner {
       const module = kernelModule();
       const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
       this.kernel = exports
-        ? { split: exports.split, same: exports.same, rows: exports.rows, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
         : null;
     }
     return this.kernel;
@@ -128,20 +155,44 @@ export class ByteScanner {
    */
   rows(buf: Buffer, start: number, end: number, delimiter: number, column: number, columns: number, headerLength: number, maxLine: number, ports: Uint8Array): number {
     const kernel = this.kernel ?? this.instance();
-    if (kernel === null) return -1;
     const to = Math.min(end, start + WINDOW_BYTES);
-    if (!this.place(kernel.memory, buf, start, to)) return -1;
-    if (ports !== this.ports) {
-      kernel.memory.set(ports, PORTS_AT);
-      this.ports = ports;
-    }
+    if (kernel === null || !this.place(kernel.memory, buf, start, to)) return -1;
+    this.usePorts(kernel.memory, ports);
     this.rowsEnd = kernel.rows(start + this.base, to + this.base, delimiter, column, columns, headerLength, maxLine) - this.base;
     return kernel.slots[0]!;
   }
 
+  /**
+   * The records of space-separated fields (AWS VPC flow logs) from line start `start` on that a scan settles as
+   * FILTERED, over the whole lines before `end`: how many there are (`settled()` then gives where the first record
+   * it did not settle starts), -1 when the kernel cannot run. A record is settled when it does not start with a
+   * lower-case letter (a header line), has `checks.length` fields (at most 64) separated by one space, none empty,
+   * at most `maxLine` bytes (a CR at its end dropped; two are left to the caller), and each field k passes
+   * `checks[k]` (FieldCheck; UnwantedPort reads `ports`). `checks` and `ports` must not change while in use.
+   */
+  fields(buf: Buffer, start: number, end: number, checks: Uint8Array, maxLine: number, ports: Uint8Array): number {
+    const kernel = this.kernel ?? this.instance();
+    const to = Math.min(end, start + WINDOW_BYTES);
+    if (kernel === null || checks.length > MAX_CHECKED_FIELDS || !this.place(kernel.memory, buf, start, to)) return -1;
+    this.usePorts(kernel.memory, ports);
+    if (checks !== this.checks) {
+      kernel.memory.set(checks, CHECKS_AT);
+      this.checks = checks;
+    }
+    this.rowsEnd = kernel.fields(start + this.base, to + this.base, checks.length, maxLine) - this.base;
+    return kernel.slots[0]!;
+  }
+
+  private usePorts(memory: Uint8Array, ports: Uint8Array): void {
+    if (ports !== this.ports) {
+      memory.set(ports, PORTS_AT);
+      this.ports = ports;
+    }
+  }
+
   private rowsEnd = 0;
 
-  /** Where the first row the last `rows` did not settle starts, in its Buffer. */
+  /** Where the first row the last `rows` or `fields` did not settle starts, in its Buffer. */
   settled(): number {
     return this.rowsEnd;
   }

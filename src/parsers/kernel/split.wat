@@ -180,4 +180,117 @@
         (br $block)))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
+;; digits(f, e, max): 1 when [f, e) is 1..max decimal digits.
+  (func $digits (param $f i32) (param $e i32) (param $max i32) (result i32)
+    (if (i32.or (i32.ge_u (local.get $f) (local.get $e)) (i32.gt_u (i32.sub (local.get $e) (local.get $f)) (local.get $max)))
+      (then (return (i32.const 0))))
+    (block $done
+      (loop $digit
+        (br_if $done (i32.ge_u (local.get $f) (local.get $e)))
+        (if (i32.gt_u (i32.sub (i32.load8_u (local.get $f)) (i32.const 48)) (i32.const 9)) (then (return (i32.const 0))))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $digit)))
+    (i32.const 1))
+
+  ;; field(code, f, e): 1 when field [f, e) (not empty) passes the check `code` names (fields' codes, below).
+  (func $field (param $code i32) (param $f i32) (param $e i32) (result i32)
+    (local $n i32) (local $port i32)
+    (local.set $n (i32.sub (local.get $e) (local.get $f)))
+    (block $c8 (block $c7 (block $c6 (block $c5 (block $c4 (block $c3 (block $c2 (block $c1 (block $c0
+      (br_table $c0 $c1 $c2 $c3 $c4 $c5 $c6 $c7 $c8 $c0 (local.get $code)))
+      ;; 0: anything
+      (return (i32.const 1)))
+      ;; 1: a version, 1..2 digits
+      (return (call $digits (local.get $f) (local.get $e) (i32.const 2))))
+      ;; 2: an epoch (1..12 digits) or -
+      (return (i32.or
+        (i32.and (i32.eq (local.get $n) (i32.const 1)) (i32.eq (i32.load8_u (local.get $f)) (i32.const 45)))
+        (call $digits (local.get $f) (local.get $e) (i32.const 12)))))
+      ;; 3: an action, ACCEPT, REJECT or -
+      (if (i32.eq (local.get $n) (i32.const 1)) (then (return (i32.eq (i32.load8_u (local.get $f)) (i32.const 45)))))
+      (if (i32.ne (local.get $n) (i32.const 6)) (then (return (i32.const 0))))
+      (return (i32.or
+        (i32.and (i32.eq (i32.load (local.get $f)) (i32.const 0x45434341)) (i32.eq (i32.load16_u offset=4 (local.get $f)) (i32.const 0x5450)))
+        (i32.and (i32.eq (i32.load (local.get $f)) (i32.const 0x454a4552)) (i32.eq (i32.load16_u offset=4 (local.get $f)) (i32.const 0x5443))))))
+      ;; 4: a log status, OK, NODATA, SKIPDATA or -
+      (if (i32.eq (local.get $n) (i32.const 1)) (then (return (i32.eq (i32.load8_u (local.get $f)) (i32.const 45)))))
+      (if (i32.eq (local.get $n) (i32.const 2)) (then (return (i32.eq (i32.load16_u (local.get $f)) (i32.const 0x4b4f)))))
+      (if (i32.eq (local.get $n) (i32.const 6)) (then (return
+        (i32.and (i32.eq (i32.load (local.get $f)) (i32.const 0x41444f4e)) (i32.eq (i32.load16_u offset=4 (local.get $f)) (i32.const 0x4154))))))
+      (return (i32.and (i32.eq (local.get $n) (i32.const 8)) (i64.eq (i64.load (local.get $f)) (i64.const 0x4154414450494b53)))))
+      ;; 5: the destination port: 1..5 digits, at most 65535, a port no rule wants
+      (if (i32.eqz (call $digits (local.get $f) (local.get $e) (i32.const 5))) (then (return (i32.const 0))))
+      (block $read
+        (loop $digit
+          (br_if $read (i32.ge_u (local.get $f) (local.get $e)))
+          (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (i32.load8_u (local.get $f)) (i32.const 48))))
+          (local.set $f (i32.add (local.get $f) (i32.const 1)))
+          (br $digit)))
+      (if (i32.gt_u (local.get $port) (i32.const 65535)) (then (return (i32.const 0))))
+      (return (i32.eqz (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))))
+      ;; 6: an address, not -
+      (return (i32.eqz (i32.and (i32.eq (local.get $n) (i32.const 1)) (i32.eq (i32.load8_u (local.get $f)) (i32.const 45))))))
+      ;; 7: starts with vpc-
+      (return (i32.and (i32.ge_u (local.get $n) (i32.const 4)) (i32.eq (i32.load (local.get $f)) (i32.const 0x2d637076)))))
+    ;; 8: does not start with vpc-
+    (i32.eqz (i32.and (i32.ge_u (local.get $n) (i32.const 4)) (i32.eq (i32.load (local.get $f)) (i32.const 0x2d637076)))))
+
+  ;; fields(from, to, count, maxLine): the records of space-separated fields (AWS VPC flow logs) a scan settles without
+  ;; JavaScript, from line start `from` on, over the complete lines before `to`: a record is settled when it starts
+  ;; with no lower-case letter (a header), has `count` fields (at most 64), none empty (one space between fields,
+  ;; none around them), at most `maxLine` bytes, and each field k passes the check of code byte k of the table at
+  ;; 1114128 + 1024 (0 none, 1 version, 2 epoch or -, 3 action, 4 log status, 5 a port no rule wants, 6 not -,
+  ;; 7 starts with vpc-, 8 does not). It stops at the first line it does not settle (or at `to`): returns that
+  ;; line's start, and puts the number of records settled in slot 0.
+  (func (export "fields") (param $from i32) (param $to i32) (param $count i32) (param $maxLine i32) (result i32)
+    (local $p i32) (local $ls i32) (local $fs i32) (local $k i32) (local $lines i32)
+    (local $vs v128) (local $vn v128) (local $v v128)
+    (local $m i32) (local $left i32) (local $pos i32) (local $le i32) (local $c i32)
+    (local.set $vs (i8x16.splat (i32.const 32)))
+    (local.set $vn (i8x16.splat (i32.const 10)))
+    (local.set $ls (local.get $from))
+    (local.set $fs (local.get $from))
+    (local.set $p (local.get $from))
+    (block $stop
+      (loop $block
+        (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $m (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vs)) (i8x16.eq (local.get $v) (local.get $vn)))))
+        (local.set $left (i32.sub (local.get $to) (local.get $p)))
+        (if (i32.lt_u (local.get $left) (i32.const 16))
+          (then (local.set $m (i32.and (local.get $m) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
+        (block $blockDone
+          (loop $bit
+            (br_if $blockDone (i32.eqz (local.get $m)))
+            (local.set $pos (i32.add (local.get $p) (i32.ctz (local.get $m))))
+            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            (local.set $le (local.get $pos))
+            (if (i32.eq (i32.load8_u (local.get $pos)) (i32.const 10))
+              (then
+                ;; a line feed: the line's last field ends before it, and before a CR in front of it (a second CR,
+                ;; which the text path also drops, is left to it)
+                (if (i32.and (i32.gt_u (local.get $le) (local.get $fs)) (i32.eq (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 13)))
+                  (then (local.set $le (i32.sub (local.get $le) (i32.const 1)))))
+                (br_if $stop (i32.and (i32.gt_u (local.get $le) (local.get $fs)) (i32.eq (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 13))))))
+            ;; field k is [fs, le): not empty, and passing its check
+            (br_if $stop (i32.eq (local.get $le) (local.get $fs)))
+            (br_if $stop (i32.ge_u (local.get $k) (i32.const 64)))
+            (br_if $stop (i32.eqz (call $field (i32.load8_u offset=1115152 (local.get $k)) (local.get $fs) (local.get $le))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $fs (i32.add (local.get $pos) (i32.const 1)))
+            (if (i32.eq (i32.load8_u (local.get $pos)) (i32.const 10))
+              (then
+                (br_if $stop (i32.ne (local.get $k) (local.get $count)))
+                (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
+                (local.set $c (i32.load8_u (local.get $ls)))
+                (br_if $stop (i32.and (i32.ge_u (local.get $c) (i32.const 97)) (i32.le_u (local.get $c) (i32.const 122))))
+                ;; settled: the next line
+                (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+                (local.set $ls (local.get $fs))
+                (local.set $k (i32.const 0))))
+            (br $bit)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (i32.store (i32.const 0) (local.get $lines))
+    (local.get $ls))
 )
