@@ -460,8 +460,10 @@ function mergeGroup(c: CompiledPlan, into: Group, from: GroupSnapshot): void {
 
 /** A group's summary `key` in the form an alert shows. */
 function finalSummary(g: Group, key: SummaryKey): unknown {
-  return GROUP_SUMMARIES.find((s) => s.key === key)!.summary.final(g[key]);
+  return SUMMARY_OF[key].final(g[key]);
 }
+
+const SUMMARY_OF = Object.fromEntries(GROUP_SUMMARIES.map((s) => [s.key, s.summary])) as Record<SummaryKey, Summary<unknown, unknown>>;
 
 /** The group's alert, or undefined when its aggregate value misses the threshold. Keys in the contract's order. */
 /** `time`: the bucket's text (one per bucket, not per alert). */

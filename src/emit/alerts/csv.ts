@@ -61,7 +61,16 @@ function blocksOf(alerts: readonly Alert[], plans: readonly QueryPlan[]): Block[
     return block;
   };
   for (const p of plans) blockOf(p.rule.name, { group: ALERT_GROUP_FIELDS.filter((f) => p.groupBy.includes(f)), aggregate: p.aggregate });
-  for (const a of alerts) blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT }).alerts.push(a);
+  // An alert's block by what decides it — rule, which keys it has, aggregate — without making its header again.
+  const byShape = new Map<string, Block>();
+  for (const a of alerts) {
+    let present = 0;
+    for (let i = 0; i < ALERT_GROUP_FIELDS.length; i++) if (a[ALERT_GROUP_FIELDS[i]!] !== undefined) present |= 1 << i;
+    const key = `${a.rule}\u0000${present}\u0000${a.aggregate === undefined ? '' : JSON.stringify(a.aggregate)}`;
+    let block = byShape.get(key);
+    if (!block) byShape.set(key, (block = blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT })));
+    block.alerts.push(a);
+  }
   return [...blocks.values()].sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : x.header < y.header ? -1 : 1));
 }
 
