@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRecordParser } from '../src/parsers/record-parser.js';
-import { messageStartOnBytes } from '../src/parsers/syslog/family.js';
+import { messageStartOnBytes, syslogFamily } from '../src/parsers/syslog/family.js';
 import { parseSyslogLine, type HeaderShape } from '../src/parsers/syslog/framing.js';
 import { NOT_MINE, type MessageContext } from '../src/parsers/syslog/message.js';
 import { MESSAGE_FORMATS } from '../src/parsers/syslog/registry.js';
@@ -309,6 +309,55 @@ describe('syslog hot path: the same outcomes as the text path', () => {
     expect(hot.out).toEqual(text.out);
     const times = hot.out.flatMap((o) => (o.kind === 'events' ? o.events.map((e) => new Date(e.time).toISOString()) : []));
     expect(times).toEqual(['2025-12-31T23:59:58.000Z', '2025-12-31T23:59:59.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:02.000Z']);
+  });
+});
+
+describe('netfilter lines settled many at a time (the kernel\'s `netfilter`, scan\'s common iptables line)', () => {
+  const IPTABLES_VARIANTS = MESSAGES.filter((m) => m.includes('IN=') || m.startsWith('FW'));
+  /**
+   * Lines of one host with moving stamps, mostly a filtered iptables line, now and then one of the listed variants,
+   * cut or with a stray byte, another tag, a CR, the header of another host: what the kernel must hand back.
+   */
+  const lines = (count: number, seed: number): Buffer => {
+    let text = '';
+    for (let i = 0; i < count; i++) {
+      const r = (i * 7919 + seed) % 1000;
+      const stamp = `Mar 28 ${String(1 + ((i / 3600) | 0) % 23).padStart(2, '0')}:${String(((i / 60) | 0) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
+      const host = r === 7 ? 'edge02' : 'edge01';
+      const tag = r === 8 ? 'kernel[1]: ' : r === 9 ? 'kern: ' : 'kernel: ';
+      let message = r < 40 ? IPTABLES_VARIANTS[r % IPTABLES_VARIANTS.length]! : IPTABLES.replace('DPT=443', `DPT=${1 + ((i * 31) % 65535)}`);
+      if (r === 11) message = message.slice(0, (i * 13) % message.length);
+      if (r === 12) { const at = (i * 17) % message.length; message = `${message.slice(0, at)}${['"', '\t', '\r', ' ', '['][i % 5]}${message.slice(at)}`; }
+      text += `${stamp} ${host} ${tag}${r === 13 ? `[${i}.5] ` : ''}${message}${r % 9 === 0 ? '\r' : ''}\n`;
+    }
+    return Buffer.from(text);
+  };
+
+  it('the same outcomes and accounting as the text path, across the kernel\'s 1 MiB window, in chunks of any size, under a line limit', () => {
+    const bytes = lines(12_000, 1); // ~3 MB
+    const text = run(bytes, { bytePath: false, filteredRuns: true, chunk: bytes.length });
+    expect(text.info.skippedBy.FILTERED).toBeGreaterThan(11_000);
+    for (const chunk of [bytes.length, 1 << 20, (1 << 20) + 5, 65_521, 4093]) {
+      const hot = run(bytes, { bytePath: true, filteredRuns: true, chunk });
+      expect(hot.info, String(chunk)).toEqual(text.info);
+      expect(hot.out, String(chunk)).toEqual(text.out);
+    }
+  });
+
+  it('takes the common line without a call per line: the session\'s push sees only the lines it does not settle', () => {
+    const bytes = lines(10_000, 3);
+    let pushes = 0;
+    const parser = createRecordParser({
+      file: 'in.log', format: 'syslog', tz: 'UTC', now: Date.UTC(2026, 5, 1), prefilter: { dstPorts: DST_PORTS }, filteredRuns: true,
+      formats: [{ ...syslogFamily(MESSAGE_FORMATS), open(c) {
+        const session = syslogFamily(MESSAGE_FORMATS).open(c);
+        return { ...session, push: (buf, start, end, lineNo, out) => { pushes++; session.push(buf, start, end, lineNo, out); } };
+      } }],
+    });
+    parser.push(bytes);
+    parser.end();
+    expect(parser.info.skippedBy.FILTERED).toBeGreaterThan(9000);
+    expect(pushes).toBeLessThan(1500);
   });
 });
 

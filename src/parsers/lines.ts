@@ -16,8 +16,12 @@ export interface LineHandler {
   block?(buf: Buffer, start: number, end: number, lineNo: number, taken: { end: number }): number;
 }
 
-/** Lines handed to `line` one by one, after a `block` call that took none, before `block` is offered lines again. */
-const BLOCK_BACKOFF_LINES = 8;
+/**
+ * After `block` takes no line, the lines handed to `line` before it is offered lines again double from 1 up to this
+ * (a handler that cannot take a file's lines costs a call per this many lines; one that took none only for a moment
+ * — a session that had not yet seen a line like the next — is offered them again after the next line).
+ */
+const MAX_BLOCK_BACKOFF_LINES = 64;
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
@@ -30,8 +34,9 @@ export class LineSplitter {
   private lineNo: number;
   private discarding = false;
   private discardedBytes = 0;
-  /** Lines to hand to `line` before the handler's `block` is tried again. */
+  /** Lines to hand to `line` before the handler's `block` is tried again, and the next such wait after a miss. */
   private blockBackoff = 0;
+  private nextBackoff = 1;
   private readonly taken = { end: 0 };
 
   /** `firstLine`: the number of the first line (a range of a file is numbered as the file's lines). */
@@ -56,9 +61,12 @@ export class LineSplitter {
             start = this.taken.end;
             // the line it stopped at goes to `line`; the lines after it are offered again
             this.blockBackoff = 1;
+            this.nextBackoff = 1;
             continue;
           }
-          this.blockBackoff = BLOCK_BACKOFF_LINES;
+          // (this line goes to `line` now: it is one of them)
+          this.blockBackoff = this.nextBackoff - 1;
+          this.nextBackoff = Math.min(2 * this.nextBackoff, MAX_BLOCK_BACKOFF_LINES);
         }
       }
       const nl = chunk.indexOf(10, start);

@@ -30,7 +30,9 @@ const WINDOW_BYTES = 1 << 20;
 const HEADER_AT = WINDOW_AT + WINDOW_BYTES + 16;
 /** The table of wanted ports `rows` and `fields` read: the last page. */
 const PORTS_AT = WINDOW_AT + WINDOW_BYTES + 65536;
-/** The check code of each field `fields` reads (FieldCheck), in the slack page after the header. */
+/** Where `netfilter`'s line prefix is kept, in the slack page after the header. */
+const PREFIX_AT = HEADER_AT + 512;
+/** The check code of each field `fields` reads (FieldCheck), in the slack page after the prefix. */
 const CHECKS_AT = HEADER_AT + 1024;
 /** The most fields `fields` checks. */
 const MAX_CHECKED_FIELDS = 64;
@@ -62,6 +64,7 @@ interface SplitExports {
   same(p: number, h: number, n: number, from: number, to: number): number;
   rows(from: number, to: number, delim: number, column: number, columns: number, header: number, maxLine: number): number;
   fields(from: number, to: number, count: number, maxLine: number): number;
+  netfilter(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, maxLine: number): number;
 }
 
 /**
@@ -86,10 +89,11 @@ export class ByteScanner {
   static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
-  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
+  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
   /** The port table and field checks last copied into the kernel's memory. */
   private ports: Uint8Array | undefined;
   private checks: Uint8Array | undefined;
+  private prefix: Buffer | undefined;
   /** The header `sameHeader` last copied into the kernel's memory. */
   private header: Buffer | undefined;
   private window: Buffer | undefined;
@@ -103,7 +107,7 @@ export class ByteScanner {
       const module = kernelModule();
       const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
       this.kernel = exports
-        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, netfilter: exports.netfilter, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
         : null;
     }
     return this.kernel;
@@ -183,6 +187,28 @@ export class ByteScanner {
     return kernel.slots[0]!;
   }
 
+  /**
+   * The netfilter (iptables LOG) lines of a syslog file from line start `start` on that a scan settles as FILTERED,
+   * over the whole lines before `end`: how many there are (`settled()` then gives where the first line it did not
+   * settle starts), -1 when the kernel cannot run. A line is settled when it starts with the bytes of `prefix` (a
+   * syslog header and `TAG: ` a line was framed with; at offsets [stampFrom, stampTo) a digit may stand for
+   * another) and its message is one iptables.ts filteredOnBytes settles, with `ports` (indexed by port; 1: wanted)
+   * for the rule ports, in at most `maxLine` bytes. `prefix` (at most MAX_HEADER bytes) and `ports` must not
+   * change while in use.
+   */
+  netfilter(buf: Buffer, start: number, end: number, prefix: Buffer, stampFrom: number, stampTo: number, maxLine: number, ports: Uint8Array): number {
+    const kernel = this.kernel ?? this.instance();
+    const to = Math.min(end, start + WINDOW_BYTES);
+    if (kernel === null || prefix.length > ByteScanner.MAX_HEADER || !this.place(kernel.memory, buf, start, to)) return -1;
+    this.usePorts(kernel.memory, ports);
+    if (prefix !== this.prefix) {
+      kernel.memory.set(prefix, PREFIX_AT);
+      this.prefix = prefix;
+    }
+    this.rowsEnd = kernel.netfilter(start + this.base, to + this.base, prefix.length, stampFrom, stampTo, maxLine) - this.base;
+    return kernel.slots[0]!;
+  }
+
   private usePorts(memory: Uint8Array, ports: Uint8Array): void {
     if (ports !== this.ports) {
       memory.set(ports, PORTS_AT);
@@ -192,7 +218,7 @@ export class ByteScanner {
 
   private rowsEnd = 0;
 
-  /** Where the first row the last `rows` or `fields` did not settle starts, in its Buffer. */
+  /** Where the first line the last `rows`, `fields` or `netfilter` did not settle starts, in its Buffer. */
   settled(): number {
     return this.rowsEnd;
   }

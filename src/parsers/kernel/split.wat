@@ -55,7 +55,7 @@
 ;; same(p, h, n, from, to): 1 when memory [p, p + n) holds the bytes of [h, h + n), except that at offsets [from, to)
   ;; a digit may stand where the other has a digit (a syslog header and the next line's: the stamp's digits move on);
   ;; else 0.
-  (func (export "same") (param $p i32) (param $h i32) (param $n i32) (param $from i32) (param $to i32) (result i32)
+  (func $same (export "same") (param $p i32) (param $h i32) (param $n i32) (param $from i32) (param $to i32) (result i32)
     (local $k i32) (local $v v128) (local $w v128) (local $ne i32) (local $digits i32) (local $lo i32) (local $hi i32)
     (block $done
       (loop $block
@@ -291,6 +291,133 @@
             (br $bit)))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $block)))
+    (i32.store (i32.const 0) (local.get $lines))
+    (local.get $ls))
+  ;; netfilter(from, to, prefix, stampFrom, stampTo, maxLine, ports): the netfilter (iptables LOG) lines a syslog scan
+  ;; settles without JavaScript, from line start `from` on, over the complete lines before `to`. A line is settled
+  ;; when its first `prefix` bytes are those kept at 1114640 (the syslog header and `TAG: ` of a line settled
+  ;; before), digits at offsets [stampFrom, stampTo) aside, and its message (the bytes after them, a CR before the
+  ;; line feed left out) holds no quote and no byte below 0x20, has the word IN=… right before the first word
+  ;; OUT=…, then, among the words after that one (a word starting within 6 bytes of the end is not read), SRC=…,
+  ;; DST=…, PROTO=… and a first DPT=… of 1..5 digits up to a space or the end, at most 65535, a port no rule wants,
+  ;; before any word that starts with [ — what iptables.ts filteredOnBytes decides; at most 16383 spaces, and at
+  ;; most `maxLine` bytes. It stops at the first line it does not settle (or at `to`): returns that line's start,
+  ;; and puts the number of lines settled in slot 0.
+  (func (export "netfilter") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32) (param $maxLine i32) (result i32)
+    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32)
+    (local $phase i32) (local $inWord i32) (local $src i32) (local $dst i32) (local $proto i32) (local $port i32) (local $spaces i32)
+    (local $w i32) (local $k i32) (local $n i32) (local $x i64) (local $sp i32)
+    (local $vs v128) (local $vq v128) (local $vctl v128) (local $v v128)
+    (local.set $vs (i8x16.splat (i32.const 32)))
+    (local.set $vq (i8x16.splat (i32.const 34)))
+    (local.set $vctl (i8x16.splat (i32.const 32)))
+    (local.set $ls (local.get $from))
+    (block $stop
+      (loop $line
+        (br_if $stop (i32.ge_u (local.get $ls) (local.get $to)))
+        ;; the header and tag, as the line's kept before (a line shorter than them differs at its line feed)
+        (br_if $stop (i32.eqz (call $same (local.get $ls) (i32.const 1114640) (local.get $prefix) (local.get $stampFrom) (local.get $stampTo))))
+        (local.set $ms (i32.add (local.get $ls) (local.get $prefix)))
+        (local.set $phase (i32.const 0))
+        (local.set $inWord (i32.and (i32.and
+          (i32.eq (i32.load8_u (local.get $ms)) (i32.const 73)) (i32.eq (i32.load8_u offset=1 (local.get $ms)) (i32.const 78)))
+          (i32.eq (i32.load8_u offset=2 (local.get $ms)) (i32.const 61))))
+        (local.set $src (i32.const 0))
+        (local.set $dst (i32.const 0))
+        (local.set $proto (i32.const 0))
+        (local.set $port (i32.const -1))
+        (local.set $spaces (i32.const 0))
+        (local.set $p (local.get $ms))
+        (loop $block
+          (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+          (local.set $v (v128.load (local.get $p)))
+          ;; bit k: byte p + k is a space ($sp); a quote or below 0x20 ($m)
+          (local.set $sp (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vs))))
+          (local.set $m (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.lt_u (local.get $v) (local.get $vctl)))))
+          (local.set $left (i32.sub (local.get $to) (local.get $p)))
+          (if (i32.lt_u (local.get $left) (i32.const 16))
+            (then
+              (local.set $sp (i32.and (local.get $sp) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))
+              (local.set $m (i32.and (local.get $m) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
+          ;; once decided, the words are not read: their spaces only counted
+          (if (i32.eq (local.get $phase) (i32.const 2))
+            (then (local.set $spaces (i32.add (local.get $spaces) (i32.popcnt (local.get $sp)))))
+            (else (local.set $m (i32.or (local.get $m) (local.get $sp)))))
+          (br_if $stop (i32.gt_u (local.get $spaces) (i32.const 16383)))
+          (block $blockDone
+            (loop $bit
+              (br_if $blockDone (i32.eqz (local.get $m)))
+              (local.set $pos (i32.add (local.get $p) (i32.ctz (local.get $m))))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (local.set $c (i32.load8_u (local.get $pos)))
+              (if (i32.eq (local.get $c) (i32.const 32))
+                (then
+                  (local.set $spaces (i32.add (local.get $spaces) (i32.const 1)))
+                  (br_if $stop (i32.gt_u (local.get $spaces) (i32.const 16383)))
+                  (br_if $bit (i32.eq (local.get $phase) (i32.const 2)))
+                  (local.set $w (i32.add (local.get $pos) (i32.const 1)))
+                  ;; the word's first four bytes, little-endian (OUT= is 0x3d54554f)
+                  (local.set $k (i32.load (local.get $w)))
+                  (if (i32.eqz (local.get $phase))
+                    (then
+                      ;; before OUT=: is the word OUT=, else does it start with IN=
+                      (if (i32.eq (local.get $k) (i32.const 0x3d54554f))
+                        (then
+                          (br_if $stop (i32.eqz (local.get $inWord)))
+                          (local.set $phase (i32.const 1)))
+                        (else (local.set $inWord (i32.eq (i32.and (local.get $k) (i32.const 0xffffff)) (i32.const 0x3d4e49)))))
+                      (br $bit)))
+                  ;; after OUT=: only words starting with S, D, P or [ are read
+                  (local.set $c (i32.and (local.get $k) (i32.const 0xff)))
+                  (br_if $bit (i32.eqz (i32.or (i32.or (i32.eq (local.get $c) (i32.const 83)) (i32.eq (local.get $c) (i32.const 68)))
+                    (i32.or (i32.eq (local.get $c) (i32.const 80)) (i32.eq (local.get $c) (i32.const 91))))))
+                  ;; a word within 6 bytes of the end is not read (filteredOnBytes' `i + 6 >= end`): any of its first six
+                  ;; bytes below 0x20 (bit 7 of each byte of (x - 0x20…) & ~x, the lowest six)
+                  (local.set $x (i64.load (local.get $w)))
+                  (br_if $bit (i64.ne (i64.and (i64.and (i64.sub (local.get $x) (i64.const 0x2020202020202020)) (i64.xor (local.get $x) (i64.const -1)))
+                    (i64.const 0x808080808080)) (i64.const 0)))
+                  ;; [: an ICMP error's quoted packet: the text path's
+                  (br_if $stop (i32.eq (local.get $c) (i32.const 91)))
+                  (if (i32.eq (local.get $k) (i32.const 0x3d435253)) (then (local.set $src (i32.const 1))))
+                  (if (i32.eq (local.get $k) (i32.const 0x3d545344)) (then (local.set $dst (i32.const 1))))
+                  (if (i32.and (i32.eq (local.get $k) (i32.const 0x544f5250)) (i32.eq (i32.load16_u offset=4 (local.get $w)) (i32.const 0x3d4f)))
+                    (then (local.set $proto (i32.const 1))))
+                  (if (i32.and (i32.eq (local.get $k) (i32.const 0x3d545044)) (i32.lt_s (local.get $port) (i32.const 0)))
+                    (then
+                      ;; the first DPT=: its digits, up to a space or the line's end (a line feed, or a CR before one)
+                      (local.set $port (i32.const 0))
+                      (local.set $n (i32.const 0))
+                      (local.set $k (i32.add (local.get $w) (i32.const 4)))
+                      (block $read
+                        (loop $digit
+                          (local.set $c (i32.load8_u (local.get $k)))
+                          (br_if $read (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 10))))
+                          (br_if $read (i32.and (i32.eq (local.get $c) (i32.const 13)) (i32.eq (i32.load8_u offset=1 (local.get $k)) (i32.const 10))))
+                          (br_if $stop (i32.gt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)))
+                          (br_if $stop (i32.eq (local.get $n) (i32.const 5)))
+                          (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (local.get $c) (i32.const 48))))
+                          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                          (br $digit)))
+                      (br_if $stop (i32.eqz (local.get $n)))
+                      (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535)))))
+                  (if (i32.and (i32.and (i32.ge_s (local.get $port) (i32.const 0)) (local.get $src)) (i32.and (local.get $dst) (local.get $proto)))
+                    (then
+                      ;; decided: FILTERED when no rule wants the port (else the line is the text path's)
+                      (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+                      (local.set $phase (i32.const 2))))
+                  (br $bit)))
+              ;; a CR right before the line feed is the line's end; any other byte below 0x20, or a quote: text path
+              (br_if $bit (i32.and (i32.eq (local.get $c) (i32.const 13)) (i32.eq (i32.load8_u offset=1 (local.get $pos)) (i32.const 10))))
+              (br_if $stop (i32.ne (local.get $c) (i32.const 10)))
+              ;; the line feed: settled when decided, and not too long
+              (br_if $stop (i32.ne (local.get $phase) (i32.const 2)))
+              (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
+              (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+              (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
+              (br $line)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block))))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
 )

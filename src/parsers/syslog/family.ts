@@ -7,11 +7,12 @@
  */
 import type { NetworkEvent } from '../../model/event.js';
 import { ByteScanner } from '../kernel/kernel.js';
-import { pushFiltered, recordPrefilter } from '../prefilter.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../lines.js';
+import { portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import type { TimeContext } from '../../time/parse.js';
 import { isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 import { parseSyslogLine, type HeaderShape, type SyslogLine, type YearState } from './framing.js';
-import { NOT_MINE, type MessageContext, type MessageFormat } from './message.js';
+import { NOT_MINE, type FramedLines, type MessageContext, type MessageFormat } from './message.js';
 
 export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T>[]): LineFormat<T> {
   const ids = formats.map((f) => f.id).join(', ');
@@ -75,16 +76,35 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
   const runs = ctx.filteredRuns;
   const shape: HeaderShape = { restAt: -1, stampFrom: 0, stampTo: 0 };
   let header: Buffer | undefined;
+  /**
+   * For the message format's filteredLines: the header and `TAG: ` of the last line FILTERED on bytes (its
+   * message's start is known only then), while the header stays the same; undefined otherwise.
+   */
+  let framed: FramedLines | undefined;
+  const ports = runs && scanner ? portTable(dstPorts!) : undefined;
+  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   return {
+    block(buf, start, end, _lineNo, taken) {
+      const format = dispatch.first();
+      return framed && scanner && format?.filteredLines ? format.filteredLines(scanner, buf, start, end, framed, taken) : 0;
+    },
     push(buf, start, end, lineNo, out: RecordOutcome<T>[]) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
       if (header && scanner) {
         const message = messageStartOnBytes(buf, start, end, header, shape, scanner);
-        if (message !== -1 && dispatch.first()?.filteredOnBytes?.(buf, message, end, dstPorts!, start, scanner)) {
+        const format = dispatch.first();
+        if (message !== -1 && format?.filteredOnBytes?.(buf, message, end, dstPorts!, start, scanner)) {
           pushFiltered(out, lineNo, runs);
+          // Lines that start with the same bytes through the tag frame alike (messageStartOnBytes reads nothing
+          // past the tag, and the first four bytes after the header are among them): the kernel may take them.
+          if (ports && format.filteredLines && message - start >= shape.restAt + 4 && message - start <= ByteScanner.MAX_HEADER &&
+            (framed === undefined || !sameBytes(framed.prefix, buf, start, message))) {
+            framed = { prefix: Buffer.from(buf.subarray(start, message)), stampFrom: shape.stampFrom, stampTo: shape.stampTo, maxLine, ports };
+          }
           return;
         }
       }
+      framed = undefined;
       const line = parseSyslogLine(buf.toString('utf8', start, end), time, years, dstPorts && shape);
       // Another header (or none) ends the shape: year inference must see every line that is not like it.
       header = scanner && shape.restAt !== -1 && shape.restAt <= ByteScanner.MAX_HEADER ? Buffer.from(buf.subarray(start, start + shape.restAt)) : undefined;
@@ -140,6 +160,11 @@ export function messageStartOnBytes(buf: Buffer, start: number, end: number, hea
   // The tag: `TAG: ` within 64 characters, no space before it; else the message is all of `rest`.
   // (no `: ` before a space, or none within 66 bytes: a tag further on would be over 64 characters)
   return tagEnd !== -1 && tagEnd - rest <= 64 ? tagEnd + 2 : rest;
+}
+
+/** Whether bytes [start, end) of `buf` are those of `bytes`. */
+function sameBytes(bytes: Buffer, buf: Buffer, start: number, end: number): boolean {
+  return end - start === bytes.length && bytes.compare(buf, start, end) === 0;
 }
 
 function isDigit(c: number): boolean {

@@ -170,4 +170,10 @@ export const iptablesFormat: MessageFormat = {
   sample: "Mar 16 10:15:02 edge01 kernel: [1234567.890123] DICOM-DROP IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.7 DST=10.1.2.3 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=51515 DPT=104 WINDOW=64240 RES=0x00 SYN URGP=0",
   parse: parseIptables,
   filteredOnBytes,
+  filteredLines(scanner, buf, start, end, lines, taken) {
+    const n = scanner.netfilter(buf, start, end, lines.prefix, lines.stampFrom, lines.stampTo, lines.maxLine, lines.ports);
+    if (n <= 0) return 0;
+    taken.end = scanner.settled();
+    return n;
+  },
 };

@@ -54,4 +54,23 @@ export interface MessageFormat<T = NetworkEvent> {
    * bytes a step (kernel.ts).
    */
   filteredOnBytes?(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, lineStart: number, scanner: ByteScanner | undefined): boolean;
+  /**
+   * Optional, with filteredOnBytes: many lines in one step (a kernel call), for a scan that folds FILTERED records
+   * into runs. Bytes [start, end) are whole lines; `lines.prefix` is the syslog header and `TAG: ` of a line whose
+   * message filteredOnBytes settled (at offsets [stampFrom, stampTo) of it, a digit may stand for another digit).
+   * Returns how many leading lines start with those bytes and carry a message filteredOnBytes settles — exactly
+   * those — and sets `taken.end` where the next line starts; 0 leaves them to the line-by-line path.
+   */
+  filteredLines?(scanner: ByteScanner, buf: Buffer, start: number, end: number, lines: FramedLines, taken: { end: number }): number;
+}
+
+/** What `filteredLines` is told about the lines it is offered besides their bytes. */
+export interface FramedLines {
+  prefix: Buffer;
+  stampFrom: number;
+  stampTo: number;
+  /** The longest line, in bytes: a longer one is RECORD_TOO_LONG. */
+  maxLine: number;
+  /** The wanted destination ports (indexed by port; 1: wanted). */
+  ports: Uint8Array;
 }
