@@ -312,31 +312,42 @@ describe('syslog hot path: the same outcomes as the text path', () => {
   });
 });
 
-describe('netfilter lines settled many at a time (the kernel\'s `netfilter`, scan\'s common iptables line)', () => {
-  const IPTABLES_VARIANTS = MESSAGES.filter((m) => m.includes('IN=') || m.startsWith('FW'));
-  /**
-   * Lines of one host with moving stamps, mostly a filtered iptables line, now and then one of the listed variants,
-   * cut or with a stray byte, another tag, a CR, the header of another host: what the kernel must hand back.
-   */
-  const lines = (count: number, seed: number): Buffer => {
-    let text = '';
-    for (let i = 0; i < count; i++) {
-      const r = (i * 7919 + seed) % 1000;
-      const stamp = `Mar 28 ${String(1 + ((i / 3600) | 0) % 23).padStart(2, '0')}:${String(((i / 60) | 0) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
-      const host = r === 7 ? 'edge02' : 'edge01';
-      const tag = r === 8 ? 'kernel[1]: ' : r === 9 ? 'kern: ' : 'kernel: ';
-      let message = r < 40 ? IPTABLES_VARIANTS[r % IPTABLES_VARIANTS.length]! : IPTABLES.replace('DPT=443', `DPT=${1 + ((i * 31) % 65535)}`);
-      if (r === 11) message = message.slice(0, (i * 13) % message.length);
-      if (r === 12) { const at = (i * 17) % message.length; message = `${message.slice(0, at)}${['"', '\t', '\r', ' ', '['][i % 5]}${message.slice(at)}`; }
-      text += `${stamp} ${host} ${tag}${r === 13 ? `[${i}.5] ` : ''}${message}${r % 9 === 0 ? '\r' : ''}\n`;
-    }
-    return Buffer.from(text);
-  };
+/**
+ * Lines of one host with moving stamps, mostly `typical(i)` (a filtered line of one vendor), now and then one of
+ * `variants`, cut or with a stray byte, another tag, a CR, the header of another host: what a kernel must hand back.
+ */
+function oneHostLines(count: number, seed: number, typical: (i: number) => string, variants: readonly string[], usualTag: string): Buffer {
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    const r = (i * 7919 + seed) % 1000;
+    const stamp = `Mar 28 ${String(1 + ((i / 3600) | 0) % 23).padStart(2, '0')}:${String(((i / 60) | 0) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
+    const host = r === 7 ? 'edge02' : 'edge01';
+    const tag = r === 8 ? 'kernel[1]: ' : r === 9 ? 'kern: ' : r === 10 ? '' : usualTag;
+    let message = r < 40 ? variants[r % variants.length]! : typical(i);
+    if (r === 11) message = message.slice(0, (i * 13) % message.length);
+    if (r === 12) { const at = (i * 17) % message.length; message = `${message.slice(0, at)}${['"', '\t', '\r', ' ', '[', '{', ','][i % 7]}${message.slice(at)}`; }
+    text += `${stamp} ${host} ${tag}${r === 13 ? `[${i}.5] ` : ''}${message}${r % 9 === 0 ? '\r' : ''}\n`;
+  }
+  return Buffer.from(text);
+}
 
-  it('the same outcomes and accounting as the text path, across the kernel\'s 1 MiB window, in chunks of any size, under a line limit', () => {
-    const bytes = lines(12_000, 1); // ~3 MB
+const panosLine = (i: number) => PANOS.replace(',10945,443,', `,10945,${1 + ((i * 31) % 65535)},`).replace('TRAFFIC', i % 50 === 0 ? 'THREAT' : 'TRAFFIC')
+  .replace('1,2026/03/28 01:00:00', `1,2026/03/${String(1 + (i % 28)).padStart(2, '0')} 01:00:00`);
+const PANOS_VARIANTS = [
+  ...MESSAGES.filter((m) => m.includes(',2026/03/28') || m.startsWith('1,')),
+  // the receive time not one (the same number of fields)
+  PANOS.replace('1,2026/03/28 01:00:00,', '1,2026/03/28 01:00:0x,'), PANOS.replace('1,2026/03/28 01:00:00,', '1,2026/03/28 01:00:000,'),
+  PANOS.replace('1,2026/03/28 01:00:00,', '1,2026-03-28 01:00:00,'), PANOS.replace('1,2026/03/28 01:00:00,', '1,a receive time not here,'),
+];
+describe.each([
+  ['netfilter', (i: number) => IPTABLES.replace('DPT=443', `DPT=${1 + ((i * 31) % 65535)}`), MESSAGES.filter((m) => m.includes('IN=') || m.startsWith('FW')), 'kernel: '],
+  ['PAN-OS after a tag', panosLine, PANOS_VARIANTS, 'kernel: '],
+  ['PAN-OS without a tag (its first word\'s date digits moving on)', panosLine, PANOS_VARIANTS, ''],
+] as const)('%s: lines settled many at a time (a kernel, scan\'s common line)', (_name, typical, variants, tag) => {
+  it('the same outcomes and accounting as the text path, across the kernel\'s 1 MiB window, in chunks of any size', () => {
+    const bytes = oneHostLines(6000, 1, typical, variants, tag);
     const text = run(bytes, { bytePath: false, filteredRuns: true, chunk: bytes.length });
-    expect(text.info.skippedBy.FILTERED).toBeGreaterThan(11_000);
+    expect(text.info.skippedBy.FILTERED).toBeGreaterThan(5500);
     for (const chunk of [bytes.length, 1 << 20, (1 << 20) + 5, 65_521, 4093]) {
       const hot = run(bytes, { bytePath: true, filteredRuns: true, chunk });
       expect(hot.info, String(chunk)).toEqual(text.info);
@@ -345,7 +356,7 @@ describe('netfilter lines settled many at a time (the kernel\'s `netfilter`, sca
   });
 
   it('takes the common line without a call per line: the session\'s push sees only the lines it does not settle', () => {
-    const bytes = lines(10_000, 3);
+    const bytes = oneHostLines(10_000, 3, typical, variants, tag);
     let pushes = 0;
     const parser = createRecordParser({
       file: 'in.log', format: 'syslog', tz: 'UTC', now: Date.UTC(2026, 5, 1), prefilter: { dstPorts: DST_PORTS }, filteredRuns: true,

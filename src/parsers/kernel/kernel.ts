@@ -34,8 +34,25 @@ const PORTS_AT = WINDOW_AT + WINDOW_BYTES + 65536;
 const PREFIX_AT = HEADER_AT + 512;
 /** The check code of each field `fields` reads (FieldCheck), in the slack page after the prefix. */
 const CHECKS_AT = HEADER_AT + 1024;
+/** The type `panos` compares (at most 64 bytes), after the checks. */
+const TYPE_AT = HEADER_AT + 1152;
 /** The most fields `fields` checks. */
 const MAX_CHECKED_FIELDS = 64;
+
+/**
+ * What the lines `netfilter` and `panos` settle start with: a syslog header and the start of the message that frames
+ * them as a line framed before was (syslog/family.ts), at most MAX_HEADER bytes.
+ */
+export interface LinePrefix {
+  bytes: Buffer;
+  /** Offsets where a digit may stand for another digit: the stamp's, and (for a message without a tag) its first word's. */
+  stampFrom: number;
+  stampTo: number;
+  wordFrom: number;
+  wordTo: number;
+  /** The offset of the message in the line (the prefix's length when it ends with a `TAG: `). */
+  messageAt: number;
+}
 
 /** What `fields` checks a field for (split.wat's codes). */
 export const enum FieldCheck {
@@ -64,7 +81,9 @@ interface SplitExports {
   same(p: number, h: number, n: number, from: number, to: number): number;
   rows(from: number, to: number, delim: number, column: number, columns: number, header: number, maxLine: number): number;
   fields(from: number, to: number, count: number, maxLine: number): number;
-  netfilter(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, maxLine: number): number;
+  netfilter(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, from2: number, to2: number, messageAt: number, maxLine: number): number;
+  panos(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, from2: number, to2: number, messageAt: number, maxLine: number,
+    typeLen: number, typeField: number, portField: number, last: number): number;
 }
 
 /**
@@ -89,7 +108,7 @@ export class ByteScanner {
   static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
-  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
+  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter' | 'panos'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
   /** The port table and field checks last copied into the kernel's memory. */
   private ports: Uint8Array | undefined;
   private checks: Uint8Array | undefined;
@@ -107,7 +126,7 @@ export class ByteScanner {
       const module = kernelModule();
       const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
       this.kernel = exports
-        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, netfilter: exports.netfilter, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, netfilter: exports.netfilter, panos: exports.panos, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
         : null;
     }
     return this.kernel;
@@ -190,23 +209,51 @@ export class ByteScanner {
   /**
    * The netfilter (iptables LOG) lines of a syslog file from line start `start` on that a scan settles as FILTERED,
    * over the whole lines before `end`: how many there are (`settled()` then gives where the first line it did not
-   * settle starts), -1 when the kernel cannot run. A line is settled when it starts with the bytes of `prefix` (a
-   * syslog header and `TAG: ` a line was framed with; at offsets [stampFrom, stampTo) a digit may stand for
-   * another) and its message is one iptables.ts filteredOnBytes settles, with `ports` (indexed by port; 1: wanted)
-   * for the rule ports, in at most `maxLine` bytes. `prefix` (at most MAX_HEADER bytes) and `ports` must not
-   * change while in use.
+   * settle starts), -1 when the kernel cannot run. A line is settled when it starts with `prefix`'s bytes (digits
+   * aside where it says) and its message is one iptables.ts filteredOnBytes settles, with `ports` (indexed by port;
+   * 1: wanted) for the rule ports, in at most `maxLine` bytes. `prefix` and `ports` must not change while in use.
    */
-  netfilter(buf: Buffer, start: number, end: number, prefix: Buffer, stampFrom: number, stampTo: number, maxLine: number, ports: Uint8Array): number {
-    const kernel = this.kernel ?? this.instance();
-    const to = Math.min(end, start + WINDOW_BYTES);
-    if (kernel === null || prefix.length > ByteScanner.MAX_HEADER || !this.place(kernel.memory, buf, start, to)) return -1;
-    this.usePorts(kernel.memory, ports);
-    if (prefix !== this.prefix) {
-      kernel.memory.set(prefix, PREFIX_AT);
-      this.prefix = prefix;
-    }
-    this.rowsEnd = kernel.netfilter(start + this.base, to + this.base, prefix.length, stampFrom, stampTo, maxLine) - this.base;
+  netfilter(buf: Buffer, start: number, end: number, prefix: LinePrefix, maxLine: number, ports: Uint8Array): number {
+    const kernel = this.framedLines(buf, start, end, prefix, ports);
+    if (kernel === null) return -1;
+    const { bytes, stampFrom, stampTo, wordFrom, wordTo, messageAt } = prefix;
+    this.rowsEnd = kernel.netfilter(start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine) - this.base;
     return kernel.slots[0]!;
+  }
+
+  /**
+   * The PAN-OS CSV lines of a syslog file from line start `start` on that a scan settles as FILTERED, as `netfilter`
+   * for netfilter lines: lines that start with `prefix`'s bytes and whose message has at least `last` commas, no
+   * quote or brace before the `last`-th, a second field `YYYY/MM/DD hh:mm:ss`, field `typeField` equal to `type` (at
+   * most 64 bytes), and field `portField` a port of 1–5 digits `ports` does not want (panos.ts filteredOnBytes, for
+   * the layout of `type`). -1 when the kernel cannot run.
+   */
+  panos(buf: Buffer, start: number, end: number, prefix: LinePrefix, maxLine: number, ports: Uint8Array,
+    type: Uint8Array, typeField: number, portField: number, last: number): number {
+    if (type.length > 64) return -1;
+    const kernel = this.framedLines(buf, start, end, prefix, ports);
+    if (kernel === null) return -1;
+    kernel.memory.set(type, TYPE_AT);
+    const { bytes, stampFrom, stampTo, wordFrom, wordTo, messageAt } = prefix;
+    this.rowsEnd = kernel.panos(start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine,
+      type.length, typeField, portField, last) - this.base;
+    return kernel.slots[0]!;
+  }
+
+  /** Where the last call placed its range's end (at most a window from its start). */
+  private to = 0;
+
+  /** The kernel, with bytes [start, min(end, start + window)) of `buf`, `prefix` and `ports` in its memory; null when it cannot run. */
+  private framedLines(buf: Buffer, start: number, end: number, prefix: LinePrefix, ports: Uint8Array) {
+    const kernel = this.kernel ?? this.instance();
+    this.to = Math.min(end, start + WINDOW_BYTES);
+    if (kernel === null || prefix.bytes.length > ByteScanner.MAX_HEADER || !this.place(kernel.memory, buf, start, this.to)) return null;
+    this.usePorts(kernel.memory, ports);
+    if (prefix.bytes !== this.prefix) {
+      kernel.memory.set(prefix.bytes, PREFIX_AT);
+      this.prefix = prefix.bytes;
+    }
+    return kernel;
   }
 
   private usePorts(memory: Uint8Array, ports: Uint8Array): void {
@@ -218,7 +265,7 @@ export class ByteScanner {
 
   private rowsEnd = 0;
 
-  /** Where the first line the last `rows`, `fields` or `netfilter` did not settle starts, in its Buffer. */
+  /** Where the first line the last `rows`, `fields`, `netfilter` or `panos` did not settle starts, in its Buffer. */
   settled(): number {
     return this.rowsEnd;
   }

@@ -52,11 +52,22 @@
         (br $block)))
     (i32.store (i32.const 0) (local.get $first))
     (local.get $n))
-;; same(p, h, n, from, to): 1 when memory [p, p + n) holds the bytes of [h, h + n), except that at offsets [from, to)
-  ;; a digit may stand where the other has a digit (a syslog header and the next line's: the stamp's digits move on);
-  ;; else 0.
-  (func $same (export "same") (param $p i32) (param $h i32) (param $n i32) (param $from i32) (param $to i32) (result i32)
-    (local $k i32) (local $v v128) (local $w v128) (local $ne i32) (local $digits i32) (local $lo i32) (local $hi i32)
+;; span(from, to, k): the bits of offsets [from, to) in the 16 bytes from offset k (bit i: offset k + i).
+  (func $span (param $from i32) (param $to i32) (param $k i32) (result i32)
+    (local $lo i32) (local $hi i32)
+    (local.set $lo (i32.sub (local.get $from) (local.get $k)))
+    (local.set $hi (i32.sub (local.get $to) (local.get $k)))
+    (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
+    (if (i32.gt_s (local.get $lo) (i32.const 16)) (then (local.set $lo (i32.const 16))))
+    (if (i32.lt_s (local.get $hi) (local.get $lo)) (then (local.set $hi (local.get $lo))))
+    (if (i32.gt_s (local.get $hi) (i32.const 16)) (then (local.set $hi (i32.const 16))))
+    (i32.xor (i32.sub (i32.shl (i32.const 1) (local.get $hi)) (i32.const 1)) (i32.sub (i32.shl (i32.const 1) (local.get $lo)) (i32.const 1))))
+
+  ;; same(p, h, n, from, to, from2, to2): 1 when memory [p, p + n) holds the bytes of [h, h + n), except that at offsets
+  ;; [from, to) and [from2, to2) a digit may stand where the other has a digit (a syslog header and the next line's:
+  ;; the stamp's digits move on); else 0.
+  (func $same (export "same") (param $p i32) (param $h i32) (param $n i32) (param $from i32) (param $to i32) (param $from2 i32) (param $to2 i32) (result i32)
+    (local $k i32) (local $v v128) (local $w v128) (local $ne i32) (local $digits i32)
     (block $done
       (loop $block
         (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
@@ -69,26 +80,18 @@
             (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $n) (local.get $k))) (i32.const 1))))))
         (if (local.get $ne)
           (then
-            ;; the bits of the offsets [from, to) in this block, where two digits may differ
-            (local.set $lo (i32.sub (local.get $from) (local.get $k)))
-            (local.set $hi (i32.sub (local.get $to) (local.get $k)))
-            (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
-            (if (i32.gt_s (local.get $lo) (i32.const 16)) (then (local.set $lo (i32.const 16))))
-            (if (i32.lt_s (local.get $hi) (local.get $lo)) (then (local.set $hi (local.get $lo))))
-            (if (i32.gt_s (local.get $hi) (i32.const 16)) (then (local.set $hi (i32.const 16))))
+            ;; where both bytes are digits, in the ranges where two digits may differ
             (local.set $digits (i32.and
               (i8x16.bitmask (v128.and
                 (v128.and (i8x16.ge_u (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.le_u (local.get $v) (i8x16.splat (i32.const 57))))
                 (v128.and (i8x16.ge_u (local.get $w) (i8x16.splat (i32.const 48))) (i8x16.le_u (local.get $w) (i8x16.splat (i32.const 57))))))
-              (i32.xor
-                (i32.sub (i32.shl (i32.const 1) (local.get $hi)) (i32.const 1))
-                (i32.sub (i32.shl (i32.const 1) (local.get $lo)) (i32.const 1)))))
+              (i32.or (call $span (local.get $from) (local.get $to) (local.get $k)) (call $span (local.get $from2) (local.get $to2) (local.get $k)))))
             (if (i32.and (local.get $ne) (i32.xor (local.get $digits) (i32.const -1)))
               (then (return (i32.const 0))))))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br $block)))
     (i32.const 1))
-;; rows(from, to, delim, column, columns, header, maxLine): the rows a delimited text (CSV) scan settles without
+  ;; rows(from, to, delim, column, columns, header, maxLine): the rows a delimited text (CSV) scan settles without
   ;; JavaScript, from line start `from` on, over the complete lines before `to`: a row is settled when it has no
   ;; quote, `columns` fields, a length other than `header` (which may be the header line again) and at most
   ;; `maxLine` bytes, does not start with byte 0xEF (a BOM), and its field `column`, spaces around it trimmed, is 1
@@ -293,17 +296,18 @@
         (br $block)))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
-  ;; netfilter(from, to, prefix, stampFrom, stampTo, maxLine, ports): the netfilter (iptables LOG) lines a syslog scan
-  ;; settles without JavaScript, from line start `from` on, over the complete lines before `to`. A line is settled
-  ;; when its first `prefix` bytes are those kept at 1114640 (the syslog header and `TAG: ` of a line settled
-  ;; before), digits at offsets [stampFrom, stampTo) aside, and its message (the bytes after them, a CR before the
-  ;; line feed left out) holds no quote and no byte below 0x20, has the word IN=… right before the first word
+  ;; netfilter(from, to, prefix, stampFrom, stampTo, from2, to2, messageAt, maxLine): the netfilter (iptables LOG) lines
+  ;; a syslog scan settles without JavaScript, from line start `from` on, over the complete lines before `to`. A line
+  ;; is settled when its first `prefix` bytes are those kept at 1114640 (the syslog header and `TAG: ` of a line
+  ;; settled before, or the header and the message's first word), digits at offsets [stampFrom, stampTo) and
+  ;; [from2, to2) aside, and its message (the bytes from offset `messageAt`, a CR before the line feed left out) holds no quote and no byte below 0x20, has the word IN=… right before the first word
   ;; OUT=…, then, among the words after that one (a word starting within 6 bytes of the end is not read), SRC=…,
   ;; DST=…, PROTO=… and a first DPT=… of 1..5 digits up to a space or the end, at most 65535, a port no rule wants,
   ;; before any word that starts with [ — what iptables.ts filteredOnBytes decides; at most 16383 spaces, and at
   ;; most `maxLine` bytes. It stops at the first line it does not settle (or at `to`): returns that line's start,
   ;; and puts the number of lines settled in slot 0.
-  (func (export "netfilter") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32) (param $maxLine i32) (result i32)
+  (func (export "netfilter") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
+      (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (result i32)
     (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32)
     (local $phase i32) (local $inWord i32) (local $src i32) (local $dst i32) (local $proto i32) (local $port i32) (local $spaces i32)
     (local $w i32) (local $k i32) (local $n i32) (local $x i64) (local $sp i32)
@@ -316,8 +320,8 @@
       (loop $line
         (br_if $stop (i32.ge_u (local.get $ls) (local.get $to)))
         ;; the header and tag, as the line's kept before (a line shorter than them differs at its line feed)
-        (br_if $stop (i32.eqz (call $same (local.get $ls) (i32.const 1114640) (local.get $prefix) (local.get $stampFrom) (local.get $stampTo))))
-        (local.set $ms (i32.add (local.get $ls) (local.get $prefix)))
+        (br_if $stop (i32.eqz (call $same (local.get $ls) (i32.const 1114640) (local.get $prefix) (local.get $stampFrom) (local.get $stampTo) (local.get $from2) (local.get $to2))))
+        (local.set $ms (i32.add (local.get $ls) (local.get $messageAt)))
         (local.set $phase (i32.const 0))
         (local.set $inWord (i32.and (i32.and
           (i32.eq (i32.load8_u (local.get $ms)) (i32.const 73)) (i32.eq (i32.load8_u offset=1 (local.get $ms)) (i32.const 78)))
@@ -413,6 +417,111 @@
               ;; the line feed: settled when decided, and not too long
               (br_if $stop (i32.ne (local.get $phase) (i32.const 2)))
               (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
+              (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+              (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
+              (br $line)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block))))
+    (i32.store (i32.const 0) (local.get $lines))
+    (local.get $ls))
+;; panos(from, to, prefix, stampFrom, stampTo, from2, to2, messageAt, maxLine, typeLen, typeField, portField, last): the
+  ;; PAN-OS CSV lines a syslog scan settles without JavaScript, from line start `from` on, over the complete lines
+  ;; before `to`. A line is settled when its first `prefix` bytes are those kept at 1114640 (digits at offsets
+  ;; [stampFrom, stampTo) and [from2, to2) aside) and its message (the bytes from offset `messageAt`) has at least `last` commas with no quote and no brace before the
+  ;; `last`-th, a second field of 19 bytes `YYYY/MM/DD hh:mm:ss`, field `typeField` (0-based) equal to the `typeLen`
+  ;; bytes kept at 1115280, and field `portField` 1..5 digits of a port at most 65535 no rule wants — what panos.ts
+  ;; filteredOnBytes decides for a type whose layout needs `last` commas — in at most `maxLine` bytes. It stops at the
+  ;; first line it does not settle (or at `to`): returns that line's start, and puts the number settled in slot 0.
+  (func (export "panos") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
+      (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (param $typeLen i32) (param $typeField i32) (param $portField i32) (param $last i32) (result i32)
+    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32)
+    (local $commas i32) (local $first i32) (local $second i32) (local $ts i32) (local $te i32) (local $ps i32) (local $pe i32) (local $k i32) (local $port i32)
+    (local $vc v128) (local $vq v128) (local $vb v128) (local $vn v128) (local $v v128)
+    (local.set $vc (i8x16.splat (i32.const 44)))
+    (local.set $vq (i8x16.splat (i32.const 34)))
+    (local.set $vb (i8x16.splat (i32.const 123)))
+    (local.set $vn (i8x16.splat (i32.const 10)))
+    (local.set $ls (local.get $from))
+    (block $stop
+      (loop $line
+        (br_if $stop (i32.ge_u (local.get $ls) (local.get $to)))
+        (br_if $stop (i32.eqz (call $same (local.get $ls) (i32.const 1114640) (local.get $prefix) (local.get $stampFrom) (local.get $stampTo) (local.get $from2) (local.get $to2))))
+        (local.set $ms (i32.add (local.get $ls) (local.get $messageAt)))
+        (local.set $commas (i32.const 0))
+        (local.set $ts (local.get $ms))
+        (local.set $ps (local.get $ms))
+        (local.set $p (local.get $ms))
+        (loop $block
+          (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+          (local.set $v (v128.load (local.get $p)))
+          ;; bit k: byte p + k is a line feed; until the `last`-th comma also a comma, a quote or a brace
+          (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vn))))
+          (if (i32.lt_u (local.get $commas) (local.get $last))
+            (then (local.set $m (i32.or (local.get $m) (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vc))
+              (v128.or (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.eq (local.get $v) (local.get $vb)))))))))
+          (local.set $left (i32.sub (local.get $to) (local.get $p)))
+          (if (i32.lt_u (local.get $left) (i32.const 16))
+            (then (local.set $m (i32.and (local.get $m) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
+          (block $blockDone
+            (loop $bit
+              (br_if $blockDone (i32.eqz (local.get $m)))
+              (local.set $pos (i32.add (local.get $p) (i32.ctz (local.get $m))))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (local.set $c (i32.load8_u (local.get $pos)))
+              (if (i32.eq (local.get $c) (i32.const 44))
+                (then
+                  ;; (bits of commas after the `last`-th in this block: past the decision, not read)
+                  (br_if $bit (i32.ge_u (local.get $commas) (local.get $last)))
+                  ;; comma k ends field k
+                  (if (i32.eqz (local.get $commas)) (then (local.set $first (local.get $pos))))
+                  (if (i32.eq (local.get $commas) (i32.const 1)) (then (local.set $second (local.get $pos))))
+                  (if (i32.eq (i32.add (local.get $commas) (i32.const 1)) (local.get $typeField)) (then (local.set $ts (i32.add (local.get $pos) (i32.const 1)))))
+                  (if (i32.eq (local.get $commas) (local.get $typeField)) (then (local.set $te (local.get $pos))))
+                  (if (i32.eq (i32.add (local.get $commas) (i32.const 1)) (local.get $portField)) (then (local.set $ps (i32.add (local.get $pos) (i32.const 1)))))
+                  (if (i32.eq (local.get $commas) (local.get $portField)) (then (local.set $pe (local.get $pos))))
+                  (local.set $commas (i32.add (local.get $commas) (i32.const 1)))
+                  (br $bit)))
+              ;; a quote or a brace before the `last`-th comma: the text path's
+              (br_if $stop (i32.ne (local.get $c) (i32.const 10)))
+              (br_if $stop (i32.lt_u (local.get $commas) (local.get $last)))
+              ;; the line feed: the date, the type and the port
+              (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
+              (br_if $stop (i32.ne (local.get $second) (i32.add (local.get $first) (i32.const 20))))
+              (local.set $k (i32.const 0))
+              (block $dated
+                (loop $date
+                  (br_if $dated (i32.eq (local.get $k) (i32.const 19)))
+                  (local.set $c (i32.load8_u offset=1 (i32.add (local.get $first) (local.get $k))))
+                  (if (i32.or (i32.eq (local.get $k) (i32.const 4)) (i32.eq (local.get $k) (i32.const 7)))
+                    (then (br_if $stop (i32.ne (local.get $c) (i32.const 47))))
+                    (else
+                      (if (i32.eq (local.get $k) (i32.const 10))
+                        (then (br_if $stop (i32.ne (local.get $c) (i32.const 32))))
+                        (else
+                          (if (i32.or (i32.eq (local.get $k) (i32.const 13)) (i32.eq (local.get $k) (i32.const 16)))
+                            (then (br_if $stop (i32.ne (local.get $c) (i32.const 58))))
+                            (else (br_if $stop (i32.gt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)))))))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $date)))
+              (br_if $stop (i32.ne (i32.sub (local.get $te) (local.get $ts)) (local.get $typeLen)))
+              (local.set $k (i32.const 0))
+              (block $typed
+                (loop $type
+                  (br_if $typed (i32.eq (local.get $k) (local.get $typeLen)))
+                  (br_if $stop (i32.ne (i32.load8_u (i32.add (local.get $ts) (local.get $k))) (i32.load8_u offset=1115280 (local.get $k))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $type)))
+              (br_if $stop (i32.eqz (call $digits (local.get $ps) (local.get $pe) (i32.const 5))))
+              (local.set $port (i32.const 0))
+              (local.set $k (local.get $ps))
+              (block $read
+                (loop $digit
+                  (br_if $read (i32.ge_u (local.get $k) (local.get $pe)))
+                  (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (i32.load8_u (local.get $k)) (i32.const 48))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $digit)))
+              (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535)))
+              (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
               (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
               (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
               (br $line)))

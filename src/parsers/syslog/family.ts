@@ -6,7 +6,7 @@
  * goes on.
  */
 import type { NetworkEvent } from '../../model/event.js';
-import { ByteScanner } from '../kernel/kernel.js';
+import { ByteScanner, type LinePrefix } from '../kernel/kernel.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../lines.js';
 import { portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import type { TimeContext } from '../../time/parse.js';
@@ -95,11 +95,9 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
         const format = dispatch.first();
         if (message !== -1 && format?.filteredOnBytes?.(buf, message, end, dstPorts!, start, scanner)) {
           pushFiltered(out, lineNo, runs);
-          // Lines that start with the same bytes through the tag frame alike (messageStartOnBytes reads nothing
-          // past the tag, and the first four bytes after the header are among them): the kernel may take them.
-          if (ports && format.filteredLines && message - start >= shape.restAt + 4 && message - start <= ByteScanner.MAX_HEADER &&
-            (framed === undefined || !sameBytes(framed.prefix, buf, start, message))) {
-            framed = { prefix: Buffer.from(buf.subarray(start, message)), stampFrom: shape.stampFrom, stampTo: shape.stampTo, maxLine, ports };
+          if (ports && format.filteredLines) {
+            const prefix = linePrefix(buf, start, end, message, shape);
+            if (prefix && (framed === undefined || !sameBytes(framed.prefix.bytes, buf, start, start + prefix.bytes.length))) framed = { prefix, maxLine, ports };
           }
           return;
         }
@@ -160,6 +158,34 @@ export function messageStartOnBytes(buf: Buffer, start: number, end: number, hea
   // The tag: `TAG: ` within 64 characters, no space before it; else the message is all of `rest`.
   // (no `: ` before a space, or none within 66 bytes: a tag further on would be over 64 characters)
   return tagEnd !== -1 && tagEnd - rest <= 64 ? tagEnd + 2 : rest;
+}
+
+/**
+ * What the lines framed like this one start with (its message at `message`, found by messageStartOnBytes with the
+ * header shape `shape`), for a kernel that settles many at once; undefined when there is no such prefix. The bytes
+ * messageStartOnBytes reads past the header are all in it, so a line that starts with them, digits aside where
+ * digits stood, is framed alike:
+ * - with a tag: the header and `TAG: ` (at least four bytes after the header: its test of the fourth byte);
+ * - without: the header and the message's first word with the space after it (the word at least three bytes, no `:`
+ *   in it, within the 64 it looks at: its tests of the second and fourth bytes); the word's digits may differ (a PAN-OS record's `1,2026/03/28`), which changes
+ *   none of its tests.
+ */
+function linePrefix(buf: Buffer, start: number, end: number, message: number, shape: HeaderShape): LinePrefix | undefined {
+  const rest = start + shape.restAt;
+  let to = message;
+  let word = 0;
+  if (message === rest) {
+    let i = rest;
+    while (i < end && i - rest <= 64 && buf[i] !== SPACE && buf[i] !== COLON) i++;
+    if (i >= end || buf[i] !== SPACE || i - rest < 3) return undefined;
+    word = i - rest;
+    to = i + 1;
+  } else if (message - rest < 4) return undefined;
+  if (to - start > ByteScanner.MAX_HEADER) return undefined;
+  return {
+    bytes: Buffer.from(buf.subarray(start, to)), stampFrom: shape.stampFrom, stampTo: shape.stampTo,
+    wordFrom: word > 0 ? shape.restAt : 0, wordTo: word > 0 ? shape.restAt + word : 0, messageAt: message - start,
+  };
 }
 
 /** Whether bytes [start, end) of `buf` are those of `bytes`. */

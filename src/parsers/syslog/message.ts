@@ -3,7 +3,7 @@
  * src/parsers/syslog/registry.ts. The syslog family (family.ts) parses the framing once per line and offers the
  * line to the message formats in turn, the last one that matched first.
  */
-import type { ByteScanner } from '../kernel/kernel.js';
+import type { ByteScanner, LinePrefix } from '../kernel/kernel.js';
 import type { NetworkEvent } from '../../model/event.js';
 import type { TimeContext } from '../../time/parse.js';
 import type { RecordPrefilter } from '../prefilter.js';
@@ -56,19 +56,19 @@ export interface MessageFormat<T = NetworkEvent> {
   filteredOnBytes?(buf: Buffer, start: number, end: number, dstPorts: ReadonlySet<number>, lineStart: number, scanner: ByteScanner | undefined): boolean;
   /**
    * Optional, with filteredOnBytes: many lines in one step (a kernel call), for a scan that folds FILTERED records
-   * into runs. Bytes [start, end) are whole lines; `lines.prefix` is the syslog header and `TAG: ` of a line whose
-   * message filteredOnBytes settled (at offsets [stampFrom, stampTo) of it, a digit may stand for another digit).
-   * Returns how many leading lines start with those bytes and carry a message filteredOnBytes settles — exactly
-   * those — and sets `taken.end` where the next line starts; 0 leaves them to the line-by-line path.
+   * into runs. Bytes [start, end) are whole lines; `lines.prefix` is how a line whose message filteredOnBytes settled
+   * starts (its syslog header and `TAG: `, or its header and the message's first word), which frames any line that
+   * starts alike (kernel.ts LinePrefix). Returns how many leading lines start with those bytes and carry a message
+   * filteredOnBytes settles — exactly those — and sets `taken.end` where the next line starts; 0 leaves them to
+   * the line-by-line path.
    */
   filteredLines?(scanner: ByteScanner, buf: Buffer, start: number, end: number, lines: FramedLines, taken: { end: number }): number;
 }
 
 /** What `filteredLines` is told about the lines it is offered besides their bytes. */
 export interface FramedLines {
-  prefix: Buffer;
-  stampFrom: number;
-  stampTo: number;
+  /** What the lines start with, as a line whose message filteredOnBytes settled started. */
+  prefix: LinePrefix;
   /** The longest line, in bytes: a longer one is RECORD_TOO_LONG. */
   maxLine: number;
   /** The wanted destination ports (indexed by port; 1: wanted). */

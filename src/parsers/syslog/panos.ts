@@ -405,4 +405,20 @@ export const panosFormat: MessageFormat = {
   sample: "<14>Mar 16 11:15:02 pa-edge-01 1,2026/03/16 11:15:02,013201004321,TRAFFIC,end,2561,2026/03/16 11:15:01,198.51.100.23,203.0.113.10,0.0.0.0,10.20.1.15,inbound-pacs,,,dicom,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,fwd-siem,2026/03/16 11:15:01,88231,1,51515,104,0,104,0x400053,tcp,allow,52240,1840,50400,64,2026/03/16 11:14:32,29,any,,7100000000000001,0x0,United States,10.0.0.0-10.255.255.255,,30,34,tcp-fin,0,0,0,0,,pa-edge-01,from-policy,,,0,,0,,N/A,0,0,0,0,b9d4a1c2-3e5f-4a6b-8c7d-0e1f2a3b4c5d,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-03-16T11:15:01.482+01:00,,,health-care,business-systems,client-server,1,,,no,no,no,0",
   parse: parsePanos,
   filteredOnBytes,
+  filteredLines(scanner, buf, start, end, lines, taken) {
+    // the first line's type (its fields up to it are the CSV's when the prefix is the first line's): the kernel
+    // settles the lines of that type that filteredOnBytes would, and stops at any other
+    let comma = start + lines.prefix.messageAt - 1;
+    const lineEnd = buf.indexOf(10, start);
+    for (let k = 0; k < TYPE && comma !== -1; k++) comma = buf.indexOf(C_COMMA, comma + 1);
+    const typeEnd = comma === -1 ? -1 : buf.indexOf(C_COMMA, comma + 1);
+    if (typeEnd === -1 || typeEnd >= lineEnd) return 0;
+    const need = minFieldsOf(buf, comma + 1, typeEnd);
+    if (need === -1) return 0;
+    const n = scanner.panos(buf, start, end, lines.prefix, lines.maxLine, lines.ports,
+      buf.subarray(comma + 1, typeEnd), TYPE, DST_PORT, Math.max(need - 1, DST_PORT + 1));
+    if (n <= 0) return 0;
+    taken.end = scanner.settled();
+    return n;
+  },
 };
