@@ -17,3 +17,8 @@ if (args.length === 1 && args[0] === '--version') {
 
 const { run } = loadBundle()?.cli ?? (await import('./cli.js'));
 await run();
+// The run is over. Once stdout and stderr hold nothing back, all it wrote is with the operating system: exit now,
+// rather than when the event loop empties — Node first waits for V8's background tasks (the byte kernel's optimising
+// compiles, concurrent garbage-collector marking), ~30 ms after a large scan. (A pipe that is asynchronous, as on
+// macOS, may still hold output: then the process ends as it would have.)
+if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();

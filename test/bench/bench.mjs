@@ -50,18 +50,30 @@ function duckdbScript(format, file, threads) {
 })().catch((e) => { console.error(e); process.exit(1); });`;
 }
 
-/** Runs a command RUNS times: the best wall time (process start to exit), its peak RSS, its stdout. */
-function timed(cmd, args, options = {}) {
-  let best;
+/** Runs a command once: its wall time (process start to exit), its peak RSS, its stdout. */
+function timedOnce(cmd, args) {
+  const stats = join(tmpdir(), `dicomwatch-bench-time-${process.pid}`);
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ').slice(0, 200)} failed: ${r.stderr}`);
+  const kb = Number(readFileSync(stats, 'utf8').trim().split('\n').at(-1));
+  rmSync(stats, { force: true });
+  return { s, rssMb: kb / 1024, stdout: r.stdout };
+}
+
+/**
+ * Runs each tool RUNS times, the tools taking turns (tool 1, tool 2, …, then again), and keeps each one's best run:
+ * a slow spell of the machine then falls on every tool's runs alike instead of on one tool's, which matters for the
+ * ratios (this VM's speed drifts by ±30 % over minutes).
+ */
+function timedInTurns(tools) {
+  const best = tools.map(() => undefined);
   for (let i = 0; i < RUNS; i++) {
-    const stats = join(tmpdir(), `dicomwatch-bench-time-${process.pid}`);
-    const t = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
-    const s = Number(process.hrtime.bigint() - t) / 1e9;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ').slice(0, 200)} failed: ${r.stderr}`);
-    const kb = Number(readFileSync(stats, 'utf8').trim().split('\n').at(-1));
-    rmSync(stats, { force: true });
-    if (!best || s < best.s) best = { s, rssMb: kb / 1024, stdout: r.stdout };
+    tools.forEach(({ cmd, args }, k) => {
+      const r = timedOnce(cmd, args);
+      if (!best[k] || r.s < best[k].s) best[k] = r;
+    });
   }
   return best;
 }
@@ -86,10 +98,8 @@ try {
   for (const format of FORMATS) {
     const file = files[format];
     const mb = statSync(file).size / 1e6;
-    const run = (tool, cmd, args, check) => {
-      const r = timed(cmd, args);
-      rows.push({ format, tool, mb, ...r, ok: check(r.stdout) });
-    };
+    const tools = [];
+    const run = (tool, cmd, args, check) => tools.push({ tool, cmd, args, check });
     const countsAgree = (out) => out.trim() === answer;
     const dicomwatch = (threads) => [CLI, 'scan', file, '--rules', join(HERE, '../../rules/dicom-external-access.yml'), '--semantics', 'kql', '--output', 'csv', '--tz', TZ, '--threads', String(threads), '--quiet'];
     const sameAlerts = (out) => {
@@ -101,13 +111,14 @@ try {
       return got.size === expected.size && [...expected].every(([k, n]) => got.get(k) === n);
     };
     run('dicomwatch scan', process.execPath, dicomwatch(1), sameAlerts);
-    // --threads 2 splits files of 64 MiB and more (smaller ones are read by one thread: the same row again)
+    // --threads 2 splits files of 1 GiB and more (smaller ones are read by one thread: the same row again)
     run('dicomwatch scan --threads 2', process.execPath, dicomwatch(2), sameAlerts);
     if (SCANNER_FORMATS.includes(format)) run('hand-written Node scanner', process.execPath, [join(HERE, 'scanners.mjs'), format, file], countsAgree);
     if (hasMawk && AWK[format]) run('mawk', 'mawk', [...AWK[format], file], countsAgree);
     if (hasDuck && DUCK[format]) {
       for (const threads of [1, 2]) run(`DuckDB, ${threads} thread${threads > 1 ? 's' : ''}`, process.execPath, ['-e', duckdbScript(format, file, threads)], countsAgree);
     }
+    timedInTurns(tools).forEach((r, k) => rows.push({ format, tool: tools[k].tool, mb, ...r, ok: tools[k].check(r.stdout) }));
   }
 
   const ratio = (r, tool) => {
