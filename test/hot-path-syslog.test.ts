@@ -323,7 +323,7 @@ function oneHostLines(count: number, seed: number, typical: (i: number) => strin
     const stamp = `Mar 28 ${String(1 + ((i / 3600) | 0) % 23).padStart(2, '0')}:${String(((i / 60) | 0) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
     const host = r === 7 ? 'edge02' : 'edge01';
     const tag = r === 8 ? 'kernel[1]: ' : r === 9 ? 'kern: ' : r === 10 ? '' : usualTag;
-    let message = r < 40 ? variants[r % variants.length]! : typical(i);
+    let message = r < 40 ? variants[(i * 31) % variants.length]! : typical(i);
     if (r === 11) message = message.slice(0, (i * 13) % message.length);
     if (r === 12) { const at = (i * 17) % message.length; message = `${message.slice(0, at)}${['"', '\t', '\r', ' ', '[', '{', ','][i % 7]}${message.slice(at)}`; }
     text += `${stamp} ${host} ${tag}${r === 13 ? `[${i}.5] ` : ''}${message}${r % 9 === 0 ? '\r' : ''}\n`;
@@ -333,6 +333,14 @@ function oneHostLines(count: number, seed: number, typical: (i: number) => strin
 
 const panosLine = (i: number) => PANOS.replace(',10945,443,', `,10945,${1 + ((i * 31) % 65535)},`).replace('TRAFFIC', i % 50 === 0 ? 'THREAT' : 'TRAFFIC')
   .replace('1,2026/03/28 01:00:00', `1,2026/03/${String(1 + (i % 28)).padStart(2, '0')} 01:00:00`);
+const cefLine = (i: number) => CEF.replace('dpt=443', `dpt=${1 + ((i * 31) % 65535)}`).replace('v7.2.4', `v7.${i % 10}.4`)
+  .replace('src=203.0.113.29', i % 40 === 0 ? 'src=203.0.113.29 src=1.2.3.4' : 'src=203.0.113.29');
+const CEF_VARIANTS = [
+  ...MESSAGES.filter((m) => m.startsWith('CEF')),
+  // values of blanks only, a first src empty and a second one not, dpt read at the end of the line
+  CEF.replace('src=203.0.113.29', 'src= '), CEF.replace('src=203.0.113.29', 'src=\t'), CEF.replace('src=203.0.113.29', 'src= src=1.2.3.4'),
+  CEF.replace('dst=10.1.0.16', 'dst=  dst=10.1.0.16'), `${CEF.replace(' dpt=443', '')} dpt=443`, `${CEF.replace(' dpt=443', '')} dpt= 443 `, `${CEF.replace(' dpt=443', '')} dpt=`,
+];
 const PANOS_VARIANTS = [
   ...MESSAGES.filter((m) => m.includes(',2026/03/28') || m.startsWith('1,')),
   // the receive time not one (the same number of fields)
@@ -343,6 +351,8 @@ describe.each([
   ['netfilter', (i: number) => IPTABLES.replace('DPT=443', `DPT=${1 + ((i * 31) % 65535)}`), MESSAGES.filter((m) => m.includes('IN=') || m.startsWith('FW')), 'kernel: '],
   ['PAN-OS after a tag', panosLine, PANOS_VARIANTS, 'kernel: '],
   ['PAN-OS without a tag (its first word\'s date digits moving on)', panosLine, PANOS_VARIANTS, ''],
+  ['CEF without a tag', cefLine, CEF_VARIANTS, ''],
+  ['CEF after a tag', cefLine, CEF_VARIANTS, 'kernel: '],
 ] as const)('%s: lines settled many at a time (a kernel, scan\'s common line)', (_name, typical, variants, tag) => {
   it('the same outcomes and accounting as the text path, across the kernel\'s 1 MiB window, in chunks of any size', () => {
     const bytes = oneHostLines(6000, 1, typical, variants, tag);

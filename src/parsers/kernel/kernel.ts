@@ -84,6 +84,7 @@ interface SplitExports {
   netfilter(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, from2: number, to2: number, messageAt: number, maxLine: number): number;
   panos(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, from2: number, to2: number, messageAt: number, maxLine: number,
     typeLen: number, typeField: number, portField: number, last: number): number;
+  cef(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, from2: number, to2: number, messageAt: number, maxLine: number): number;
 }
 
 /**
@@ -108,7 +109,7 @@ export class ByteScanner {
   static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
-  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter' | 'panos'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
+  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter' | 'panos' | 'cef'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
   /** The port table and field checks last copied into the kernel's memory. */
   private ports: Uint8Array | undefined;
   private checks: Uint8Array | undefined;
@@ -126,7 +127,7 @@ export class ByteScanner {
       const module = kernelModule();
       const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
       this.kernel = exports
-        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, netfilter: exports.netfilter, panos: exports.panos, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, netfilter: exports.netfilter, panos: exports.panos, cef: exports.cef, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
         : null;
     }
     return this.kernel;
@@ -214,10 +215,25 @@ export class ByteScanner {
    * 1: wanted) for the rule ports, in at most `maxLine` bytes. `prefix` and `ports` must not change while in use.
    */
   netfilter(buf: Buffer, start: number, end: number, prefix: LinePrefix, maxLine: number, ports: Uint8Array): number {
+    return this.messages('netfilter', buf, start, end, prefix, maxLine, ports);
+  }
+
+  /**
+   * The CEF lines of a syslog file from line start `start` on that a scan settles as FILTERED, as `netfilter` for
+   * netfilter lines: lines that start with `prefix`'s bytes and whose message cef.ts filteredOnBytes settles (the
+   * header, then a first dpt no rule wants and a first src and dst with values, no backslash before the last of
+   * them). -1 when the kernel cannot run.
+   */
+  cef(buf: Buffer, start: number, end: number, prefix: LinePrefix, maxLine: number, ports: Uint8Array): number {
+    return this.messages('cef', buf, start, end, prefix, maxLine, ports);
+  }
+
+  /** A kernel function of syslog messages that reads nothing but the lines, their prefix and the port table. */
+  private messages(kind: 'netfilter' | 'cef', buf: Buffer, start: number, end: number, prefix: LinePrefix, maxLine: number, ports: Uint8Array): number {
     const kernel = this.framedLines(buf, start, end, prefix, ports);
     if (kernel === null) return -1;
     const { bytes, stampFrom, stampTo, wordFrom, wordTo, messageAt } = prefix;
-    this.rowsEnd = kernel.netfilter(start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine) - this.base;
+    this.rowsEnd = kernel[kind](start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine) - this.base;
     return kernel.slots[0]!;
   }
 
@@ -265,7 +281,7 @@ export class ByteScanner {
 
   private rowsEnd = 0;
 
-  /** Where the first line the last `rows`, `fields`, `netfilter` or `panos` did not settle starts, in its Buffer. */
+  /** Where the first line the last `rows`, `fields`, `netfilter`, `cef` or `panos` did not settle starts, in its Buffer. */
   settled(): number {
     return this.rowsEnd;
   }

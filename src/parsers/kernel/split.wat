@@ -529,4 +529,213 @@
           (br $block))))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
+;; keyEnd(w): the `=` ending the CEF extension key that starts at w (a key character [0-9A-Za-z_] first, then
+  ;; those and . , [ ]), or -1.
+  (func $keyEnd (param $w i32) (result i32)
+    (local $c i32)
+    (local.set $c (i32.load8_u (local.get $w)))
+    (if (i32.eqz (i32.or (i32.or (i32.le_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)) (i32.eq (local.get $c) (i32.const 95)))
+          (i32.le_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 25))))
+      (then (return (i32.const -1))))
+    (loop $key
+      (local.set $w (i32.add (local.get $w) (i32.const 1)))
+      (local.set $c (i32.load8_u (local.get $w)))
+      (br_if $key (i32.or (i32.or (i32.or (i32.le_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)) (i32.eq (local.get $c) (i32.const 95)))
+          (i32.le_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 25)))
+        (i32.or (i32.or (i32.eq (local.get $c) (i32.const 46)) (i32.eq (local.get $c) (i32.const 44)))
+          (i32.or (i32.eq (local.get $c) (i32.const 91)) (i32.eq (local.get $c) (i32.const 93)))))))
+    (select (local.get $w) (i32.const -1) (i32.eq (local.get $c) (i32.const 61))))
+
+  ;; blank(c): a space, tab, CR or line feed.
+  (func $blank (param $c i32) (result i32)
+    (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
+      (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13)))))
+
+  ;; cef(from, to, prefix, stampFrom, stampTo, from2, to2, messageAt, maxLine): the CEF lines a syslog scan settles
+  ;; without JavaScript, from line start `from` on, over the complete lines before `to`. A line is settled when its
+  ;; first `prefix` bytes are those kept at 1114640 (digits at offsets [stampFrom, stampTo) and [from2, to2) aside) and
+  ;; its message (from offset `messageAt`, a CR before the line feed left out) is what cef.ts filteredOnBytes settles:
+  ;; `CEF:`, a version, seven header pipes (the seventh within 512 bytes), then an extension whose first dpt (its
+  ;; value up to the next key, trimmed) is a port no rule wants and whose first src and first dst have values, with
+  ;; no backslash before the key that ends the last of them; at most 16383 spaces and `maxLine` bytes. It stops at the
+  ;; first line it does not settle (or at `to`): returns that line's start, and puts the number settled in slot 0.
+  (func (export "cef") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
+      (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (result i32)
+    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32) (local $i i32) (local $n i32)
+    (local $phase i32) (local $pipes i32) (local $spaces i32) (local $w i32) (local $k i32) (local $le i32) (local $atEnd i32) (local $keyEnd i32)
+    (local $pending i32) (local $valueStart i32) (local $vs i32) (local $ve i32) (local $port i32) (local $srcValue i32) (local $dstValue i32) (local $srcSeen i32) (local $dstSeen i32)
+    (local $msp i32) (local $mb i32) (local $mn i32) (local $mp i32)
+    (local $v v128)
+    (local.set $ls (local.get $from))
+    (block $stop
+      (loop $line
+        (br_if $stop (i32.ge_u (local.get $ls) (local.get $to)))
+        (br_if $stop (i32.eqz (call $same (local.get $ls) (i32.const 1114640) (local.get $prefix) (local.get $stampFrom) (local.get $stampTo) (local.get $from2) (local.get $to2))))
+        (local.set $ms (i32.add (local.get $ls) (local.get $messageAt)))
+        ;; CEF:, a space perhaps, 1..3 digits, perhaps . and 1..3 digits, then the first pipe
+        (br_if $stop (i32.ne (i32.load (local.get $ms)) (i32.const 0x3a464543)))
+        (local.set $i (i32.add (local.get $ms) (i32.const 4)))
+        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 32)) (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (local.set $n (local.get $i))
+        (block $v1 (loop $d1
+          (br_if $v1 (i32.gt_u (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)) (i32.const 9)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $d1)))
+        (br_if $stop (i32.or (i32.eq (local.get $i) (local.get $n)) (i32.gt_u (i32.sub (local.get $i) (local.get $n)) (i32.const 3))))
+        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 46))
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $n (local.get $i))
+            (block $v2 (loop $d2
+              (br_if $v2 (i32.gt_u (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)) (i32.const 9)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $d2)))
+            (br_if $stop (i32.or (i32.eq (local.get $i) (local.get $n)) (i32.gt_u (i32.sub (local.get $i) (local.get $n)) (i32.const 3))))))
+        (br_if $stop (i32.ne (i32.load8_u (local.get $i)) (i32.const 124)))
+        (local.set $phase (i32.const 0))
+        (local.set $pipes (i32.const 1))
+        (local.set $spaces (i32.const 0))
+        (local.set $pending (i32.const 0))
+        (local.set $port (i32.const -1))
+        (local.set $srcValue (i32.const 0))
+        (local.set $dstValue (i32.const 0))
+        (local.set $srcSeen (i32.const 0))
+        (local.set $dstSeen (i32.const 0))
+        ;; blocks from the byte after the first pipe; phase 0: the header's pipes, 1: the extension's words, 2: decided
+        (local.set $p (i32.add (local.get $i) (i32.const 1)))
+        (loop $block
+          (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+          (local.set $v (v128.load (local.get $p)))
+          (local.set $mp (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 124)))))
+          (local.set $msp (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 32)))))
+          (local.set $mb (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 92)))))
+          (local.set $mn (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 10)))))
+          (local.set $left (i32.sub (local.get $to) (local.get $p)))
+          (if (i32.lt_u (local.get $left) (i32.const 16))
+            (then
+              (local.set $n (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)))
+              (local.set $mp (i32.and (local.get $mp) (local.get $n)))
+              (local.set $msp (i32.and (local.get $msp) (local.get $n)))
+              (local.set $mb (i32.and (local.get $mb) (local.get $n)))
+              (local.set $mn (i32.and (local.get $mn) (local.get $n)))))
+          (if (i32.eqz (local.get $phase))
+            (then (local.set $m (i32.or (i32.or (local.get $mp) (local.get $mb)) (local.get $mn))))
+            (else
+              (if (i32.eq (local.get $phase) (i32.const 1))
+                (then
+                  (local.set $m (i32.or (i32.or (local.get $msp) (local.get $mb)) (local.get $mn)))
+                  (local.set $spaces (i32.add (local.get $spaces) (i32.popcnt (local.get $msp)))))
+                (else (local.set $m (local.get $mn))))))
+          (br_if $stop (i32.gt_u (local.get $spaces) (i32.const 16383)))
+          (block $blockDone
+            (loop $bit
+              (br_if $blockDone (i32.eqz (local.get $m)))
+              (local.set $k (i32.ctz (local.get $m)))
+              (local.set $pos (i32.add (local.get $p) (local.get $k)))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (local.set $c (i32.load8_u (local.get $pos)))
+              ;; a backslash before the decision: the text path's
+              (br_if $stop (i32.eq (local.get $c) (i32.const 92)))
+              (local.set $atEnd (i32.const 0))
+              (local.set $w (i32.add (local.get $pos) (i32.const 1)))
+              (block $word
+                (br_if $word (i32.eq (local.get $c) (i32.const 32)))
+                (if (i32.eq (local.get $c) (i32.const 124))
+                  (then
+                    (local.set $pipes (i32.add (local.get $pipes) (i32.const 1)))
+                    (br_if $bit (i32.lt_u (local.get $pipes) (i32.const 7)))
+                    ;; the seventh pipe, within 512 bytes; then this block's spaces after it instead of its pipes
+                    (br_if $stop (i32.ge_u (i32.sub (local.get $pos) (local.get $ms)) (i32.const 512)))
+                    (local.set $phase (i32.const 1))
+                    (local.set $n (i32.xor (i32.sub (i32.shl (i32.const 2) (local.get $k)) (i32.const 1)) (i32.const -1)))
+                    (local.set $m (i32.and (i32.or (i32.or (local.get $msp) (local.get $mb)) (local.get $mn)) (local.get $n)))
+                    (local.set $spaces (i32.add (local.get $spaces) (i32.popcnt (i32.and (local.get $msp) (local.get $n)))))
+                    (br $word)))
+                ;; a line feed: the line's end (a CR before it left out)
+                (local.set $le (local.get $pos))
+                (if (i32.and (i32.gt_u (local.get $le) (local.get $ms)) (i32.eq (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 13)))
+                  (then (local.set $le (i32.sub (local.get $le) (i32.const 1)))))
+                (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
+                (if (i32.eq (local.get $phase) (i32.const 2))
+                  (then
+                    (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+                    (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
+                    (br $line)))
+                (br_if $stop (i32.eqz (local.get $phase)))
+                (local.set $w (local.get $le))
+                (local.set $atEnd (i32.const 1)))
+              ;; the word at w (at the end: none): does a key there end the pending value? then is it dpt, src or dst?
+              (if (local.get $pending)
+                (then
+                  (local.set $keyEnd (select (local.get $le) (call $keyEnd (local.get $w)) (local.get $atEnd)))
+                  (if (i32.ge_s (local.get $keyEnd) (i32.const 0))
+                    (then
+                      (local.set $vs (local.get $valueStart))
+                      (local.set $ve (select (local.get $le) (i32.sub (local.get $w) (i32.const 1)) (local.get $atEnd)))
+                      (block $t1 (loop $trim1
+                        (br_if $t1 (i32.ge_u (local.get $vs) (local.get $ve)))
+                        (br_if $t1 (i32.eqz (call $blank (i32.load8_u (local.get $vs)))))
+                        (local.set $vs (i32.add (local.get $vs) (i32.const 1)))
+                        (br $trim1)))
+                      (block $t2 (loop $trim2
+                        (br_if $t2 (i32.ge_u (local.get $vs) (local.get $ve)))
+                        (br_if $t2 (i32.eqz (call $blank (i32.load8_u (i32.sub (local.get $ve) (i32.const 1))))))
+                        (local.set $ve (i32.sub (local.get $ve) (i32.const 1)))
+                        (br $trim2)))
+                      (if (i32.eq (local.get $pending) (i32.const 1))
+                        (then
+                          ;; dpt: a valid port, or the text path decides
+                          (br_if $stop (i32.eqz (call $digits (local.get $vs) (local.get $ve) (i32.const 5))))
+                          (local.set $port (i32.const 0))
+                          (block $read (loop $digit
+                            (br_if $read (i32.ge_u (local.get $vs) (local.get $ve)))
+                            (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (i32.load8_u (local.get $vs)) (i32.const 48))))
+                            (local.set $vs (i32.add (local.get $vs) (i32.const 1)))
+                            (br $digit)))
+                          (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535))))
+                        (else
+                          (if (i32.eq (local.get $pending) (i32.const 2))
+                            (then (local.set $srcValue (i32.gt_u (local.get $ve) (local.get $vs))))
+                            (else (local.set $dstValue (i32.gt_u (local.get $ve) (local.get $vs)))))))
+                      (local.set $pending (i32.const 0))
+                      (if (i32.and (i32.ge_s (local.get $port) (i32.const 0)) (i32.and (local.get $srcValue) (local.get $dstValue)))
+                        (then
+                          ;; decided: FILTERED when no rule wants the port (else the line is the text path's)
+                          (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+                          (if (local.get $atEnd)
+                            (then
+                              (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+                              (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
+                              (br $line)))
+                          ;; the rest of the line: its line feed only
+                          (local.set $phase (i32.const 2))
+                          (local.set $m (i32.and (local.get $m) (local.get $mn)))
+                          (br $bit)))))))
+              ;; the end, undecided: the text path's
+              (br_if $stop (local.get $atEnd))
+              (if (i32.eqz (local.get $pending))
+                (then
+                  ;; dpt=, src= or dst= in any case: the word's fourth byte `=`, then its three letters folded
+                  (local.set $k (i32.load (local.get $w)))
+                  (if (i32.eq (i32.shr_u (local.get $k) (i32.const 24)) (i32.const 61))
+                    (then
+                      (local.set $k (i32.and (i32.or (local.get $k) (i32.const 0x202020)) (i32.const 0xffffff)))
+                      (if (i32.and (i32.lt_s (local.get $port) (i32.const 0)) (i32.eq (local.get $k) (i32.const 0x747064)))
+                        (then (local.set $pending (i32.const 1)))
+                        (else
+                          (if (i32.eq (local.get $k) (i32.const 0x637273))
+                            (then
+                              (if (i32.eqz (local.get $srcSeen)) (then (local.set $pending (i32.const 2))))
+                              (local.set $srcSeen (i32.const 1)))
+                            (else
+                              (if (i32.eq (local.get $k) (i32.const 0x747364))
+                                (then
+                                  (if (i32.eqz (local.get $dstSeen)) (then (local.set $pending (i32.const 3))))
+                                  (local.set $dstSeen (i32.const 1))))))))))
+                  (local.set $valueStart (i32.add (local.get $w) (i32.const 4)))))
+              (br $bit)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block))))
+    (i32.store (i32.const 0) (local.get $lines))
+    (local.get $ls))
 )

@@ -494,4 +494,10 @@ export const cefFormat: MessageFormat = {
   sample: "Mar 16 10:00:01 FGT-HOSP-01 CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward deny|4|deviceExternalId=FG100FTK20000123 FTNTFGTlogid=0000000013 cat=traffic:forward FTNTFGTsubtype=forward FTNTFGTlevel=warning FTNTFGTvd=root FTNTFGTeventtime=1773655201123456789 FTNTFGTtz=+0000 src=203.0.113.7 spt=51515 deviceInboundInterface=wan1 FTNTFGTsrcintfrole=wan dst=10.20.30.40 dpt=104 deviceOutboundInterface=internal FTNTFGTdstintfrole=lan FTNTFGTpoluuid=7b1c2e9a-21f0-51ee-4d2c-9f1f6c0a1b2c externalId=1180023 proto=6 act=deny FTNTFGTpolicyid=0 FTNTFGTpolicytype=policy app=tcp/104 FTNTFGTdstcountry=Reserved FTNTFGTsrccountry=United States FTNTFGTtrandisp=noop FTNTFGTduration=0 out=0 in=0 FTNTFGTsentpkt=0 FTNTFGTrcvdpkt=0 FTNTFGTcrscore=30 FTNTFGTcraction=131072 FTNTFGTcrlevel=high",
   parse: parseCef,
   filteredOnBytes,
+  filteredLines(scanner, buf, start, end, lines, taken) {
+    const n = scanner.cef(buf, start, end, lines.prefix, lines.maxLine, lines.ports);
+    if (n <= 0) return 0;
+    taken.end = scanner.settled();
+    return n;
+  },
 };

@@ -166,7 +166,7 @@ export function messageStartOnBytes(buf: Buffer, start: number, end: number, hea
  * messageStartOnBytes reads past the header are all in it, so a line that starts with them, digits aside where
  * digits stood, is framed alike:
  * - with a tag: the header and `TAG: ` (at least four bytes after the header: its test of the fourth byte);
- * - without: the header and the message's first word with the space after it (the word at least three bytes, no `:`
+ * - without: the header and the message's first word with the space after it (the word at least three bytes, no `: `
  *   in it, within the 64 it looks at: its tests of the second and fourth bytes); the word's digits may differ (a PAN-OS record's `1,2026/03/28`), which changes
  *   none of its tests.
  */
@@ -176,7 +176,7 @@ function linePrefix(buf: Buffer, start: number, end: number, message: number, sh
   let word = 0;
   if (message === rest) {
     let i = rest;
-    while (i < end && i - rest <= 64 && buf[i] !== SPACE && buf[i] !== COLON) i++;
+    while (i < end && i - rest <= 64 && buf[i] !== SPACE && !(buf[i] === COLON && buf[i + 1] === SPACE)) i++;
     if (i >= end || buf[i] !== SPACE || i - rest < 3) return undefined;
     word = i - rest;
     to = i + 1;
