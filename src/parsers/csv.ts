@@ -372,10 +372,7 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
     block(buf, start, end, _lineNo, taken) {
       const column = dstPortColumn ?? -1;
       if (!scanner || !wanted || pending.length > 0 || header === undefined || column < 0) return 0;
-      const rows = scanner.rows(buf, start, end, delimiterCode, column, header.length, plainHeaderBytes?.length ?? -1, maxLine, wanted);
-      if (rows <= 0) return 0;
-      taken.end = scanner.settled();
-      return rows;
+      return scanner.took(scanner.rows(buf, start, end, delimiterCode, column, header.length, plainHeaderBytes?.length ?? -1, maxLine, wanted), taken);
     },
     push(buf, start, end, lineNo, out) {
       // The delimiters (a quote anywhere sends the row to the quote-aware text path); those around the port column

@@ -303,10 +303,7 @@ export function openVpc(ctx: ParseContext): LineSession {
     // Records like the last one FILTERED on bytes, settled by the kernel many at a time, as filteredOnBytes would.
     block(buf, start, end, _lineNo, taken) {
       if (!wanted || !scanner || !expected) return 0;
-      const records = scanner.fields(buf, start, end, expected, maxLine, wanted);
-      if (records <= 0) return 0;
-      taken.end = scanner.settled();
-      return records;
+      return scanner.took(scanner.fields(buf, start, end, expected, maxLine, wanted), taken);
     },
     push(buf, start, end, lineNo, out: RecordOutcome[]) {
       // blank lines are not records; one that starts with a digit (a record's version) is certainly not blank

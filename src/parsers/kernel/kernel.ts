@@ -170,7 +170,7 @@ export class ByteScanner {
 
   /**
    * The rows of delimited text (CSV) from line start `start` on that a scan settles as FILTERED, over the whole
-   * lines before `end`: how many there are (`settled()` then gives where the first row it did not settle starts),
+   * lines before `end`: how many there are (`took` then tells where the first row it did not settle starts),
    * -1 when the kernel cannot run. A row is settled when it has no quote, `columns` fields, a length other than
    * `headerLength` (-1: none) and at most `maxLine` bytes (its CR included), no BOM in front, and its field `column`
    * is a port of 1–5 decimal digits (spaces around allowed, at most 65535) that `ports` (indexed by port; 1:
@@ -188,7 +188,7 @@ export class ByteScanner {
 
   /**
    * The records of space-separated fields (AWS VPC flow logs) from line start `start` on that a scan settles as
-   * FILTERED, over the whole lines before `end`: how many there are (`settled()` then gives where the first record
+   * FILTERED, over the whole lines before `end`: how many there are (`took` then tells where the first record
    * it did not settle starts), -1 when the kernel cannot run. A record is settled when it does not start with a
    * lower-case letter (a header line), has `checks.length` fields (at most 64) separated by one space, none empty,
    * at most `maxLine` bytes (a CR at its end dropped; two are left to the caller), and each field k passes
@@ -209,7 +209,7 @@ export class ByteScanner {
 
   /**
    * The netfilter (iptables LOG) lines of a syslog file from line start `start` on that a scan settles as FILTERED,
-   * over the whole lines before `end`: how many there are (`settled()` then gives where the first line it did not
+   * over the whole lines before `end`: how many there are (`took` then tells where the first line it did not
    * settle starts), -1 when the kernel cannot run. A line is settled when it starts with `prefix`'s bytes (digits
    * aside where it says) and its message is one iptables.ts filteredOnBytes settles, with `ports` (indexed by port;
    * 1: wanted) for the rule ports, in at most `maxLine` bytes. `prefix` and `ports` must not change while in use.
@@ -279,11 +279,18 @@ export class ByteScanner {
     }
   }
 
+  /** Where the first line the last call that settles lines did not settle starts, in its Buffer. */
   private rowsEnd = 0;
 
-  /** Where the first line the last `rows`, `fields`, `netfilter`, `cef` or `panos` did not settle starts, in its Buffer. */
-  settled(): number {
-    return this.rowsEnd;
+  /**
+   * What a session's `block` answers after one of the calls that settle lines (`rows`, `fields`, `netfilter`, `panos`,
+   * `cef`) returned `count`: the lines it settled, with `taken.end` where the first it did not settle starts; 0 when
+   * it settled none or could not run.
+   */
+  took(count: number, taken: { end: number }): number {
+    if (count <= 0) return 0;
+    taken.end = this.rowsEnd;
+    return count;
   }
 
   /** Make bytes [start, end) of `buf` readable by the kernel (at `base + i`): false when the range is too long. */

@@ -1,11 +1,16 @@
 ;; The hot paths' byte scan, sixteen bytes a step (WebAssembly SIMD; Node 20 has it). A JavaScript loop that tests
 ;; one byte at a time costs ~1.1-1.5 ns a byte on this class of machine; this kernel finds the delimiters of a line
-;; at ~0.1 ns a byte, and the format's JavaScript then visits only those. Compiled by scripts/build-kernel.mjs into
-;; split-wasm.ts (kept in the repository; a test compiles this file again and compares).
+;; at ~0.1 ns a byte, and the format's JavaScript then visits only those (split, same). For a scan's common line it
+;; goes further: rows (CSV), fields (AWS VPC), netfilter, panos and cef (syslog) read whole lines, many per call,
+;; and settle those a format's hot path would settle as FILTERED, stopping at the first they are not sure of — each
+;; mirrors one function of its format module, and the tests hold both to the text path. Compiled by
+;; scripts/build-kernel.mjs into split-wasm.ts (kept in the repository; a test compiles this file again and compares).
 ;;
 ;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535); the bytes scanned are
 ;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a 16-byte load may run past the
-;; end; the last page is the table of wanted ports `rows` reads (byte p: 1 when port p is wanted).
+;; end, and holds, from 1114128: the header `same` compares with (256 bytes), at 1114640 the line prefix the syslog
+;; functions compare with (256), at 1115152 the field checks of `fields` (64), at 1115280 the type `panos` compares
+;; (64); the last page, from 1179648, is the table of wanted ports (byte p: 1 when port p is wanted).
 (module
   (memory (export "memory") 19)
 

@@ -495,9 +495,6 @@ export const cefFormat: MessageFormat = {
   parse: parseCef,
   filteredOnBytes,
   filteredLines(scanner, buf, start, end, lines, taken) {
-    const n = scanner.cef(buf, start, end, lines.prefix, lines.maxLine, lines.ports);
-    if (n <= 0) return 0;
-    taken.end = scanner.settled();
-    return n;
+    return scanner.took(scanner.cef(buf, start, end, lines.prefix, lines.maxLine, lines.ports), taken);
   },
 };

@@ -171,9 +171,6 @@ export const iptablesFormat: MessageFormat = {
   parse: parseIptables,
   filteredOnBytes,
   filteredLines(scanner, buf, start, end, lines, taken) {
-    const n = scanner.netfilter(buf, start, end, lines.prefix, lines.maxLine, lines.ports);
-    if (n <= 0) return 0;
-    taken.end = scanner.settled();
-    return n;
+    return scanner.took(scanner.netfilter(buf, start, end, lines.prefix, lines.maxLine, lines.ports), taken);
   },
 };

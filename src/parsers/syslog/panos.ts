@@ -415,10 +415,7 @@ export const panosFormat: MessageFormat = {
     if (typeEnd === -1 || typeEnd >= lineEnd) return 0;
     const need = minFieldsOf(buf, comma + 1, typeEnd);
     if (need === -1) return 0;
-    const n = scanner.panos(buf, start, end, lines.prefix, lines.maxLine, lines.ports,
-      buf.subarray(comma + 1, typeEnd), TYPE, DST_PORT, Math.max(need - 1, DST_PORT + 1));
-    if (n <= 0) return 0;
-    taken.end = scanner.settled();
-    return n;
+    const type = buf.subarray(comma + 1, typeEnd);
+    return scanner.took(scanner.panos(buf, start, end, lines.prefix, lines.maxLine, lines.ports, type, TYPE, DST_PORT, Math.max(need - 1, DST_PORT + 1)), taken);
   },
 };
