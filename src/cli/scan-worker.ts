@@ -1,103 +1,10 @@
 /**
- * One shard of a threaded scan (threads.ts): a byte range of a plain file, read by its own record parser (the
- * format forced, the file's header line handed in front of the range) into its own engine. Its lines are numbered
- * as the file's: the range's first line number comes in `firstLine`, or, when the coordinator is still counting
- * the lines before the range, in the first message it posts. It sends back the engine's snapshot, the parser's
- * counters, the first errors and what the coordinator needs to know whether the split was sound.
+ * A worker thread of a threaded scan (threads.ts): it reads one shard (shard.ts) and posts the result. The range's
+ * first line number comes in the task, or, when the coordinator is still counting the lines before the range, as the
+ * first message it posts.
  */
-import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { NetworkEvent } from '../model/event.js';
-import { lacksDstPort } from '../model/port.js';
-import { MAPPABLE_FORMATS } from '../parsers/format-ids.js';
-import { createRecordParser, type ParserInfo } from '../parsers/record-parser.js';
-import type { RecordOutcome } from '../parsers/types.js';
-import { createEngine, type EngineSnapshot } from '../rules/engine.js';
-import type { QueryPlan } from '../rules/plan.js';
-
-export interface ShardTask {
-  path: string;
-  /** The file's name in events and messages. */
-  name: string;
-  format: string;
-  start: number;
-  /** Exclusive. */
-  end: number;
-  /** Bytes read before the range (the header line), not part of it. */
-  prefix: Uint8Array;
-  /**
-   * The file's line number of the range's first line; absent: it comes as the first message (`{ firstLine }`). The
-   * header handed in front of the range is numbered the line before it.
-   */
-  firstLine?: number;
-  read: { tz?: string; year?: number; now?: number; columnMap?: Record<string, string>; dstPorts?: number[] };
-  plans: QueryPlan[];
-  /** Errors kept (the CLI prints that many at most). */
-  maxErrors: number;
-}
-
-export interface ShardResult {
-  snapshot: EngineSnapshot;
-  info: ParserInfo;
-  errors: { line: number; code: string; message: string }[];
-  /** The parser's end() completed a record: one was still open where the range ended (a quoted CSV record across the cut). */
-  openAtEnd: boolean;
-  withoutPort: number;
-  /** Of those, events of a format whose columns `--map` names. */
-  withoutPortMappable: number;
-  failure?: string;
-}
-
-async function runShard(task: ShardTask, firstLine: number): Promise<ShardResult> {
-  const parser = createRecordParser({
-    file: task.name,
-    format: task.format,
-    filteredRuns: true,
-    firstLine: task.prefix.length > 0 ? firstLine - 1 : firstLine,
-    ...(task.read.tz !== undefined ? { tz: task.read.tz } : {}),
-    ...(task.read.year !== undefined ? { year: task.read.year } : {}),
-    ...(task.read.now !== undefined ? { now: task.read.now } : {}),
-    ...(task.read.columnMap ? { columnMap: task.read.columnMap } : {}),
-    ...(task.read.dstPorts ? { prefilter: { dstPorts: new Set(task.read.dstPorts) } } : {}),
-  });
-  const engine = createEngine(task.plans, { trusted: true });
-  const errors: ShardResult['errors'] = [];
-  let withoutPort = 0;
-  let withoutPortMappable = 0;
-  const take = (outcomes: RecordOutcome[]) => {
-    for (const o of outcomes) {
-      if (o.kind === 'events') {
-        for (const e of o.events as NetworkEvent[]) {
-          if (lacksDstPort(e)) {
-            withoutPort++;
-            if (MAPPABLE_FORMATS.has(e.format)) withoutPortMappable++;
-          }
-          engine.push(e);
-        }
-      } else if (o.kind === 'error' && errors.length < task.maxErrors) {
-        errors.push({ line: o.line, code: o.code, message: o.message });
-      }
-    }
-  };
-  if (task.prefix.length > 0) take(parser.push(Buffer.from(task.prefix)));
-  if (task.end > task.start) {
-    for await (const chunk of createReadStream(task.path, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 })) {
-      take(parser.push(chunk as Buffer));
-      if (parser.failure) break;
-    }
-  }
-  const last = parser.end();
-  take(last);
-  return {
-    snapshot: engine.snapshot(),
-    info: parser.info,
-    errors,
-    openAtEnd: last.length > 0,
-    withoutPort,
-    withoutPortMappable,
-    ...(parser.failure ? { failure: parser.failure.message } : {}),
-  };
-}
+import { runShard, type ShardTask } from './shard.js';
 
 if (parentPort) {
   const port = parentPort;

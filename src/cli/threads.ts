@@ -18,7 +18,7 @@ import { addInfo, createRecordParser, emptyInfo, MAX_COLUMN_REPORTS, type Parser
 import type { EngineSnapshot } from '../rules/engine.js';
 import type { QueryPlan } from '../rules/plan.js';
 import type { ReadOptions } from '../io/reader.js';
-import type { ShardResult, ShardTask } from './scan-worker.js';
+import { runShard, type ShardResult, type ShardTask } from './shard.js';
 
 const workerThreads = lazily<typeof import('node:worker_threads')>('node:worker_threads');
 
@@ -130,24 +130,27 @@ export async function scanThreaded(path: string, options: ThreadedOptions): Prom
     ...(rest.columnMap ? { columnMap: { ...rest.columnMap } } : {}),
     ...(prefilter ? { dstPorts: [...prefilter.dstPorts] } : {}),
   };
-  // The first range starts at line 1; a later one once the lines before it are counted, which is done here while
-  // the workers load (much faster than parsing: the worker of range k waits little, if at all).
-  const shards = cuts.slice(0, -1).map((start, k) => startShard({
+  const tasks: ShardTask[] = cuts.slice(0, -1).map((start, k) => ({
     path, name: path, format, start, end: cuts[k + 1]!, prefix: k === 0 ? new Uint8Array(0) : prefix, read,
-    plans: [...options.plans], maxErrors: options.maxErrors, ...(k === 0 ? { firstLine: 1 } : {}),
+    plans: [...options.plans], maxErrors: options.maxErrors,
   }));
-  const all = Promise.all(shards.map((s) => s.result));
-  all.catch(() => {}); // (awaited below; a worker may fail while the lines are being counted)
+  // Ranges 2…N on worker threads, which wait for their first line number: the lines before each are counted here
+  // while the workers start (much faster than parsing). Then range 1, from line 1, on this thread: N threads in all,
+  // one isolate fewer than N workers (its memory and its start-up).
+  const workers = tasks.slice(1).map(startShard);
+  const fromWorkers = Promise.all(workers.map((w) => w.result));
+  fromWorkers.catch(() => {}); // (awaited below; a worker may fail while the lines are being counted)
   let results: ShardResult[];
   try {
     let linesBefore = 0;
-    for (let k = 1; k < shards.length; k++) {
+    for (let k = 1; k < tasks.length; k++) {
       linesBefore += await lineEnds(path, cuts[k - 1]!, cuts[k]!);
-      shards[k]!.start(linesBefore + 1);
+      workers[k - 1]!.start(linesBefore + 1);
     }
-    results = await all;
+    const first = await runShard(tasks[0]!, 1);
+    results = [first, ...(await fromWorkers)];
   } finally {
-    for (const s of shards) s.stop();
+    for (const w of workers) w.stop();
   }
 
   // Sound split: no whole-input failure, no record open across a cut, no header further down than line 1.

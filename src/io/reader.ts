@@ -72,20 +72,27 @@ async function* rawChunks(source: InputSource, name: string, options: ReadOption
  * A file's bytes, CHUNK_BYTES at a time, read into two buffers by turns — the next read in flight while the consumer
  * works on the current chunk — so a file of any size allocates two buffers, not one per chunk (no garbage, flat RSS).
  * A chunk is overwritten once the one after it is asked for: every layer below is done with it by then (the record
- * parser copies what it keeps; gunzip, which reads its input later, is handed copies).
+ * parser copies what it keeps; gunzip, which reads its input later, is handed copies). With `end`, the bytes
+ * [start, end) only (a shard of `scan --threads`); without, from `start` to the end of the file as it grows.
  */
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+export async function* fileChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
   const file = await open(path, 'r');
   const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   let turn = 0;
-  let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined = file.read(buffers[0]!, 0, CHUNK_BYTES, null);
+  let position = start;
+  const read = (buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }> => {
+    const length = Math.min(CHUNK_BYTES, end - position);
+    return length > 0 ? file.read(buffer, 0, length, position) : Promise.resolve({ bytesRead: 0, buffer });
+  };
+  let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined = read(buffers[0]!);
   try {
     for (;;) {
       const { bytesRead, buffer } = await pending;
       pending = undefined;
       if (bytesRead === 0) return;
+      position += bytesRead;
       turn = 1 - turn;
-      pending = file.read(buffers[turn]!, 0, CHUNK_BYTES, null);
+      pending = read(buffers[turn]!);
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
