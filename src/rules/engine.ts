@@ -473,7 +473,8 @@ function alertOf(c: CompiledPlan, bucket: number, time: string, g: Group): Alert
   if (!c.passes(value)) return undefined;
   // Built by assignment in the contract's key order (a literal with spreads makes V8 build it the slow way).
   const alert = { rule: plan.rule.name, time } as Alert;
-  for (const [field, at] of c.alertKeys) (alert as unknown as Record<EventField, GroupKey | undefined>)[field] = g.keys[at];
+  const keyed = alert as unknown as Record<EventField, GroupKey | undefined>;
+  for (let k = 0; k < c.alertKeys.length; k++) keyed[c.alertKeys[k]![0]] = g.keys[c.alertKeys[k]![1]];
   alert.count = g.count;
   if (operator.alertValue) {
     alert.value = value;
@@ -630,21 +631,31 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
 
   /** Emit and forget the buckets `closed` selects: their alerts that meet the thresholds, in alert order. */
   const emit = (closed: (c: CompiledPlan, bucket: number) => boolean): Alert[] => {
-    const emitted: Emitted[] = [];
+    const alerts: Alert[] = [];
+    // what they are sorted by, beside them: the value and the bucket (NaN where its text, not its number, sorts)
+    const values: number[] = [];
+    const buckets: number[] = [];
     for (const c of compiled) {
       for (const [bucket, groups] of c.buckets) {
         if (!closed(c, bucket)) continue;
         const time = formatTime(bucket);
-        const numericTime = isWholeMsOfFourDigitYear(bucket);
+        const sortBucket = isWholeMsOfFourDigitYear(bucket) ? bucket : Number.NaN;
         for (const g of groups.values()) {
           const alert = alertOf(c, bucket, time, g);
-          if (alert) emitted.push({ alert, value: alertValue(alert), bucket, numericTime });
+          if (!alert) continue;
+          alerts.push(alert);
+          values.push(alertValue(alert));
+          buckets.push(sortBucket);
         }
         c.buckets.delete(bucket);
         info.groups -= groups.size;
       }
     }
-    return emitted.sort(compareEmitted).map((e) => e.alert);
+    // compareAlerts' order, on numbers where they decide it: an index sort, no object per alert to sort them by
+    const byTime = (i: number, j: number) => buckets[i]! - buckets[j]! ||
+      (Number.isNaN(buckets[i]!) || Number.isNaN(buckets[j]!) ? cmp(alerts[i]!.time, alerts[j]!.time) : 0);
+    const order = Array.from(alerts.keys()).sort((i, j) => values[j]! - values[i]! || byTime(i, j) || compareGroupsAndRules(alerts[i]!, alerts[j]!));
+    return order.map((i) => alerts[i]!);
   };
 
   const finalize = () => emit(() => true);
@@ -723,21 +734,6 @@ function compareGroupsAndRules(a: Alert, b: Alert): number {
     if (d !== 0) return d;
   }
   return cmp(a.rule, b.rule);
-}
-
-/** An alert with what it is sorted by at hand: compareAlerts' order, comparing bucket starts rather than texts. */
-interface Emitted {
-  alert: Alert;
-  value: number;
-  bucket: number;
-  /** Whether the bucket's text sorts as the number (isWholeMsOfFourDigitYear): then the number is compared. */
-  numericTime: boolean;
-}
-
-function compareEmitted(a: Emitted, b: Emitted): number {
-  return b.value - a.value ||
-    (a.numericTime && b.numericTime ? a.bucket - b.bucket : cmp(a.alert.time, b.alert.time)) ||
-    compareGroupsAndRules(a.alert, b.alert);
 }
 
 /** Run plans over a finite list of events (tests, small inputs). */

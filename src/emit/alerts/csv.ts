@@ -38,8 +38,9 @@ function headerOf(shape: CsvShape): string {
 
 /** A KQL null key (the events lacked the field) is an empty cell, as Sentinel exports it. */
 function rowOf(a: Alert, shape: CsvShape): string {
-  const keys = shape.group.map((f) => csvField(String(a[f] ?? '')));
-  return [...keys, a.time, String(alertValue(a))].join(',');
+  let row = '';
+  for (const f of shape.group) row += `${csvField(String(a[f] ?? ''))},`;
+  return `${row}${a.time},${alertValue(a)}`;
 }
 
 /** One rule's table. */
@@ -61,14 +62,17 @@ function blocksOf(alerts: readonly Alert[], plans: readonly QueryPlan[]): Block[
     return block;
   };
   for (const p of plans) blockOf(p.rule.name, { group: ALERT_GROUP_FIELDS.filter((f) => p.groupBy.includes(f)), aggregate: p.aggregate });
-  // An alert's block by what decides it — rule, which keys it has, aggregate — without making its header again.
-  const byShape = new Map<string, Block>();
+  // An alert's block by what decides it — rule, which keys it has, aggregate (a number for the keys, and the
+  // aggregate's text only when it has one) — without making its header again.
+  const byShape = new Map<string, Map<number | string, Block>>();
   for (const a of alerts) {
     let present = 0;
     for (let i = 0; i < ALERT_GROUP_FIELDS.length; i++) if (a[ALERT_GROUP_FIELDS[i]!] !== undefined) present |= 1 << i;
-    const key = `${a.rule}\u0000${present}\u0000${a.aggregate === undefined ? '' : JSON.stringify(a.aggregate)}`;
-    let block = byShape.get(key);
-    if (!block) byShape.set(key, (block = blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT })));
+    const key = a.aggregate === undefined ? present : `${present}\u0000${JSON.stringify(a.aggregate)}`;
+    let ofRule = byShape.get(a.rule);
+    if (!ofRule) byShape.set(a.rule, (ofRule = new Map()));
+    let block = ofRule.get(key);
+    if (!block) ofRule.set(key, (block = blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT })));
     block.alerts.push(a);
   }
   return [...blocks.values()].sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : x.header < y.header ? -1 : 1));
