@@ -206,16 +206,18 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
         lineSession.push(buf, start, end, lineNo, out);
         if (filteredRuns) foldFiltered(out);
       },
-      block(buf, start, end, lineNo, taken) {
-        // only where FILTERED records are runs: a block of them is one outcome
-        if (!filteredRuns || !lineSession?.block) return 0;
-        const lines = lineSession.block(buf, start, end, lineNo, taken);
-        if (lines > 0) {
-          info.lines = lineNo + lines - 1;
-          pushFiltered(out, lineNo, true, lines);
-        }
-        return lines;
-      },
+      // Lines many at a time, only where FILTERED records are runs: a block of them is one outcome.
+      ...(filteredRuns ? {
+        block(buf: Buffer, start: number, end: number, lineNo: number, taken: { end: number }) {
+          if (!lineSession?.block) return 0;
+          const lines = lineSession.block(buf, start, end, lineNo, taken);
+          if (lines > 0) {
+            info.lines = lineNo + lines - 1;
+            pushFiltered(out, lineNo, true, lines);
+          }
+          return lines;
+        },
+      } : {}),
       tooLong(lineNo, bytes) {
         info.lines = lineNo;
         out.push({ kind: 'error', line: lineNo, code: 'RECORD_TOO_LONG', message: `line of ${bytes} bytes exceeds the ${maxLine} byte limit` });
