@@ -3,8 +3,9 @@
  * runs them; README, Start-up, says what it saves). Writes into dist/cli/:
  * - cli.bundle.cjs: tsc's dist/cli/cli.js and everything it imports, dependencies included, as one CommonJS script
  *   (vm.Script takes no ES module; a code cache needs vm.Script on Node 20). Each command's run module is still
- *   evaluated only when that command runs. Left out, loaded as before when needed: the scan worker's modules
- *   (threads.ts starts dist/cli/scan-worker.js) and the packages src/lazy.ts requires on first use. No `import()`
+ *   evaluated only when that command runs; cli.ts also exports a shard's reader, which the scan worker
+ *   (dist/cli/scan-worker.js, started by threads.ts) runs from this bundle. Left out, loaded as before when needed:
+ *   the packages src/lazy.ts requires on first use. No `import()`
  *   is left in the bundle: Node 20 loses a vm.Script's dynamic-import callback when it is compiled from a cache.
  * - cli.help-layout.cjs: yargs' help layout (cliui, string-width), required on first use. Only help and usage text
  *   are laid out, and string-width costs ~30 ms where it is merely loaded (parsing its `\p{RGI_Emoji}` regular

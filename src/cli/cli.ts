@@ -102,6 +102,9 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** A shard of a threaded scan, for the worker that runs it (scan-worker.ts): from the bundle, compiled from its cache. */
+export { runShard } from './shard.js';
+
 /** The command line on this process's arguments. */
 export function run(): Promise<void> {
   return main(hideBin(process.argv));
