@@ -16,7 +16,7 @@ import { formatTime, isWholeMsOfFourDigitYear } from '../time/parse.js';
 import { operatorOf, type AggregateOperator, type FieldValue } from './aggregates.js';
 import { canonicalEvent } from './events.js';
 import { thresholdsOf, type EventField, type Predicate, type QueryPlan, type ThresholdOp } from './plan.js';
-import { distinctAdd, distinctOf, distinctValues, type Distinct } from './distinct.js';
+import { distinctAdd, distinctMerge, distinctOf, distinctValues, type Distinct } from './distinct.js';
 import { compileRegex } from './re2.js';
 import { compilePattern } from './wildcard.js';
 
@@ -167,7 +167,7 @@ function compareValues(a: FieldValue, b: FieldValue): number {
 /** Distinct values (distinct.ts), shown ascending; a snapshot holds them as a list. */
 const DISTINCT: Summary<Distinct, FieldValue[]> = {
   add: distinctAdd,
-  merge: (into, from) => from.reduce(distinctAdd, into),
+  merge: distinctMerge,
   toJson: distinctValues,
   fromJson: distinctOf,
   final: (state) => (typeof state === 'object' ? distinctValues(state).sort(compareValues) : distinctValues(state)),

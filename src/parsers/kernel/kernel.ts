@@ -110,12 +110,8 @@ export class ByteScanner {
 
   /** Undefined until the first scan; null where the kernel cannot run. */
   private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter' | 'panos' | 'cef'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
-  /** The port table and field checks last copied into the kernel's memory. */
-  private ports: Uint8Array | undefined;
-  private checks: Uint8Array | undefined;
-  private prefix: Buffer | undefined;
-  /** The header `sameHeader` last copied into the kernel's memory. */
-  private header: Buffer | undefined;
+  /** What was last copied to each address of the kernel's memory (header, prefix, checks, port table): copied once. */
+  private readonly copied = new Map<number, Uint8Array>();
   private window: Buffer | undefined;
   private windowStart = 0;
   private windowEnd = 0;
@@ -161,10 +157,7 @@ export class ByteScanner {
     const kernel = this.kernel ?? this.instance();
     const n = header.length;
     if (kernel === null || n > ByteScanner.MAX_HEADER || !this.place(kernel.memory, buf, start, start + n)) return undefined;
-    if (header !== this.header) {
-      kernel.memory.set(header, HEADER_AT);
-      this.header = header;
-    }
+    this.copyIn(kernel.memory, header, HEADER_AT);
     return kernel.same(start + this.base, HEADER_AT, n, from, to) === 1;
   }
 
@@ -178,11 +171,9 @@ export class ByteScanner {
    * (1 MiB) is scanned per call.
    */
   rows(buf: Buffer, start: number, end: number, delimiter: number, column: number, columns: number, headerLength: number, maxLine: number, ports: Uint8Array): number {
-    const kernel = this.kernel ?? this.instance();
-    const to = Math.min(end, start + WINDOW_BYTES);
-    if (kernel === null || !this.place(kernel.memory, buf, start, to)) return -1;
-    this.usePorts(kernel.memory, ports);
-    this.rowsEnd = kernel.rows(start + this.base, to + this.base, delimiter, column, columns, headerLength, maxLine) - this.base;
+    const kernel = this.lines(buf, start, end, ports);
+    if (kernel === null) return -1;
+    this.rowsEnd = kernel.rows(start + this.base, this.to + this.base, delimiter, column, columns, headerLength, maxLine) - this.base;
     return kernel.slots[0]!;
   }
 
@@ -195,15 +186,10 @@ export class ByteScanner {
    * `checks[k]` (FieldCheck; UnwantedPort reads `ports`). `checks` and `ports` must not change while in use.
    */
   fields(buf: Buffer, start: number, end: number, checks: Uint8Array, maxLine: number, ports: Uint8Array): number {
-    const kernel = this.kernel ?? this.instance();
-    const to = Math.min(end, start + WINDOW_BYTES);
-    if (kernel === null || checks.length > MAX_CHECKED_FIELDS || !this.place(kernel.memory, buf, start, to)) return -1;
-    this.usePorts(kernel.memory, ports);
-    if (checks !== this.checks) {
-      kernel.memory.set(checks, CHECKS_AT);
-      this.checks = checks;
-    }
-    this.rowsEnd = kernel.fields(start + this.base, to + this.base, checks.length, maxLine) - this.base;
+    const kernel = checks.length > MAX_CHECKED_FIELDS ? null : this.lines(buf, start, end, ports);
+    if (kernel === null) return -1;
+    this.copyIn(kernel.memory, checks, CHECKS_AT);
+    this.rowsEnd = kernel.fields(start + this.base, this.to + this.base, checks.length, maxLine) - this.base;
     return kernel.slots[0]!;
   }
 
@@ -259,24 +245,30 @@ export class ByteScanner {
   /** Where the last call placed its range's end (at most a window from its start). */
   private to = 0;
 
-  /** The kernel, with bytes [start, min(end, start + window)) of `buf`, `prefix` and `ports` in its memory; null when it cannot run. */
-  private framedLines(buf: Buffer, start: number, end: number, prefix: LinePrefix, ports: Uint8Array) {
+  /**
+   * The kernel, with bytes [start, this.to) of `buf` — to `end`, at most a window — and `ports` in its memory; null
+   * when it cannot run.
+   */
+  private lines(buf: Buffer, start: number, end: number, ports: Uint8Array) {
     const kernel = this.kernel ?? this.instance();
     this.to = Math.min(end, start + WINDOW_BYTES);
-    if (kernel === null || prefix.bytes.length > ByteScanner.MAX_HEADER || !this.place(kernel.memory, buf, start, this.to)) return null;
-    this.usePorts(kernel.memory, ports);
-    if (prefix.bytes !== this.prefix) {
-      kernel.memory.set(prefix.bytes, PREFIX_AT);
-      this.prefix = prefix.bytes;
-    }
+    if (kernel === null || !this.place(kernel.memory, buf, start, this.to)) return null;
+    this.copyIn(kernel.memory, ports, PORTS_AT);
     return kernel;
   }
 
-  private usePorts(memory: Uint8Array, ports: Uint8Array): void {
-    if (ports !== this.ports) {
-      memory.set(ports, PORTS_AT);
-      this.ports = ports;
-    }
+  /** `lines`, with a syslog line prefix in the kernel's memory too. */
+  private framedLines(buf: Buffer, start: number, end: number, prefix: LinePrefix, ports: Uint8Array) {
+    const kernel = prefix.bytes.length > ByteScanner.MAX_HEADER ? null : this.lines(buf, start, end, ports);
+    if (kernel !== null) this.copyIn(kernel.memory, prefix.bytes, PREFIX_AT);
+    return kernel;
+  }
+
+  /** `bytes` at `at` in the kernel's memory, copied unless they are what was copied there last (callers keep them unchanged). */
+  private copyIn(memory: Uint8Array, bytes: Uint8Array, at: number): void {
+    if (this.copied.get(at) === bytes) return;
+    memory.set(bytes, at);
+    this.copied.set(at, bytes);
   }
 
   /** Where the first line the last call that settles lines did not settle starts, in its Buffer. */

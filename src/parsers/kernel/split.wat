@@ -105,7 +105,7 @@
   (func (export "rows") (param $from i32) (param $to i32) (param $delim i32) (param $column i32) (param $columns i32) (param $header i32) (param $maxLine i32) (result i32)
     (local $p i32) (local $ls i32) (local $d i32) (local $ps i32) (local $pe i32) (local $lines i32)
     (local $vd v128) (local $vq v128) (local $vn v128) (local $v v128)
-    (local $m i32) (local $left i32) (local $pos i32) (local $c i32) (local $le i32) (local $port i32) (local $k i32)
+    (local $m i32) (local $left i32) (local $pos i32) (local $c i32) (local $le i32) (local $port i32)
     (local.set $vd (i8x16.splat (local.get $delim)))
     (local.set $vq (i8x16.splat (i32.const 34)))
     (local.set $vn (i8x16.splat (i32.const 10)))
@@ -163,19 +163,8 @@
                 (br_if $trimmed (i32.ne (i32.load8_u (i32.sub (local.get $pe) (i32.const 1))) (i32.const 32)))
                 (local.set $pe (i32.sub (local.get $pe) (i32.const 1)))
                 (br $trim)))
-            (br_if $stop (i32.eq (local.get $ps) (local.get $pe)))
-            (br_if $stop (i32.gt_u (i32.sub (local.get $pe) (local.get $ps)) (i32.const 5)))
-            (local.set $port (i32.const 0))
-            (local.set $k (local.get $ps))
-            (block $read
-              (loop $digit
-                (br_if $read (i32.ge_u (local.get $k) (local.get $pe)))
-                (local.set $c (i32.sub (i32.load8_u (local.get $k)) (i32.const 48)))
-                (br_if $stop (i32.gt_u (local.get $c) (i32.const 9)))
-                (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (local.get $c)))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $digit)))
-            (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535)))
+            (local.set $port (call $port (local.get $ps) (local.get $pe)))
+            (br_if $stop (i32.lt_s (local.get $port) (i32.const 0)))
             (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
             ;; settled: the next line
             (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
@@ -188,7 +177,20 @@
         (br $block)))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
-;; digits(f, e, max): 1 when [f, e) is 1..max decimal digits.
+;; port(f, e): the port [f, e) writes, 1..5 decimal digits at most 65535; -1 for anything else (what prefilter.ts
+  ;; decimalPort reads).
+  (func $port (param $f i32) (param $e i32) (result i32)
+    (local $port i32)
+    (if (i32.eqz (call $digits (local.get $f) (local.get $e) (i32.const 5))) (then (return (i32.const -1))))
+    (block $read
+      (loop $digit
+        (br_if $read (i32.ge_u (local.get $f) (local.get $e)))
+        (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (i32.load8_u (local.get $f)) (i32.const 48))))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $digit)))
+    (select (local.get $port) (i32.const -1) (i32.le_u (local.get $port) (i32.const 65535))))
+
+  ;; digits(f, e, max): 1 when [f, e) is 1..max decimal digits.
   (func $digits (param $f i32) (param $e i32) (param $max i32) (result i32)
     (if (i32.or (i32.ge_u (local.get $f) (local.get $e)) (i32.gt_u (i32.sub (local.get $e) (local.get $f)) (local.get $max)))
       (then (return (i32.const 0))))
@@ -227,14 +229,8 @@
         (i32.and (i32.eq (i32.load (local.get $f)) (i32.const 0x41444f4e)) (i32.eq (i32.load16_u offset=4 (local.get $f)) (i32.const 0x4154))))))
       (return (i32.and (i32.eq (local.get $n) (i32.const 8)) (i64.eq (i64.load (local.get $f)) (i64.const 0x4154414450494b53)))))
       ;; 5: the destination port: 1..5 digits, at most 65535, a port no rule wants
-      (if (i32.eqz (call $digits (local.get $f) (local.get $e) (i32.const 5))) (then (return (i32.const 0))))
-      (block $read
-        (loop $digit
-          (br_if $read (i32.ge_u (local.get $f) (local.get $e)))
-          (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (i32.load8_u (local.get $f)) (i32.const 48))))
-          (local.set $f (i32.add (local.get $f) (i32.const 1)))
-          (br $digit)))
-      (if (i32.gt_u (local.get $port) (i32.const 65535)) (then (return (i32.const 0))))
+      (local.set $port (call $port (local.get $f) (local.get $e)))
+      (if (i32.lt_s (local.get $port) (i32.const 0)) (then (return (i32.const 0))))
       (return (i32.eqz (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))))
       ;; 6: an address, not -
       (return (i32.eqz (i32.and (i32.eq (local.get $n) (i32.const 1)) (i32.eq (i32.load8_u (local.get $f)) (i32.const 45))))))
@@ -516,16 +512,8 @@
                   (br_if $stop (i32.ne (i32.load8_u (i32.add (local.get $ts) (local.get $k))) (i32.load8_u offset=1115280 (local.get $k))))
                   (local.set $k (i32.add (local.get $k) (i32.const 1)))
                   (br $type)))
-              (br_if $stop (i32.eqz (call $digits (local.get $ps) (local.get $pe) (i32.const 5))))
-              (local.set $port (i32.const 0))
-              (local.set $k (local.get $ps))
-              (block $read
-                (loop $digit
-                  (br_if $read (i32.ge_u (local.get $k) (local.get $pe)))
-                  (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (i32.load8_u (local.get $k)) (i32.const 48))))
-                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                  (br $digit)))
-              (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535)))
+              (local.set $port (call $port (local.get $ps) (local.get $pe)))
+              (br_if $stop (i32.lt_s (local.get $port) (i32.const 0)))
               (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
               (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
               (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
@@ -690,14 +678,8 @@
                       (if (i32.eq (local.get $pending) (i32.const 1))
                         (then
                           ;; dpt: a valid port, or the text path decides
-                          (br_if $stop (i32.eqz (call $digits (local.get $vs) (local.get $ve) (i32.const 5))))
-                          (local.set $port (i32.const 0))
-                          (block $read (loop $digit
-                            (br_if $read (i32.ge_u (local.get $vs) (local.get $ve)))
-                            (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (i32.load8_u (local.get $vs)) (i32.const 48))))
-                            (local.set $vs (i32.add (local.get $vs) (i32.const 1)))
-                            (br $digit)))
-                          (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535))))
+                          (local.set $port (call $port (local.get $vs) (local.get $ve)))
+                          (br_if $stop (i32.lt_s (local.get $port) (i32.const 0))))
                         (else
                           (if (i32.eq (local.get $pending) (i32.const 2))
                             (then (local.set $srcValue (i32.gt_u (local.get $ve) (local.get $vs))))
