@@ -3,6 +3,7 @@
  * command run once (memoized, started together in beforeAll). Expected answers are derived BY HAND from the
  * fixtures' rows; line numbers below are physical lines of fixtures/sentinel-export.csv (header = line 1).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,6 +209,12 @@ describe('scan: the answer derived by hand from the fixture', () => {
 describe('scan: the same answer through every input path', () => {
   it('stdin (-)', async () => {
     expect(ok(await run.stdinCsv()).stdout).toBe(csv(KQL_ROWS));
+  });
+
+  it('a pipe named as a file (as `<(zcat …)` or a FIFO is): read from where it stands, not at positions', () => {
+    // a real pipe from a shell (the test runner's own stdin pipes are sockets, which /dev/stdin cannot open)
+    const stdout = execFileSync('sh', ['-c', 'cat fixtures/sentinel-export.csv | "$0" dist/cli/main.js scan /dev/stdin --rules rules/dicom-external-access.yml --output csv --semantics kql', process.execPath], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
+    expect(stdout).toBe(csv(KQL_ROWS));
   });
 
   it('a gzip copy named .gz', async () => {

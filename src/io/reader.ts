@@ -80,9 +80,12 @@ export async function* fileChunks(path: string, start = 0, end = Infinity): Asyn
   const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   let turn = 0;
   let position = start;
+  // A range is read at its positions; a whole input from where it stands (a pipe — `<(zcat …)`, /dev/stdin, a FIFO —
+  // has no positions to read at).
+  const ranged = start !== 0 || end !== Infinity;
   const read = (buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }> => {
     const length = Math.min(CHUNK_BYTES, end - position);
-    return length > 0 ? file.read(buffer, 0, length, position) : Promise.resolve({ bytesRead: 0, buffer });
+    return length > 0 ? file.read(buffer, 0, length, ranged ? position : null) : Promise.resolve({ bytesRead: 0, buffer });
   };
   let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined = read(buffers[0]!);
   try {
