@@ -106,6 +106,9 @@ describe.concurrent('point 9: --out FILE is replaced only by a run that succeeds
   it.each<[string, (file: string) => string[]]>([
     ['scan, an input that does not exist', (file) => ['scan', FIXTURE, 'fixtures/does-not-exist.csv', '--out', file]],
     ['parse, --strict-input and a malformed record', (file) => ['parse', 'fixtures/malformed.csv', '--strict-input', '--out', file]],
+    // an input not read to its end (here: no format recognised) beside one read in full: the output would be partial
+    ['scan, an input not read to its end', (file) => ['scan', FIXTURE, 'README.md', '--out', file]],
+    ['parse, an input not read to its end', (file) => ['parse', 'README.md', '--out', file]],
   ])('a failed run leaves the old FILE and no temp file: %s', async (_, args) => {
     const { dir, file } = dirWithOld('alerts.csv');
     const r = await runCli(args(file));

@@ -64,7 +64,8 @@ export interface ReportedRun {
 
 /**
  * Run a command's input loop and output with the summary on stderr however the run ends:
- * - done: `--out FILE` replaced, summary; exit 2 when an input was not read to its end, else 0;
+ * - done: `--out FILE` replaced, summary, exit 0; but when an input was not read to its end, exit 2 and FILE left
+ *   as it was (its output would be partial);
  * - the output failed: the summary of what was read, then the OutputError for main (exit 3, or 0 for a reader
  *   that closed stdout early, as `| head` does: it has what it wanted);
  * - Ctrl-C: the progress line cleared, the summary of what was read marked interrupted, exit 130.
@@ -82,6 +83,12 @@ export async function reportedRun(r: ReportedRun, body: (running: RunningTotals)
   });
   try {
     const totals = await body(running);
+    // An input not read to its end fails the run (exit 2): its output, partial, does not replace FILE.
+    if (running.failed.length > 0) {
+      r.out.discard();
+      summary(totals, r.out.replaces ? [`${r.out.replaces} left as it was: an input was not read to its end`] : []);
+      return;
+    }
     await r.out.close();
     endInterrupted(); // FILE is replaced: a Ctrl-C now must not say it was left as it was
     summary(totals);
