@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, prefetch, ROOT, runCli, type CliResult } from './helpers/cli.js';
 import { loadRules } from '../src/rules/load.js';
@@ -491,6 +491,18 @@ describe('bad usage exits 2 with a message', () => {
     expect(r.stdout).toContain('192.0.2.44,10.1.2.5,2026-03-16T12:00:00.000Z,1\n');
     // 203.0.113.7's first rows are near the top, so the truncated copy adds to its 10:00 count
     expect(r.stdout).toContain('203.0.113.7,10.1.2.3,2026-03-16T10:00:00.000Z,12\n');
+  });
+
+  it('the line a truncated gzip breaks off in counts as the same bytes cut short in a plain file count', async () => {
+    const plain = join(TMP, 'truncated-prefix.csv');
+    writeFileSync(plain, gunzipSync(gzipSync(fixtureBytes).subarray(0, 700), { finishFlush: zlibConstants.Z_SYNC_FLUSH }));
+    const counts = (stderr: string) => /(\d+ records read: .*)$/m.exec(stderr)?.[1];
+    const cut = await runCli(['parse', TRUNCATED]);
+    const whole = await runCli(['parse', plain]);
+    expect(cut.code).toBe(2);
+    expect(counts(cut.stderr)).toBeDefined();
+    expect(counts(cut.stderr)).toBe(counts(whole.stderr));
+    expect(cut.stdout).toBe(whole.stdout.replaceAll(plain, TRUNCATED));
   });
 
   it('a log without a recognized port column says so in the summary instead of passing for a quiet network', async () => {

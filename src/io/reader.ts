@@ -185,13 +185,22 @@ export function readRecords(source: InputSource, options: ReadOptions & { name?:
   return {
     info: parser.info,
     async *[Symbol.asyncIterator]() {
-      for await (const chunk of utf8(gunzipped(rawChunks(source, name, options)))) {
-        const outcomes = parser.push(chunk);
-        if (outcomes.length > 0) yield outcomes;
-        if (parser.failure) throw parser.failure;
+      // An input that breaks off (a cut gzip, a read error) still ends the parser first: the bytes before the break
+      // — a line cut short — are a record, counted as a plain file cut there counts it, before the error is thrown.
+      let broken: unknown;
+      try {
+        for await (const chunk of utf8(gunzipped(rawChunks(source, name, options)))) {
+          const outcomes = parser.push(chunk);
+          if (outcomes.length > 0) yield outcomes;
+          if (parser.failure) throw parser.failure;
+        }
+      } catch (e) {
+        if (e === parser.failure) throw e;
+        broken = e;
       }
       const last = parser.end();
       if (last.length > 0) yield last;
+      if (broken !== undefined) throw broken;
       if (parser.failure) throw parser.failure;
     },
   };
