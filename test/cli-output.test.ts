@@ -180,6 +180,12 @@ describe.concurrent('point 10: output that cannot be written', () => {
     expect(r.stderr).toBe('dicomwatch: stdout: cannot write (ENOSPC)\n');
   });
 
+  it('--version > /dev/full (answered without loading the command line): exit 3 with the message, as formats', async () => {
+    const r = await toDevFull(['--version']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('dicomwatch: stdout: cannot write (ENOSPC)\n');
+  });
+
   it('parse --out /dev/full (a device: written in place, no temp file beside it): exit 3, the summary, the message', async () => {
     const r = await runCli(['parse', MANY, '--out', '/dev/full']);
     expect(r.code).toBe(3);

@@ -11,7 +11,14 @@ import { loadBundle } from './bundle.js';
 const args = process.argv.slice(2);
 if (args.length === 1 && args[0] === '--version') {
   const { VERSION } = await import('../version.js');
-  console.log(VERSION);
+  process.stdout.write(`${VERSION}\n`);
+  // A write that failed (a full disk) fails as every command's does: exit 3; a reader that closed early (EPIPE) has
+  // what it wanted. (The error is known at once; its event would come after this exit.)
+  const code = (process.stdout.errored as NodeJS.ErrnoException | null | undefined)?.code;
+  if (code !== undefined && code !== 'EPIPE') {
+    process.stderr.write(`dicomwatch: stdout: cannot write (${code})\n`);
+    process.exit(3);
+  }
   process.exit(0);
 }
 
