@@ -505,6 +505,15 @@ describe('bad usage exits 2 with a message', () => {
     expect(cut.stdout).toBe(whole.stdout.replaceAll(plain, TRUNCATED));
   });
 
+  it('a port column that is bound but holds unusable values: counted as unusable, no --map hint (the column is mapped)', async () => {
+    const file = join(TMP, 'bad-port-values.csv');
+    writeFileSync(file, 'TimeGenerated,SourceIP,DestinationIP,DestinationPort\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,abc\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,104\n');
+    const r = await runCli(['scan', file, '--no-prefilter', '--output', 'csv']);
+    expect(r.stderr).toContain('1 unusable value left out (dstPort 1)');
+    expect(r.stderr).toContain('1 events had no destination port\n');
+    expect(r.stderr).not.toContain('--map');
+  });
+
   it('a log without a recognized port column says so in the summary instead of passing for a quiet network', async () => {
     const file = join(TMP, 'no-port-column.csv');
     writeFileSync(file, 'time,src,dst,Port\n2026-03-16T10:00:00Z,203.0.113.7,10.0.0.1,104\n');
@@ -519,16 +528,17 @@ describe('bad usage exits 2 with a message', () => {
   it('the count of events without a destination port says what it counts: scan leaves out the records it filtered', async () => {
     // Rows with an empty port cell: the pre-filter skips one whose text cannot hold port 104 (FILTERED, never an
     // event); --no-prefilter reads it into an event without a port. Each summary says which records it counted.
+    // (The DestinationPort column is bound, so no --map hint: its cells are empty, the column is not missing.)
     const file = join(TMP, 'empty-ports.csv');
     writeFileSync(file, 'TimeGenerated,SourceIP,DestinationIP,DestinationPort,Protocol\n' +
       '2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,,TCP\n2026-03-16T10:00:01Z,203.0.113.7,10.1.2.3,443,TCP\n' +
       '2026-03-16T10:00:02Z,203.0.113.104,10.1.2.3,,TCP\n2026-03-16T10:00:03Z,203.0.113.7,10.1.2.3,,ICMP\n');
     const scan = await runCli(['scan', file, '--output', 'csv']);
     expect(scan.stderr).toBe('dicomwatch: 1 file, 4 records read: 1 parsed (1 events), 3 skipped (filtered 3), 0 malformed, 0 events matched, 0 alerts, ' +
-      '1 events had no destination port (not counting filtered records; use --map dstPort=Column if the log has one)\n');
+      '1 events had no destination port (not counting filtered records)\n');
     const all = await runCli(['scan', file, '--output', 'csv', '--no-prefilter']);
     expect(all.stderr).toBe('dicomwatch: 1 file, 4 records read: 4 parsed (4 events), 0 skipped, 0 malformed, 0 events matched, 0 alerts, ' +
-      '2 events had no destination port (use --map dstPort=Column if the log has one)\n');
+      '2 events had no destination port\n');
   });
 
   it('a concatenated export (cat a.csv a.csv, each with its BOM): the second header is one record not a connection, in scan and parse alike', async () => {

@@ -84,6 +84,7 @@ export function addInfo(a: ParserInfo, b: ParserInfo): ParserInfo {
   for (const [k, v] of Object.entries(b.unusableBy)) a.unusableBy[k] = (a.unusableBy[k] ?? 0) + v!;
   for (const [k, v] of Object.entries(b.parsedBy)) a.parsedBy[k] = (a.parsedBy[k] ?? 0) + v!;
   for (const note of b.notes) if (a.notes.length < MAX_NOTES) a.notes.push(note);
+  for (const report of b.columns) if (a.columns.length < MAX_COLUMN_REPORTS) a.columns.push(report);
   return a;
 }
 

@@ -4,6 +4,7 @@ import { alertLines, type AlertOutput } from '../../emit/alerts/index.js';
 import type { Alert } from '../../model/alert.js';
 import { lacksDstPort } from '../../model/port.js';
 import { MAPPABLE_FORMATS } from '../../parsers/format-ids.js';
+import type { ColumnReport } from '../../parsers/types.js';
 import { createEngine } from '../../rules/engine.js';
 import { inputFiles, inputRun, reportedRun } from '../context.js';
 import { prefilterFor, rulesFromArgs } from '../rule-args.js';
@@ -62,10 +63,12 @@ export async function runScan(args: ScanArgs): Promise<void> {
   let withoutPort = 0;
   let withoutPortMappable = 0;
   let alerts: Alert[] | undefined;
-  const tail = (totals: { info: { skippedBy: { FILTERED?: number } } }) => {
+  const tail = (totals: { info: { skippedBy: { FILTERED?: number }; columns: readonly ColumnReport[] } }) => {
+    // The --map hint only where no column fed dstPort: with one bound, its values were unusable (counted apart).
+    const portColumnBound = totals.info.columns.some((c) => c.used.dstPort !== undefined);
     const notes = [
       ...((totals.info.skippedBy.FILTERED ?? 0) > 0 ? ['not counting filtered records'] : []),
-      ...(withoutPortMappable > 0 ? ['use --map dstPort=Column if the log has one'] : []),
+      ...(withoutPortMappable > 0 && !portColumnBound ? ['use --map dstPort=Column if the log has one'] : []),
     ];
     return [
       `${engine.info.matched} events matched`,
