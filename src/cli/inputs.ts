@@ -88,7 +88,8 @@ export async function forEachEvent(
       else if (printed === MAX_PRINTED_ERRORS) run.stderr.write(`${file}: more malformed records; only counted from here on\n`);
       printed++;
     };
-    // Year-less syslog stamps take --year, else the latest year not after the file was last written (stdin: now).
+    // Year-less syslog stamps take --year, else the latest year that puts them at most two days after the file was
+    // last written (stdin: now).
     const now = st && run.read.year === undefined ? { now: st.modified } : {};
     // A large plain file may be read by several threads (scan --threads): the caller merges what they found.
     const split = threaded && !run.strictInput ? await threaded(file, now.now).catch(() => undefined) : undefined;

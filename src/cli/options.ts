@@ -29,7 +29,7 @@ export function withInputOptions<T>(y: Argv<T>) {
     .option('format', { choices: ['auto', ...FORMAT_IDS], default: 'auto', describe: 'input format (auto: recognized per file)' })
     // No yargs default for --tz: a `[Local Time]` column is read only in a zone the user named (UTC otherwise).
     .option('tz', { type: 'string', describe: 'zone for timestamps without one (IANA name or +hh:mm)', defaultDescription: 'UTC' })
-    .option('year', { type: 'string', describe: 'year for timestamps without one (syslog `Mar 16 10:15:02`)', defaultDescription: 'inferred: the latest year not after the file was last written (stdin: today)' })
+    .option('year', { type: 'string', describe: 'year for timestamps without one (syslog `Mar 16 10:15:02`)', defaultDescription: 'inferred: the latest year that puts a stamp no more than two days after the file was last written (stdin: today)' })
     .option('map', { type: 'string', array: true, nargs: 1, describe: 'column mapping, e.g. time=ColA,srcIp=ColB (fields: ' + SOURCE_FIELDS.join(', ') + ')' })
     .option('strict-input', { type: 'boolean', default: false, describe: 'stop at the first malformed record (exit 2)' })
     .option('out', { type: 'string', describe: 'write results to FILE instead of stdout' })
