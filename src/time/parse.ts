@@ -414,7 +414,18 @@ export function formatTime(ms: number): string {
   const mi = Math.floor(inDay / 60_000) % 60;
   const sec = Math.floor(inDay / 1000) % 60;
   const milli = inDay % 1000;
-  return `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[h]}:${TWO_DIGITS[mi]}:${TWO_DIGITS[sec]}.${milli < 100 ? (milli < 10 ? '00' : '0') : ''}${milli}Z`;
+  // One flat string from its character codes: a template literal of fifteen parts is a tree of cons strings
+  // (~500 bytes a time, kept while alerts wait to be written) and costs ~3× as much.
+  return String.fromCharCode(
+    digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), 45, digit(month / 10), digit(month), 45,
+    digit(day / 10), digit(day), 84, digit(h / 10), digit(h), 58, digit(mi / 10), digit(mi), 58, digit(sec / 10), digit(sec),
+    46, digit(milli / 100), digit(milli / 10), digit(milli), 90,
+  );
+}
+
+/** The character code of the last decimal digit of the whole part of `n` (n ≥ 0). */
+function digit(n: number): number {
+  return 48 + (Math.floor(n) % 10);
 }
 
 /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the years written with four digits. */
@@ -428,4 +439,3 @@ export function isWholeMsOfFourDigitYear(ms: number): boolean {
 
 const MIN_FAST_MS = -62_167_219_200_000;
 const MAX_FAST_MS = 253_402_300_799_999;
-const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
