@@ -106,11 +106,13 @@ export async function forEachEvent(
       info = records.info;
       running.reading = info;
       for await (const batch of records) {
-        for (const o of batch) {
+        // (index loops: this runs for every record, and warms up only over a long file)
+        for (let b = 0; b < batch.length; b++) {
+          const o = batch[b]!;
           if (o.kind === 'events') {
-            for (const e of o.events) {
+            for (let k = 0; k < o.events.length; k++) {
               try {
-                const pending = onEvent(e);
+                const pending = onEvent(o.events[k]!);
                 if (pending) await pending;
               } catch (error) {
                 callersError = error;

@@ -14,11 +14,17 @@ export const ACTION_WORDS: Readonly<Record<string, Action>> = {
   'reset-source': 'reset', 'reset-destination': 'reset',
 };
 
+/** The spellings logs write most (`deny`, `DENY`, `Deny`), answered without building the compared form. */
+const AS_WRITTEN: ReadonlyMap<string, Action> = new Map(Object.entries(ACTION_WORDS).flatMap(([word, action]) =>
+  [word, word.toUpperCase(), word.charAt(0).toUpperCase() + word.slice(1)].map((w) => [w, action] as const)));
+
 /**
  * Normalize an action as logs write it (`Allow`, `ACCEPT`, `denied`, `reset-both`, PAN-OS's `Reset both`, ASIM's
  * `Drop ICMP` / `Reset Source`) to the event model's value; spaces and `_` count as `-`.
  */
 export function normalizeAction(text: string): Action | undefined {
+  const exact = AS_WRITTEN.get(text);
+  if (exact !== undefined) return exact;
   const key = text.trim().toLowerCase().replace(/[\s_]+/g, '-');
   return Object.hasOwn(ACTION_WORDS, key) ? ACTION_WORDS[key] : undefined;
 }

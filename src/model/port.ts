@@ -4,8 +4,28 @@
  */
 export function portOf(value: unknown): number | null | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : NaN;
+  if (typeof value === 'string') {
+    // The common case, plain digits, without the regular expression.
+    const digits = value.length;
+    if (digits > 0 && digits <= 5) {
+      let n = 0;
+      for (let i = 0; i < digits; i++) {
+        const d = value.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) return portOfText(value);
+        n = n * 10 + d;
+      }
+      return n <= 65535 ? n : null;
+    }
+    return portOfText(value);
+  }
+  const n = typeof value === 'number' ? value : NaN;
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
+}
+
+/** portOf of a text that is not 1–5 plain digits: spaces around them are allowed. */
+function portOfText(value: string): number | null {
+  const n = /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : NaN;
+  return n <= 65535 ? n : null;
 }
 
 /** Transport protocols whose connections have ports. */

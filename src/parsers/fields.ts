@@ -271,13 +271,18 @@ export interface RecordContext {
   observe?: ParseObserver | undefined;
   /** Time contexts per zone fixed by a header (`[UTC]`), built once. */
   zoned: Map<string, TimeContext>;
+  /** What the last pick found besides its value (see pick). */
+  picked: Picked;
 }
 
 export function recordContext(ctx: ParseContext, format: string): RecordContext {
   const time: TimeContext = { tz: ctx.tz ?? 'UTC' };
   if (ctx.year !== undefined) time.year = ctx.year;
   if (ctx.now !== undefined) time.now = ctx.now;
-  return { file: ctx.file, format, time, zoneGiven: ctx.tz !== undefined, observe: ctx.observe, zoned: new Map() };
+  return {
+    file: ctx.file, format, time, zoneGiven: ctx.tz !== undefined, observe: ctx.observe, zoned: new Map(),
+    picked: { binding: undefined, bad: undefined, raw: undefined },
+  };
 }
 
 function timeContextFor(binding: Binding, ctx: RecordContext): TimeContext {
@@ -321,8 +326,15 @@ const SILENT = Symbol('silent');
 
 type Converter<T> = (value: unknown) => T | undefined | typeof SILENT;
 
-/** A field's value from its candidate columns: the first usable one, else the first unusable one seen. */
-type Picked<T> = { value: T; binding: Binding } | { bad: Binding; raw: unknown } | undefined;
+/**
+ * What `pick` found besides the value: the column that gave it, else the first column with an unusable value and
+ * that value. One per record context, overwritten by every pick (no object per field and record).
+ */
+interface Picked {
+  binding: Binding | undefined;
+  bad: Binding | undefined;
+  raw: unknown;
+}
 
 function rawValue(binding: Binding, lookup: Lookup): unknown {
   if (binding.label && labelledAddressField(lookup(binding.label.key)) !== binding.label.field) return undefined;
@@ -342,26 +354,38 @@ function joinedValue(join: NonNullable<Binding['join']>, lookup: Lookup): string
   return parts.join(join.separator);
 }
 
-function pick<T>(bindings: readonly Binding[] | undefined, lookup: Lookup, convert: Converter<T>): Picked<T> {
+/**
+ * A field's value from its candidate columns: the first usable one (`found.binding` its column), else undefined —
+ * with `found.bad` the first column whose value was unusable, if any.
+ */
+function pick<T>(bindings: readonly Binding[] | undefined, lookup: Lookup, convert: Converter<T>, found: Picked): T | undefined {
+  found.binding = undefined;
+  found.bad = undefined;
   if (!bindings) return undefined;
-  let bad: { bad: Binding; raw: unknown } | undefined;
-  for (const binding of bindings) {
+  for (let k = 0; k < bindings.length; k++) {
+    const binding = bindings[k]!;
     const raw = rawValue(binding, lookup);
     if (isNoValue(raw)) continue;
     const value = convert(raw);
     if (value === SILENT) continue;
-    if (value !== undefined) return { value, binding };
-    bad ??= { bad: binding, raw };
+    if (value !== undefined) {
+      found.binding = binding;
+      return value;
+    }
+    if (found.bad === undefined) {
+      found.bad = binding;
+      found.raw = raw;
+    }
   }
-  return bad;
+  return undefined;
 }
 
 /** An optional field's value; an unusable one is left out and reported. */
-function optional<T>(picked: Picked<T>, field: SourceField, ctx: RecordContext): T | undefined {
-  if (picked === undefined) return undefined;
-  if ('value' in picked) return picked.value;
-  ctx.observe?.unusable(field);
-  return undefined;
+function optional<T>(bindings: readonly Binding[] | undefined, lookup: Lookup, convert: Converter<T>, field: SourceField, ctx: RecordContext): T | undefined {
+  if (!bindings) return undefined;
+  const value = pick(bindings, lookup, convert, ctx.picked);
+  if (value === undefined && ctx.picked.bad !== undefined) ctx.observe?.unusable(field);
+  return value;
 }
 
 const anyValue: Converter<unknown> = (value) => value;
@@ -410,29 +434,38 @@ function textOf(value: unknown): string | undefined {
   return text ? text : undefined;
 }
 
-/** Totals and the two directions that add up to them. */
-const COUNTERS = [
-  ['bytes', 'srcBytes', 'dstBytes'],
-  ['packets', 'srcPackets', 'dstPackets'],
-] as const;
+/** A counter's value: the total's column, else the sum of the two directions' (both needed: one alone is not it). */
+function counterTotal(total: SourceField, out: SourceField, back: SourceField, bindings: Bindings, lookup: Lookup, ctx: RecordContext): number | undefined {
+  const all = optional(bindings[total], lookup, counterOf, total, ctx);
+  const forward = optional(bindings[out], lookup, counterOf, out, ctx);
+  const reverse = optional(bindings[back], lookup, counterOf, back, ctx);
+  if (all !== undefined) return all;
+  return forward !== undefined && reverse !== undefined ? forward + reverse : undefined;
+}
 
 /**
  * Build an event from a record through its bindings. No source and no destination value → not a connection (skip);
  * otherwise a missing or bad required value is an error that names the column and the value. Optional values never
- * cost the record: see the module comment.
+ * cost the record: see the module comment. (Field by field, without loops over field names: this runs for every
+ * record that may match, and a store with one key stays fast.)
  */
 export function eventFromRecord(bindings: Bindings, lookup: Lookup, ctx: RecordContext, line: number): ParseResult {
-  const src = pick(bindings.srcIp, lookup, addressOf);
-  const dst = pick(bindings.dstIp, lookup, addressOf);
-  if (!src && !dst) return skip('NOT_A_CONNECTION', 'no source or destination address');
-  if (!src) return fail('MISSING_FIELD', 'no source address');
-  if (!dst) return fail('MISSING_FIELD', 'no destination address');
-  if (!('value' in src)) return fail('BAD_ADDRESS', `${src.bad.name}: not an IP address: ${quote(src.raw)}`);
-  if (!('value' in dst)) return fail('BAD_ADDRESS', `${dst.bad.name}: not an IP address: ${quote(dst.raw)}`);
+  const found = ctx.picked;
+  const srcIp = pick(bindings.srcIp, lookup, addressOf, found);
+  const srcBad = found.bad;
+  const srcRaw = found.raw;
+  const dstIp = pick(bindings.dstIp, lookup, addressOf, found);
+  if (srcIp === undefined && srcBad === undefined && dstIp === undefined && found.bad === undefined) {
+    return skip('NOT_A_CONNECTION', 'no source or destination address');
+  }
+  if (srcIp === undefined && srcBad === undefined) return fail('MISSING_FIELD', 'no source address');
+  if (dstIp === undefined && found.bad === undefined) return fail('MISSING_FIELD', 'no destination address');
+  if (srcIp === undefined) return fail('BAD_ADDRESS', `${srcBad!.name}: not an IP address: ${quote(srcRaw)}`);
+  if (dstIp === undefined) return fail('BAD_ADDRESS', `${found.bad!.name}: not an IP address: ${quote(found.raw)}`);
 
-  const t = pick(bindings.time, lookup, anyValue);
-  if (!t || !('value' in t)) return fail('MISSING_FIELD', 'no timestamp');
-  const { binding: timeColumn, value: timeValue } = t;
+  const timeValue = pick(bindings.time, lookup, anyValue, found);
+  const timeColumn = found.binding;
+  if (timeColumn === undefined) return fail('MISSING_FIELD', 'no timestamp');
   if (timeColumn.localTime && !ctx.zoneGiven) {
     return fail('BAD_TIME', `${timeColumn.name}: local time of an unnamed zone: pass --tz ZONE`);
   }
@@ -440,26 +473,25 @@ export function eventFromRecord(bindings: Bindings, lookup: Lookup, ctx: RecordC
   const ms = timeText === undefined ? undefined : parseTimestamp(timeText, timeContextFor(timeColumn, ctx));
   if (ms === undefined) return fail('BAD_TIME', `${timeColumn.name}: not a timestamp: ${quote(timeValue)}`);
 
-  const event: NetworkEvent = { time: ms, srcIp: src.value, dstIp: dst.value, format: ctx.format, file: ctx.file, line };
-  for (const field of ['srcPort', 'dstPort'] as const) {
-    const port = optional(pick(bindings[field], lookup, portValue), field, ctx);
-    if (port !== undefined) event[field] = port;
-  }
-  const protocol = optional(pick(bindings.protocol, lookup, protocolOf), 'protocol', ctx);
+  const event: NetworkEvent = { time: ms, srcIp, dstIp, format: ctx.format, file: ctx.file, line };
+  const srcPort = optional(bindings.srcPort, lookup, portValue, 'srcPort', ctx);
+  if (srcPort !== undefined) event.srcPort = srcPort;
+  const dstPort = optional(bindings.dstPort, lookup, portValue, 'dstPort', ctx);
+  if (dstPort !== undefined) event.dstPort = dstPort;
+  const protocol = optional(bindings.protocol, lookup, protocolOf, 'protocol', ctx);
   if (protocol !== undefined) event.protocol = protocol;
-  const action = optional(pick(bindings.action, lookup, actionOf), 'action', ctx);
+  const action = optional(bindings.action, lookup, actionOf, 'action', ctx);
   if (action !== undefined) event.action = action;
-  for (const [field, out, back] of COUNTERS) {
-    const total = optional(pick(bindings[field], lookup, counterOf), field, ctx);
-    const forward = optional(pick(bindings[out], lookup, counterOf), out, ctx);
-    const reverse = optional(pick(bindings[back], lookup, counterOf), back, ctx);
-    if (total !== undefined) event[field] = total;
-    else if (forward !== undefined && reverse !== undefined) event[field] = forward + reverse;
-  }
-  for (const field of ['device', 'vendor', 'product'] as const) {
-    const text = optional(pick(bindings[field], lookup, textOf), field, ctx);
-    if (text !== undefined) event[field] = text;
-  }
+  const bytes = counterTotal('bytes', 'srcBytes', 'dstBytes', bindings, lookup, ctx);
+  if (bytes !== undefined) event.bytes = bytes;
+  const packets = counterTotal('packets', 'srcPackets', 'dstPackets', bindings, lookup, ctx);
+  if (packets !== undefined) event.packets = packets;
+  const device = optional(bindings.device, lookup, textOf, 'device', ctx);
+  if (device !== undefined) event.device = device;
+  const vendor = optional(bindings.vendor, lookup, textOf, 'vendor', ctx);
+  if (vendor !== undefined) event.vendor = vendor;
+  const product = optional(bindings.product, lookup, textOf, 'product', ctx);
+  if (product !== undefined) event.product = product;
   return event;
 }
 

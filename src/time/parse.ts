@@ -348,12 +348,25 @@ function parseCompact(t: string, s: number, e: number, ctx: TimeContext): number
   return inZone(wallMs(y, mo, d, h, mi, sec, ms), ctx.tz);
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+export const MONTHS: readonly string[] = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Which of `words` (three lower-case ASCII letters each) the three characters at `i` are, case aside; -1: none. */
+export function threeLetterWordAt(text: string, i: number, words: readonly string[]): number {
+  // (`| 32` lower-cases an ASCII letter and makes no other character one)
+  const a = text.charCodeAt(i) | 32;
+  const b = text.charCodeAt(i + 1) | 32;
+  const c = text.charCodeAt(i + 2) | 32;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    if (w.charCodeAt(0) === a && w.charCodeAt(1) === b && w.charCodeAt(2) === c) return k;
+  }
+  return -1;
+}
 
 /** `Mmm dd hh:mm:ss[.fraction]` (RFC 3164, no year): see the module comment (4). */
 function parseSyslog(t: string, s: number, e: number, ctx: TimeContext): number | undefined {
   if (e - s < 14 || t.charCodeAt(s + 3) !== C_SPACE) return undefined;
-  const mo = MONTHS.indexOf(t.slice(s, s + 3).toLowerCase()) + 1;
+  const mo = threeLetterWordAt(t, s, MONTHS) + 1;
   if (mo === 0) return undefined;
   // Day: `16`, ` 6` (RFC 3164's space padding), `06` or `6`.
   let i = s + 4;

@@ -13,7 +13,7 @@
  * A line without a recognisable header is handed on whole (`header: false`): some devices send bare messages
  * (`CEF:0|…`). Linear scans and anchored checks only: nothing here backtracks on hostile input.
  */
-import { parseTimestamp, type TimeContext } from '../../time/parse.js';
+import { MONTHS, parseTimestamp, threeLetterWordAt, type TimeContext } from '../../time/parse.js';
 
 /** One line, its syslog header taken apart. */
 export interface SyslogLine {
@@ -35,7 +35,6 @@ export interface SyslogLine {
   line: string;
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MAX_PRI = 191;
 
 /**
@@ -56,9 +55,9 @@ export interface YearState {
 export function parseSyslogLine(line: string, time: TimeContext, years: YearState = {}, shape?: HeaderShape): SyslogLine {
   if (shape) shape.restAt = -1;
   const outer = frame(line, time, years, shape);
-  if (!outer.header) return outer;
+  if (!outer) return bare(line);
   const inner = frame(outer.rest, time, years);
-  if (!inner.header) return outer;
+  if (!inner) return outer;
   if (shape) shape.restAt = -1; // a relay's header: the device's own is the one read
   // A device that writes no host of its own (`asa01 : Mar 16 10:15:02 EDT: %ASA-…`) is known by the outer one.
   return inner.host === undefined && outer.host !== undefined ? { ...inner, host: outer.host, line } : { ...inner, line };
@@ -79,7 +78,8 @@ export interface HeaderShape {
   stampTo: number;
 }
 
-function frame(line: string, time: TimeContext, years: YearState, shape?: HeaderShape): SyslogLine {
+/** The line framed by its header, or undefined when it has none. */
+function frame(line: string, time: TimeContext, years: YearState, shape?: HeaderShape): SyslogLine | undefined {
   let i = 0;
   // <PRI>: 1 to 3 digits, at most 191.
   if (line.charCodeAt(0) === 60 /* < */) {
@@ -98,8 +98,18 @@ function frame(line: string, time: TimeContext, years: YearState, shape?: Header
     const framed = rfc3164(line, i, time, years, shape);
     if (framed) return framed;
   }
-  const bare = line.slice(i); // `<189>date=… time=…` (FortiGate sends no header): the PRI is not message text
-  return { header: false, rest: bare, message: bare, line };
+  return undefined;
+}
+
+/** A line without a header: all of it is the message, but a `<PRI>` it starts with. */
+function bare(line: string): SyslogLine {
+  let i = 0;
+  if (line.charCodeAt(0) === 60 /* < */) {
+    const close = line.indexOf('>', 1);
+    if (close > 1 && close <= 4 && isDigits(line, 1, close) && Number(line.slice(1, close)) <= MAX_PRI) i = close + 1;
+  }
+  const message = i === 0 ? line : line.slice(i); // `<189>date=… time=…` (FortiGate sends no header): the PRI is not message text
+  return { header: false, rest: message, message, line };
 }
 
 function isDigits(s: string, from: number, to: number): boolean {
@@ -184,9 +194,10 @@ const ZONE_NAMES: Readonly<Record<string, number>> = {
  */
 function rfc3164(line: string, start: number, time: TimeContext, years: YearState, shape?: HeaderShape): SyslogLine | undefined {
   let i = start;
-  if (WEEKDAYS.includes(line.slice(i, i + 3).toLowerCase()) && line.charCodeAt(i + 3) === 32) i += 4;
-  const month = MONTHS.indexOf(line.slice(i, i + 3).toLowerCase()) + 1;
-  if (month === 0 || line.charCodeAt(i + 3) !== 32) return undefined;
+  if (line.charCodeAt(i + 3) === 32 && threeLetterWordAt(line, i, WEEKDAYS) !== -1) i += 4;
+  if (line.charCodeAt(i + 3) !== 32) return undefined;
+  const month = threeLetterWordAt(line, i, MONTHS) + 1;
+  if (month === 0) return undefined;
   let j = i + 4;
   if (line.charCodeAt(j) === 32) j++;
   const dayStart = j;
@@ -219,7 +230,8 @@ function rfc3164(line: string, start: number, time: TimeContext, years: YearStat
       }
     }
   }
-  const wall = `${line.slice(i, dayEnd)} ${line.slice(clockStart, clockEnd)}`;
+  // The stamp without its year (the text between day and clock is then one space).
+  const wall = year === undefined ? line.slice(i, clockEnd) : `${line.slice(i, dayEnd)} ${line.slice(clockStart, clockEnd)}`;
   const ctx = year !== undefined ? { ...time, year } : yearFor(month, time, years);
   let ms = parseTimestamp(wall, offset === undefined ? ctx : { ...ctx, tz: 'UTC' });
   if (ms !== undefined && offset !== undefined) ms -= offset * 60_000;
@@ -276,8 +288,8 @@ function hostAndTag(line: string, i: number, ms: number | undefined, stamp: stri
   }
   const rest = line.slice(at);
   const colon = rest.indexOf(': ');
-  const tagText = colon > 0 && colon <= 64 && !rest.slice(0, colon).includes(' ') ? rest.slice(0, colon) : undefined;
-  const app = tagText === undefined ? undefined : tagText.replace(/\[\d{1,10}\]$/, '');
+  const tagText = colon > 0 && colon <= 64 && rest.lastIndexOf(' ', colon - 1) === -1 ? rest.slice(0, colon) : undefined;
+  const app = tagText === undefined || tagText.charCodeAt(tagText.length - 1) !== 93 /* ] */ ? tagText : tagText.replace(/\[\d{1,10}\]$/, '');
   const message = tagText === undefined ? rest : rest.slice(colon + 2);
   return withOptional({ header: true, rest, message, line }, ms, stamp, host, app);
 }

@@ -36,23 +36,40 @@ const REQUIRED = 3;
  * The logged packet's fields (from `IN=` to the first ` [`, where the kernel quotes an ICMP error's offending packet
  * or writes `INCOMPLETE [n bytes]`), and the prefix before them; undefined when it is not a netfilter line.
  */
-function netfilterPart(message: string): { prefix: string; fields: string } | undefined {
+function netfilterPart(message: string): { prefix: string; fieldsFrom: number; fieldsTo: number } | undefined {
   const out = message.indexOf(' OUT=');
   if (out === -1) return undefined;
   const inAt = message.lastIndexOf('IN=', out);
   if (inAt === -1) return undefined;
   // `IN=` starts the kernel's own text: after the prefix, which may end in any character (`…-A]IN=eth0`).
-  if (message.slice(inAt + 3, out).includes(' ')) return undefined;
+  const space = message.indexOf(' ', inAt + 3);
+  if (space < out) return undefined;
   const quoted = message.indexOf(' [', out);
-  return { prefix: stripUptime(message.slice(0, inAt)), fields: message.slice(inAt, quoted === -1 ? message.length : quoted) };
+  return { prefix: stripUptime(message.slice(0, inAt)), fieldsFrom: inAt, fieldsTo: quoted === -1 ? message.length : quoted };
 }
 
 /** `[12345.678901] ` (the kernel's own clock, when the collector keeps it) is not part of the prefix. */
 function stripUptime(prefix: string): string {
-  if (!prefix.startsWith('[')) return prefix;
-  const close = prefix.indexOf(']');
-  if (close === -1 || !/^\[\s*\d+\.\d+$/.test(prefix.slice(0, close))) return prefix;
-  return prefix.slice(close + 1).trimStart();
+  if (prefix.charCodeAt(0) !== BRACKET) return prefix;
+  // `[`, spaces, digits, `.`, digits, `]`
+  let i = 1;
+  while (isSpaceCode(prefix.charCodeAt(i))) i++;
+  const whole = i;
+  while (isDigitCode(prefix.charCodeAt(i))) i++;
+  if (i === whole || prefix.charCodeAt(i) !== 46 /* . */) return prefix;
+  const fraction = ++i;
+  while (isDigitCode(prefix.charCodeAt(i))) i++;
+  if (i === fraction || prefix.charCodeAt(i) !== 93 /* ] */) return prefix;
+  return prefix.slice(i + 1).trimStart();
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** What a regular expression's `\s` matches (the uptime's padding). */
+function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && /\s/.test(String.fromCharCode(c)));
 }
 
 const UBIQUITI_SUFFIX: Readonly<Record<string, Action>> = { A: 'allow', D: 'drop', R: 'deny' };
@@ -60,21 +77,32 @@ const UBIQUITI_SUFFIX: Readonly<Record<string, Action>> = { A: 'allow', D: 'drop
 /** The decision a log prefix states by convention, if any. */
 export function actionFromPrefix(prefix: string): Action | undefined {
   // Ubiquiti: `[LAN_LOCAL-default-A]`.
-  const m = /^\[[^\]\s]{1,80}-([ADR])\]$/.exec(prefix.trim());
-  if (m) return UBIQUITI_SUFFIX[m[1]!];
-  for (const word of prefix.split(/[^A-Za-z]+/)) {
-    if (word.length < 4) continue; // `A`, `D`, `IN` are not decisions here
-    const action = normalizeAction(word);
+  const trimmed = prefix.trim();
+  if (trimmed.charCodeAt(0) === BRACKET) {
+    const m = /^\[[^\]\s]{1,80}-([ADR])\]$/.exec(trimmed);
+    if (m) return UBIQUITI_SUFFIX[m[1]!];
+  }
+  // Each run of ASCII letters, in turn.
+  for (let i = 0; i < prefix.length;) {
+    while (i < prefix.length && !isLetterCode(prefix.charCodeAt(i))) i++;
+    const word = i;
+    while (i < prefix.length && isLetterCode(prefix.charCodeAt(i))) i++;
+    if (i - word < 4) continue; // `A`, `D`, `IN` are not decisions here
+    const action = normalizeAction(prefix.slice(word, i));
     if (action) return action;
   }
   return undefined;
+}
+
+function isLetterCode(c: number): boolean {
+  return (c | 32) >= 97 && (c | 32) <= 122;
 }
 
 function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typeof NOT_MINE {
   const part = netfilterPart(line.message);
   if (!part) return NOT_MINE;
   const v: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
-  pickKeyValues(part.fields, KEYS, v);
+  pickKeyValues(line.message, KEYS, v, part.fieldsFrom, part.fieldsTo);
   // A netfilter line always has SRC, DST and PROTO; without them it was cut short (collector line limits).
   for (let k = 0; k < REQUIRED; k++) {
     if (v[k] === undefined) return fail('MALFORMED', `netfilter line without ${KEYS[k]}= (cut short?)`);
