@@ -389,14 +389,14 @@ function parseSyslog(t: string, s: number, e: number, ctx: TimeContext): number 
     if (end === i + 1 || end !== e) return undefined;
     ms = fractionMs(t, i + 1, end);
   }
-  const wall = (y: number) => (validDate(y, mo, d) ? inZone(wallMs(y, mo, d, h, mi, sec, ms), ctx.tz) : undefined);
-  if (ctx.year !== undefined) return wall(ctx.year);
+  if (ctx.year !== undefined) return validDate(ctx.year, mo, d) ? inZone(wallMs(ctx.year, mo, d, h, mi, sec, ms), ctx.tz) : undefined;
   if (ctx.now === undefined || !Number.isFinite(ctx.now)) return undefined;
   // The latest candidate year that is not after now (+ slack); next year's covers zones already past New Year, and
   // going back past last year only ever matters for 29 February (the latest leap year, at most 8 years back).
   const thisYear = new Date(ctx.now).getUTCFullYear();
   for (let y = thisYear + 1; y >= thisYear - 8; y--) {
-    const instant = wall(y);
+    if (!validDate(y, mo, d)) continue;
+    const instant = inZone(wallMs(y, mo, d, h, mi, sec, ms), ctx.tz);
     if (instant !== undefined && instant <= ctx.now + YEAR_INFERENCE_SLACK_MS) return instant;
   }
   return undefined;

@@ -270,9 +270,9 @@ function hostAndTag(line: string, i: number, ms: number | undefined, stamp: stri
   let host: string | undefined;
   let at = i;
   if (!noHost && line.charCodeAt(i) !== 37 /* % */ && !tagWithoutHost(line, i)) {
-    const [hs, he] = token(line, i);
-    if (he === -1 || he === hs) return undefined;
-    host = line.slice(hs, he);
+    const he = line.indexOf(' ', i);
+    if (he === -1 || he === i) return undefined;
+    host = line.slice(i, he);
     if (host.length > 1 && host.charCodeAt(host.length - 1) === 58) host = host.slice(0, -1);
     at = he + 1;
     while (line.charCodeAt(at) === 32) at++;
@@ -281,8 +281,8 @@ function hostAndTag(line: string, i: number, ms: number | undefined, stamp: stri
       while (line.charCodeAt(at) === 32) at++;
     } else {
       // What some collectors insert after the host: `user.info`, `kern.warning`.
-      const [fs, fe] = token(line, at);
-      if (fe !== -1 && isFacilitySeverity(line.slice(fs, fe))) at = fe + 1;
+      const fe = line.indexOf(' ', at);
+      if (fe !== -1 && isFacilitySeverity(line, at, fe)) at = fe + 1;
     }
     if (shape && host.charCodeAt(host.length - 1) !== 58 && line.charCodeAt(he - 1) !== 58 && isAscii(line, 0, at)) shape.restAt = at;
   }
@@ -299,8 +299,8 @@ function hostAndTag(line: string, i: number, ms: number | undefined, stamp: stri
  * RT_FLOW_SESSION_CLOSE: …`. A host written with a colon (`asa01: %ASA-…`) is followed by the vendor's own `%` tag.
  */
 function tagWithoutHost(line: string, i: number): boolean {
-  const [hs, he] = token(line, i);
-  if (he === -1 || he - hs < 2 || line.charCodeAt(he - 1) !== 58 /* : */) return false;
+  const he = line.indexOf(' ', i);
+  if (he === -1 || he - i < 2 || line.charCodeAt(he - 1) !== 58 /* : */) return false;
   let next = he + 1;
   while (line.charCodeAt(next) === 32) next++;
   return line.charCodeAt(next) !== 37 /* % */;
@@ -315,9 +315,10 @@ function isAscii(s: string, from: number, to: number): boolean {
   return true;
 }
 
-function isFacilitySeverity(text: string): boolean {
-  const dot = text.indexOf('.');
-  return dot > 0 && FACILITIES.has(text.slice(0, dot)) && SEVERITIES.has(text.slice(dot + 1));
+/** Whether `line`'s characters [from, to) are a `facility.severity` word. */
+function isFacilitySeverity(line: string, from: number, to: number): boolean {
+  const dot = line.indexOf('.', from);
+  return dot > from && dot < to && FACILITIES.has(line.slice(from, dot)) && SEVERITIES.has(line.slice(dot + 1, to));
 }
 
 function withOptional(
