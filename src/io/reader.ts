@@ -4,7 +4,6 @@
  * the push-based record parser. Memory stays bounded by the chunk size and the parser's line limit, never by the
  * input size.
  */
-import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DicomwatchError } from '../errors.js';
@@ -13,8 +12,6 @@ import { createRecordParser, type ParserInfo, type RecordParserOptions } from '.
 import type { RecordOutcome } from '../parsers/types.js';
 
 const CHUNK_BYTES = 1 << 20;
-/** How often a file read on the main thread gives the event loop a turn: every 16 MiB (~10–30 ms of scanning). */
-const TURN_EVERY_CHUNKS = 16;
 
 const zlib = lazily<typeof import('node:zlib')>('node:zlib');
 
@@ -72,9 +69,8 @@ async function* rawChunks(source: InputSource, name: string, options: ReadOption
 }
 
 /**
- * A file's bytes, CHUNK_BYTES at a time, read into two buffers by turns — for a pipe or FIFO the next read in flight
- * while the consumer works on the current chunk — so a file of any size allocates two buffers, not one per chunk (no
- * garbage, flat RSS).
+ * A file's bytes, CHUNK_BYTES at a time, read into two buffers by turns — the next read in flight while the consumer
+ * works on the current chunk — so a file of any size allocates two buffers, not one per chunk (no garbage, flat RSS).
  * A chunk is overwritten once the one after it is asked for: every layer below is done with it by then (the record
  * parser copies what it keeps; gunzip, which reads its input later, is handed copies). With `end`, the bytes
  * [start, end) only (a shard of `scan --threads`); without, from `start` to the end of the file as it grows.
@@ -84,26 +80,6 @@ export async function* fileChunks(path: string, start = 0, end = Infinity): Asyn
   const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   let turn = 0;
   let position = start;
-  if ((await file.stat()).isFile()) {
-    // A regular file is read on this thread: a read from the page cache is a copy of ~0.1 ms a chunk, where a read
-    // in flight on libuv's pool still cost ~0.3 ms of waiting a chunk on a 2-core machine (the pool's thread
-    // competes with the garbage collector's and the compiler's). The event loop gets a turn every
-    // TURN_EVERY_CHUNKS, so signals, timers (progress) and output go on during a long read.
-    try {
-      for (let k = 1; ; k++) {
-        const length = Math.min(CHUNK_BYTES, end - position);
-        const bytesRead = length > 0 ? readSync(file.fd, buffers[turn]!, 0, length, position) : 0;
-        if (bytesRead === 0) return;
-        position += bytesRead;
-        const chunk = buffers[turn]!.subarray(0, bytesRead);
-        turn = 1 - turn;
-        if (k % TURN_EVERY_CHUNKS === 0) await new Promise((resolve) => setImmediate(resolve));
-        yield chunk;
-      }
-    } finally {
-      await file.close();
-    }
-  }
   // A range is read at its positions; a whole input from where it stands (a pipe — `<(zcat …)`, /dev/stdin, a FIFO —
   // has no positions to read at).
   const ranged = start !== 0 || end !== Infinity;
