@@ -580,6 +580,21 @@ describe('the other commands', () => {
     expect(ids).toContain('jsonl');
   });
 
+  it('formats lists each vendor message under syslog and each JSON document under json, the vendor named once', async () => {
+    const lines = ok(await run.formats()).stdout.split('\n').filter((l) => /^\S|^  \S/.test(l));
+    // the nearest file-level format above each indented entry
+    const parentOf = new Map<string, string>();
+    let parent = '';
+    for (const l of lines) {
+      if (/^\S/.test(l)) parent = l.split(/\s+/)[0]!;
+      else parentOf.set(l.trim().split(/\s+/)[0]!, parent);
+    }
+    for (const id of ['iptables', 'panos', 'cef', 'meraki']) expect(parentOf.get(id), id).toBe('syslog');
+    for (const id of ['azure-nsg', 'gcp-vpc', 'suricata']) expect(parentOf.get(id), id).toBe('json');
+    expect(lines.find((l) => l.startsWith('  zeek '))).toMatch(/^  zeek +Zeek: /);
+    expect(lines.find((l) => l.startsWith('  nfdump '))).toMatch(/^  nfdump +nfdump: /);
+  });
+
   it('kql and kql --semantics kql print a query that starts with let', async () => {
     for (const r of [ok(await run.kql()), ok(await run.kqlKql())]) {
       // leading `//` lines are comments naming the rule; the query itself starts with its lets

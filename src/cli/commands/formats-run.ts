@@ -5,17 +5,32 @@ import { MESSAGE_FORMATS } from '../../parsers/syslog/registry.js';
 
 const MAX_SAMPLE = 160;
 
-/** File-level formats, then the vendor messages recognized per syslog line and the documents per JSON record, with samples. */
+interface Row {
+  id: string;
+  description: string;
+  recognizedBy: string;
+  sample?: string | undefined;
+}
+
+/** `Zeek Zeek` and `nfdump nfdump` said once. */
+function vendorProduct(f: { vendor: string; product: string }): string {
+  return f.product.startsWith(f.vendor) ? f.product : `${f.vendor} ${f.product}`;
+}
+
+/**
+ * File-level formats, each followed by what it recognizes within: the vendor messages per syslog line under
+ * `syslog`, the documents per JSON record under `json` (JSON Lines and JSON arrays alike); with samples.
+ */
 export function runFormats(): void {
-  const rows = [
-    ...FORMATS.map((f) => ({ id: f.id, description: f.description, recognizedBy: f.recognizedBy, sample: undefined as string | undefined })),
-    ...MESSAGE_FORMATS.map((f) => ({
-      id: `  ${f.id}`, description: `${f.vendor} ${f.product}: ${f.description}`, recognizedBy: `(per line, in syslog) ${f.recognizedBy}`, sample: f.sample,
+  const within: Record<string, Row[]> = {
+    syslog: MESSAGE_FORMATS.map((f) => ({
+      id: `  ${f.id}`, description: `${vendorProduct(f)}: ${f.description}`, recognizedBy: `(per line, in syslog) ${f.recognizedBy}`, sample: f.sample,
     })),
-    ...DOCUMENT_FORMATS.map((f) => ({
-      id: `  ${f.id}`, description: `${f.vendor} ${f.product}: ${f.description}`, recognizedBy: `(per record, in JSON) ${f.recognizedBy}`, sample: f.sample,
+    json: DOCUMENT_FORMATS.map((f) => ({
+      id: `  ${f.id}`, description: `${vendorProduct(f)}: ${f.description}`, recognizedBy: `(per record, in JSON Lines or a JSON array) ${f.recognizedBy}`, sample: f.sample,
     })),
-  ];
+  };
+  const rows: Row[] = FORMATS.flatMap((f) => [{ id: f.id, description: f.description, recognizedBy: f.recognizedBy }, ...(within[f.id] ?? [])]);
   const width = rows.reduce((w, r) => Math.max(w, r.id.length), 0);
   const pad = ' '.repeat(width);
   for (const r of rows) {
