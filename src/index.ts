@@ -32,7 +32,7 @@ export {
   createRecordParser, parseText, emptyInfo, addInfo, SNIFF_BYTES, type ParserInfo, type RecordParser, type RecordParserOptions,
 } from './parsers/record-parser.js';
 export { InputFileError } from './parsers/errors.js';
-export { describeColumns, explainUnusedInput } from './parsers/explain.js';
+export { describeColumns, explainUnreadInput, explainUnusedInput } from './parsers/explain.js';
 export { readRecords, type ReadOptions, type RecordStream } from './io/reader.js';
 export { recordTransform, recordTransformStream } from './io/streams.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonEvents, type JsonEvent } from './helpers/events.js';
-import { describeColumns, explainUnusedInput } from '../src/parsers/explain.js';
+import { describeColumns, explainUnreadInput, explainUnusedInput } from '../src/parsers/explain.js';
 import { InputFileError } from '../src/parsers/errors.js';
 import { emptyInfo, parseText, type RecordParserOptions } from '../src/parsers/record-parser.js';
 import type { ColumnReport, RecordOutcome } from '../src/parsers/types.js';
@@ -280,6 +280,21 @@ describe('point 7: saying which columns were used, and why a file yielded nothin
         'their time, source or destination values are empty (columns used: time=time, srcIp=src_ip, dstIp=dst_ip). ' +
         'If other columns hold them, map them: --map time=Column,srcIp=Column,dstIp=Column',
     );
+  });
+
+  it('explainUnreadInput: a file read as the wrong format (no event, most records unrecognised or malformed) asks whether the forced format is right', () => {
+    const csv = 'TimeGenerated,SourceIP,DestinationIP,DestinationPort\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,104\n';
+    const asSyslog = parseText(csv, { ...ctx, format: 'syslog' }).info;
+    expect(asSyslog.events).toBe(0);
+    expect(explainUnreadInput(asSyslog, 'a.csv', 'syslog')).toBe(
+      'a.csv: none of its 2 records was read as a connection (2 of no format known here): is it syslog? ' +
+        'Without --format the format is detected (`dicomwatch formats` lists them)',
+    );
+    expect(explainUnreadInput(asSyslog, 'a.csv')).toBe('a.csv: none of its 2 records was read as a connection (2 of no format known here)');
+    const asJsonl = parseText(csv, { ...ctx, format: 'jsonl' }).info;
+    expect(explainUnreadInput(asJsonl, 'a.csv', 'jsonl')).toMatch(/^a\.csv: none of its 2 records was read as a connection \(2 malformed\): is it jsonl\?/);
+    // read as what it is: silent
+    expect(explainUnreadInput(parseText(csv, ctx).info, 'a.csv')).toBeUndefined();
   });
 
   it('explainUnusedInput: no --map where --map does not apply (syslog vendor lines, flow-log headers, raw lines in a column)', () => {

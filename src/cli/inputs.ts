@@ -4,7 +4,7 @@ import { inputStat, readRecords, type ReadOptions } from '../io/reader.js';
 import type { NetworkEvent } from '../model/event.js';
 import { DicomwatchError } from '../errors.js';
 import { InputFileError } from '../parsers/errors.js';
-import { describeColumns, explainUnusedInput } from '../parsers/explain.js';
+import { describeColumns, explainUnreadInput, explainUnusedInput } from '../parsers/explain.js';
 import { addInfo, emptyInfo, type ParserInfo } from '../parsers/record-parser.js';
 import type { ErrorCode, RecordOutcome } from '../parsers/types.js';
 import { UsageError } from './options.js';
@@ -97,7 +97,11 @@ export async function forEachEvent(
       for (const e of split.errors) report({ kind: 'error', line: e.line, code: e.code as ErrorCode, message: e.message });
       if (split.info.errors > printed && printed === MAX_PRINTED_ERRORS) run.stderr.write(`${file}: more malformed records; only counted from here on\n`);
       addInfo(total, split.info);
-      if (!run.quiet) for (const note of [describeColumns(split.info, file), explainUnusedInput(split.info, file)]) if (note) run.stderr.write(`${note}\n`);
+      if (!run.quiet) {
+        for (const note of [describeColumns(split.info, file), explainUnusedInput(split.info, file), explainUnreadInput(split.info, file, run.read.format)]) {
+          if (note) run.stderr.write(`${note}\n`);
+        }
+      }
       run.progress.records(total.records);
       continue;
     }
@@ -131,7 +135,9 @@ export async function forEachEvent(
     if (info) {
       addInfo(total, info);
       if (!run.quiet) {
-        for (const note of [describeColumns(info, file), explainUnusedInput(info, file)]) if (note) run.stderr.write(`${note}\n`);
+        for (const note of [describeColumns(info, file), explainUnusedInput(info, file), explainUnreadInput(info, file, run.read.format)]) {
+          if (note) run.stderr.write(`${note}\n`);
+        }
         for (const note of info.notes) run.stderr.write(`${file}: ${note}\n`);
       }
     }

@@ -63,3 +63,20 @@ export function explainUnusedInput(info: ParserInfo, file: string): string | und
   return `${head}: their time, source or destination values are empty${using}. ` +
     'If other columns hold them, map them: --map time=Column,srcIp=Column,dstIp=Column';
 }
+
+/**
+ * Why a file yielded no event at all when most of its records were not of the format read or were malformed, and
+ * what to check; undefined otherwise. `forced`: the format the caller named (`--format`), the likeliest cause.
+ */
+export function explainUnreadInput(info: ParserInfo, file: string, forced?: string): string | undefined {
+  const unrecognised = info.skippedBy.UNRECOGNISED_FORMAT ?? 0;
+  if (info.records === 0 || info.events > 0 || (unrecognised + info.errors) * 2 <= info.records) return undefined;
+  const counts = [
+    unrecognised > 0 ? `${unrecognised} of no format known here` : '',
+    info.errors > 0 ? `${info.errors} malformed` : '',
+  ].filter((s) => s !== '').join(', ');
+  const head = `${file}: none of its ${info.records} records was read as a connection (${counts})`;
+  return forced === undefined
+    ? head
+    : `${head}: is it ${forced}? Without --format the format is detected (\`dicomwatch formats\` lists them)`;
+}
