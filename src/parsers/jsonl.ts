@@ -14,7 +14,8 @@
 import { DOCUMENT_FORMATS } from './documents/registry.js';
 import { flattenedKeys, jsonRecordReader, type JsonRecordReader, type Layout } from './json-record.js';
 import { frameOf, JsonObjectScanner, plainPortAt, type ExpectedKeys, type ScannedKeys } from './json-bytes.js';
-import { FILTERED } from './prefilter.js';
+import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
+import { portTable, pushFiltered } from './prefilter.js';
 import { isBlankBytes, lineByLine, toOutcome, type LineFormat, type LineSession, type ParseContext } from './types.js';
 
 /** Key sets the hot path remembers per file (as many as the binding cache: a file with more starts again). */
@@ -32,6 +33,8 @@ interface KeySet extends ExpectedKeys {
   layout: Layout;
   /** Index of the key whose value is the one the pre-filter tests, or -1 when this key set is never decided on bytes. */
   portKey: number;
+  /** The hole of `frame` that holds that value (a scalar), or -1: the kernel's block then leaves these records be. */
+  portHole: number;
   hash: number;
 }
 
@@ -59,7 +62,7 @@ function copyKeySet(buf: Buffer, start: number, end: number, keys: ScannedKeys, 
   const bytes = Buffer.allocUnsafe(total);
   for (let k = 0; k < n; k++) buf.copy(bytes, from[k]!, keys.keyStart(k), keys.keyEnd(k));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return { count: n, meta: Int32Array.from({ length: n }, (_, k) => keys.meta(k)), from, bytes, view, frame: frameOf(buf, start, end, keys), layout, portKey: -1, hash };
+  return { count: n, meta: Int32Array.from({ length: n }, (_, k) => keys.meta(k)), from, bytes, view, frame: frameOf(buf, start, end, keys), layout, portKey: -1, portHole: -1, hash };
 }
 
 /** Whether the scanned record's keys are `set`'s, byte for byte, at the same depths and with the same object values. */
@@ -122,11 +125,20 @@ function portKeyOf(set: KeySet, last: JsonRecordReader['last'], claimKeys: Reado
   return flattened.get(portBinding.key) ?? -1;
 }
 
+/** The hole of the key set's frame its port value is in: the value starts where the segment before it ends. */
+function portHoleOf(set: KeySet): number {
+  const frame = set.frame;
+  if (frame === undefined || set.portKey < 0) return -1;
+  const j = frame.valueSegment[set.portKey]!;
+  return frame.valueOffset[set.portKey] === frame.from[j + 1]! - frame.from[j]! ? j : -1;
+}
+
 function openJsonl(ctx: ParseContext): LineSession {
   const reader = jsonRecordReader(ctx, 'jsonl');
   const parse = (text: string, lineNo: number) => reader.parse(text, lineNo);
   if (!ctx.prefilter || ctx.bytePath === false || !DOCUMENT_FORMATS.every((f) => f.claimKeys)) return lineByLine(parse);
   const wanted = ctx.prefilter.dstPorts;
+  const runs = ctx.filteredRuns;
   const claimKeys = new Set(DOCUMENT_FORMATS.flatMap((f) => f.claimKeys!));
   // the session's scan: the record parser's kernel finds the quotes (json-bytes.ts)
   const scanner = new JsonObjectScanner(ctx.scanner);
@@ -146,6 +158,7 @@ function openJsonl(ctx: ParseContext): LineSession {
       const port = plainPortAt(buf, keys.valueStart(set.portKey), end);
       if (port >= 0 && reader.last.flat!.get(layout.bindings.dstPort![0]!.key as string) !== port) set.portKey = -1;
     }
+    set.portHole = portHoleOf(set);
     if (sets.size >= MAX_KEY_SETS) sets.clear();
     sets.set(hash, set);
     current = set;
@@ -153,8 +166,21 @@ function openJsonl(ctx: ParseContext): LineSession {
 
   let misses = 0;
   let resting = 0;
+  // The kernel's block (FILTERED runs only): records framed like the current key set's, many per call.
+  const kernel = runs ? ctx.scanner : undefined;
+  const ports = kernel && portTable(wanted);
+  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
 
   return {
+    block(buf, start, end, _lineNo, taken) {
+      const set = current;
+      if (!kernel || resting > 0 || set === undefined || set.portHole < 0) return 0;
+      const n = kernel.json(buf, start, end, set.frame!, set.portHole, maxLine, ports!);
+      // as push decides a FILTERED record: only once the layout is the one `parse` would use
+      if (n <= 0 || !reader.resume(set.layout)) return 0;
+      misses = 0;
+      return kernel.took(n, taken);
+    },
     push(buf, start, end, lineNo, out) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
       if (resting > 0) {
@@ -176,7 +202,7 @@ function openJsonl(ctx: ParseContext): LineSession {
       if (known && known.portKey >= 0) {
         const port = plainPortAt(buf, keys.valueStart(known.portKey), end);
         if (port >= 0 && !wanted.has(port) && reader.resume(known.layout)) {
-          out.push(toOutcome(FILTERED, lineNo));
+          pushFiltered(out, lineNo, runs);
           misses = 0;
           return;
         }

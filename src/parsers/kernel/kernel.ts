@@ -36,6 +36,12 @@ const PREFIX_AT = HEADER_AT + 512;
 const CHECKS_AT = HEADER_AT + 1024;
 /** The type `panos` compares (at most 64 bytes), after the checks. */
 const TYPE_AT = HEADER_AT + 1152;
+/** The frame `json` compares JSON Lines records with (at most FRAME_BYTES), and its segments' offsets (i32s) after it. */
+const FRAME_AT = HEADER_AT + 1280;
+const FRAME_BYTES = 4096;
+const SEGMENTS_AT = FRAME_AT + FRAME_BYTES + 16;
+/** The most segments `json` takes (MAX_FRAME_HOLES + 1 in json-bytes.ts). */
+const MAX_SEGMENTS = 257;
 /** The most fields `fields` checks. */
 const MAX_CHECKED_FIELDS = 64;
 
@@ -85,6 +91,7 @@ interface SplitExports {
   panos(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, from2: number, to2: number, messageAt: number, maxLine: number,
     typeLen: number, typeField: number, portField: number, last: number): number;
   cef(from: number, to: number, prefix: number, stampFrom: number, stampTo: number, from2: number, to2: number, messageAt: number, maxLine: number): number;
+  json(from: number, to: number, segments: number, portHole: number, maxLine: number): number;
 }
 
 /**
@@ -109,7 +116,7 @@ export class ByteScanner {
   static readonly MAX_KEPT = SLOTS - 1;
 
   /** Undefined until the first scan; null where the kernel cannot run. */
-  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter' | 'panos' | 'cef'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
+  private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter' | 'panos' | 'cef' | 'json'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
   /** What was last copied to each address of the kernel's memory (header, prefix, checks, port table): copied once. */
   private readonly copied = new Map<number, Uint8Array>();
   private window: Buffer | undefined;
@@ -123,7 +130,7 @@ export class ByteScanner {
       const module = kernelModule();
       const exports = module && (new WebAssembly.Instance(module).exports as SplitExports);
       this.kernel = exports
-        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, netfilter: exports.netfilter, panos: exports.panos, cef: exports.cef, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
+        ? { split: exports.split, same: exports.same, rows: exports.rows, fields: exports.fields, netfilter: exports.netfilter, panos: exports.panos, cef: exports.cef, json: exports.json, memory: new Uint8Array(exports.memory.buffer), slots: new Int32Array(exports.memory.buffer, 0, SLOTS) }
         : null;
     }
     return this.kernel;
@@ -241,6 +248,32 @@ export class ByteScanner {
       type.length, typeField, portField, last) - this.base;
     return kernel.slots[0]!;
   }
+
+  /**
+   * The JSON Lines records from line start `start` on that a scan settles as FILTERED, over the whole lines before
+   * `end`: how many there are (`took` then tells where the first it did not settle starts), -1 when the kernel cannot
+   * run. A record is settled when it is `frame`'s segments with one scalar in each hole (a string without backslash or
+   * control byte, a number, true, false, null; json-bytes.ts `framed`), hole `portHole` a port written as 1–5 plain
+   * digits that `ports` does not want, up to its line feed (a CR before it allowed), in at most `maxLine` bytes.
+   * `frame` and `ports` must not change while in use.
+   */
+  json(buf: Buffer, start: number, end: number, frame: { readonly from: Int32Array; readonly bytes: Buffer }, portHole: number, maxLine: number, ports: Uint8Array): number {
+    const segments = frame.from.length - 1;
+    if (segments > MAX_SEGMENTS || frame.bytes.length > FRAME_BYTES || portHole < 0 || portHole >= segments - 1) return -1;
+    const kernel = this.lines(buf, start, end, ports);
+    if (kernel === null) return -1;
+    this.copyIn(kernel.memory, frame.bytes, FRAME_AT);
+    if (this.copiedSegments !== frame.from) {
+      const view = new DataView(kernel.memory.buffer, kernel.memory.byteOffset);
+      for (let j = 0; j <= segments; j++) view.setInt32(SEGMENTS_AT + 4 * j, frame.from[j]!, true);
+      this.copiedSegments = frame.from;
+    }
+    this.rowsEnd = kernel.json(start + this.base, this.to + this.base, segments, portHole, maxLine) - this.base;
+    return kernel.slots[0]!;
+  }
+
+  /** The segment offsets last copied to SEGMENTS_AT. */
+  private copiedSegments: Int32Array | undefined;
 
   /** Where the last call placed its range's end (at most a window from its start). */
   private to = 0;

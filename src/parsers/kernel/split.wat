@@ -10,7 +10,8 @@
 ;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a 16-byte load may run past the
 ;; end, and holds, from 1114128: the header `same` compares with (256 bytes), at 1114640 the line prefix the syslog
 ;; functions compare with (256), at 1115152 the field checks of `fields` (64), at 1115280 the type `panos` compares
-;; (64); the last page, from 1179648, is the table of wanted ports (byte p: 1 when port p is wanted).
+;; (64), at 1115408 the frame `json` compares with (4096, then 16 of slack) and at 1119520 its segment offsets (i32s,
+;; at most 257 + 1); the last page, from 1179648, is the table of wanted ports (byte p: 1 when port p is wanted).
 (module
   (memory (export "memory") 19)
 
@@ -725,4 +726,163 @@
           (br $block))))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
+
+  ;; json(from, to, segments, portHole, maxLine): the JSON Lines records a scan settles without JavaScript, from line
+  ;; start `from` on, over the complete lines before `to`: a record is settled when it is the frame kept at 1115408
+  ;; (its `segments` segments, segment j being bytes [from(j), from(j + 1)) there, the offsets i32s at 1119520) with
+  ;; one JSON scalar in each hole — a string without backslash or control byte, a number by the JSON grammar, true,
+  ;; false, null — and in hole `portHole` 1..5 digits with no fraction or exponent, a port at most 65535 no rule
+  ;; wants, right up to its line feed (a CR before it allowed), in at most `maxLine` bytes — what json-bytes.ts
+  ;; `framed` and jsonl.ts decide for such a record. It stops at the first line it does not settle (or at `to`):
+  ;; returns that line's start, and puts the number settled in slot 0.
+  (func (export "json") (param $from i32) (param $to i32) (param $segments i32) (param $portHole i32) (param $maxLine i32) (result i32)
+    (local $ls i32) (local $p i32) (local $j i32) (local $at i32) (local $len i32) (local $k i32) (local $ne i32)
+    (local $c i32) (local $e i32) (local $lines i32) (local $m i32) (local $port i32) (local $digits i32)
+    (local $vq v128) (local $vb v128) (local $vctl v128) (local $v v128)
+    (local.set $vq (i8x16.splat (i32.const 34)))
+    (local.set $vb (i8x16.splat (i32.const 92)))
+    (local.set $vctl (i8x16.splat (i32.const 32)))
+    (local.set $ls (local.get $from))
+    (block $stop
+      (loop $line
+        (local.set $p (local.get $ls))
+        (local.set $j (i32.const 0))
+        (loop $segment
+          ;; segment j, sixteen bytes a step (it holds no line feed: a match stays in the line)
+          (local.set $at (i32.add (i32.const 1115408) (i32.load (i32.add (i32.const 1119520) (i32.shl (local.get $j) (i32.const 2))))))
+          (local.set $len (i32.sub
+            (i32.load (i32.add (i32.const 1119524) (i32.shl (local.get $j) (i32.const 2))))
+            (i32.load (i32.add (i32.const 1119520) (i32.shl (local.get $j) (i32.const 2))))))
+          (br_if $stop (i32.gt_u (i32.add (local.get $p) (local.get $len)) (local.get $to)))
+          (local.set $k (i32.const 0))
+          (block $compared
+            (loop $compare
+              (br_if $compared (i32.ge_s (local.get $k) (local.get $len)))
+              (local.set $ne (i32.xor (i8x16.bitmask (i8x16.eq
+                (v128.load (i32.add (local.get $p) (local.get $k))) (v128.load (i32.add (local.get $at) (local.get $k))))) (i32.const 0xffff)))
+              (if (i32.lt_s (i32.sub (local.get $len) (local.get $k)) (i32.const 16))
+                (then (local.set $ne (i32.and (local.get $ne)
+                  (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $len) (local.get $k))) (i32.const 1))))))
+              (br_if $stop (local.get $ne))
+              (local.set $k (i32.add (local.get $k) (i32.const 16)))
+              (br $compare)))
+          (local.set $p (i32.add (local.get $p) (local.get $len)))
+          ;; after the last segment, the line's end
+          (if (i32.lt_s (local.get $j) (i32.sub (local.get $segments) (i32.const 1)))
+            (then
+              ;; hole j: one scalar
+              (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+              (local.set $c (i32.load8_u (local.get $p)))
+              (if (i32.eq (local.get $j) (local.get $portHole))
+                (then
+                  ;; the port: digits only (no sign, fraction or exponent), as plainPortAt reads them
+                  (local.set $e (call $numberEnd (local.get $p) (local.get $to)))
+                  (br_if $stop (i32.lt_s (local.get $e) (i32.const 0)))
+                  (local.set $port (i32.const 0))
+                  (local.set $digits (i32.const 0))
+                  (block $read
+                    (loop $digit
+                      (local.set $c (i32.load8_u (i32.add (local.get $p) (local.get $digits))))
+                      (br_if $read (i32.gt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)))
+                      (br_if $stop (i32.eq (local.get $digits) (i32.const 5)))
+                      (local.set $port (i32.add (i32.mul (local.get $port) (i32.const 10)) (i32.sub (local.get $c) (i32.const 48))))
+                      (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
+                      (br $digit)))
+                  (br_if $stop (i32.eqz (local.get $digits)))
+                  (br_if $stop (i32.ne (i32.add (local.get $p) (local.get $digits)) (local.get $e)))
+                  (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535)))
+                  (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+                  (local.set $p (local.get $e)))
+                (else
+                  (if (i32.eq (local.get $c) (i32.const 34))
+                    (then
+                      ;; a string: its first quote, backslash or control byte must be its closing quote
+                      (local.set $e (i32.add (local.get $p) (i32.const 1)))
+                      (block $found
+                        (loop $search
+                          (br_if $stop (i32.ge_u (local.get $e) (local.get $to)))
+                          (local.set $v (v128.load (local.get $e)))
+                          (local.set $m (i8x16.bitmask (v128.or (v128.or
+                            (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.eq (local.get $v) (local.get $vb)))
+                            (i8x16.lt_u (local.get $v) (local.get $vctl)))))
+                          (if (local.get $m)
+                            (then
+                              (local.set $e (i32.add (local.get $e) (i32.ctz (local.get $m))))
+                              (br $found)))
+                          (local.set $e (i32.add (local.get $e) (i32.const 16)))
+                          (br $search)))
+                      (br_if $stop (i32.ge_u (local.get $e) (local.get $to)))
+                      (br_if $stop (i32.ne (i32.load8_u (local.get $e)) (i32.const 34)))
+                      (local.set $p (i32.add (local.get $e) (i32.const 1))))
+                    (else
+                      (local.set $p (call $scalarEnd (local.get $p) (local.get $to)))
+                      (br_if $stop (i32.lt_s (local.get $p) (i32.const 0)))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $segment))))
+        ;; the line feed, a CR before it allowed
+        (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+        (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 13))
+          (then (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+        (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+        (br_if $stop (i32.ne (i32.load8_u (local.get $p)) (i32.const 10)))
+        (br_if $stop (i32.gt_u (i32.sub (local.get $p) (local.get $ls)) (local.get $maxLine)))
+        (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+        (local.set $ls (i32.add (local.get $p) (i32.const 1)))
+        (br $line)))
+    (i32.store (i32.const 0) (local.get $lines))
+    (local.get $ls))
+  ;; numberEnd(i, to): the end of the JSON number at i (json-bytes.ts numberEnd), or -1.
+  (func $numberEnd (param $i i32) (param $to i32) (result i32)
+    (local $c i32) (local $f i32)
+    (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 45)) (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+    (if (i32.ge_u (local.get $i) (local.get $to)) (then (return (i32.const -1))))
+    (local.set $c (i32.load8_u (local.get $i)))
+    (if (i32.eq (local.get $c) (i32.const 48))
+      (then (local.set $i (i32.add (local.get $i) (i32.const 1))))
+      (else
+        (if (i32.gt_u (i32.sub (local.get $c) (i32.const 49)) (i32.const 8)) (then (return (i32.const -1))))
+        (local.set $i (call $digitsEnd (i32.add (local.get $i) (i32.const 1)) (local.get $to)))))
+    (if (i32.and (i32.lt_u (local.get $i) (local.get $to)) (i32.eq (i32.load8_u (local.get $i)) (i32.const 46)))
+      (then
+        (local.set $f (i32.add (local.get $i) (i32.const 1)))
+        (local.set $i (call $digitsEnd (local.get $f) (local.get $to)))
+        (if (i32.eq (local.get $i) (local.get $f)) (then (return (i32.const -1))))))
+    (if (i32.lt_u (local.get $i) (local.get $to))
+      (then
+        (local.set $c (i32.load8_u (local.get $i)))
+        (if (i32.or (i32.eq (local.get $c) (i32.const 101)) (i32.eq (local.get $c) (i32.const 69)))
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (if (i32.lt_u (local.get $i) (local.get $to))
+              (then
+                (local.set $c (i32.load8_u (local.get $i)))
+                (if (i32.or (i32.eq (local.get $c) (i32.const 43)) (i32.eq (local.get $c) (i32.const 45)))
+                  (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))))
+            (local.set $f (local.get $i))
+            (local.set $i (call $digitsEnd (local.get $f) (local.get $to)))
+            (if (i32.eq (local.get $i) (local.get $f)) (then (return (i32.const -1))))))))
+    (local.get $i))
+  ;; digitsEnd(i, to): the first byte from i on (before to) that is not a decimal digit.
+  (func $digitsEnd (param $i i32) (param $to i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $to)))
+        (br_if $done (i32.gt_u (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)) (i32.const 9)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $i))
+  ;; scalarEnd(i, to): the end of the number, true, false or null at i, or -1 (a string is the caller's).
+  (func $scalarEnd (param $i i32) (param $to i32) (result i32)
+    (local $c i32)
+    (local.set $c (i32.load8_u (local.get $i)))
+    (if (i32.or (i32.eq (local.get $c) (i32.const 45)) (i32.le_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)))
+      (then (return (call $numberEnd (local.get $i) (local.get $to)))))
+    ;; `true` and `null` four bytes, `false` five, compared as little-endian words
+    (if (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $to)) (then (return (i32.const -1))))
+    (if (i32.or (i32.eq (i32.load (local.get $i)) (i32.const 0x65757274)) (i32.eq (i32.load (local.get $i)) (i32.const 0x6c6c756e)))
+      (then (return (i32.add (local.get $i) (i32.const 4)))))
+    (if (i32.and (i32.eq (i32.load (local.get $i)) (i32.const 0x736c6166))
+        (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 5)) (local.get $to)) (i32.eq (i32.load8_u offset=4 (local.get $i)) (i32.const 101))))
+      (then (return (i32.add (local.get $i) (i32.const 5)))))
+    (i32.const -1))
 )
