@@ -90,24 +90,28 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
     },
     push(buf, start, end, lineNo, out: RecordOutcome<T>[]) {
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
+      let framedAlike = false;
+      const first = dispatch.first();
       if (header && scanner) {
         const message = messageStartOnBytes(buf, start, end, header, shape, scanner);
-        const format = dispatch.first();
-        if (message !== -1 && format?.filteredOnBytes?.(buf, message, end, dstPorts!, start, scanner)) {
+        if (message !== -1 && first?.filteredOnBytes?.(buf, message, end, dstPorts!, start, scanner)) {
           pushFiltered(out, lineNo, runs);
-          if (ports && format.filteredLines) {
+          if (ports && first.filteredLines) {
             const prefix = linePrefix(buf, start, end, message, shape);
             if (prefix && (framed === undefined || !sameBytes(framed.prefix.bytes, buf, start, start + prefix.bytes.length))) framed = { prefix, maxLine, ports };
           }
           return;
         }
+        framedAlike = message !== -1;
       }
-      framed = undefined;
       const line = parseSyslogLine(buf.toString('utf8', start, end), time, years, dstPorts && shape);
       // Another header (or none) ends the shape: year inference must see every line that is not like it.
       header = scanner && shape.restAt !== -1 && shape.restAt <= ByteScanner.MAX_HEADER ? Buffer.from(buf.subarray(start, start + shape.restAt)) : undefined;
       messageCtx.lineNo = lineNo;
       out.push(toOutcome<T>(dispatch(line, messageCtx), lineNo));
+      // A line framed like the last one settled on bytes (one that may match, as a scan's ~1 % do) leaves the block's
+      // prefix as it was, unless it made another format the first one tried: the block goes on from the next line.
+      if (!framedAlike || dispatch.first() !== first) framed = undefined;
     },
     end() {},
   };
