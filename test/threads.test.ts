@@ -161,11 +161,11 @@ describe('scan --threads: one thread\'s answer, order and accounting', () => {
       expect({ good, code: r.code }).toEqual({ good, code: 0 });
     }
   });
-  it('--threads 0 or 1.5 is bad usage', async () => {
-    for (const bad of ['0', '1.5']) {
+  it('--threads 0, 1.5, 257 or abc is bad usage that quotes what was given', async () => {
+    for (const bad of ['0', '1.5', '257', 'abc', '']) {
       const r = await runCli(['scan', join(ROOT, 'fixtures/sentinel-export.csv'), '--threads', bad]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('--threads');
+      expect(r.stderr).toContain(`--threads: a whole number from 1 to 256, not ${JSON.stringify(bad)}`);
     }
   });
 });

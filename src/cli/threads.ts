@@ -22,7 +22,11 @@ import { runShard, type ShardResult, type ShardTask } from './shard.js';
 
 const workerThreads = lazily<typeof import('node:worker_threads')>('node:worker_threads');
 
-/** Smallest file split across threads: a worker takes ~0.3 s to start (it loads the parsers), which only pays off on files of a few hundred MB (measured: 103 MB of iptables is slower on two threads, 314 MB of CEF 1.5× faster). */
+/**
+ * Smallest file split across threads. A worker starts in a few tens of milliseconds, but on a 2-core machine whose
+ * cores share memory bandwidth two threads hardly beat one at ~1 GB/s a core (README, *Threads*: the 146–400 MB
+ * bench files took longer on two threads than on one).
+ */
 export const DEFAULT_THREADS_MIN_BYTES = 1024 * 1024 * 1024;
 /** Formats whose byte ranges can be read on their own. */
 const SPLITTABLE = new Set(['csv', 'jsonl', 'aws-vpc', 'syslog']);

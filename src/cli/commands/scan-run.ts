@@ -20,13 +20,13 @@ import { chooseOutput, type ScanArgs } from './scan.js';
  */
 const RULE_AWARE: ReadonlySet<AlertOutput> = new Set<AlertOutput>(['ocsf', 'cef']);
 
-/** --threads: a whole number ≥ 1, by default the machine's cores. */
-function threadCount(given: number | undefined): number {
+/** --threads: a whole number ≥ 1, by default the machine's cores. (Read as text: the message quotes what was given.) */
+function threadCount(given: string | number | undefined): number {
   if (given === undefined) return availableParallelism();
-  if (!Number.isInteger(given) || given < 1 || given > 256) {
-    throw new UsageError(`--threads: a whole number from 1 to 256${Number.isNaN(given) ? '' : `, not ${given}`}`);
-  }
-  return given;
+  const text = String(given).trim();
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 256)) throw new UsageError(`--threads: a whole number from 1 to 256, not ${JSON.stringify(String(given))}`);
+  return n;
 }
 
 /**

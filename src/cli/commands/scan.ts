@@ -20,12 +20,12 @@ export const examples: readonly Example[] = [
 export function builder(y: Argv) {
   return withRuleOptions(withInputOptions(y))
     .option('output', { alias: 'o', choices: ALERT_OUTPUT_NAMES, describe: 'alert format (default: from --out\'s extension: .jsonl/.ndjson/.json jsonl, .csv csv, else table; without --out: table on a terminal, else jsonl)' })
-    .option('threads', { type: 'number', describe: 'threads reading one large plain file (CSV, JSON Lines, AWS VPC, syslog without --year; at least 1 GiB, or $DICOMWATCH_THREADS_MIN_BYTES)', defaultDescription: 'the number of cores' })
+    .option('threads', { type: 'string', describe: 'threads reading one large plain file (CSV, JSON Lines, AWS VPC, syslog without --year; at least 1 GiB, or $DICOMWATCH_THREADS_MIN_BYTES)', defaultDescription: 'the number of cores' })
     .option('prefilter', { type: 'boolean', default: true, describe: 'let parsers drop well-formed records whose destination port cannot match (--no-prefilter, or --strict-input, to check every value)' })
     .epilogue(examplesText(examples));
 }
 
-export type ScanArgs = RuleArgs & InputArgs & { output?: AlertOutput; out?: string; prefilter: boolean; threads?: number };
+export type ScanArgs = RuleArgs & InputArgs & { output?: AlertOutput; out?: string; prefilter: boolean; threads?: string };
 
 export async function handler(args: ScanArgs): Promise<void> {
   const { runScan } = await import('./scan-run.js');
