@@ -186,6 +186,13 @@ describe.concurrent('point 10: output that cannot be written', () => {
     expect(r.stderr).toBe('dicomwatch: stdout: cannot write (ENOSPC)\n');
   });
 
+  it('--help, scan --help and scan --version > /dev/full (printed by yargs): exit 3 with the message, as formats', async () => {
+    for (const argv of [['--help'], ['scan', '--help'], ['scan', '--version']]) {
+      const r = await toDevFull(argv);
+      expect({ argv, code: r.code, stderr: r.stderr }).toEqual({ argv, code: 3, stderr: 'dicomwatch: stdout: cannot write (ENOSPC)\n' });
+    }
+  });
+
   it('parse --out /dev/full (a device: written in place, no temp file beside it): exit 3, the summary, the message', async () => {
     const r = await runCli(['parse', MANY, '--out', '/dev/full']);
     expect(r.code).toBe(3);

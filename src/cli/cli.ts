@@ -83,6 +83,9 @@ export async function main(argv: string[]): Promise<void> {
     .version(VERSION)
     .help()
     .alias('help', 'h')
+    // --help and --version end the run here rather than exiting at once: a write of theirs that failed (a full disk)
+    // then ends as every command's does (below), not with status 0.
+    .exitProcess(false)
     .wrap(helpWidth(process.stdout.columns))
     .epilogue(`${examplesText(MAIN_EXAMPLES)}\n\n${EXIT_STATUS}`)
     .fail((message, error) => {
@@ -92,6 +95,12 @@ export async function main(argv: string[]): Promise<void> {
   skipHelpCache(cli);
   try {
     await cli.parseAsync();
+    // (what printed with console.log — help, version — failed, if it did, when it was written)
+    const code = (process.stdout.errored as NodeJS.ErrnoException | null | undefined)?.code;
+    if (code !== undefined && !hasOutputOn(process.stdout)) {
+      const error = new OutputError('stdout', code);
+      if (!error.closedByReader) fail(error.message, EXIT_OUTPUT);
+    }
   } catch (e) {
     // The reader of the output stopped early (`| head`): it has what it wanted.
     if (e instanceof OutputError && e.closedByReader) return;
