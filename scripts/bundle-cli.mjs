@@ -20,7 +20,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -157,3 +157,7 @@ try {
 } catch (e) {
   process.stderr.write(`${e.stderr ?? ''}bundle-cli: no code cache recorded (${e.message.split('\n')[0]}): the CLI will start slower\n`);
 }
+
+// The package's bin (package.json): tsc writes it without the executable bit, which `npx dicomwatch` in a checkout
+// needs (npm sets it only when it installs the package from a tarball).
+await chmod(join(ROOT, 'dist', 'cli', 'main.js'), 0o755);

@@ -1,5 +1,8 @@
 // The README's worked examples are real output: each `$ npx dicomwatch …` block is run and compared.
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 
@@ -32,4 +35,14 @@ describe('README examples', () => {
       expect(r.stdout + r.stderr).toBe(shown);
     });
   }
+});
+
+describe('README quick start', () => {
+  it('`npx dicomwatch` in the checkout runs the package\'s bin (built executable; npm does not set the bit here)', async () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const { stdout } = await promisify(execFile)(npm, ['exec', '--offline', '--no', '--', 'dicomwatch', '--version'], { cwd: root, shell: process.platform === 'win32' });
+    expect(stdout.trim()).toBe(version);
+  }, 60_000);
 });
