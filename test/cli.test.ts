@@ -580,6 +580,17 @@ describe('the other commands', () => {
     expect(ids).toContain('jsonl');
   });
 
+  it('a file none of whose records is read as a connection gets a note; it asks about the format only when --format named one', async () => {
+    const ssh = join(TMP, 'ssh.log');
+    writeFileSync(ssh, 'Mar 16 10:20:44 edge01 sshd[2211]: Accepted publickey\nMar 16 10:20:45 edge01 sshd[2211]: Accepted publickey\n');
+    const detected = await runCli(['scan', ssh, '--year', '2026']);
+    expect(detected.code).toBe(0);
+    expect(detected.stderr).toContain(`${ssh}: none of its 2 records was read as a connection (2 of no format known here)\n`);
+    const forced = await runCli(['scan', FIXTURE, '--format', 'syslog']);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain(': is it syslog? Without --format the format is detected');
+  });
+
   it('formats lists each vendor message under syslog and each JSON document under json, the vendor named once', async () => {
     const lines = ok(await run.formats()).stdout.split('\n').filter((l) => /^\S|^  \S/.test(l));
     // the nearest file-level format above each indented entry

@@ -61,6 +61,12 @@ export function totalsSoFar(running: RunningTotals): InputTotals {
   return { info, failed: [...running.failed] };
 }
 
+/** The format the user named with --format, if any (`auto`, the default, names none). */
+function forcedFormat(run: InputRun): string | undefined {
+  const format = run.read.format;
+  return format === undefined || format === 'auto' ? undefined : format;
+}
+
 /**
  * Feed every event of every input to `onEvent`. An input that cannot be read to its end is reported on stderr and
  * the run goes on with the next one (what was read of it still counts), like grep over several files; the caller
@@ -98,7 +104,7 @@ export async function forEachEvent(
       if (split.info.errors > printed && printed === MAX_PRINTED_ERRORS) run.stderr.write(`${file}: more malformed records; only counted from here on\n`);
       addInfo(total, split.info);
       if (!run.quiet) {
-        for (const note of [describeColumns(split.info, file), explainUnusedInput(split.info, file), explainUnreadInput(split.info, file, run.read.format)]) {
+        for (const note of [describeColumns(split.info, file), explainUnusedInput(split.info, file), explainUnreadInput(split.info, file, forcedFormat(run))]) {
           if (note) run.stderr.write(`${note}\n`);
         }
       }
@@ -135,7 +141,7 @@ export async function forEachEvent(
     if (info) {
       addInfo(total, info);
       if (!run.quiet) {
-        for (const note of [describeColumns(info, file), explainUnusedInput(info, file), explainUnreadInput(info, file, run.read.format)]) {
+        for (const note of [describeColumns(info, file), explainUnusedInput(info, file), explainUnreadInput(info, file, forcedFormat(run))]) {
           if (note) run.stderr.write(`${note}\n`);
         }
         for (const note of info.notes) run.stderr.write(`${file}: ${note}\n`);
