@@ -67,6 +67,15 @@ describe('syslog framing', () => {
     expect(parseSyslogLine('Jan  1 00:00:02 fw kernel: c', time, years).time).toBe(Date.UTC(2026, 0, 1, 0, 0, 2));
   });
 
+  it('--year: lines of the old year after New Year (sources merged out of order at midnight) keep their year', () => {
+    const years = {};
+    const time = { tz: 'UTC', year: 2025 };
+    const at = (line: string) => new Date(parseSyslogLine(`${line} fw kernel: x`, time, years).time!).toISOString();
+    expect(['Dec 31 23:59:59', 'Jan  1 00:00:01', 'Dec 31 23:59:58', 'Jan  1 00:00:02', 'Jan  1 00:00:03'].map(at)).toEqual([
+      '2025-12-31T23:59:59.000Z', '2026-01-01T00:00:01.000Z', '2025-12-31T23:59:58.000Z', '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:03.000Z',
+    ]);
+  });
+
   it('a relay header in front of the device header is looked through; a bare message loses its <PRI>', () => {
     const relayed = '2026-03-16T10:15:05.000Z collector01 <134>Mar 16 10:15:02 fw01 kernel: DROP IN=eth0';
     expect(parseSyslogLine(relayed, { tz: 'UTC', year: 2026 })).toMatchObject({
@@ -119,6 +128,19 @@ describe('iptables (netfilter LOG) lines', () => {
     expect(codes(parseText(line, { file: 'x', tz: 'UTC' }).outcomes)).toEqual(['BAD_TIME']);
     const bare = line.slice(line.indexOf('kernel: ') + 8);
     expect(codes(parseText(bare, { ...ctx, format: 'iptables' }).outcomes)).toEqual(['MISSING_FIELD']);
+  });
+
+  it('BAD_TIME suggests --year only when a year is all the stamp lacks (not for Feb 30, not when --year was given)', () => {
+    const message = (text: string, year?: number) => {
+      const o = parseText(text, { file: 'x', tz: 'UTC', ...(year ? { year } : {}) }).outcomes[0]!;
+      return o.kind === 'error' ? o.message : o.kind;
+    };
+    const kernel = 'edge01 kernel: DROP IN=eth0 OUT= SRC=203.0.113.5 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=5555 DPT=104';
+    expect(message(`Mar 16 10:10:28 ${kernel}`)).toBe('not a timestamp: "Mar 16 10:10:28" (no year: pass --year YYYY)');
+    expect(message(`Feb 29 10:10:28 ${kernel}`)).toBe('not a timestamp: "Feb 29 10:10:28" (no year: pass --year YYYY)');
+    expect(message(`Feb 30 10:10:28 ${kernel}`)).toBe('not a timestamp: "Feb 30 10:10:28"');
+    expect(message(`Feb 30 10:10:28 ${kernel}`, 2026)).toBe('not a timestamp: "Feb 30 10:10:28"');
+    expect(message(`Feb 29 10:10:28 ${kernel}`, 2026)).toBe('not a timestamp: "Feb 29 10:10:28"');
   });
 
   it('the pre-filter skips only well-formed lines: a cut-short line is malformed in the scan too', () => {

@@ -9,6 +9,7 @@ import type { Action, NetworkEvent } from '../../model/event.js';
 import { portOf } from '../../model/port.js';
 import { normalizeProtocol } from '../../model/protocol.js';
 import { canonicalIp } from '../../net/ip.js';
+import { parseTimestamp } from '../../time/parse.js';
 import { quote } from '../fields.js';
 import { fail, type ParseResult } from '../types.js';
 import type { SyslogLine } from './framing.js';
@@ -64,6 +65,15 @@ function countValue(named: Named<string | number> | undefined, field: 'bytes' | 
   return n;
 }
 
+/**
+ * Whether a stamp that could not be placed in time would be with a year (`Mar 16 10:15:02` read from stdin, with no
+ * file date to take the year from): only then is `--year` the answer. A stamp that is no date in any year
+ * (`Feb 30`), or the year already given, gets no such hint.
+ */
+function lacksOnlyAYear(stamp: string, ctx: MessageContext): boolean {
+  return ctx.time.year === undefined && parseTimestamp(stamp, { ...ctx.time, year: 2024 /* a leap year */ }) !== undefined;
+}
+
 /** The event of one connection message, or the error that names what is wrong with it. */
 export function connectionEvent(values: ConnectionValues, format: string, ctx: MessageContext): ParseResult {
   const [srcText, srcName] = values.src;
@@ -77,7 +87,7 @@ export function connectionEvent(values: ConnectionValues, format: string, ctx: M
   if (values.time === undefined) {
     return values.timeText === undefined
       ? fail('MISSING_FIELD', 'no timestamp')
-      : fail('BAD_TIME', `not a timestamp: ${quote(values.timeText)}${/^[A-Za-z]{3} /.test(values.timeText) ? ' (no year: pass --year YYYY)' : ''}`);
+      : fail('BAD_TIME', `not a timestamp: ${quote(values.timeText)}${lacksOnlyAYear(values.timeText, ctx) ? ' (no year: pass --year YYYY)' : ''}`);
   }
   const event: NetworkEvent = { time: values.time, srcIp, dstIp, format, file: ctx.file, line: ctx.lineNo };
   // Field by field, not in loops over field names: each store then has one key, which keeps this fast.

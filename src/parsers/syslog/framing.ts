@@ -248,8 +248,11 @@ function rfc3164(line: string, start: number, time: TimeContext, years: YearStat
 function yearFor(month: number, time: TimeContext, years: YearState): TimeContext {
   if (time.year === undefined) return time;
   years.year ??= time.year;
-  // Months run on with the file; a jump back of more than half a year is New Year, not disorder.
+  // Months run on with the file; a jump back of more than half a year is New Year, not disorder — and a jump
+  // forward of more than half a year is a line of the old year after New Year (sources merged out of order around
+  // midnight: Dec 31, Jan 1, Dec 31, Jan 1 stay in their two years).
   if (years.lastMonth !== undefined && month < years.lastMonth - 6) years.year++;
+  else if (years.lastMonth !== undefined && month > years.lastMonth + 6) years.year--;
   years.lastMonth = month;
   return years.year === time.year ? time : { ...time, year: years.year };
 }
