@@ -82,6 +82,12 @@ describe('syslog framing', () => {
       header: true, time: Date.UTC(2026, 2, 16, 10, 15, 2), host: 'fw01', app: 'kernel', message: 'DROP IN=eth0', line: relayed,
     });
     expect(parseSyslogLine('<189>date=2026-03-16 time=10:15:02 devname="FG"', UTC)).toMatchObject({ header: false, message: 'date=2026-03-16 time=10:15:02 devname="FG"' });
+    // an RFC 5424 relay: the device's header is in its MSG, after the structured data (as an RFC 3164 relay's)
+    for (const relay of ['<13>1 2026-03-16T10:00:00Z relay01 - - - -', '<13>1 2026-03-16T10:00:00Z relay01 rsyslogd - - [origin ip="10.0.0.9"]', 'Mar 16 10:00:00 relay01']) {
+      expect(parseSyslogLine(`${relay} Mar 16 09:59:58 edge01 kernel: DROP IN=eth0`, { tz: 'UTC', year: 2026 }), relay).toMatchObject({
+        header: true, time: Date.UTC(2026, 2, 16, 9, 59, 58), host: 'edge01', app: 'kernel', message: 'DROP IN=eth0',
+      });
+    }
   });
 
   it('a line without a header comes back bare; nothing throws on garbage', () => {

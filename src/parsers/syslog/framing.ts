@@ -56,7 +56,8 @@ export function parseSyslogLine(line: string, time: TimeContext, years: YearStat
   if (shape) shape.restAt = -1;
   const outer = frame(line, time, years, shape);
   if (!outer) return bare(line);
-  const inner = frame(outer.rest, time, years);
+  // (an RFC 5424 relay's MSG, where the device's header is, comes after its structured data)
+  const inner = frame(outer.rest, time, years) ?? (outer.message !== outer.rest && isRfc5424(line) ? frame(outer.message, time, years) : undefined);
   if (!inner) return outer;
   if (shape) shape.restAt = -1; // a relay's header: the device's own is the one read
   // A device that writes no host of its own (`asa01 : Mar 16 10:15:02 EDT: %ASA-…`) is known by the outer one.
@@ -80,12 +81,8 @@ export interface HeaderShape {
 
 /** The line framed by its header, or undefined when it has none. */
 function frame(line: string, time: TimeContext, years: YearState, shape?: HeaderShape): SyslogLine | undefined {
-  let i = 0;
   // <PRI>: 1 to 3 digits, at most 191.
-  if (line.charCodeAt(0) === 60 /* < */) {
-    const close = line.indexOf('>', 1);
-    if (close > 1 && close <= 4 && isDigits(line, 1, close) && Number(line.slice(1, close)) <= MAX_PRI) i = close + 1;
-  }
+  const i = afterPri(line);
   if (line.startsWith('1 ', i)) {
     const framed = rfc5424(line, i + 2, time);
     if (framed) return framed;
@@ -101,13 +98,21 @@ function frame(line: string, time: TimeContext, years: YearState, shape?: Header
   return undefined;
 }
 
+/** Where the line goes on after a `<PRI>` it starts with (0: none). */
+function afterPri(line: string): number {
+  if (line.charCodeAt(0) !== 60 /* < */) return 0;
+  const close = line.indexOf('>', 1);
+  return close > 1 && close <= 4 && isDigits(line, 1, close) && Number(line.slice(1, close)) <= MAX_PRI ? close + 1 : 0;
+}
+
+/** Whether a line that `frame` framed has an RFC 5424 header (version 1 after the PRI). */
+function isRfc5424(line: string): boolean {
+  return line.startsWith('1 ', afterPri(line));
+}
+
 /** A line without a header: all of it is the message, but a `<PRI>` it starts with. */
 function bare(line: string): SyslogLine {
-  let i = 0;
-  if (line.charCodeAt(0) === 60 /* < */) {
-    const close = line.indexOf('>', 1);
-    if (close > 1 && close <= 4 && isDigits(line, 1, close) && Number(line.slice(1, close)) <= MAX_PRI) i = close + 1;
-  }
+  const i = afterPri(line);
   const message = i === 0 ? line : line.slice(i); // `<189>date=… time=…` (FortiGate sends no header): the PRI is not message text
   return { header: false, rest: message, message, line };
 }
