@@ -580,6 +580,13 @@ describe('the other commands', () => {
     expect(ids).toContain('jsonl');
   });
 
+  it('a directory given as input is bad usage before any output (no CSV header first)', async () => {
+    const r = await runCli(['scan', 'fixtures/syslog', '--output', 'csv']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('dicomwatch: fixtures/syslog: is a directory (name its files, e.g. fixtures/syslog/*.log)\n');
+  });
+
   it('a file none of whose records is read as a connection gets a note; it asks about the format only when --format named one', async () => {
     const ssh = join(TMP, 'ssh.log');
     writeFileSync(ssh, 'Mar 16 10:20:44 edge01 sshd[2211]: Accepted publickey\nMar 16 10:20:45 edge01 sshd[2211]: Accepted publickey\n');

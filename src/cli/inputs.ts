@@ -1,5 +1,5 @@
 /** The CLI's input loop: every file through the reader, diagnostics and progress on stderr, totals at the end. */
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { inputStat, readRecords, type ReadOptions } from '../io/reader.js';
 import type { NetworkEvent } from '../model/event.js';
 import { DicomwatchError } from '../errors.js';
@@ -27,11 +27,14 @@ export interface InputRun {
 export async function checkReadable(files: readonly string[]): Promise<void> {
   for (const file of files) {
     if (file === '-') continue;
+    let directory = false;
     try {
       await access(file);
+      directory = (await stat(file)).isDirectory();
     } catch (e) {
       throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
+    if (directory) throw new UsageError(`${file}: is a directory (name its files, e.g. ${file.replace(/\/+$/, '')}/*.log)`);
   }
 }
 
