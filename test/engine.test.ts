@@ -5,6 +5,8 @@
  * and strict mode as plain membership tests over the range DATA of src/net/ranges.ts (BigInt for IPv6).
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -666,5 +668,33 @@ describe('pre-filter path = full parse', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('what the engine keeps', () => {
+  it('a group keeps its key and device texts, not the lines they were cut from (a substring of 13+ characters is a view of its line in V8)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const plans = await plansFor({ semantics: 'kql', allow: [], internal: [] });
+    const engine = createEngine(plans, { trusted: true });
+    const LINE = 100_000;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      // each event's texts are views of a 100 kB line of their own, as a parser's slices of what it read
+      const line = `${'x'.repeat(LINE)} 203.0.113.${100 + (i % 100)} 10.1.${Math.floor(i / 100)}.200 hospital-fw-${1000 + i} `;
+      const at = (text: string) => line.slice(line.indexOf(` ${text} `) + 1, line.indexOf(` ${text} `) + 1 + text.length);
+      const src = at(`203.0.113.${100 + (i % 100)}`);
+      engine.push({ time: 1773655200000 + i, srcIp: src, dstIp: at(`10.1.${Math.floor(i / 100)}.200`), dstPort: 104, device: at(`hospital-fw-${1000 + i}`),
+        format: 'csv', file: 'x', line: i + 1 });
+    }
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    expect(engine.info.groups).toBe(200);
+    // 200 groups keeping their lines would be ~20 MB (one-byte strings of 100 kB each)
+    expect(kept).toBeLessThan(2_000_000);
+    const alerts = engine.end();
+    expect(alerts).toHaveLength(200);
+    expect(alerts.every((a) => a.srcIp!.startsWith('203.0.113.') && a.devices![0]!.startsWith('hospital-fw-'))).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ import { formatTime, isWholeMsOfFourDigitYear } from '../time/parse.js';
 import { operatorOf, type AggregateOperator, type FieldValue } from './aggregates.js';
 import { canonicalEvent } from './events.js';
 import { thresholdsOf, type EventField, type Predicate, type QueryPlan, type ThresholdOp } from './plan.js';
-import { distinctAdd, distinctMerge, distinctOf, distinctValues, type Distinct } from './distinct.js';
+import { distinctAdd, distinctMerge, distinctOf, distinctValues, ownValue, type Distinct } from './distinct.js';
 import { compileRegex } from './re2.js';
 import { compilePattern } from './wildcard.js';
 
@@ -583,14 +583,15 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
   const countInto = (c: CompiledPlan, event: NetworkEvent, matched: readonly number[], bucket: number, offset: number): void => {
     const groups = bucketFor(c, bucket);
     if (c.unique) {
-      const keys = c.plan.groupBy.map((f) => event[f] ?? null);
+      const keys = c.plan.groupBy.map((f) => ownValue(event[f] ?? null));
       addEvent(c, groupFor(c, groups, keys, c.nextId++, offset), event, offset, matched);
       return;
     }
     if (!c.keyFields) {
       let g = groups.get(eventGroupId(event, c.plan.groupBy));
       if (!g) {
-        const keys = c.plan.groupBy.map((f) => event[f] ?? null);
+        // the keys kept as their own strings (ownValue), the id too, which is the key itself for one field
+        const keys = c.plan.groupBy.map((f) => ownValue(event[f] ?? null));
         g = groupFor(c, groups, keys, groupId(keys), offset);
       }
       addEvent(c, g, event, offset, matched);
@@ -598,7 +599,7 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     }
     const bySet = new Map<GroupId, { keys: GroupKey[]; sources: number[] }>();
     for (const i of matched) {
-      const keys = c.keyFields[i]!.map((f) => event[f] ?? null);
+      const keys = c.keyFields[i]!.map((f) => ownValue(event[f] ?? null));
       const id = groupId(keys);
       const entry = bySet.get(id);
       if (entry) entry.sources.push(i);
