@@ -35,15 +35,28 @@ export interface ShardTask {
   maxErrors: number;
 }
 
-export interface ShardResult {
+/**
+ * Events without a destination port (they can never match a port rule: the scan's summary says so), and of those
+ * the events of a format whose columns `--map` names (where the summary suggests it).
+ */
+export interface PortlessCounts {
+  withoutPort: number;
+  withoutPortMappable: number;
+}
+
+/** Count `event` in `counts` when it has no destination port (ICMP and other port-less protocols are not counted). */
+export function countPortless(counts: PortlessCounts, event: NetworkEvent): void {
+  if (!lacksDstPort(event)) return;
+  counts.withoutPort++;
+  if (MAPPABLE_FORMATS.has(event.format)) counts.withoutPortMappable++;
+}
+
+export interface ShardResult extends PortlessCounts {
   snapshot: EngineSnapshot;
   info: ParserInfo;
   errors: { line: number; code: string; message: string }[];
   /** The parser's end() completed a record: one was still open where the range ended (a quoted CSV record across the cut). */
   openAtEnd: boolean;
-  withoutPort: number;
-  /** Of those, events of a format whose columns `--map` names. */
-  withoutPortMappable: number;
   failure?: string;
 }
 
@@ -61,16 +74,12 @@ export async function runShard(task: ShardTask, firstLine: number): Promise<Shar
   });
   const engine = createEngine(task.plans, { trusted: true });
   const errors: ShardResult['errors'] = [];
-  let withoutPort = 0;
-  let withoutPortMappable = 0;
+  const portless: PortlessCounts = { withoutPort: 0, withoutPortMappable: 0 };
   const take = (outcomes: RecordOutcome[]) => {
     for (const o of outcomes) {
       if (o.kind === 'events') {
         for (const e of o.events as NetworkEvent[]) {
-          if (lacksDstPort(e)) {
-            withoutPort++;
-            if (MAPPABLE_FORMATS.has(e.format)) withoutPortMappable++;
-          }
+          countPortless(portless, e);
           engine.push(e);
         }
       } else if (o.kind === 'error' && errors.length < task.maxErrors) {
@@ -93,8 +102,7 @@ export async function runShard(task: ShardTask, firstLine: number): Promise<Shar
     info: parser.info,
     errors,
     openAtEnd: last.length > 0,
-    withoutPort,
-    withoutPortMappable,
+    ...portless,
     ...(parser.failure ? { failure: parser.failure.message } : {}),
   };
 }

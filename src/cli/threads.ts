@@ -18,7 +18,7 @@ import { addInfo, createRecordParser, emptyInfo, MAX_COLUMN_REPORTS, type Parser
 import type { EngineSnapshot } from '../rules/engine.js';
 import type { QueryPlan } from '../rules/plan.js';
 import type { ReadOptions } from '../io/reader.js';
-import { runShard, type ShardResult, type ShardTask } from './shard.js';
+import { runShard, type PortlessCounts, type ShardResult, type ShardTask } from './shard.js';
 
 const workerThreads = lazily<typeof import('node:worker_threads')>('node:worker_threads');
 
@@ -43,13 +43,11 @@ export interface ThreadedOptions {
   maxErrors: number;
 }
 
-export interface ThreadedResult {
+export interface ThreadedResult extends PortlessCounts {
   info: ParserInfo;
   snapshots: EngineSnapshot[];
   /** The first errors, numbered by the file's lines, in file order. */
   errors: { line: number; code: string; message: string }[];
-  withoutPort: number;
-  withoutPortMappable: number;
 }
 
 async function readAt(path: string, position: number, length: number): Promise<Buffer> {

@@ -18,7 +18,7 @@ import {
 } from './fields.js';
 import { embeddedLayout, embeddedLineParser, type EmbeddedLayout } from './embedded.js';
 import { InputFileError } from './errors.js';
-import { DEFAULT_MAX_LINE_BYTES, MAX_RECORD_CHARS } from './lines.js';
+import { lineLimit, MAX_RECORD_CHARS } from './lines.js';
 import { ByteScanner } from './kernel/kernel.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
@@ -366,7 +366,7 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
     return toOutcome(fromFields((i) => fields[i as number], lineNo), lineNo);
   };
 
-  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxLine = lineLimit(ctx);
   return {
     // Rows the kernel settles as unquotedRow would, FILTERED, many per call (a scan's common row costs no call).
     block(buf, start, end, _lineNo, taken) {

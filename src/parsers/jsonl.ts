@@ -14,7 +14,7 @@
 import { DOCUMENT_FORMATS } from './documents/registry.js';
 import { flattenedKeys, jsonRecordReader, type JsonRecordReader, type Layout } from './json-record.js';
 import { frameOf, JsonObjectScanner, plainPortAt, type ExpectedKeys, type ScannedKeys } from './json-bytes.js';
-import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
+import { lineLimit } from './lines.js';
 import { portTable, pushFiltered } from './prefilter.js';
 import { isBlankBytes, lineByLine, toOutcome, type LineFormat, type LineSession, type ParseContext } from './types.js';
 
@@ -169,7 +169,7 @@ function openJsonl(ctx: ParseContext): LineSession {
   // The kernel's block (FILTERED runs only): records framed like the current key set's, many per call.
   const kernel = runs ? ctx.scanner : undefined;
   const ports = kernel && portTable(wanted);
-  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxLine = lineLimit(ctx);
 
   return {
     block(buf, start, end, _lineNo, taken) {

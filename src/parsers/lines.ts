@@ -25,6 +25,11 @@ const MAX_BLOCK_BACKOFF_LINES = 64;
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
+/** The longest line handed to a session, in bytes: the context's limit (ParseContext.maxLineBytes), else the default. */
+export function lineLimit(ctx: { maxLineBytes?: number | undefined }): number {
+  return ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+}
+
 /** The most characters one record may span across lines (a quoted CSV field, a JSON array element). */
 export const MAX_RECORD_CHARS = 1 << 20;
 

@@ -7,7 +7,7 @@ import { normalizeZone } from '../time/zone.js';
 import type { NetworkEvent } from '../model/event.js';
 import { InputFileError } from './errors.js';
 import { ByteScanner } from './kernel/kernel.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
+import { lineLimit, LineSplitter } from './lines.js';
 import { pushFiltered } from './prefilter.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
 import {
@@ -164,7 +164,7 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
   if (options.firstLine !== undefined && !(Number.isSafeInteger(options.firstLine) && options.firstLine >= 1)) {
     throw new DicomwatchError('BAD_OPTION', `firstLine: '${String(options.firstLine)}' is not a line number`, 'firstLine');
   }
-  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxLine = lineLimit(options);
   const filteredRuns = options.filteredRuns === true;
   const forced = options.format && options.format !== 'auto' ? formatById(options.format, formats) : undefined;
   if (options.format && options.format !== 'auto' && !forced) {

@@ -2,13 +2,12 @@
 import { availableParallelism } from 'node:os';
 import { alertLines, type AlertOutput } from '../../emit/alerts/index.js';
 import type { Alert } from '../../model/alert.js';
-import { lacksDstPort } from '../../model/port.js';
-import { MAPPABLE_FORMATS } from '../../parsers/format-ids.js';
 import type { ColumnReport } from '../../parsers/types.js';
 import { createEngine } from '../../rules/engine.js';
 import { inputFiles, inputRun, reportedRun } from '../context.js';
 import { prefilterFor, rulesFromArgs } from '../rule-args.js';
 import { forEachEvent, MAX_PRINTED_ERRORS } from '../inputs.js';
+import { countPortless, type PortlessCounts } from '../shard.js';
 import { DEFAULT_THREADS_MIN_BYTES, scanThreaded } from '../threads.js';
 import { BufferedOutput, openOutput } from '../io.js';
 import { UsageError } from '../options.js';
@@ -60,20 +59,19 @@ export async function runScan(args: ScanArgs): Promise<void> {
   // Only events are counted: a record the pre-filter skipped (FILTERED: it cannot match, e.g. a CSV row whose text
   // holds no wanted port) never became one, so the summary says so when there are such records (--no-prefilter
   // reads every record into an event). The --map hint only where --map names columns (CSV, JSON).
-  let withoutPort = 0;
-  let withoutPortMappable = 0;
+  const portless: PortlessCounts = { withoutPort: 0, withoutPortMappable: 0 };
   let alerts: Alert[] | undefined;
   const tail = (totals: { info: { skippedBy: { FILTERED?: number }; columns: readonly ColumnReport[] } }) => {
     // The --map hint only where no column fed dstPort: with one bound, its values were unusable (counted apart).
     const portColumnBound = totals.info.columns.some((c) => c.used.dstPort !== undefined);
     const notes = [
       ...((totals.info.skippedBy.FILTERED ?? 0) > 0 ? ['not counting filtered records'] : []),
-      ...(withoutPortMappable > 0 && !portColumnBound ? ['use --map dstPort=Column if the log has one'] : []),
+      ...(portless.withoutPortMappable > 0 && !portColumnBound ? ['use --map dstPort=Column if the log has one'] : []),
     ];
     return [
       `${engine.info.matched} events matched`,
       ...(alerts ? [`${alerts.length} alerts`] : []),
-      ...(withoutPort > 0 ? [`${withoutPort} events had no destination port${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`] : []),
+      ...(portless.withoutPort > 0 ? [`${portless.withoutPort} events had no destination port${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`] : []),
     ];
   };
   await reportedRun({ run, out, quiet: args.quiet, tail }, async (running) => {
@@ -84,15 +82,12 @@ export async function runScan(args: ScanArgs): Promise<void> {
       });
       if (!split) return undefined;
       for (const snapshot of split.snapshots) engine.merge(snapshot);
-      withoutPort += split.withoutPort;
-      withoutPortMappable += split.withoutPortMappable;
+      portless.withoutPort += split.withoutPort;
+      portless.withoutPortMappable += split.withoutPortMappable;
       return split;
     };
     const totals = await forEachEvent(run, (e) => {
-      if (lacksDstPort(e)) {
-        withoutPort++;
-        if (MAPPABLE_FORMATS.has(e.format)) withoutPortMappable++;
-      }
+      countPortless(portless, e);
       engine.push(e);
     }, running, threads > 1 ? threaded : undefined);
     run.progress.stop();

@@ -22,7 +22,7 @@ import { messageTime } from '../syslog/family.js';
 import { connectionEvent } from '../syslog/connection.js';
 import { EPOCH_WINDOW } from '../../time/parse.js';
 import { FieldCheck, type ByteScanner } from '../kernel/kernel.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../lines.js';
+import { lineLimit } from '../lines.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import { fail, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
 
@@ -273,7 +273,7 @@ export function openVpc(ctx: ParseContext): LineSession {
   const wanted = ctx.prefilter && scanner ? portTable(ctx.prefilter.dstPorts) : undefined;
   const fieldStarts = new Int32Array(MAX_FIELDS + 1);
   const runs = ctx.filteredRuns === true;
-  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxLine = lineLimit(ctx);
   /** What the kernel checks the fields of the next records for: those of the last record FILTERED on bytes. */
   let expected: Uint8Array | undefined;
   const checksByLayout = new Map<Layout, Uint8Array | undefined>();

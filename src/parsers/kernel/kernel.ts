@@ -117,8 +117,8 @@ export class ByteScanner {
 
   /** Undefined until the first scan; null where the kernel cannot run. */
   private kernel: Pick<SplitExports, 'split' | 'same' | 'rows' | 'fields' | 'netfilter' | 'panos' | 'cef' | 'json'> & { memory: Uint8Array; slots: Int32Array } | null | undefined;
-  /** What was last copied to each address of the kernel's memory (header, prefix, checks, port table): copied once. */
-  private readonly copied = new Map<number, Uint8Array>();
+  /** What was last copied to each address of the kernel's memory (header, prefix, checks, port table, frame): copied once. */
+  private readonly copied = new Map<number, Uint8Array | Int32Array>();
   private window: Buffer | undefined;
   private windowStart = 0;
   private windowEnd = 0;
@@ -263,17 +263,10 @@ export class ByteScanner {
     const kernel = this.lines(buf, start, end, ports);
     if (kernel === null) return -1;
     this.copyIn(kernel.memory, frame.bytes, FRAME_AT);
-    if (this.copiedSegments !== frame.from) {
-      const view = new DataView(kernel.memory.buffer, kernel.memory.byteOffset);
-      for (let j = 0; j <= segments; j++) view.setInt32(SEGMENTS_AT + 4 * j, frame.from[j]!, true);
-      this.copiedSegments = frame.from;
-    }
+    this.copyIn(kernel.memory, frame.from, SEGMENTS_AT);
     this.rowsEnd = kernel.json(start + this.base, this.to + this.base, segments, portHole, maxLine) - this.base;
     return kernel.slots[0]!;
   }
-
-  /** The segment offsets last copied to SEGMENTS_AT. */
-  private copiedSegments: Int32Array | undefined;
 
   /** Where the last call placed its range's end (at most a window from its start). */
   private to = 0;
@@ -297,11 +290,18 @@ export class ByteScanner {
     return kernel;
   }
 
-  /** `bytes` at `at` in the kernel's memory, copied unless they are what was copied there last (callers keep them unchanged). */
-  private copyIn(memory: Uint8Array, bytes: Uint8Array, at: number): void {
-    if (this.copied.get(at) === bytes) return;
-    memory.set(bytes, at);
-    this.copied.set(at, bytes);
+  /**
+   * `data` at `at` in the kernel's memory (i32s little-endian, as WebAssembly reads them), copied unless it is what
+   * was copied there last (callers keep it unchanged).
+   */
+  private copyIn(memory: Uint8Array, data: Uint8Array | Int32Array, at: number): void {
+    if (this.copied.get(at) === data) return;
+    if (data instanceof Uint8Array) memory.set(data, at);
+    else {
+      const view = new DataView(memory.buffer, memory.byteOffset);
+      for (let j = 0; j < data.length; j++) view.setInt32(at + 4 * j, data[j]!, true);
+    }
+    this.copied.set(at, data);
   }
 
   /** Where the first line the last call that settles lines did not settle starts, in its Buffer. */

@@ -7,7 +7,7 @@
  */
 import type { NetworkEvent } from '../../model/event.js';
 import { ByteScanner, type LinePrefix } from '../kernel/kernel.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../lines.js';
+import { lineLimit } from '../lines.js';
 import { portTable, pushFiltered, recordPrefilter } from '../prefilter.js';
 import type { TimeContext } from '../../time/parse.js';
 import { isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type ParseResult, type RecordOutcome } from '../types.js';
@@ -82,7 +82,7 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
    */
   let framed: FramedLines | undefined;
   const ports = runs && scanner ? portTable(dstPorts!) : undefined;
-  const maxLine = ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxLine = lineLimit(ctx);
   return {
     block(buf, start, end, _lineNo, taken) {
       const format = dispatch.first();
