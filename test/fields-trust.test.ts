@@ -295,6 +295,14 @@ describe('point 7: saying which columns were used, and why a file yielded nothin
     expect(explainUnreadInput(asJsonl, 'a.csv', 'jsonl')).toMatch(/^a\.csv: none of its 2 records was read as a connection \(2 malformed\): is it jsonl\?/);
     // read as what it is: silent
     expect(explainUnreadInput(parseText(csv, ctx).info, 'a.csv')).toBeUndefined();
+    // a forced format that finds no record at all (XML events sought in a CSV file); a header alone is an empty export
+    const asXml = parseText(csv, { ...ctx, format: 'windows-security' }).info;
+    expect(asXml.records).toBe(0);
+    expect(explainUnreadInput(asXml, 'a.csv', 'windows-security')).toBe(
+      `a.csv: no record was found in its ${Buffer.byteLength(csv)} bytes: is it windows-security? Without --format the format is detected (\`dicomwatch formats\` lists them)`,
+    );
+    expect(explainUnreadInput(asXml, 'a.csv')).toBeUndefined();
+    expect(explainUnreadInput(parseText('TimeGenerated,SourceIP,DestinationIP\n', { ...ctx, format: 'csv' }).info, 'h.csv', 'csv')).toBeUndefined();
   });
 
   it('explainUnusedInput: no --map where --map does not apply (syslog vendor lines, flow-log headers, raw lines in a column)', () => {
