@@ -104,6 +104,57 @@ describe('ByteScanner.sameHeader', () => {
   });
 });
 
+describe('ByteScanner: where a call that settles lines stopped for a wanted port', () => {
+  const header = 'Mar 28 01:00:00 edge01 kernel: ';
+  const line = (port: number, extra = '') => `${header}IN=eth0 OUT=eth1 SRC=203.0.113.29 DST=10.1.0.16 PROTO=TCP SPT=10945 DPT=${port}${extra} URGP=0\n`;
+  const prefix = { bytes: Buffer.from(header), stampFrom: 0, stampTo: 15, wordFrom: 0, wordTo: 0, messageAt: header.length };
+  const ports = new Uint8Array(65536);
+  ports[104] = 1;
+  const taken = { end: 0 };
+
+  it('is the line netfilter stopped at when only its port kept it from settling it, and no other', () => {
+    const lines = [line(443), line(22), line(104), line(443)];
+    const buf = Buffer.from(lines.join(''));
+    const at = (k: number) => lines.slice(0, k).join('').length;
+    const scanner = new ByteScanner();
+    expect(scanner.took(scanner.netfilter(buf, 0, buf.length, prefix, 65536, ports), taken)).toBe(2);
+    expect(taken.end).toBe(at(2));
+    expect(scanner.stoppedAtWantedPort(buf, at(2))).toBe(true);
+    expect([0, 1, 3].map((k) => scanner.stoppedAtWantedPort(buf, at(k)))).toEqual([false, false, false]);
+    // the same bytes in another Buffer, or after a push (forget): not known
+    expect(scanner.stoppedAtWantedPort(Buffer.from(buf), at(2))).toBe(false);
+    scanner.forget();
+    expect(scanner.stoppedAtWantedPort(buf, at(2))).toBe(false);
+  });
+
+  it('is the VPC record fields stopped at for its port, and not one with a port that is no number', () => {
+    const record = (port: string) => `2 123456789010 eni-0a1b2c3d4e5f60718 203.0.113.29 10.1.0.16 10945 ${port} 6 4 240 1774656000 1774656060 REJECT OK\n`;
+    const checks = Uint8Array.from([1, 0, 0, 6, 0, 0, 5, 0, 0, 0, 2, 2, 3, 4]);
+    for (const [port, wanted] of [['104', true], ['1o4', false], ['65536', false]] as const) {
+      const buf = Buffer.from(record('443') + record(port) + record('443'));
+      const scanner = new ByteScanner();
+      expect(scanner.took(scanner.fields(buf, 0, buf.length, checks, 65536, ports), taken)).toBe(1);
+      expect(scanner.stoppedAtWantedPort(buf, taken.end)).toBe(wanted);
+      // a call that settles lines another way forgets it
+      scanner.rows(buf, 0, buf.length, 32, 6, 14, -1, 65536, ports);
+      expect(scanner.stoppedAtWantedPort(buf, taken.end)).toBe(false);
+    }
+  });
+
+  it('is no line when it stopped for another reason (a quote, a cut line, another header) or at the end', () => {
+    for (const stop of [line(443, ' "x"'), `${header}IN=eth0 OUT=eth1 SRC=203.0.113.29\n`, line(104).replace('edge01', 'edge02')]) {
+      const buf = Buffer.from(line(443) + stop + line(104));
+      const scanner = new ByteScanner();
+      expect(scanner.took(scanner.netfilter(buf, 0, buf.length, prefix, 65536, ports), taken)).toBe(1);
+      expect(scanner.stoppedAtWantedPort(buf, taken.end)).toBe(false);
+    }
+    const buf = Buffer.from(line(443) + line(22));
+    const scanner = new ByteScanner();
+    expect(scanner.netfilter(buf, 0, buf.length, prefix, 65536, ports)).toBe(2);
+    expect(scanner.stoppedAtWantedPort(buf, buf.length)).toBe(false);
+  });
+});
+
 describe('the kernel build', () => {
   it('split-wasm.ts is what scripts/build-kernel.mjs makes of split.wat (run `npm run build:kernel` after editing it)', async () => {
     const bytes: Buffer = await compileKernel();

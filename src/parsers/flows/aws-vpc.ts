@@ -310,7 +310,8 @@ export function openVpc(ctx: ParseContext): LineSession {
       if (start === end) return;
       const c0 = buf[start]!;
       if (!(c0 >= 48 && c0 <= 57) && isBlankBytes(buf, start, end)) return;
-      const filteredAs = wanted && scanner ? filteredOnBytes(buf, start, end, header, wanted, fieldStarts, scanner) : undefined;
+      // (a record the block's kernel stopped at for its port alone is not FILTERED: nothing to read again on bytes)
+      const filteredAs = wanted && scanner && !scanner.stoppedAtWantedPort(buf, start) ? filteredOnBytes(buf, start, end, header, wanted, fieldStarts, scanner) : undefined;
       if (filteredAs) {
         pushFiltered(out, lineNo, runs);
         if (!checksByLayout.has(filteredAs)) checksByLayout.set(filteredAs, fieldChecks(filteredAs, header === undefined));

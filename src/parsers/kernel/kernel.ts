@@ -139,6 +139,7 @@ export class ByteScanner {
   /** The Buffers seen so far may hold other bytes from now on (a new chunk was pushed). */
   forget(): void {
     this.window = undefined;
+    this.wantedAt = -1;
   }
 
   /**
@@ -181,6 +182,7 @@ export class ByteScanner {
     const kernel = this.lines(buf, start, end, ports);
     if (kernel === null) return -1;
     this.rowsEnd = kernel.rows(start + this.base, this.to + this.base, delimiter, column, columns, headerLength, maxLine) - this.base;
+    this.wantedAt = -1;
     return kernel.slots[0]!;
   }
 
@@ -197,6 +199,7 @@ export class ByteScanner {
     if (kernel === null) return -1;
     this.copyIn(kernel.memory, checks, CHECKS_AT);
     this.rowsEnd = kernel.fields(start + this.base, this.to + this.base, checks.length, maxLine) - this.base;
+    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
     return kernel.slots[0]!;
   }
 
@@ -227,6 +230,7 @@ export class ByteScanner {
     if (kernel === null) return -1;
     const { bytes, stampFrom, stampTo, wordFrom, wordTo, messageAt } = prefix;
     this.rowsEnd = kernel[kind](start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine) - this.base;
+    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
     return kernel.slots[0]!;
   }
 
@@ -246,6 +250,7 @@ export class ByteScanner {
     const { bytes, stampFrom, stampTo, wordFrom, wordTo, messageAt } = prefix;
     this.rowsEnd = kernel.panos(start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine,
       type.length, typeField, portField, last) - this.base;
+    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
     return kernel.slots[0]!;
   }
 
@@ -265,6 +270,7 @@ export class ByteScanner {
     this.copyIn(kernel.memory, frame.bytes, FRAME_AT);
     this.copyIn(kernel.memory, frame.from, SEGMENTS_AT);
     this.rowsEnd = kernel.json(start + this.base, this.to + this.base, segments, portHole, maxLine) - this.base;
+    this.wantedAt = -1;
     return kernel.slots[0]!;
   }
 
@@ -306,6 +312,18 @@ export class ByteScanner {
 
   /** Where the first line the last call that settles lines did not settle starts, in its Buffer. */
   private rowsEnd = 0;
+  /** That line's start when the last `fields`, `netfilter`, `cef` or `panos` call stopped there at a port a rule wants; else -1. */
+  private wantedAt = -1;
+
+  /**
+   * Whether bytes from `start` of `buf` are the line the last `fields`, `netfilter`, `cef` or `panos` call stopped at
+   * only because a rule wants its port: a line the format's filteredOnBytes does not settle, which its session then
+   * reads as text without looking at its bytes again. (For the syslog calls it also starts with the call's prefix,
+   * digits aside where it says: it is framed like the lines the call settles.)
+   */
+  stoppedAtWantedPort(buf: Buffer, start: number): boolean {
+    return start === this.wantedAt && buf === this.window;
+  }
 
   /**
    * What a session's `block` answers after one of the calls that settle lines (`rows`, `fields`, `netfilter`, `panos`,

@@ -6,7 +6,8 @@
 ;; mirrors one function of its format module, and the tests hold both to the text path. Compiled by
 ;; scripts/build-kernel.mjs into split-wasm.ts (kept in the repository; a test compiles this file again and compares).
 ;;
-;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535); the bytes scanned are
+;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535; slot 1 of fields and the
+;; syslog functions: 1 when they stopped at a line only because a rule wants its port, else 0); the bytes scanned are
 ;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a 16-byte load may run past the
 ;; end, and holds, from 1114128: the header `same` compares with (256 bytes), at 1114640 the line prefix the syslog
 ;; functions compare with (256), at 1115152 the field checks of `fields` (64), at 1115280 the type `panos` compares
@@ -243,7 +244,8 @@
   ;; none around them), at most `maxLine` bytes, and each field k passes the check of code byte k of the table at
   ;; 1114128 + 1024 (0 none, 1 version, 2 epoch or -, 3 action, 4 log status, 5 a port no rule wants, 6 not -,
   ;; 7 starts with vpc-, 8 does not). It stops at the first line it does not settle (or at `to`): returns that
-  ;; line's start, and puts the number of records settled in slot 0.
+  ;; line's start, and puts the number of records settled in slot 0, and in slot 1 whether it stopped at a port a rule
+  ;; wants (code 5 on a valid port: filteredOnBytes would not settle the record either).
   (func (export "fields") (param $from i32) (param $to i32) (param $count i32) (param $maxLine i32) (result i32)
     (local $p i32) (local $ls i32) (local $fs i32) (local $k i32) (local $lines i32)
     (local $vs v128) (local $vn v128) (local $v v128)
@@ -251,6 +253,7 @@
     (local.set $vs (i8x16.splat (i32.const 32)))
     (local.set $vn (i8x16.splat (i32.const 10)))
     (local.set $ls (local.get $from))
+    (i32.store (i32.const 4) (i32.const 0))
     (local.set $fs (local.get $from))
     (local.set $p (local.get $from))
     (block $stop
@@ -280,7 +283,13 @@
             ;; (a field with no check costs no call: half of a VPC record's)
             (local.set $c (i32.load8_u offset=1115152 (local.get $k)))
             (if (local.get $c)
-              (then (br_if $stop (i32.eqz (call $field (local.get $c) (local.get $fs) (local.get $le))))))
+              (then
+                (if (i32.eqz (call $field (local.get $c) (local.get $fs) (local.get $le)))
+                  (then
+                    ;; a valid destination port that fails its check is one a rule wants: slot 1
+                    (if (i32.eq (local.get $c) (i32.const 5))
+                      (then (i32.store (i32.const 4) (i32.ge_s (call $port (local.get $fs) (local.get $le)) (i32.const 0)))))
+                    (br $stop)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (local.set $fs (i32.add (local.get $pos) (i32.const 1)))
             (if (i32.eq (i32.load8_u (local.get $pos)) (i32.const 10))
@@ -307,7 +316,8 @@
   ;; DST=…, PROTO=… and a first DPT=… of 1..5 digits up to a space or the end, at most 65535, a port no rule wants,
   ;; before any word that starts with [ — what iptables.ts filteredOnBytes decides; at most 16383 spaces, and at
   ;; most `maxLine` bytes. It stops at the first line it does not settle (or at `to`): returns that line's start,
-  ;; and puts the number of lines settled in slot 0.
+  ;; and puts the number of lines settled in slot 0, and in slot 1 whether it stopped at a wanted port (the line was
+  ;; framed as the prefix says and read as it settles lines up to its port: filteredOnBytes would not settle it).
   (func (export "netfilter") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
       (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (result i32)
     (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32)
@@ -318,6 +328,7 @@
     (local.set $vq (i8x16.splat (i32.const 34)))
     (local.set $vctl (i8x16.splat (i32.const 32)))
     (local.set $ls (local.get $from))
+    (i32.store (i32.const 4) (i32.const 0))
     (block $stop
       (loop $line
         (br_if $stop (i32.ge_u (local.get $ls) (local.get $to)))
@@ -410,7 +421,8 @@
                   (if (i32.and (i32.and (i32.ge_s (local.get $port) (i32.const 0)) (local.get $src)) (i32.and (local.get $dst) (local.get $proto)))
                     (then
                       ;; decided: FILTERED when no rule wants the port (else the line is the text path's)
-                      (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+                      (if (i32.load8_u (i32.add (local.get $port) (i32.const 1179648)))
+                        (then (i32.store (i32.const 4) (i32.const 1)) (br $stop)))
                       (local.set $phase (i32.const 2))))
                   (br $bit)))
               ;; a CR right before the line feed is the line's end; any other byte below 0x20, or a quote: text path
@@ -433,7 +445,8 @@
   ;; `last`-th, a second field of 19 bytes `YYYY/MM/DD hh:mm:ss`, field `typeField` (0-based) equal to the `typeLen`
   ;; bytes kept at 1115280, and field `portField` 1..5 digits of a port at most 65535 no rule wants — what panos.ts
   ;; filteredOnBytes decides for a type whose layout needs `last` commas — in at most `maxLine` bytes. It stops at the
-  ;; first line it does not settle (or at `to`): returns that line's start, and puts the number settled in slot 0.
+  ;; first line it does not settle (or at `to`): returns that line's start, and puts the number settled in slot 0 (slot 1
+  ;; as netfilter's).
   (func (export "panos") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
       (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (param $typeLen i32) (param $typeField i32) (param $portField i32) (param $last i32) (result i32)
     (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32)
@@ -444,6 +457,7 @@
     (local.set $vb (i8x16.splat (i32.const 123)))
     (local.set $vn (i8x16.splat (i32.const 10)))
     (local.set $ls (local.get $from))
+    (i32.store (i32.const 4) (i32.const 0))
     (block $stop
       (loop $line
         (br_if $stop (i32.ge_u (local.get $ls) (local.get $to)))
@@ -515,7 +529,8 @@
                   (br $type)))
               (local.set $port (call $port (local.get $ps) (local.get $pe)))
               (br_if $stop (i32.lt_s (local.get $port) (i32.const 0)))
-              (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+              (if (i32.load8_u (i32.add (local.get $port) (i32.const 1179648)))
+                (then (i32.store (i32.const 4) (i32.const 1)) (br $stop)))
               (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
               (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
               (br $line)))
@@ -552,7 +567,8 @@
   ;; `CEF:`, a version, seven header pipes (the seventh within 512 bytes), then an extension whose first dpt (its
   ;; value up to the next key, trimmed) is a port no rule wants and whose first src and first dst have values, with
   ;; no backslash before the key that ends the last of them; at most 16383 spaces and `maxLine` bytes. It stops at the
-  ;; first line it does not settle (or at `to`): returns that line's start, and puts the number settled in slot 0.
+  ;; first line it does not settle (or at `to`): returns that line's start, and puts the number settled in slot 0 (slot 1
+  ;; as netfilter's).
   (func (export "cef") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
       (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (result i32)
     (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32) (local $i i32) (local $n i32)
@@ -561,6 +577,7 @@
     (local $msp i32) (local $mb i32) (local $mn i32) (local $mp i32)
     (local $v v128)
     (local.set $ls (local.get $from))
+    (i32.store (i32.const 4) (i32.const 0))
     (block $stop
       (loop $line
         (br_if $stop (i32.ge_u (local.get $ls) (local.get $to)))
@@ -689,7 +706,8 @@
                       (if (i32.and (i32.ge_s (local.get $port) (i32.const 0)) (i32.and (local.get $srcValue) (local.get $dstValue)))
                         (then
                           ;; decided: FILTERED when no rule wants the port (else the line is the text path's)
-                          (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+                          (if (i32.load8_u (i32.add (local.get $port) (i32.const 1179648)))
+                            (then (i32.store (i32.const 4) (i32.const 1)) (br $stop)))
                           (if (local.get $atEnd)
                             (then
                               (local.set $lines (i32.add (local.get $lines) (i32.const 1)))

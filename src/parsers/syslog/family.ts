@@ -92,7 +92,10 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
       if (isBlankBytes(buf, start, end)) return; // blank lines are not records
       let framedAlike = false;
       const first = dispatch.first();
-      if (header && scanner) {
+      // A line the block's kernel stopped at for its port alone is framed like the last (its prefix matched) and not
+      // FILTERED: nothing to read again on bytes.
+      if (header && scanner && scanner.stoppedAtWantedPort(buf, start)) framedAlike = true;
+      else if (header && scanner) {
         const message = messageStartOnBytes(buf, start, end, header, shape, scanner);
         if (message !== -1 && first?.filteredOnBytes?.(buf, message, end, dstPorts!, start, scanner)) {
           pushFiltered(out, lineNo, runs);
@@ -105,8 +108,11 @@ function openSyslog<T>(ctx: ParseContext, formats: readonly MessageFormat<T>[]):
         framedAlike = message !== -1;
       }
       const line = parseSyslogLine(buf.toString('utf8', start, end), time, years, dstPorts && shape);
-      // Another header (or none) ends the shape: year inference must see every line that is not like it.
-      header = scanner && shape.restAt !== -1 && shape.restAt <= ByteScanner.MAX_HEADER ? Buffer.from(buf.subarray(start, start + shape.restAt)) : undefined;
+      // Another header (or none) ends the shape: year inference must see every line that is not like it. (A line framed
+      // alike has the kept header's bytes but for digits in its stamp, which the comparison skips: it is kept.)
+      if (!(framedAlike && header !== undefined && shape.restAt === header.length)) {
+        header = scanner && shape.restAt !== -1 && shape.restAt <= ByteScanner.MAX_HEADER ? Buffer.from(buf.subarray(start, start + shape.restAt)) : undefined;
+      }
       messageCtx.lineNo = lineNo;
       out.push(toOutcome<T>(dispatch(line, messageCtx), lineNo));
       // A line framed like the last one settled on bytes (one that may match, as a scan's ~1 % do) leaves the block's
