@@ -188,7 +188,9 @@ function openJsonl(ctx: ParseContext): LineSession {
         out.push(toOutcome(parse(buf.toString('utf8', start, end), lineNo), lineNo));
         return;
       }
-      const valid = scanner.scan(buf, start, end, current);
+      // A record the kernel stopped at for its port alone (framed as the current key set) is not FILTERED: it is read
+      // as text without being scanned again, nor learnt (its key set is the current one).
+      const valid = !kernel?.stoppedAtWantedPort(buf, start) && scanner.scan(buf, start, end, current);
       let known: KeySet | undefined;
       let hash = 0;
       if (valid) {

@@ -270,7 +270,7 @@ export class ByteScanner {
     this.copyIn(kernel.memory, frame.bytes, FRAME_AT);
     this.copyIn(kernel.memory, frame.from, SEGMENTS_AT);
     this.rowsEnd = kernel.json(start + this.base, this.to + this.base, segments, portHole, maxLine) - this.base;
-    this.wantedAt = -1;
+    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
     return kernel.slots[0]!;
   }
 
@@ -312,14 +312,15 @@ export class ByteScanner {
 
   /** Where the first line the last call that settles lines did not settle starts, in its Buffer. */
   private rowsEnd = 0;
-  /** That line's start when the last `fields`, `netfilter`, `cef` or `panos` call stopped there at a port a rule wants; else -1. */
+  /** That line's start when the last `fields`, `json`, `netfilter`, `cef` or `panos` call stopped there at a port a rule wants; else -1. */
   private wantedAt = -1;
 
   /**
-   * Whether bytes from `start` of `buf` are the line the last `fields`, `netfilter`, `cef` or `panos` call stopped at
-   * only because a rule wants its port: a line the format's filteredOnBytes does not settle, which its session then
-   * reads as text without looking at its bytes again. (For the syslog calls it also starts with the call's prefix,
-   * digits aside where it says: it is framed like the lines the call settles.)
+   * Whether bytes from `start` of `buf` are the line the last `fields`, `json`, `netfilter`, `cef` or `panos` call
+   * stopped at only because a rule wants its port: a line its format's byte path does not settle, which its session
+   * then reads as text without looking at its bytes again. (A `json` record matched the frame up to the port; a line
+   * of the syslog calls starts with the call's prefix, digits aside where it says: it is framed like the lines the
+   * call settles.)
    */
   stoppedAtWantedPort(buf: Buffer, start: number): boolean {
     return start === this.wantedAt && buf === this.window;

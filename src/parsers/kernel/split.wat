@@ -6,8 +6,8 @@
 ;; mirrors one function of its format module, and the tests hold both to the text path. Compiled by
 ;; scripts/build-kernel.mjs into split-wasm.ts (kept in the repository; a test compiles this file again and compares).
 ;;
-;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535; slot 1 of fields and the
-;; syslog functions: 1 when they stopped at a line only because a rule wants its port, else 0); the bytes scanned are
+;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535; slot 1 of fields, json and
+;; the syslog functions: 1 when they stopped at a line only because a rule wants its port, else 0); the bytes scanned are
 ;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a 16-byte load may run past the
 ;; end, and holds, from 1114128: the header `same` compares with (256 bytes), at 1114640 the line prefix the syslog
 ;; functions compare with (256), at 1115152 the field checks of `fields` (64), at 1115280 the type `panos` compares
@@ -752,7 +752,8 @@
   ;; false, null — and in hole `portHole` 1..5 digits with no fraction or exponent, a port at most 65535 no rule
   ;; wants, right up to its line feed (a CR before it allowed), in at most `maxLine` bytes — what json-bytes.ts
   ;; `framed` and jsonl.ts decide for such a record. It stops at the first line it does not settle (or at `to`):
-  ;; returns that line's start, and puts the number settled in slot 0.
+  ;; returns that line's start, and puts the number settled in slot 0, and in slot 1 whether it stopped at a port a
+  ;; rule wants (the record matched the frame up to that hole).
   (func (export "json") (param $from i32) (param $to i32) (param $segments i32) (param $portHole i32) (param $maxLine i32) (result i32)
     (local $ls i32) (local $p i32) (local $j i32) (local $at i32) (local $len i32) (local $k i32) (local $ne i32)
     (local $c i32) (local $e i32) (local $lines i32) (local $m i32) (local $port i32) (local $digits i32)
@@ -761,6 +762,7 @@
     (local.set $vb (i8x16.splat (i32.const 92)))
     (local.set $vctl (i8x16.splat (i32.const 32)))
     (local.set $ls (local.get $from))
+    (i32.store (i32.const 4) (i32.const 0))
     (block $stop
       (loop $line
         (local.set $p (local.get $ls))
@@ -809,7 +811,8 @@
                   (br_if $stop (i32.eqz (local.get $digits)))
                   (br_if $stop (i32.ne (i32.add (local.get $p) (local.get $digits)) (local.get $e)))
                   (br_if $stop (i32.gt_u (local.get $port) (i32.const 65535)))
-                  (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+                  (if (i32.load8_u (i32.add (local.get $port) (i32.const 1179648)))
+                    (then (i32.store (i32.const 4) (i32.const 1)) (br $stop)))
                   (local.set $p (local.get $e)))
                 (else
                   (if (i32.eq (local.get $c) (i32.const 34))
