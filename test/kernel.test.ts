@@ -135,9 +135,19 @@ describe('ByteScanner: where a call that settles lines stopped for a wanted port
       const scanner = new ByteScanner();
       expect(scanner.took(scanner.fields(buf, 0, buf.length, checks, 65536, ports), taken)).toBe(1);
       expect(scanner.stoppedAtWantedPort(buf, taken.end)).toBe(wanted);
-      // a call that settles lines another way forgets it
-      scanner.rows(buf, 0, buf.length, 32, 6, 14, -1, 65536, ports);
+      // a call that settles lines another way forgets it (rows reading the version as the port: all settled)
+      expect(scanner.rows(buf, 0, buf.length, 32, 0, 14, -1, 65536, ports)).toBe(3);
       expect(scanner.stoppedAtWantedPort(buf, taken.end)).toBe(false);
+    }
+  });
+
+  it('is the CSV row rows stopped at for its port (its last check), and not one it stopped at for another reason', () => {
+    const row = (port: string) => `2026-03-16T10:00:00Z,203.0.113.7,40000,10.1.2.3,${port}\n`;
+    for (const [stop, wanted] of [[row('104'), true], [row(' 104 '), true], [row('1o4'), false], [row('104').replace('Z,', 'Z",'), false], ['a,b\n', false]] as const) {
+      const buf = Buffer.from(row('443') + stop + row('443'));
+      const scanner = new ByteScanner();
+      expect(scanner.took(scanner.rows(buf, 0, buf.length, 44, 4, 5, -1, 65536, ports), taken)).toBe(1);
+      expect(scanner.stoppedAtWantedPort(buf, taken.end)).toBe(wanted);
     }
   });
 

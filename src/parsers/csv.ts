@@ -375,6 +375,11 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
       return scanner.took(scanner.rows(buf, start, end, delimiterCode, column, header.length, plainHeaderBytes?.length ?? -1, maxLine, wanted), taken);
     },
     push(buf, start, end, lineNo, out) {
+      // A row the kernel stopped at for its port alone passed every check unquotedRow makes: it is read.
+      if (scanner?.stoppedAtWantedPort(buf, start)) {
+        out.push(readRow(buf.toString('utf8', start, end), lineNo));
+        return;
+      }
       // The delimiters (a quote anywhere sends the row to the quote-aware text path); those around the port column
       // bound it. (The scanner keeps MAX_KEPT positions: a port column past them is read on the text path.)
       const column = dstPortColumn ?? -1;

@@ -182,7 +182,7 @@ export class ByteScanner {
     const kernel = this.lines(buf, start, end, ports);
     if (kernel === null) return -1;
     this.rowsEnd = kernel.rows(start + this.base, this.to + this.base, delimiter, column, columns, headerLength, maxLine) - this.base;
-    this.wantedAt = -1;
+    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
     return kernel.slots[0]!;
   }
 
@@ -312,15 +312,15 @@ export class ByteScanner {
 
   /** Where the first line the last call that settles lines did not settle starts, in its Buffer. */
   private rowsEnd = 0;
-  /** That line's start when the last `fields`, `json`, `netfilter`, `cef` or `panos` call stopped there at a port a rule wants; else -1. */
+  /** That line's start when the last call that settles lines stopped there at a port a rule wants; else -1. */
   private wantedAt = -1;
 
   /**
-   * Whether bytes from `start` of `buf` are the line the last `fields`, `json`, `netfilter`, `cef` or `panos` call
-   * stopped at only because a rule wants its port: a line its format's byte path does not settle, which its session
-   * then reads as text without looking at its bytes again. (A `json` record matched the frame up to the port; a line
-   * of the syslog calls starts with the call's prefix, digits aside where it says: it is framed like the lines the
-   * call settles.)
+   * Whether bytes from `start` of `buf` are the line the last call that settles lines (`rows`, `fields`, `json`,
+   * `netfilter`, `cef`, `panos`) stopped at only because a rule wants its port: a line its format's byte path does not
+   * settle, which its session then reads as text without looking at its bytes again. (A `rows` row passed every
+   * other check; a `json` record matched the frame up to the port; a line of the syslog calls starts with the call's
+   * prefix, digits aside where it says: it is framed like the lines the call settles.)
    */
   stoppedAtWantedPort(buf: Buffer, start: number): boolean {
     return start === this.wantedAt && buf === this.window;

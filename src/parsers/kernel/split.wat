@@ -6,8 +6,8 @@
 ;; mirrors one function of its format module, and the tests hold both to the text path. Compiled by
 ;; scripts/build-kernel.mjs into split-wasm.ts (kept in the repository; a test compiles this file again and compares).
 ;;
-;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535; slot 1 of fields, json and
-;; the syslog functions: 1 when they stopped at a line only because a rule wants its port, else 0); the bytes scanned are
+;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535; slot 1 of the functions that
+;; settle lines: 1 when they stopped at a line only because a rule wants its port, else 0); the bytes scanned are
 ;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a 16-byte load may run past the
 ;; end, and holds, from 1114128: the header `same` compares with (256 bytes), at 1114640 the line prefix the syslog
 ;; functions compare with (256), at 1115152 the field checks of `fields` (64), at 1115280 the type `panos` compares
@@ -103,7 +103,8 @@
   ;; quote, `columns` fields, a length other than `header` (which may be the header line again) and at most
   ;; `maxLine` bytes, does not start with byte 0xEF (a BOM), and its field `column`, spaces around it trimmed, is 1
   ;; to 5 decimal digits of a port at most 65535 that the table says no rule wants. It stops at the first line it
-  ;; does not settle (or at `to`): returns that line's start, and puts the number of rows settled in slot 0.
+  ;; does not settle (or at `to`): returns that line's start, and puts the number of rows settled in slot 0, and in slot 1
+  ;; whether it stopped at a port a rule wants (the last of its checks: the row passed all the others).
   (func (export "rows") (param $from i32) (param $to i32) (param $delim i32) (param $column i32) (param $columns i32) (param $header i32) (param $maxLine i32) (result i32)
     (local $p i32) (local $ls i32) (local $d i32) (local $ps i32) (local $pe i32) (local $lines i32)
     (local $vd v128) (local $vq v128) (local $vn v128) (local $v v128)
@@ -112,6 +113,7 @@
     (local.set $vq (i8x16.splat (i32.const 34)))
     (local.set $vn (i8x16.splat (i32.const 10)))
     (local.set $ls (local.get $from))
+    (i32.store (i32.const 4) (i32.const 0))
     (local.set $ps (local.get $from))
     (local.set $pe (i32.const -1))
     (local.set $p (local.get $from))
@@ -167,7 +169,8 @@
                 (br $trim)))
             (local.set $port (call $port (local.get $ps) (local.get $pe)))
             (br_if $stop (i32.lt_s (local.get $port) (i32.const 0)))
-            (br_if $stop (i32.load8_u (i32.add (local.get $port) (i32.const 1179648))))
+            (if (i32.load8_u (i32.add (local.get $port) (i32.const 1179648)))
+              (then (i32.store (i32.const 4) (i32.const 1)) (br $stop)))
             ;; settled: the next line
             (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
             (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
