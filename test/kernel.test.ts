@@ -165,6 +165,35 @@ describe('ByteScanner: where a call that settles lines stopped for a wanted port
   });
 });
 
+describe('ByteScanner: a range that ends inside a line (the window\'s end)', () => {
+  const ports = new Uint8Array(65536);
+  ports[104] = 1;
+  const header = 'Mar 28 01:00:00 edge01 kernel: ';
+  const netfilterLine = `${header}IN=eth0 OUT=eth1 SRC=203.0.113.29 DST=10.1.0.16 PROTO=TCP SPT=10945 DPT=443 URGP=0\n`;
+  const cefHeader = 'Mar 28 01:00:00 fw01 ';
+  const cefWord = 'CEF:0|Fortinet|Fortigate|v7.2.4|00013|traffic:forward';
+  const cefLine = `${cefHeader}${cefWord} deny|4|src=203.0.113.29 spt=10945 dst=10.1.0.16 dpt=443 act=deny\n`;
+  const panosHeader = 'Mar 28 01:00:00 pa-edge-01 ';
+  const panosFields = ['1', '2026/03/28 01:00:00', '013201004321', 'TRAFFIC', 'end', '2561', '2026/03/28 01:00:00', '203.0.113.29', '10.1.0.16',
+    ...Array<string>(15).fill('x'), '10945', '443', ...Array<string>(15).fill('y')];
+  const panosLine = `${panosHeader}${panosFields.join(',')}\n`;
+  const calls = [
+    ['netfilter', netfilterLine, (s: ByteScanner, b: Buffer, to: number) =>
+      s.netfilter(b, 0, to, { bytes: Buffer.from(header), stampFrom: 0, stampTo: 15, wordFrom: 0, wordTo: 0, messageAt: header.length }, 65536, ports)],
+    ['cef', cefLine, (s: ByteScanner, b: Buffer, to: number) =>
+      s.cef(b, 0, to, { bytes: Buffer.from(`${cefHeader}${cefWord} `), stampFrom: 0, stampTo: 15, wordFrom: cefHeader.length, wordTo: cefHeader.length + cefWord.length, messageAt: cefHeader.length }, 65536, ports)],
+    ['panos', panosLine, (s: ByteScanner, b: Buffer, to: number) =>
+      s.panos(b, 0, to, { bytes: Buffer.from(panosHeader), stampFrom: 0, stampTo: 15, wordFrom: 0, wordTo: 0, messageAt: panosHeader.length }, 65536, ports,
+        Buffer.from('TRAFFIC'), 3, 25, 26)],
+  ] as const;
+  it.each(calls)('%s settles only the lines whose line feed is before it, whatever bytes follow in memory', (_name, line, settle) => {
+    const buf = Buffer.from(line.repeat(3));
+    expect(settle(new ByteScanner(), buf, buf.length)).toBe(3);
+    // the third line's bytes are all in the kernel's memory, its line feed past the end of the range
+    for (let cut = 1; cut <= 70; cut++) expect(settle(new ByteScanner(), buf, buf.length - cut), String(cut)).toBe(2);
+  });
+});
+
 describe('the kernel build', () => {
   it('split-wasm.ts is what scripts/build-kernel.mjs makes of split.wat (run `npm run build:kernel` after editing it)', async () => {
     const bytes: Buffer = await compileKernel();

@@ -8,13 +8,20 @@
 ;;
 ;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535; slot 1 of the functions that
 ;; settle lines: 1 when they stopped at a line only because a rule wants its port, else 0); the bytes scanned are
-;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a 16-byte load may run past the
-;; end, and holds, from 1114128: the header `same` compares with (256 bytes), at 1114640 the line prefix the syslog
-;; functions compare with (256), at 1115152 the field checks of `fields` (64), at 1115280 the type `panos` compares
-;; (64), at 1115408 the frame `json` compares with (4096, then 16 of slack) and at 1119520 its segment offsets (i32s,
-;; at most 257 + 1); the last page, from 1179648, is the table of wanted ports (byte p: 1 when port p is wanted).
+;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a load of 16 bytes (32 in the syslog
+;; functions' steps) may run past the end, and holds, from 1114128: the header `same` compares with (256 bytes), at
+;; 1114640 the line prefix the syslog functions compare with (256), at 1115152 the field checks of `fields` (64), at
+;; 1115280 the type `panos` compares (64), at 1115408 the frame `json` compares with (4096, then 16 of slack) and at
+;; 1119520 its segment offsets (i32s, at most 257 + 1), and at 1179392 the table of the bytes netfilter's words start
+;; with (256, its data segment); the last page, from 1179648, is the table of wanted ports (byte p: 1 when port p is
+;; wanted).
 (module
   (memory (export "memory") 19)
+  ;; netfilter's first bytes of the words it reads after OUT=: S, D, P and [ (byte c of the table at 1179392: 1)
+  (data (i32.const 1179475) "\01")
+  (data (i32.const 1179460) "\01")
+  (data (i32.const 1179472) "\01")
+  (data (i32.const 1179483) "\01")
 
   ;; split(from, to, a, b, c, below, keep): the bytes equal to `a` in memory [from, to): returns how many there are,
   ;; and puts the positions of the first `keep` of them, in order, in slots 1..keep. Slot 0 gets the position of the
@@ -323,10 +330,10 @@
   ;; framed as the prefix says and read as it settles lines up to its port: filteredOnBytes would not settle it).
   (func (export "netfilter") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
       (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (result i32)
-    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32)
+    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $pos i32) (local $c i32)
     (local $phase i32) (local $inWord i32) (local $src i32) (local $dst i32) (local $proto i32) (local $port i32) (local $spaces i32)
     (local $w i32) (local $k i32) (local $n i32) (local $x i64) (local $sp i32)
-    (local $vs v128) (local $vq v128) (local $vctl v128) (local $v v128)
+    (local $vs v128) (local $vq v128) (local $vctl v128) (local $v v128) (local $v2 v128)
     (local.set $vs (i8x16.splat (i32.const 32)))
     (local.set $vq (i8x16.splat (i32.const 34)))
     (local.set $vctl (i8x16.splat (i32.const 32)))
@@ -350,20 +357,21 @@
         (local.set $p (local.get $ms))
         (loop $block
           (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+          ;; thirty-two bytes a step (two loads: a line's message is ~200 bytes, and each step has its fixed cost)
           (local.set $v (v128.load (local.get $p)))
+          (local.set $v2 (v128.load offset=16 (local.get $p)))
           ;; bit k: byte p + k is a space ($sp); a quote or below 0x20 ($m)
-          (local.set $sp (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vs))))
-          (local.set $m (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.lt_u (local.get $v) (local.get $vctl)))))
-          (local.set $left (i32.sub (local.get $to) (local.get $p)))
-          (if (i32.lt_u (local.get $left) (i32.const 16))
-            (then
-              (local.set $sp (i32.and (local.get $sp) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))
-              (local.set $m (i32.and (local.get $m) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
-          ;; once decided, the words are not read: their spaces only counted
-          (if (i32.eq (local.get $phase) (i32.const 2))
-            (then (local.set $spaces (i32.add (local.get $spaces) (i32.popcnt (local.get $sp)))))
-            (else (local.set $m (i32.or (local.get $m) (local.get $sp)))))
+          (local.set $sp (i32.or (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vs)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vs))) (i32.const 16))))
+          (local.set $m (i32.or (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.lt_u (local.get $v) (local.get $vctl))))
+            (i32.shl (i8x16.bitmask (v128.or (i8x16.eq (local.get $v2) (local.get $vq)) (i8x16.lt_u (local.get $v2) (local.get $vctl)))) (i32.const 16))))
+          ;; (the bytes past `to` are not masked out: what they say counts only for a line whose line feed is past `to`,
+          ;; which is never settled)
+          ;; the spaces counted a block at a time (those of the next line in the block too: only ever more); once
+          ;; decided, the words are not read
+          (local.set $spaces (i32.add (local.get $spaces) (i32.popcnt (local.get $sp))))
           (br_if $stop (i32.gt_u (local.get $spaces) (i32.const 16383)))
+          (if (i32.ne (local.get $phase) (i32.const 2)) (then (local.set $m (i32.or (local.get $m) (local.get $sp)))))
           (block $blockDone
             (loop $bit
               (br_if $blockDone (i32.eqz (local.get $m)))
@@ -372,8 +380,6 @@
               (local.set $c (i32.load8_u (local.get $pos)))
               (if (i32.eq (local.get $c) (i32.const 32))
                 (then
-                  (local.set $spaces (i32.add (local.get $spaces) (i32.const 1)))
-                  (br_if $stop (i32.gt_u (local.get $spaces) (i32.const 16383)))
                   (br_if $bit (i32.eq (local.get $phase) (i32.const 2)))
                   (local.set $w (i32.add (local.get $pos) (i32.const 1)))
                   ;; the word's first four bytes, little-endian (OUT= is 0x3d54554f)
@@ -387,10 +393,9 @@
                           (local.set $phase (i32.const 1)))
                         (else (local.set $inWord (i32.eq (i32.and (local.get $k) (i32.const 0xffffff)) (i32.const 0x3d4e49)))))
                       (br $bit)))
-                  ;; after OUT=: only words starting with S, D, P or [ are read
+                  ;; after OUT=: only words starting with S, D, P or [ are read (the table at 1179392 marks those bytes)
                   (local.set $c (i32.and (local.get $k) (i32.const 0xff)))
-                  (br_if $bit (i32.eqz (i32.or (i32.or (i32.eq (local.get $c) (i32.const 83)) (i32.eq (local.get $c) (i32.const 68)))
-                    (i32.or (i32.eq (local.get $c) (i32.const 80)) (i32.eq (local.get $c) (i32.const 91))))))
+                  (br_if $bit (i32.eqz (i32.load8_u offset=1179392 (local.get $c))))
                   ;; a word within 6 bytes of the end is not read (filteredOnBytes' `i + 6 >= end`): any of its first six
                   ;; bytes below 0x20 (bit 7 of each byte of (x - 0x20…) & ~x, the lowest six)
                   (local.set $x (i64.load (local.get $w)))
@@ -431,13 +436,14 @@
               ;; a CR right before the line feed is the line's end; any other byte below 0x20, or a quote: text path
               (br_if $bit (i32.and (i32.eq (local.get $c) (i32.const 13)) (i32.eq (i32.load8_u offset=1 (local.get $pos)) (i32.const 10))))
               (br_if $stop (i32.ne (local.get $c) (i32.const 10)))
-              ;; the line feed: settled when decided, and not too long
+              ;; the line feed: settled when decided, within `to`, and not too long
               (br_if $stop (i32.ne (local.get $phase) (i32.const 2)))
+              (br_if $stop (i32.ge_u (local.get $pos) (local.get $to)))
               (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
               (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
               (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
               (br $line)))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (br $block))))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
@@ -452,9 +458,9 @@
   ;; as netfilter's).
   (func (export "panos") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
       (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (param $typeLen i32) (param $typeField i32) (param $portField i32) (param $last i32) (result i32)
-    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32)
+    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $pos i32) (local $c i32)
     (local $commas i32) (local $first i32) (local $second i32) (local $ts i32) (local $te i32) (local $ps i32) (local $pe i32) (local $k i32) (local $port i32)
-    (local $vc v128) (local $vq v128) (local $vb v128) (local $vn v128) (local $v v128)
+    (local $vc v128) (local $vq v128) (local $vb v128) (local $vn v128) (local $v v128) (local $v2 v128)
     (local.set $vc (i8x16.splat (i32.const 44)))
     (local.set $vq (i8x16.splat (i32.const 34)))
     (local.set $vb (i8x16.splat (i32.const 123)))
@@ -472,15 +478,18 @@
         (local.set $p (local.get $ms))
         (loop $block
           (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+          ;; thirty-two bytes a step (two loads); the bytes past `to` are not masked out: what they say counts only for
+          ;; a line whose line feed is past `to`, which is never settled
           (local.set $v (v128.load (local.get $p)))
+          (local.set $v2 (v128.load offset=16 (local.get $p)))
           ;; bit k: byte p + k is a line feed; until the `last`-th comma also a comma, a quote or a brace
-          (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vn))))
+          (local.set $m (i32.or (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vn)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vn))) (i32.const 16))))
           (if (i32.lt_u (local.get $commas) (local.get $last))
-            (then (local.set $m (i32.or (local.get $m) (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vc))
-              (v128.or (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.eq (local.get $v) (local.get $vb)))))))))
-          (local.set $left (i32.sub (local.get $to) (local.get $p)))
-          (if (i32.lt_u (local.get $left) (i32.const 16))
-            (then (local.set $m (i32.and (local.get $m) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
+            (then (local.set $m (i32.or (local.get $m) (i32.or
+              (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vc)) (v128.or (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.eq (local.get $v) (local.get $vb)))))
+              (i32.shl (i8x16.bitmask (v128.or (i8x16.eq (local.get $v2) (local.get $vc)) (v128.or (i8x16.eq (local.get $v2) (local.get $vq)) (i8x16.eq (local.get $v2) (local.get $vb)))))
+                (i32.const 16)))))))
           (block $blockDone
             (loop $bit
               (br_if $blockDone (i32.eqz (local.get $m)))
@@ -503,7 +512,8 @@
               ;; a quote or a brace before the `last`-th comma: the text path's
               (br_if $stop (i32.ne (local.get $c) (i32.const 10)))
               (br_if $stop (i32.lt_u (local.get $commas) (local.get $last)))
-              ;; the line feed: the date, the type and the port
+              ;; the line feed (within `to`): the date, the type and the port
+              (br_if $stop (i32.ge_u (local.get $pos) (local.get $to)))
               (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
               (br_if $stop (i32.ne (local.get $second) (i32.add (local.get $first) (i32.const 20))))
               (local.set $k (i32.const 0))
@@ -537,7 +547,7 @@
               (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
               (local.set $ls (i32.add (local.get $pos) (i32.const 1)))
               (br $line)))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (br $block))))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
@@ -574,11 +584,15 @@
   ;; as netfilter's).
   (func (export "cef") (param $from i32) (param $to i32) (param $prefix i32) (param $stampFrom i32) (param $stampTo i32)
       (param $from2 i32) (param $to2 i32) (param $messageAt i32) (param $maxLine i32) (result i32)
-    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $left i32) (local $pos i32) (local $c i32) (local $i i32) (local $n i32)
+    (local $ls i32) (local $ms i32) (local $lines i32) (local $p i32) (local $m i32) (local $pos i32) (local $c i32) (local $i i32) (local $n i32)
     (local $phase i32) (local $pipes i32) (local $spaces i32) (local $w i32) (local $k i32) (local $le i32) (local $atEnd i32) (local $keyEnd i32)
     (local $pending i32) (local $valueStart i32) (local $vs i32) (local $ve i32) (local $port i32) (local $srcValue i32) (local $dstValue i32) (local $srcSeen i32) (local $dstSeen i32)
     (local $msp i32) (local $mb i32) (local $mn i32) (local $mp i32)
-    (local $v v128)
+    (local $v v128) (local $v2 v128) (local $vpipe v128) (local $vspace v128) (local $vback v128) (local $vlf v128)
+    (local.set $vpipe (i8x16.splat (i32.const 124)))
+    (local.set $vspace (i8x16.splat (i32.const 32)))
+    (local.set $vback (i8x16.splat (i32.const 92)))
+    (local.set $vlf (i8x16.splat (i32.const 10)))
     (local.set $ls (local.get $from))
     (i32.store (i32.const 4) (i32.const 0))
     (block $stop
@@ -619,19 +633,18 @@
         (local.set $p (i32.add (local.get $i) (i32.const 1)))
         (loop $block
           (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+          ;; thirty-two bytes a step (two loads); the bytes past `to` are not masked out: what they say counts only for
+          ;; a line whose line feed is past `to`, which is never settled
           (local.set $v (v128.load (local.get $p)))
-          (local.set $mp (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 124)))))
-          (local.set $msp (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 32)))))
-          (local.set $mb (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 92)))))
-          (local.set $mn (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 10)))))
-          (local.set $left (i32.sub (local.get $to) (local.get $p)))
-          (if (i32.lt_u (local.get $left) (i32.const 16))
-            (then
-              (local.set $n (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)))
-              (local.set $mp (i32.and (local.get $mp) (local.get $n)))
-              (local.set $msp (i32.and (local.get $msp) (local.get $n)))
-              (local.set $mb (i32.and (local.get $mb) (local.get $n)))
-              (local.set $mn (i32.and (local.get $mn) (local.get $n)))))
+          (local.set $v2 (v128.load offset=16 (local.get $p)))
+          (local.set $mp (i32.or (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vpipe)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vpipe))) (i32.const 16))))
+          (local.set $msp (i32.or (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vspace)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vspace))) (i32.const 16))))
+          (local.set $mb (i32.or (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vback)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vback))) (i32.const 16))))
+          (local.set $mn (i32.or (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $vlf)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vlf))) (i32.const 16))))
           (if (i32.eqz (local.get $phase))
             (then (local.set $m (i32.or (i32.or (local.get $mp) (local.get $mb)) (local.get $mn))))
             (else
@@ -665,7 +678,8 @@
                     (local.set $m (i32.and (i32.or (i32.or (local.get $msp) (local.get $mb)) (local.get $mn)) (local.get $n)))
                     (local.set $spaces (i32.add (local.get $spaces) (i32.popcnt (i32.and (local.get $msp) (local.get $n)))))
                     (br $word)))
-                ;; a line feed: the line's end (a CR before it left out)
+                ;; a line feed: the line's end (a CR before it left out); past `to`, the text path's
+                (br_if $stop (i32.ge_u (local.get $pos) (local.get $to)))
                 (local.set $le (local.get $pos))
                 (if (i32.and (i32.gt_u (local.get $le) (local.get $ms)) (i32.eq (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 13)))
                   (then (local.set $le (i32.sub (local.get $le) (i32.const 1)))))
@@ -743,7 +757,7 @@
                                   (local.set $dstSeen (i32.const 1))))))))))
                   (local.set $valueStart (i32.add (local.get $w) (i32.const 4)))))
               (br $bit)))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (br $block))))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
