@@ -177,6 +177,7 @@ describe('ByteScanner: a range that ends inside a line (the window\'s end)', () 
   const panosFields = ['1', '2026/03/28 01:00:00', '013201004321', 'TRAFFIC', 'end', '2561', '2026/03/28 01:00:00', '203.0.113.29', '10.1.0.16',
     ...Array<string>(15).fill('x'), '10945', '443', ...Array<string>(15).fill('y')];
   const panosLine = `${panosHeader}${panosFields.join(',')}\n`;
+  const vpcRecord = '2 123456789010 eni-0a1b2c3d4e5f60718 203.0.113.29 10.1.0.16 10945 443 6 4 240 1774656000 1774656060 REJECT OK\n';
   const calls = [
     ['netfilter', netfilterLine, (s: ByteScanner, b: Buffer, to: number) =>
       s.netfilter(b, 0, to, { bytes: Buffer.from(header), stampFrom: 0, stampTo: 15, wordFrom: 0, wordTo: 0, messageAt: header.length }, 65536, ports)],
@@ -185,6 +186,7 @@ describe('ByteScanner: a range that ends inside a line (the window\'s end)', () 
     ['panos', panosLine, (s: ByteScanner, b: Buffer, to: number) =>
       s.panos(b, 0, to, { bytes: Buffer.from(panosHeader), stampFrom: 0, stampTo: 15, wordFrom: 0, wordTo: 0, messageAt: panosHeader.length }, 65536, ports,
         Buffer.from('TRAFFIC'), 3, 25, 26)],
+    ['fields', vpcRecord, (s: ByteScanner, b: Buffer, to: number) => s.fields(b, 0, to, Uint8Array.from([1, 0, 0, 6, 0, 0, 5, 0, 0, 0, 2, 2, 3, 4]), 65536, ports)],
   ] as const;
   it.each(calls)('%s settles only the lines whose line feed is before it, whatever bytes follow in memory', (_name, line, settle) => {
     const buf = Buffer.from(line.repeat(3));

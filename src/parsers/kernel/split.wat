@@ -8,13 +8,13 @@
 ;;
 ;; Memory: i32 slot 0 is an answer, slots 1..MAX_HITS the positions found (bytes 4..65535; slot 1 of the functions that
 ;; settle lines: 1 when they stopped at a line only because a rule wants its port, else 0); the bytes scanned are
-;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a load of 16 bytes (32 in the syslog
-;; functions' steps) may run past the end, and holds, from 1114128: the header `same` compares with (256 bytes), at
-;; 1114640 the line prefix the syslog functions compare with (256), at 1115152 the field checks of `fields` (64), at
-;; 1115280 the type `panos` compares (64), at 1115408 the frame `json` compares with (4096, then 16 of slack) and at
-;; 1119520 its segment offsets (i32s, at most 257 + 1), and at 1179392 the table of the bytes netfilter's words start
-;; with (256, its data segment); the last page, from 1179648, is the table of wanted ports (byte p: 1 when port p is
-;; wanted).
+;; copied in from byte 65536 on (kernel.ts); the page after them is slack, because a load of 16 bytes (32 in the
+;; steps of fields and the syslog functions) may run past the end, and holds, from 1114128: the header `same` compares
+;; with (256 bytes), at 1114640 the line prefix the syslog functions compare with (256), at 1115152 the field checks of
+;; `fields` (64), at 1115280 the type `panos` compares (64), at 1115408 the frame `json` compares with (4096, then 16
+;; of slack) and at 1119520 its segment offsets (i32s, at most 257 + 1), and at 1179392 the table of the bytes
+;; netfilter's words start with (256, its data segment); the last page, from 1179648, is the table of wanted ports
+;; (byte p: 1 when port p is wanted).
 (module
   (memory (export "memory") 19)
   ;; netfilter's first bytes of the words it reads after OUT=: S, D, P and [ (byte c of the table at 1179392: 1)
@@ -258,8 +258,8 @@
   ;; wants (code 5 on a valid port: filteredOnBytes would not settle the record either).
   (func (export "fields") (param $from i32) (param $to i32) (param $count i32) (param $maxLine i32) (result i32)
     (local $p i32) (local $ls i32) (local $fs i32) (local $k i32) (local $lines i32)
-    (local $vs v128) (local $vn v128) (local $v v128)
-    (local $m i32) (local $left i32) (local $pos i32) (local $le i32) (local $c i32)
+    (local $vs v128) (local $vn v128) (local $v v128) (local $v2 v128)
+    (local $m i32) (local $pos i32) (local $le i32) (local $c i32) (local $lf i32)
     (local.set $vs (i8x16.splat (i32.const 32)))
     (local.set $vn (i8x16.splat (i32.const 10)))
     (local.set $ls (local.get $from))
@@ -269,21 +269,24 @@
     (block $stop
       (loop $block
         (br_if $stop (i32.ge_u (local.get $p) (local.get $to)))
+        ;; thirty-two bytes a step (two loads); the bytes past `to` are not masked out: what they say counts only for a
+        ;; line whose line feed is past `to`, which is never settled
         (local.set $v (v128.load (local.get $p)))
-        (local.set $m (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vs)) (i8x16.eq (local.get $v) (local.get $vn)))))
-        (local.set $left (i32.sub (local.get $to) (local.get $p)))
-        (if (i32.lt_u (local.get $left) (i32.const 16))
-          (then (local.set $m (i32.and (local.get $m) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
+        (local.set $v2 (v128.load offset=16 (local.get $p)))
+        (local.set $m (i32.or (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $vs)) (i8x16.eq (local.get $v) (local.get $vn))))
+          (i32.shl (i8x16.bitmask (v128.or (i8x16.eq (local.get $v2) (local.get $vs)) (i8x16.eq (local.get $v2) (local.get $vn)))) (i32.const 16))))
         (block $blockDone
           (loop $bit
             (br_if $blockDone (i32.eqz (local.get $m)))
             (local.set $pos (i32.add (local.get $p) (i32.ctz (local.get $m))))
             (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
             (local.set $le (local.get $pos))
-            (if (i32.eq (i32.load8_u (local.get $pos)) (i32.const 10))
+            (local.set $lf (i32.eq (i32.load8_u (local.get $pos)) (i32.const 10)))
+            (if (local.get $lf)
               (then
-                ;; a line feed: the line's last field ends before it, and before a CR in front of it (a second CR,
-                ;; which the text path also drops, is left to it)
+                ;; a line feed (within `to`): the line's last field ends before it, and before a CR in front of it (a
+                ;; second CR, which the text path also drops, is left to it)
+                (br_if $stop (i32.ge_u (local.get $pos) (local.get $to)))
                 (if (i32.and (i32.gt_u (local.get $le) (local.get $fs)) (i32.eq (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 13)))
                   (then (local.set $le (i32.sub (local.get $le) (i32.const 1)))))
                 (br_if $stop (i32.and (i32.gt_u (local.get $le) (local.get $fs)) (i32.eq (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 13))))))
@@ -302,7 +305,7 @@
                     (br $stop)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (local.set $fs (i32.add (local.get $pos) (i32.const 1)))
-            (if (i32.eq (i32.load8_u (local.get $pos)) (i32.const 10))
+            (if (local.get $lf)
               (then
                 (br_if $stop (i32.ne (local.get $k) (local.get $count)))
                 (br_if $stop (i32.gt_u (i32.sub (local.get $pos) (local.get $ls)) (local.get $maxLine)))
@@ -313,7 +316,7 @@
                 (local.set $ls (local.get $fs))
                 (local.set $k (i32.const 0))))
             (br $bit)))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
         (br $block)))
     (i32.store (i32.const 0) (local.get $lines))
     (local.get $ls))
