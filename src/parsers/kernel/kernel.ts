@@ -181,9 +181,7 @@ export class ByteScanner {
   rows(buf: Buffer, start: number, end: number, delimiter: number, column: number, columns: number, headerLength: number, maxLine: number, ports: Uint8Array): number {
     const kernel = this.lines(buf, start, end, ports);
     if (kernel === null) return -1;
-    this.rowsEnd = kernel.rows(start + this.base, this.to + this.base, delimiter, column, columns, headerLength, maxLine) - this.base;
-    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
-    return kernel.slots[0]!;
+    return this.settled(kernel, kernel.rows(start + this.base, this.to + this.base, delimiter, column, columns, headerLength, maxLine));
   }
 
   /**
@@ -198,9 +196,7 @@ export class ByteScanner {
     const kernel = checks.length > MAX_CHECKED_FIELDS ? null : this.lines(buf, start, end, ports);
     if (kernel === null) return -1;
     this.copyIn(kernel.memory, checks, CHECKS_AT);
-    this.rowsEnd = kernel.fields(start + this.base, this.to + this.base, checks.length, maxLine) - this.base;
-    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
-    return kernel.slots[0]!;
+    return this.settled(kernel, kernel.fields(start + this.base, this.to + this.base, checks.length, maxLine));
   }
 
   /**
@@ -229,9 +225,7 @@ export class ByteScanner {
     const kernel = this.framedLines(buf, start, end, prefix, ports);
     if (kernel === null) return -1;
     const { bytes, stampFrom, stampTo, wordFrom, wordTo, messageAt } = prefix;
-    this.rowsEnd = kernel[kind](start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine) - this.base;
-    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
-    return kernel.slots[0]!;
+    return this.settled(kernel, kernel[kind](start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine));
   }
 
   /**
@@ -248,10 +242,8 @@ export class ByteScanner {
     if (kernel === null) return -1;
     kernel.memory.set(type, TYPE_AT);
     const { bytes, stampFrom, stampTo, wordFrom, wordTo, messageAt } = prefix;
-    this.rowsEnd = kernel.panos(start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine,
-      type.length, typeField, portField, last) - this.base;
-    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
-    return kernel.slots[0]!;
+    return this.settled(kernel, kernel.panos(start + this.base, this.to + this.base, bytes.length, stampFrom, stampTo, wordFrom, wordTo, messageAt, maxLine,
+      type.length, typeField, portField, last));
   }
 
   /**
@@ -269,9 +261,7 @@ export class ByteScanner {
     if (kernel === null) return -1;
     this.copyIn(kernel.memory, frame.bytes, FRAME_AT);
     this.copyIn(kernel.memory, frame.from, SEGMENTS_AT);
-    this.rowsEnd = kernel.json(start + this.base, this.to + this.base, segments, portHole, maxLine) - this.base;
-    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
-    return kernel.slots[0]!;
+    return this.settled(kernel, kernel.json(start + this.base, this.to + this.base, segments, portHole, maxLine));
   }
 
   /** Where the last call placed its range's end (at most a window from its start). */
@@ -308,6 +298,16 @@ export class ByteScanner {
       for (let j = 0; j < data.length; j++) view.setInt32(at + 4 * j, data[j]!, true);
     }
     this.copied.set(at, data);
+  }
+
+  /**
+   * After a call that settles lines returned `end` (the kernel's address of the first line it did not settle): where
+   * that line starts in the Buffer, and whether a wanted port stopped it there (slot 1); the lines settled (slot 0).
+   */
+  private settled(kernel: { slots: Int32Array }, end: number): number {
+    this.rowsEnd = end - this.base;
+    this.wantedAt = kernel.slots[1] === 1 ? this.rowsEnd : -1;
+    return kernel.slots[0]!;
   }
 
   /** Where the first line the last call that settles lines did not settle starts, in its Buffer. */
