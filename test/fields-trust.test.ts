@@ -302,7 +302,11 @@ describe('point 7: saying which columns were used, and why a file yielded nothin
       `a.csv: no record was found in its ${Buffer.byteLength(csv)} bytes: is it windows-security? Without --format the format is detected (\`dicomwatch formats\` lists them)`,
     );
     expect(explainUnreadInput(asXml, 'a.csv')).toBeUndefined();
-    expect(explainUnreadInput(parseText('TimeGenerated,SourceIP,DestinationIP\n', { ...ctx, format: 'csv' }).info, 'h.csv', 'csv')).toBeUndefined();
+    // an empty export, or a header alone, is said to be one (a failed export must not pass for a quiet network)
+    expect(explainUnreadInput(parseText('TimeGenerated,SourceIP,DestinationIP\n', { ...ctx, format: 'csv' }).info, 'h.csv', 'csv')).toBe('h.csv: a header line and no record');
+    expect(explainUnreadInput(parseText('TimeGenerated,SourceIP,DestinationIP\n', ctx).info, 'h.csv')).toBe('h.csv: a header line and no record');
+    expect(explainUnreadInput(parseText('', ctx).info, 'e.csv')).toBe('e.csv: empty: there was nothing to read');
+    expect(explainUnreadInput(parseText('', { ...ctx, format: 'jsonl' }).info, 'e.jsonl', 'jsonl')).toBe('e.jsonl: empty: there was nothing to read');
   });
 
   it('explainUnusedInput: no --map where --map does not apply (syslog vendor lines, flow-log headers, raw lines in a column)', () => {

@@ -66,16 +66,20 @@ export function explainUnusedInput(info: ParserInfo, file: string): string | und
 
 /**
  * Why a file yielded no event at all when most of its records were not of the format read or were malformed — or,
- * read as a format the caller named, held no record and no header at all — and what to check; undefined otherwise.
+ * read as a format the caller named, held no record and no header at all — and what to check; that a file was empty
+ * or held a header line alone; undefined otherwise.
  * `forced`: the format the caller named (`--format`), the likeliest cause.
  */
 export function explainUnreadInput(info: ParserInfo, file: string, forced?: string): string | undefined {
   // A forced format that finds no record and no header in a file that is not empty (XML events sought in a CSV file;
   // a CSV export of a header alone is an empty export, not a wrong format).
   if (info.records === 0) {
-    return forced !== undefined && info.bytes > 0 && info.columns.length === 0
-      ? `${file}: no record was found in its ${info.bytes} bytes: is it ${forced}? Without --format the format is detected (\`dicomwatch formats\` lists them)`
-      : undefined;
+    if (forced !== undefined && info.bytes > 0 && info.columns.length === 0) {
+      return `${file}: no record was found in its ${info.bytes} bytes: is it ${forced}? Without --format the format is detected (\`dicomwatch formats\` lists them)`;
+    }
+    // An empty export (a failed one, often) must not pass for a quiet network.
+    if (info.bytes === 0) return `${file}: empty: there was nothing to read`;
+    return info.columns.length > 0 ? `${file}: a header line and no record` : undefined;
   }
   const unrecognised = info.skippedBy.UNRECOGNISED_FORMAT ?? 0;
   if (info.events > 0 || (unrecognised + info.errors) * 2 <= info.records) return undefined;
