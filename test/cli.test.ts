@@ -462,7 +462,8 @@ describe('bad usage exits 2 with a message', () => {
   });
 
   it('an unwritable --out is bad usage, reported before any input is read', async () => {
-    for (const command of [['scan', 'fixtures/sentinel-export.csv'], ['parse', 'fixtures/sentinel-export.csv'], ['kql'], ['sigma']]) {
+    // (kql on NetworkEvent leaves out a rule of the pack with a warning: the --out error comes alone, before it)
+    for (const command of [['scan', 'fixtures/sentinel-export.csv'], ['parse', 'fixtures/sentinel-export.csv'], ['kql'], ['kql', '--table', 'NetworkEvent', '--rules', 'rules'], ['sigma']]) {
       const r = await runCli([...command, '--out', join(TMP, 'no-such-dir', 'out.txt')]);
       expect(r.code, command.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^dicomwatch: --out: cannot write .*out\.txt \(ENOENT\)\n$/);

@@ -53,6 +53,8 @@ export async function runKql(args: KqlArgs): Promise<void> {
     if (e instanceof KqlEmitError || e instanceof DeployError) throw new UsageError(oneLine(e.message));
     throw e;
   }
+  // (the output opened first: an --out that cannot be written is the one message, not one after the warnings)
+  const out = openOutput(args.out);
   for (const e of refused) process.stderr.write(`dicomwatch: warning: ${oneLine(e.message)} (left out; see --table)\n`);
-  await writeWhole(openOutput(args.out), () => (text.endsWith('\n') ? text : `${text}\n`));
+  await writeWhole(out, () => (text.endsWith('\n') ? text : `${text}\n`));
 }
