@@ -106,11 +106,7 @@ export async function forEachEvent(
       for (const e of split.errors) report({ kind: 'error', line: e.line, code: e.code as ErrorCode, message: e.message });
       if (split.info.errors > printed && printed === MAX_PRINTED_ERRORS) run.stderr.write(`${file}: more malformed records; only counted from here on\n`);
       addInfo(total, split.info);
-      if (!run.quiet) {
-        for (const note of [describeColumns(split.info, file), explainUnusedInput(split.info, file), explainUnreadInput(split.info, file, forcedFormat(run))]) {
-          if (note) run.stderr.write(`${note}\n`);
-        }
-      }
+      if (!run.quiet) printNotes(run, file, split.info);
       run.progress.records(total.records);
       continue;
     }
@@ -143,16 +139,22 @@ export async function forEachEvent(
     }
     if (info) {
       addInfo(total, info);
-      if (!run.quiet) {
-        for (const note of [describeColumns(info, file), explainUnusedInput(info, file), explainUnreadInput(info, file, forcedFormat(run))]) {
-          if (note) run.stderr.write(`${note}\n`);
-        }
-        for (const note of info.notes) run.stderr.write(`${file}: ${note}\n`);
-      }
+      if (!run.quiet) printNotes(run, file, info);
     }
     running.reading = undefined;
   }
   return { info: total, failed };
+}
+
+/**
+ * The notes on an input, read on one thread or on several: the columns used, why it yielded no event, the format's
+ * own (a capture's; the formats split across threads note nothing).
+ */
+function printNotes(run: InputRun, file: string, info: ParserInfo): void {
+  for (const note of [describeColumns(info, file), explainUnusedInput(info, file), explainUnreadInput(info, file, forcedFormat(run))]) {
+    if (note) run.stderr.write(`${note}\n`);
+  }
+  for (const note of info.notes) run.stderr.write(`${file}: ${note}\n`);
 }
 
 /** One line for an input that stopped early: what went wrong, naming the file once. */
