@@ -1,7 +1,7 @@
 /** dicomwatch's public API: parsers → model → rules engine → emitters. */
 export type { Action, EventInput, NetworkEvent } from './model/event.js';
 export { ACTIONS, EVENT_KEYS, eventJsonObject, eventToJson } from './model/event.js';
-export { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertGroup, type Severity } from './model/alert.js';
+export { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertGroup, type AlertList, type Severity } from './model/alert.js';
 export { normalizeAction } from './model/action.js';
 export { ianaProtocol, normalizeProtocol, protocolFromNumber } from './model/protocol.js';
 

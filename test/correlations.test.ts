@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../src/model/alert.js';
 import type { NetworkEvent } from '../src/model/event.js';
 import { compileRules } from '../src/rules/compile.js';
-import { createEngine, evaluate } from '../src/rules/engine.js';
+import { compareAlerts, createEngine, evaluate } from '../src/rules/engine.js';
 import type { NetworkPolicy } from '../src/rules/plan.js';
 import { parseSigmaText } from '../src/rules/sigma.js';
 
@@ -181,7 +181,10 @@ describe('correlations equal the naive reading of the specification', () => {
     it(`${c.name}: on random events, in any order, and split over two merged engines`, () => {
       fc.assert(fc.property(arbitraryEvents, fc.integer({ min: 0, max: 40 }), (events, cut) => {
         const expected = sorted(c.naive(events));
-        expect(sorted(engineAnswer(evaluate(plans, [...events].reverse(), { trusted: true })))).toEqual(expected);
+        const alerts = evaluate(plans, [...events].reverse(), { trusted: true });
+        expect(sorted(engineAnswer(alerts))).toEqual(expected);
+        // in alert order: a temporal rule's alerts sort by their count, not by the number of rules seen
+        expect(alerts).toEqual([...alerts].sort(compareAlerts));
         const one = createEngine(plans, { trusted: true });
         const two = createEngine(plans, { trusted: true });
         events.forEach((e, i) => (i < cut ? one : two).push(e));
@@ -190,6 +193,16 @@ describe('correlations equal the naive reading of the specification', () => {
       }));
     });
   }
+
+  it('temporal alerts are in alert order: by their event count, not by the number of rules seen (the same for all)', () => {
+    const plans = compileRules(parseSigmaText(CASES.find((c) => c.name.startsWith('temporal over'))!.text, 'corr.yml'), STRICT);
+    // source 0 sorts after source 1 by address, but has more events: its alert comes first
+    const alerts = evaluate(plans, [
+      event(1, 1, 0, 104), event(2, 1, 0, 11112), event(1, 0, 0, 104), event(2, 0, 0, 11112), event(3, 0, 0, 104),
+    ], { trusted: true });
+    expect(engineAnswer(alerts).map((a) => [a.key, a.count])).toEqual([['203.0.113.7', 3], ['198.51.100.23', 2]]);
+    expect(alerts).toEqual([...alerts].sort(compareAlerts));
+  });
 
   it('the window is the fixed bucket: two events a minute apart across an hour boundary are two groups', () => {
     const plans = compileRules(parseSigmaText(CASES[0]!.text, 'corr.yml'), STRICT);

@@ -502,6 +502,33 @@ describe('thresholds, bins, ordering', () => {
     );
   });
 
+  it('endLazily lists end()\'s alerts, builds each one when read, and reads the same twice', () => {
+    const plans = [
+      customPlan(TRUE, { groupBy: ['srcIp', 'dstIp', 'dstPort'] }),
+      customPlan(TRUE, { rule: { name: 'dcount', title: 't', level: 'low', file: 'inline' }, groupBy: ['dstIp'], aggregate: { kind: 'dcount', field: 'srcIp' } }),
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ time: fc.integer({ min: BASE, max: BASE + 3 * HOUR }), srcIp: fc.constantFrom('198.51.100.1', '198.51.100.2', '2001:db8::1'), dstPort: fc.constantFrom(104, 11112) }), { maxLength: 30 }),
+        (given) => {
+          const events = given.map((g) => event(g));
+          const expected = evaluate(plans, events, { trusted: true });
+          const engine = createEngine(plans, { trusted: true });
+          for (const e of events) engine.push(e);
+          const list = engine.endLazily();
+          expect(engine.info.groups).toBe(0); // the groups are forgotten by the engine (the list holds them)
+          expect(list.length).toBe(expected.length);
+          expect([...list]).toEqual(expected);
+          expect([...list]).toEqual(expected);
+          expect(Array.from({ length: list.length }, (_, i) => list.at(i))).toEqual(expected);
+          if (list.length > 0) expect(list.at(0)).not.toBe(list.at(0)); // a new object each read: nothing kept
+          for (const outside of [-1, list.length, 0.5, Number.NaN]) expect(list.at(outside)).toBeUndefined();
+          expect([...engine.endLazily()]).toEqual([]); // nothing is left open
+        },
+      ),
+    );
+  });
+
   it('a group keeps the values it saw: one, several, and more than an array holds (a Set), through snapshot and merge', () => {
     const plan = customPlan(TRUE, { groupBy: ['dstIp'], aggregate: { kind: 'dcount', field: 'srcPort' }, threshold: { op: 'gte', value: 0 } });
     fc.assert(

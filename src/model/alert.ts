@@ -59,5 +59,16 @@ export function alertGroupFields(alert: AlertGroup): EventField[] {
   return ALERT_GROUP_FIELDS.filter((f) => alert[f] !== undefined);
 }
 
+/**
+ * Alerts in alert order, read in turn or by index: an array, or the engine's list from `endLazily()`, which builds
+ * each alert when it is read (so a month's alerts never sit in memory beside its groups). Writers take this, so
+ * either serves.
+ */
+export interface AlertList extends Iterable<Alert> {
+  readonly length: number;
+  /** The alert at `index` (0 ≤ index < length), else undefined. The lazy list builds a new object on each call. */
+  at(index: number): Alert | undefined;
+}
+
 /** Sigma `level`. */
 export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';

@@ -7,7 +7,7 @@
  * freed). Thresholds apply when a group is emitted, so after merging: a group no shard alone takes over its
  * threshold still alerts once the shards are merged.
  */
-import { ALERT_GROUP_FIELDS, alertValue, type Alert } from '../model/alert.js';
+import { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertList } from '../model/alert.js';
 import type { EventInput, NetworkEvent } from '../model/event.js';
 import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from '../net/classify.js';
 import { CidrSet } from '../net/cidr.js';
@@ -334,6 +334,8 @@ interface CompiledPlan {
   passes: (value: number) => boolean;
   /** The alert's group keys: each grouped field (in alert order) and its index in a group's `keys`. */
   alertKeys: [field: EventField, index: number][];
+  /** Per ALERT_GROUP_FIELDS field, its index in a group's `keys`, or -1 where the plan does not group on it. */
+  keyIndex: number[];
   /** Open groups by bucket (closed a bucket at a time, and small maps are quicker to hash into than one large one). */
   buckets: Map<number, Map<GroupId, Group>>;
 }
@@ -385,6 +387,7 @@ function compilePlan(plan: QueryPlan, classifierOf: (policy: QueryPlan['network'
     nextId: 0,
     passes: thresholdTest(plan),
     alertKeys: ALERT_GROUP_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => [f, plan.groupBy.indexOf(f)]),
+    keyIndex: ALERT_GROUP_FIELDS.map((f) => plan.groupBy.indexOf(f)),
     buckets: new Map(),
   };
 }
@@ -465,12 +468,12 @@ function finalSummary(g: Group, key: SummaryKey): unknown {
 
 const SUMMARY_OF = Object.fromEntries(GROUP_SUMMARIES.map((s) => [s.key, s.summary])) as Record<SummaryKey, Summary<unknown, unknown>>;
 
-/** The group's alert, or undefined when its aggregate value misses the threshold. Keys in the contract's order. */
-/** `time`: the bucket's text (one per bucket, not per alert). */
-function alertOf(c: CompiledPlan, bucket: number, time: string, g: Group): Alert | undefined {
+/**
+ * The group's alert, keys in the contract's order. `time`: the bucket's text (one per bucket, not per alert);
+ * `value`: the group's aggregate value.
+ */
+function alertOf(c: CompiledPlan, bucket: number, time: string, g: Group, value: number): Alert {
   const { plan, operator } = c;
-  const value = operator.value(plan.aggregate, g.aggregate);
-  if (!c.passes(value)) return undefined;
   // Built by assignment in the contract's key order (a literal with spreads makes V8 build it the slow way).
   const alert = { rule: plan.rule.name, time } as Alert;
   const keyed = alert as unknown as Record<EventField, GroupKey | undefined>;
@@ -536,6 +539,11 @@ export interface Engine {
   finalize(): Alert[];
   /** `finalize()`. */
   end(): Alert[];
+  /**
+   * `end()`'s alerts as a list that builds each alert when it is read (each read builds a new object). Memory is
+   * then the groups' alone, where `end()` holds the groups and every alert at once: for writing out a long scan.
+   */
+  endLazily(): AlertList;
   readonly info: EngineInfo;
 }
 
@@ -630,36 +638,65 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     if (matched) info.matched++;
   };
 
-  /** Emit and forget the buckets `closed` selects: their alerts that meet the thresholds, in alert order. */
-  const emit = (closed: (c: CompiledPlan, bucket: number) => boolean): Alert[] => {
-    const alerts: Alert[] = [];
-    // what they are sorted by, beside them: the value and the bucket (NaN where its text, not its number, sorts)
+  /**
+   * Forget the buckets `closed` selects and list their alerts that meet the thresholds, in alert order. The list
+   * holds the groups, sorted, and builds each alert when it is read: a scan's alerts need never all be in memory.
+   */
+  const emit = (closed: (c: CompiledPlan, bucket: number) => boolean): AlertList => {
+    // Per alert, in parallel arrays (no object per alert): its plan, bucket, bucket's text, group and aggregate
+    // value, and what it sorts by: alertValue(alert), and the bucket (NaN where its text, not its number, sorts).
+    const plansOf: CompiledPlan[] = [];
+    const bucketsOf: number[] = [];
+    const timesOf: string[] = [];
+    const groupsOf: Group[] = [];
     const values: number[] = [];
-    const buckets: number[] = [];
+    const sortValues: number[] = [];
+    const sortBuckets: number[] = [];
     for (const c of compiled) {
       for (const [bucket, groups] of c.buckets) {
         if (!closed(c, bucket)) continue;
         const time = formatTime(bucket);
         const sortBucket = isWholeMsOfFourDigitYear(bucket) ? bucket : Number.NaN;
         for (const g of groups.values()) {
-          const alert = alertOf(c, bucket, time, g);
-          if (!alert) continue;
-          alerts.push(alert);
-          values.push(alertValue(alert));
-          buckets.push(sortBucket);
+          const value = c.operator.value(c.plan.aggregate, g.aggregate);
+          if (!c.passes(value)) continue;
+          plansOf.push(c);
+          bucketsOf.push(bucket);
+          timesOf.push(time);
+          groupsOf.push(g);
+          values.push(value);
+          sortValues.push(c.operator.alertValue ? value : g.count);
+          sortBuckets.push(sortBucket);
         }
         c.buckets.delete(bucket);
         info.groups -= groups.size;
       }
     }
-    // compareAlerts' order, on numbers where they decide it: an index sort, no object per alert to sort them by
-    const byTime = (i: number, j: number) => buckets[i]! - buckets[j]! ||
-      (Number.isNaN(buckets[i]!) || Number.isNaN(buckets[j]!) ? cmp(alerts[i]!.time, alerts[j]!.time) : 0);
-    const order = Array.from(alerts.keys()).sort((i, j) => values[j]! - values[i]! || byTime(i, j) || compareGroupsAndRules(alerts[i]!, alerts[j]!));
-    return order.map((i) => alerts[i]!);
+    // compareAlerts' order, on the groups: the value descending, the bucket, the group keys, the rule
+    const byTime = (i: number, j: number) => sortBuckets[i]! - sortBuckets[j]! ||
+      (Number.isNaN(sortBuckets[i]!) || Number.isNaN(sortBuckets[j]!) ? cmp(timesOf[i]!, timesOf[j]!) : 0);
+    const byKeys = (i: number, j: number) => {
+      const x = plansOf[i]!;
+      const y = plansOf[j]!;
+      for (let f = 0; f < ALERT_GROUP_FIELDS.length; f++) {
+        const d = compareKeys(keyOf(x, groupsOf[i]!, f), keyOf(y, groupsOf[j]!, f));
+        if (d !== 0) return d;
+      }
+      return cmp(x.plan.rule.name, y.plan.rule.name);
+    };
+    const order = Array.from(values.keys()).sort((i, j) => sortValues[j]! - sortValues[i]! || byTime(i, j) || byKeys(i, j));
+    const alertAt = (i: number) => alertOf(plansOf[i]!, bucketsOf[i]!, timesOf[i]!, groupsOf[i]!, values[i]!);
+    return {
+      length: order.length,
+      at: (index) => (Number.isInteger(index) && index >= 0 && index < order.length ? alertAt(order[index]!) : undefined),
+      *[Symbol.iterator]() {
+        for (let k = 0; k < order.length; k++) yield alertAt(order[k]!);
+      },
+    };
   };
 
-  const finalize = () => emit(() => true);
+  const endLazily = () => emit(() => true);
+  const finalize = () => [...endLazily()];
 
   return {
     info,
@@ -668,7 +705,7 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     advance(watermarkMs) {
       if (!Number.isFinite(watermarkMs)) throw new RangeError(`advance: the watermark must be a finite number of milliseconds, not ${watermarkMs}`);
       if (watermarkMs > watermark) watermark = watermarkMs;
-      return emit(isClosed);
+      return [...emit(isClosed)];
     },
     snapshot() {
       return {
@@ -706,6 +743,7 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     },
     finalize,
     end: finalize,
+    endLazily,
   };
 }
 
@@ -727,6 +765,12 @@ function compareKeys(x: GroupKey | undefined, y: GroupKey | undefined): number {
  */
 export function compareAlerts(a: Alert, b: Alert): number {
   return alertValue(b) - alertValue(a) || cmp(a.time, b.time) || compareGroupsAndRules(a, b);
+}
+
+/** A group's key for the `field`-th of ALERT_GROUP_FIELDS, as its alert holds it (undefined: not grouped on). */
+function keyOf(c: CompiledPlan, g: Group, field: number): GroupKey | undefined {
+  const index = c.keyIndex[field]!;
+  return index < 0 ? undefined : g.keys[index];
 }
 
 function compareGroupsAndRules(a: Alert, b: Alert): number {

@@ -7,7 +7,8 @@
 //
 // BENCH_EVENTS (default 2,000,000 connections: 146 MB of CSV to 1.6 GB of CEF, ~4 GB over the six files; start-up is
 // then a small share of each run, as on a real month of logs), BENCH_RUNS (best of, default 3),
-// BENCH_DIR (where the files go; default a temp dir, removed after).
+// BENCH_DIR (where the files go; default a temp dir, removed after), BENCH_FORMATS (a comma-separated list of
+// csv, jsonl, iptables, vpc, panos, cef; default all six).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,12 @@ import { SCANNER_FORMATS } from './scanners.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BENCH_FORMATS = process.env.BENCH_FORMATS ? process.env.BENCH_FORMATS.split(',').map((f) => f.trim()) : FORMATS;
+const unknownFormats = BENCH_FORMATS.filter((f) => !FORMATS.includes(f));
+if (unknownFormats.length > 0) {
+  console.error(`BENCH_FORMATS: ${unknownFormats.join(', ')} unknown (formats: ${FORMATS.join(', ')})`);
+  process.exit(2);
+}
 const HERE = new URL('.', import.meta.url).pathname;
 const CLI = join(HERE, '../../dist/cli/main.js');
 
@@ -83,7 +90,7 @@ const available = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).statu
 const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'dicomwatch-bench-'));
 try {
   const t0 = Date.now();
-  const { files, expected } = await generate(dir, EVENTS);
+  const { files, expected } = await generate(dir, EVENTS, 42, BENCH_FORMATS);
   let expectedEvents = 0;
   for (const n of expected.values()) expectedEvents += n;
   const answer = `${expected.size} ${expectedEvents}`;
@@ -95,7 +102,7 @@ try {
     `${hasMawk ? '' : '; mawk not installed (sudo apt-get install mawk)'}${hasDuck ? '' : '; @duckdb/node-api missing (npm ci)'}\n`);
 
   const rows = [];
-  for (const format of FORMATS) {
+  for (const format of BENCH_FORMATS) {
     const file = files[format];
     const mb = statSync(file).size / 1e6;
     const tools = [];

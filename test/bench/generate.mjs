@@ -100,25 +100,25 @@ const WRITERS = {
 export const FORMATS = Object.keys(WRITERS);
 
 /**
- * Write `count` connections in every format to `dir/<format>.<ext>`; returns the files and the expected answer:
- * a Map `src,dst,hourISO` → count.
+ * Write `count` connections in each of `formats` (default: all) to `dir/<format>.<ext>`; returns the files and the
+ * expected answer: a Map `src,dst,hourISO` → count.
  */
-export async function generate(dir, count, seed = 42) {
+export async function generate(dir, count, seed = 42, formats = FORMATS) {
   const files = {};
   const streams = {};
-  for (const f of FORMATS) {
+  for (const f of formats) {
     files[f] = `${dir}/bench.${f === 'csv' || f === 'jsonl' ? f : `${f}.log`}`;
     streams[f] = createWriteStream(files[f]);
     if (WRITERS[f].header) streams[f].write(WRITERS[f].header);
   }
   const expected = new Map();
-  const pending = Object.fromEntries(FORMATS.map((f) => [f, '']));
+  const pending = Object.fromEntries(formats.map((f) => [f, '']));
   for (const c of connections(count, seed)) {
     if (c.dstPort === 104 && kqlExternal(c.src)) {
       const key = `${c.src},${c.dst},${new Date(Math.floor(c.time / 3_600_000) * 3_600_000).toISOString()}`;
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
-    for (const f of FORMATS) {
+    for (const f of formats) {
       pending[f] += WRITERS[f].line(c);
       if (pending[f].length > 1 << 20) {
         if (!streams[f].write(pending[f])) await once(streams[f], 'drain');
@@ -126,7 +126,7 @@ export async function generate(dir, count, seed = 42) {
       }
     }
   }
-  for (const f of FORMATS) {
+  for (const f of formats) {
     streams[f].end(pending[f]);
     await once(streams[f], 'finish');
   }

@@ -1,7 +1,7 @@
 /** `dicomwatch scan`'s run, loaded by its handler (scan.ts) only when the command runs. */
 import { availableParallelism } from 'node:os';
 import { alertLines, type AlertOutput } from '../../emit/alerts/index.js';
-import type { Alert } from '../../model/alert.js';
+import type { AlertList } from '../../model/alert.js';
 import type { ColumnReport } from '../../parsers/types.js';
 import { createEngine } from '../../rules/engine.js';
 import { inputFiles, inputRun, reportedRun } from '../context.js';
@@ -60,7 +60,7 @@ export async function runScan(args: ScanArgs): Promise<void> {
   // holds no wanted port) never became one, so the summary says so when there are such records (--no-prefilter
   // reads every record into an event). The --map hint only where --map names columns (CSV, JSON).
   const portless: PortlessCounts = { withoutPort: 0, withoutPortMappable: 0 };
-  let alerts: Alert[] | undefined;
+  let alerts: AlertList | undefined;
   const tail = (totals: { info: { skippedBy: { FILTERED?: number }; columns: readonly ColumnReport[] } }) => {
     // The --map hint only where no column fed dstPort: with one bound, its values were unusable (counted apart).
     const portColumnBound = totals.info.columns.some((c) => c.used.dstPort !== undefined);
@@ -91,7 +91,7 @@ export async function runScan(args: ScanArgs): Promise<void> {
       engine.push(e);
     }, running, threads > 1 ? threaded : undefined);
     run.progress.stop();
-    alerts = engine.end();
+    alerts = engine.endLazily(); // each alert built as it is written: memory for the groups alone
     const lines = new BufferedOutput(out);
     for (const line of alertLines(alerts, choice.output, RULE_AWARE.has(choice.output) ? loaded.plans : undefined)) {
       const pending = lines.line(line);

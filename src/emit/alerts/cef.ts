@@ -22,7 +22,7 @@
  * | `cs5Label=Devices` `cs5` | devices, comma-separated |
  * | `cn1Label=Value` `cn1` | the aggregate's value (value_count), when there is one |
  */
-import type { Alert, Severity } from '../../model/alert.js';
+import type { Alert, AlertList, Severity } from '../../model/alert.js';
 import type { QueryPlan } from '../../rules/plan.js';
 import { VERSION } from '../../version.js';
 
@@ -67,6 +67,6 @@ export function cefLine(a: Alert, plans?: readonly QueryPlan[]): string {
   return `${head}|${ext.map(([k, v]) => `${k}=${cefExtensionValue(String(v))}`).join(' ')}`;
 }
 
-export function* alertCefLines(alerts: readonly Alert[], plans?: readonly QueryPlan[]): Generator<string> {
+export function* alertCefLines(alerts: AlertList, plans?: readonly QueryPlan[]): Generator<string> {
   for (const a of alerts) yield cefLine(a, plans);
 }

@@ -7,7 +7,7 @@
  * rules in name order — each table is then the answer of that rule's query, which a union of columns with a
  * rule column would not be. A lone rule prints a plain CSV.
  */
-import { ALERT_GROUP_FIELDS, alertGroupFields, alertValue, type Alert } from '../../model/alert.js';
+import { ALERT_GROUP_FIELDS, alertGroupFields, alertValue, type Alert, type AlertList } from '../../model/alert.js';
 import { operatorOf, type Aggregate } from '../../rules/aggregates.js';
 import type { EventField, QueryPlan } from '../../rules/plan.js';
 import { KQL_OUTPUT_NAMES, KQL_TIME_OUTPUT } from '../kql/tables.js';
@@ -36,11 +36,15 @@ function headerOf(shape: CsvShape): string {
   return [...shape.group.map(output), KQL_TIME_OUTPUT, aggregate].map(csvField).join(',');
 }
 
-/** A KQL null key (the events lacked the field) is an empty cell, as Sentinel exports it. */
+/**
+ * A KQL null key (the events lacked the field) is an empty cell, as Sentinel exports it. Joined: a flat string,
+ * where `+=` leaves a rope of one node per piece (rows are kept until their table is written).
+ */
 function rowOf(a: Alert, shape: CsvShape): string {
-  let row = '';
-  for (const f of shape.group) row += `${csvField(String(a[f] ?? ''))},`;
-  return `${row}${a.time},${alertValue(a)}`;
+  const cells: (string | number)[] = [];
+  for (const f of shape.group) cells.push(csvField(String(a[f] ?? '')));
+  cells.push(a.time, alertValue(a));
+  return cells.join(',');
 }
 
 /** One rule's table. */
@@ -48,17 +52,21 @@ interface Block {
   rule: string;
   header: string;
   shape: CsvShape;
-  alerts: Alert[];
+  /**
+   * Its alerts' rows, in alert order: made in the one pass over the alerts (a lazy list builds an alert each time
+   * it is read), and a row is a seventh of an alert's memory.
+   */
+  rows: string[];
 }
 
 /** The rules' tables, in rule-name order: every rule with alerts, and every plan's rule when plans are given. */
-function blocksOf(alerts: readonly Alert[], plans: readonly QueryPlan[]): Block[] {
+function blocksOf(alerts: AlertList, plans: readonly QueryPlan[]): Block[] {
   const blocks = new Map<string, Block>();
   const blockOf = (rule: string, shape: CsvShape): Block => {
     const header = headerOf(shape);
     const id = `${rule}\u0000${header}`;
     let block = blocks.get(id);
-    if (!block) blocks.set(id, (block = { rule, header, shape, alerts: [] }));
+    if (!block) blocks.set(id, (block = { rule, header, shape, rows: [] }));
     return block;
   };
   for (const p of plans) blockOf(p.rule.name, { group: ALERT_GROUP_FIELDS.filter((f) => p.groupBy.includes(f)), aggregate: p.aggregate });
@@ -73,7 +81,7 @@ function blocksOf(alerts: readonly Alert[], plans: readonly QueryPlan[]): Block[
     if (!ofRule) byShape.set(a.rule, (ofRule = new Map()));
     let block = ofRule.get(key);
     if (!block) ofRule.set(key, (block = blockOf(a.rule, { group: alertGroupFields(a), aggregate: a.aggregate ?? EVENT_COUNT })));
-    block.alerts.push(a);
+    block.rows.push(rowOf(a, block.shape));
   }
   return [...blocks.values()].sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : x.header < y.header ? -1 : 1));
 }
@@ -83,12 +91,12 @@ function blocksOf(alerts: readonly Alert[], plans: readonly QueryPlan[]): Block[
  * without alerts (a header alone); without them the columns come from the alerts, and no alerts print the shipped
  * rule's header.
  */
-export function* alertCsvLines(alerts: readonly Alert[], plans: readonly QueryPlan[] = []): Generator<string> {
+export function* alertCsvLines(alerts: AlertList, plans: readonly QueryPlan[] = []): Generator<string> {
   const blocks = blocksOf(alerts, plans);
   if (blocks.length === 0) yield REFERENCE_HEADER;
   for (const [i, block] of blocks.entries()) {
     if (i > 0) yield ''; // a blank line between two rules' tables
     yield block.header;
-    for (const a of block.alerts) yield rowOf(a, block.shape);
+    yield* block.rows;
   }
 }

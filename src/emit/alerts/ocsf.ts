@@ -19,7 +19,7 @@
  * | status_id 1 (New), is_alert true | fixed |
  * | unmapped.dicomwatch | bucket (time), dstPorts, actions, devices, value/aggregate: what OCSF has no place for |
  */
-import { alertGroupFields, type Alert, type Severity } from '../../model/alert.js';
+import { alertGroupFields, type Alert, type AlertList, type Severity } from '../../model/alert.js';
 import type { QueryPlan } from '../../rules/plan.js';
 import { VERSION } from '../../version.js';
 import { DICOMWATCH_RULE_NAMESPACE, uuidV5 } from '../deploy/uuid.js';
@@ -116,6 +116,6 @@ export function ocsfFinding(a: Alert, plans?: readonly QueryPlan[]): Json {
 }
 
 /** One JSON line per alert. */
-export function* alertOcsfLines(alerts: readonly Alert[], plans?: readonly QueryPlan[]): Generator<string> {
+export function* alertOcsfLines(alerts: AlertList, plans?: readonly QueryPlan[]): Generator<string> {
   for (const a of alerts) yield JSON.stringify(ocsfFinding(a, plans));
 }
