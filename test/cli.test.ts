@@ -506,6 +506,18 @@ describe('bad usage exits 2 with a message', () => {
     expect(cut.stdout).toBe(whole.stdout.replaceAll(plain, TRUNCATED));
   });
 
+  it('a file of bytes but no record is said to be one; a file that stopped at an unknown first line says only why', async () => {
+    const blank = join(TMP, 'blank.log');
+    const unknown = join(TMP, 'unknown.log');
+    writeFileSync(blank, '\n\n\n');
+    writeFileSync(unknown, 'hello, this is no log\n');
+    const r = await runCli(['scan', blank, unknown, '--output', 'csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${blank}: no record in its 3 bytes\n`);
+    expect(r.stderr).toContain(`dicomwatch: ${unknown}: unrecognised format (line 1: "hello, this is no log")`);
+    expect(r.stderr).not.toContain(`${unknown}: no record`);
+  });
+
   it('a port column that is bound but holds unusable values: counted as unusable, no --map hint (the column is mapped)', async () => {
     const file = join(TMP, 'bad-port-values.csv');
     writeFileSync(file, 'TimeGenerated,SourceIP,DestinationIP,DestinationPort\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,abc\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,104\n');

@@ -301,12 +301,21 @@ describe('point 7: saying which columns were used, and why a file yielded nothin
     expect(explainUnreadInput(asXml, 'a.csv', 'windows-security')).toBe(
       `a.csv: no record was found in its ${Buffer.byteLength(csv)} bytes: is it windows-security? Without --format the format is detected (\`dicomwatch formats\` lists them)`,
     );
-    expect(explainUnreadInput(asXml, 'a.csv')).toBeUndefined();
+    expect(explainUnreadInput(asXml, 'a.csv')).toBe(`a.csv: no record in its ${Buffer.byteLength(csv)} bytes`);
     // an empty export, or a header alone, is said to be one (a failed export must not pass for a quiet network)
     expect(explainUnreadInput(parseText('TimeGenerated,SourceIP,DestinationIP\n', { ...ctx, format: 'csv' }).info, 'h.csv', 'csv')).toBe('h.csv: a header line and no record');
     expect(explainUnreadInput(parseText('TimeGenerated,SourceIP,DestinationIP\n', ctx).info, 'h.csv')).toBe('h.csv: a header line and no record');
     expect(explainUnreadInput(parseText('', ctx).info, 'e.csv')).toBe('e.csv: empty: there was nothing to read');
     expect(explainUnreadInput(parseText('', { ...ctx, format: 'jsonl' }).info, 'e.jsonl', 'jsonl')).toBe('e.jsonl: empty: there was nothing to read');
+    // bytes and no record: blank lines, a byte-order mark alone, an empty JSON array
+    expect(explainUnreadInput(parseText('\n\r\n\n', ctx).info, 'b.log')).toBe('b.log: no record in its 4 bytes');
+    expect(explainUnreadInput(parseText(Buffer.from([0xef, 0xbb, 0xbf]), ctx).info, 'bom.csv')).toBe('bom.csv: no record in its 3 bytes');
+    expect(explainUnreadInput(parseText('[]\n', ctx).info, 'e.json')).toBe('e.json: no record in its 3 bytes');
+    // lines that end in a CR alone: one long header line, said to be what it is
+    const crOnly = parseText('TimeGenerated,SourceIP,DestinationIP,DestinationPort\r2026-03-28T00:00:00Z,203.0.113.9,10.0.0.1,104\r', ctx).info;
+    expect(explainUnreadInput(crOnly, 'mac.csv')).toBe(
+      "mac.csv: a header line and no record: its lines end in a carriage return alone (classic Mac OS), which is no line end here; convert them first (tr '\\r' '\\n')",
+    );
   });
 
   it('explainUnusedInput: no --map where --map does not apply (syslog vendor lines, flow-log headers, raw lines in a column)', () => {

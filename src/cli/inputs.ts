@@ -89,6 +89,7 @@ export async function forEachEvent(
     const st = await inputStat(file);
     run.progress.file(file, st?.size);
     let info: ParserInfo | undefined;
+    let stopped = false; // the read stopped early (its reason printed)
     let printed = 0;
     const report = (o: Extract<RecordOutcome, { kind: 'error' }>) => {
       const text = `${file}:${o.line}: ${o.code}: ${o.message}\n`;
@@ -136,10 +137,11 @@ export async function forEachEvent(
       if (e instanceof UsageError || e === callersError) throw e;
       run.stderr.write(`dicomwatch: ${inputProblem(file, e)}\n`);
       failed.push(file);
+      stopped = true;
     }
     if (info) {
       addInfo(total, info);
-      if (!run.quiet) printNotes(run, file, info);
+      if (!run.quiet) printNotes(run, file, info, stopped);
     }
     running.reading = undefined;
   }
@@ -150,8 +152,10 @@ export async function forEachEvent(
  * The notes on an input, read on one thread or on several: the columns used, why it yielded no event, the format's
  * own (a capture's; the formats split across threads note nothing).
  */
-function printNotes(run: InputRun, file: string, info: ParserInfo): void {
-  for (const note of [describeColumns(info, file), explainUnusedInput(info, file), explainUnreadInput(info, file, forcedFormat(run))]) {
+function printNotes(run: InputRun, file: string, info: ParserInfo, failed = false): void {
+  // (a file that stopped early has said why: an unknown first line is no "no record" to explain again)
+  const unread = failed ? undefined : explainUnreadInput(info, file, forcedFormat(run));
+  for (const note of [describeColumns(info, file), explainUnusedInput(info, file), unread]) {
     if (note) run.stderr.write(`${note}\n`);
   }
   for (const note of info.notes) run.stderr.write(`${file}: ${note}\n`);

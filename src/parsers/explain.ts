@@ -66,8 +66,9 @@ export function explainUnusedInput(info: ParserInfo, file: string): string | und
 
 /**
  * Why a file yielded no event at all when most of its records were not of the format read or were malformed — or,
- * read as a format the caller named, held no record and no header at all — and what to check; that a file was empty
- * or held a header line alone; undefined otherwise.
+ * read as a format the caller named, held no record and no header at all — and what to check; that a file was empty,
+ * held a header line alone, or held bytes but no record; undefined otherwise. For a file that could not be read to
+ * its end, the reason it stopped says more (the CLI does not ask).
  * `forced`: the format the caller named (`--format`), the likeliest cause.
  */
 export function explainUnreadInput(info: ParserInfo, file: string, forced?: string): string | undefined {
@@ -79,7 +80,16 @@ export function explainUnreadInput(info: ParserInfo, file: string, forced?: stri
     }
     // An empty export (a failed one, often) must not pass for a quiet network.
     if (info.bytes === 0) return `${file}: empty: there was nothing to read`;
-    return info.columns.length > 0 ? `${file}: a header line and no record` : undefined;
+    if (info.columns.length > 0) {
+      // Line ends of a carriage return alone (classic Mac OS) make the whole file one line: the header's names hold them.
+      const crOnly = info.columns.some((c) => c.available.some((name) => name.includes('\r')));
+      return crOnly
+        ? `${file}: a header line and no record: its lines end in a carriage return alone (classic Mac OS), which is no line end here; convert them first (tr '\\r' '\\n')`
+        : `${file}: a header line and no record`;
+    }
+    // Blank lines, a byte-order mark, an empty JSON array, a capture without packets (a format with a note of its own
+    // has said more).
+    return info.notes.length === 0 ? `${file}: no record in its ${info.bytes} bytes` : undefined;
   }
   const unrecognised = info.skippedBy.UNRECOGNISED_FORMAT ?? 0;
   if (info.events > 0 || (unrecognised + info.errors) * 2 <= info.records) return undefined;
