@@ -429,6 +429,10 @@ describe('normalizeZone', () => {
     ['America/Argentina/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
     ['Asia/Kolkata', 'Asia/Kolkata'],
     ['Etc/GMT+2', 'Etc/GMT+2'],
+    // aliases Intl does not list: asked about, and kept as written
+    ['US/Eastern', 'US/Eastern'],
+    ['us/eastern', 'us/eastern'],
+    ['Asia/Calcutta', 'Asia/Calcutta'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeZone(input)).toBe(expected);
   });
@@ -447,6 +451,8 @@ describe('normalizeZone', () => {
 
   it('localToEpoch resolves wall-clock milliseconds in a zone', () => {
     expect(localToEpoch(Date.UTC(2026, 6, 15, 10), 'Europe/London')).toBe(Date.UTC(2026, 6, 15, 9));
+    expect(localToEpoch(Date.UTC(2026, 0, 15, 10), 'US/Eastern')).toBe(Date.UTC(2026, 0, 15, 15));
+    expect(localToEpoch(Date.UTC(2026, 0, 15, 10), 'asia/calcutta')).toBe(Date.UTC(2026, 0, 15, 4, 30));
     expect(localToEpoch(Date.UTC(2026, 6, 15, 10), 'nowhere')).toBeUndefined();
   });
 });

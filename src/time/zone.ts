@@ -30,7 +30,14 @@ const UTC_ALIASES = new Set(['utc', 'z', 'zulu', 'gmt', 'uct', 'universal', 'etc
 /** How a zone turns wall-clock milliseconds into epoch milliseconds. */
 type Rule =
   | { readonly kind: 'fixed'; readonly name: string; readonly offsetMs: number }
-  | { readonly kind: 'iana'; readonly name: string; readonly zone: IANAZone; readonly byHour: Map<number, number>; readonly byMinute: Map<number, number> };
+  | {
+    readonly kind: 'iana';
+    readonly name: string;
+    /** Made when first asked for an offset (ianaZone): a file whose times carry their offset never needs it. */
+    zone: IANAZone | undefined;
+    readonly byHour: Map<number, number>;
+    readonly byMinute: Map<number, number>;
+  };
 
 /**
  * Validated zones by the text the caller gave (so `--tz` is parsed once, not once per record).
@@ -70,10 +77,34 @@ function buildRule(tz: string): Rule | undefined {
   if (UTC_ALIASES.has(lower)) return fixedRule(0);
   const fixed = parseFixedOffset(text);
   if (fixed !== undefined) return fixedRule(fixed);
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text) || !IANAZone.isValidZone(text)) return undefined;
-  const zone = IANAZone.create(text);
-  if (!zone.isValid) return undefined;
-  return { kind: 'iana', name: canonicalIanaName(text), zone, byHour: new Map(), byMinute: new Map() };
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text)) return undefined;
+  // A zone Intl lists is valid as listed; any other (an alias: `US/Eastern`) is asked about, which costs more.
+  const name = listedZoneName(text) ?? (IANAZone.isValidZone(text) ? canonicalIanaName(text) : undefined);
+  return name === undefined ? undefined : { kind: 'iana', name, zone: undefined, byHour: new Map(), byMinute: new Map() };
+}
+
+/**
+ * The zones Intl lists (canonical names) by lower case, made on first use. A look-up, where asking Intl whether a
+ * zone exists means making a date format in it, which first loads the locale's data: ~15 ms of a command's start-up,
+ * for `--tz` given to a log whose times carry their offset.
+ */
+let listedZones: ReadonlyMap<string, string> | undefined;
+function listedZoneName(text: string): string | undefined {
+  if (listedZones === undefined) {
+    let names: string[] = [];
+    try {
+      names = Intl.supportedValuesOf('timeZone');
+    } catch {
+      // (no list on this platform: every zone is asked about)
+    }
+    listedZones = new Map(names.map((name) => [name.toLowerCase(), name]));
+  }
+  return listedZones.get(text.toLowerCase());
+}
+
+/** The rule's zone, made on first use. */
+function ianaZone(rule: Extract<Rule, { kind: 'iana' }>): IANAZone {
+  return (rule.zone ??= IANAZone.create(rule.name));
 }
 
 /**
@@ -123,8 +154,8 @@ export function localToEpoch(localMs: number, tz: string): number | undefined {
   const hour = Math.floor(localMs / HOUR_MS);
   let hourOffset = rule.byHour.get(hour);
   if (hourOffset === undefined) {
-    const first = resolveOffset(rule.zone, hour * HOUR_MS);
-    hourOffset = resolveOffset(rule.zone, (hour + 1) * HOUR_MS - MINUTE_MS) === first ? first : Number.NaN;
+    const first = resolveOffset(ianaZone(rule), hour * HOUR_MS);
+    hourOffset = resolveOffset(ianaZone(rule), (hour + 1) * HOUR_MS - MINUTE_MS) === first ? first : Number.NaN;
     if (rule.byHour.size >= MAX_MINUTES_PER_ZONE) rule.byHour.clear();
     rule.byHour.set(hour, hourOffset);
   }
@@ -133,7 +164,7 @@ export function localToEpoch(localMs: number, tz: string): number | undefined {
   const minute = Math.floor(localMs / MINUTE_MS);
   let offsetMs = rule.byMinute.get(minute);
   if (offsetMs === undefined) {
-    offsetMs = resolveOffset(rule.zone, minute * MINUTE_MS);
+    offsetMs = resolveOffset(ianaZone(rule), minute * MINUTE_MS);
     if (rule.byMinute.size >= MAX_MINUTES_PER_ZONE) rule.byMinute.clear();
     rule.byMinute.set(minute, offsetMs);
   }
