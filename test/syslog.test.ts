@@ -190,6 +190,28 @@ describe('iptables (netfilter LOG) lines', () => {
   });
 });
 
+describe('a last line without a line feed', () => {
+  const ctx = { file: 'fw.log', tz: 'UTC', year: 2026 };
+  const line = (port: string) => `Mar 28 01:00:01 edge01 kernel: IN=eth0 OUT=eth1 SRC=203.0.113.29 DST=10.1.0.16 PROTO=TCP SPT=10945 DPT=${port}`;
+  const CUT = 'line 2, the last, has no line feed: if the file was cut off while it was written, that line may be incomplete (it was read as it stands)';
+
+  it('in a syslog file is noted (a line cut after DPT=10 reads as port 10), however the bytes arrive', () => {
+    const text = `${line('104')}\n${line('10')}`;
+    expect(parseText(text, ctx).info.notes).toEqual([CUT]);
+    // pushed a byte at a time, the scan's way (byte path, FILTERED runs): the same note
+    const parser = createRecordParser({ ...ctx, filteredRuns: true, prefilter: { dstPorts: new Set([104]) } });
+    for (const byte of Buffer.from(text)) parser.push(Buffer.from([byte]));
+    parser.end();
+    expect(parser.info.notes).toEqual([CUT]);
+  });
+
+  it('is not noted when the file ends in a line feed, in blanks after one, or in a format where a cut record is malformed', () => {
+    expect(parseText(`${line('104')}\n${line('10')}\n`, ctx).info.notes).toEqual([]);
+    expect(parseText(`${line('104')}\n${line('10')}\n  \t`, ctx).info.notes).toEqual([]);
+    expect(parseText('TimeGenerated,SourceIP,DestinationIP,DestinationPort\n2026-03-28T00:00:00Z,203.0.113.9,10.0.0.1,10', ctx).info.notes).toEqual([]);
+  });
+});
+
 describe('the vendor slot: one module plus one registry line', () => {
   /** A toy vendor: `TOY src dst dport`, counting how often it is asked. */
   function toyVendor() {

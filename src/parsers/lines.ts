@@ -3,6 +3,7 @@
  * Splits on LF (a CR before it is dropped), hands each line on as a byte range without decoding it, numbers lines from 1 or `firstLine` (the record parser has
  * already dropped a UTF-8 BOM), and bounds memory: a line longer than `maxLineBytes` is reported (not buffered) and skipped to its end.
  */
+import { isBlankBytes } from './types.js';
 export interface LineHandler {
   /** Line `lineNo` is bytes [start, end) of `buf`, its LF and a CR before it excluded; `buf` is valid during the call. */
   line(buf: Buffer, start: number, end: number, lineNo: number): void;
@@ -99,6 +100,11 @@ export class LineSplitter {
       }
       start = nl + 1;
     }
+  }
+
+  /** Whether a line that is not blank waits for `end()` after the last line feed (a last line without one), so far. */
+  get partialLine(): boolean {
+    return this.carry.some((piece) => !isBlankBytes(piece, 0, piece.length));
   }
 
   end(): void {

@@ -311,8 +311,12 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
         if (byteSession) {
           byteSession.end(out);
         } else {
+          const unterminated = splitter.partialLine;
           splitter.end();
           lineSession?.end(out);
+          if (unterminated && format?.kind === 'lines' && format.recordsEndInLineFeed) {
+            options.observe!.note!(`line ${info.lines}, the last, has no line feed: if the file was cut off while it was written, that line may be incomplete (it was read as it stands)`);
+          }
         }
       });
     },

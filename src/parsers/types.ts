@@ -176,6 +176,12 @@ interface FormatInfo {
 /** A text log format: one module per format, listed in the registry. */
 export interface LineFormat<T = NetworkEvent> extends FormatInfo {
   kind: 'lines';
+  /**
+   * Its writers end every record with a line feed, and a record cut short can still read as a whole one (a syslog
+   * line cut after `DPT=10` has port 10): a last line without a line feed is then noted as possibly cut off.
+   * (Where a cut record reads as malformed — a CSV row, a VPC record, a JSON object — nothing needs saying.)
+   */
+  recordsEndInLineFeed?: boolean;
   /** Whether the first non-blank line of a file looks like this format (`ctx`: e.g. a header naming a `--map` column). */
   sniff(firstLine: string, ctx?: ParseContext): boolean;
   open(ctx: ParseContext): LineSession<T>;

@@ -19,6 +19,7 @@ export function syslogFamily<T = NetworkEvent>(formats: readonly MessageFormat<T
   return {
     id: 'syslog',
     kind: 'lines',
+    recordsEndInLineFeed: true,
     description: `syslog lines (RFC 3164/5424, or bare) carrying vendor messages, recognized per line: ${ids}`,
     recognizedBy: 'first non-blank line has a syslog header or is a message of a known vendor format',
     sniff(firstLine, ctx) {
