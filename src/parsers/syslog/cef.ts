@@ -159,10 +159,23 @@ function fold(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-/** The hash WantedKeys and the tokenizers compute over a key's characters, folded to lower case. */
+/**
+ * The hash WantedKeys and the tokenizers compute over a key's characters, folded to lower case, last character first
+ * (the CEF tokenizer meets a key's characters going back from its `=`, and hashes them in that one pass).
+ */
 function hashStep(h: number, c: number): number {
   return (Math.imul(h, 31) + fold(c)) | 0;
 }
+
+/** The hash of text[start, end) (hashStep from the last character to the first). */
+function keyHash(text: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = end - 1; i >= start; i--) h = hashStep(h, text.charCodeAt(i));
+  return h;
+}
+
+/** 1 at the character codes isKeyChar accepts (a table: the tokenizer tests every key character of a line). */
+const KEY_CHARS = new Uint8Array(128).map((_, c) => (isKeyChar(c) ? 1 : 0));
 
 /**
  * The keys a parser wants from key=value text, matched ignoring case and named in lower case. The tokenizers hash a
@@ -174,8 +187,7 @@ export class WantedKeys {
   constructor(names: Iterable<string>) {
     for (const name of names) {
       const lower = name.toLowerCase();
-      let h = 0;
-      for (let i = 0; i < lower.length; i++) h = hashStep(h, lower.charCodeAt(i));
+      const h = keyHash(lower, 0, lower.length);
       const list = this.byHash.get(h);
       if (!list) this.byHash.set(h, [lower]);
       else if (!list.includes(lower)) list.push(lower);
@@ -197,9 +209,7 @@ export class WantedKeys {
 
   /** The wanted name of `key`, or undefined. */
   canonical(key: string): string | undefined {
-    let h = 0;
-    for (let i = 0; i < key.length; i++) h = hashStep(h, key.charCodeAt(i));
-    return this.match(key, 0, key.length, h);
+    return this.match(key, 0, key.length, keyHash(key, 0, key.length));
   }
 }
 
@@ -222,17 +232,14 @@ export function parseCefExtension(text: string, from = 0, wanted: WantedKeys | R
   let valueStart = -1;
   for (let eq = text.indexOf('=', from); eq !== -1; eq = text.indexOf('=', eq + 1)) {
     if (escapedAt(text, eq, from)) continue;
+    // back over the key's characters, hashing them on the way (keyHash's order); codes past 127 are no key's
     let start = eq;
-    while (start > from && isKeyChar(text.charCodeAt(start - 1))) start--;
+    let h = 0;
+    for (let c = 0; start > from && KEY_CHARS[(c = text.charCodeAt(start - 1))] === 1; start--) h = hashStep(h, c);
     if (start === eq || !isKeyStart(text.charCodeAt(start))) continue;
     if (start > from && (text.charCodeAt(start - 1) !== SPACE || escapedAt(text, start - 1, from))) continue;
     if (valueStart >= 0 && key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, start - 1))));
-    if (keys === null) key = text.slice(start, eq);
-    else {
-      let h = 0;
-      for (let i = start; i < eq; i++) h = hashStep(h, text.charCodeAt(i));
-      key = keys.match(text, start, eq, h);
-    }
+    key = keys === null ? text.slice(start, eq) : keys.match(text, start, eq, h);
     valueStart = eq + 1;
   }
   if (valueStart >= 0 && key !== undefined && !out.has(key)) out.set(key, trimValue(unescapeValue(text.slice(valueStart, n))));
