@@ -449,6 +449,38 @@ describe('normalizeZone', () => {
     }
   });
 
+  it('localToEpoch across every 2026 transition of zones with odd ones equals the rule asked minute by minute', () => {
+    // The oracle: the offset in force at an instant, from Intl; a reading takes the offset in force a day before or a
+    // day after that the zone agrees with at the instant it implies (both: the earlier instant; neither: a gap, the
+    // one before). localToEpoch caches by day, hour and minute: any boundary it got wrong shows here.
+    const MINUTE = 60_000;
+    const DAY = 86_400_000;
+    for (const zone of ['Europe/Berlin', 'America/Nuuk', 'America/Santiago', 'America/Havana', 'Pacific/Chatham', 'Australia/Lord_Howe', 'Africa/Casablanca']) {
+      const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+      const offsetAt = (epoch: number) => {
+        const p = Object.fromEntries(format.formatToParts(epoch).map((x) => [x.type, Number(x.value)]));
+        return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - Math.floor(epoch / MINUTE) * MINUTE;
+      };
+      const expected = (local: number) => {
+        const before = offsetAt(local - DAY);
+        const after = offsetAt(local + DAY);
+        const fitsBefore = offsetAt(local - before) === before;
+        const fitsAfter = before !== after && offsetAt(local - after) === after;
+        return local - (fitsBefore && fitsAfter ? Math.max(before, after) : fitsBefore ? before : fitsAfter ? after : before);
+      };
+      let transitions = 0;
+      for (let day = Date.UTC(2026, 0, 1); day < Date.UTC(2027, 0, 1); day += DAY) {
+        if (offsetAt(day) === offsetAt(day + DAY)) continue;
+        transitions++;
+        // the local days around it, every quarter hour and the minutes on either side of each
+        for (let local = day - DAY; local < day + 2 * DAY; local += 15 * MINUTE) {
+          for (const t of [local - MINUTE, local, local + MINUTE]) expect(localToEpoch(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(expected(t));
+        }
+      }
+      expect(transitions, zone).toBeGreaterThan(0);
+    }
+  });
+
   it('localToEpoch resolves wall-clock milliseconds in a zone', () => {
     expect(localToEpoch(Date.UTC(2026, 6, 15, 10), 'Europe/London')).toBe(Date.UTC(2026, 6, 15, 9));
     expect(localToEpoch(Date.UTC(2026, 0, 15, 10), 'US/Eastern')).toBe(Date.UTC(2026, 0, 15, 15));
