@@ -152,9 +152,9 @@ export async function forEachEvent(
  * The notes on an input, read on one thread or on several: the columns used, why it yielded no event, the format's
  * own (a capture's; the formats split across threads note nothing).
  */
-function printNotes(run: InputRun, file: string, info: ParserInfo, failed = false): void {
+function printNotes(run: InputRun, file: string, info: ParserInfo, stopped = false): void {
   // (a file that stopped early has said why: an unknown first line is no "no record" to explain again)
-  const unread = failed ? undefined : explainUnreadInput(info, file, forcedFormat(run));
+  const unread = stopped ? undefined : explainUnreadInput(info, file, forcedFormat(run));
   for (const note of [describeColumns(info, file), explainUnusedInput(info, file), unread]) {
     if (note) run.stderr.write(`${note}\n`);
   }

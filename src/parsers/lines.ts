@@ -4,6 +4,7 @@
  * already dropped a UTF-8 BOM), and bounds memory: a line longer than `maxLineBytes` is reported (not buffered) and skipped to its end.
  */
 import { isBlankBytes } from './types.js';
+
 export interface LineHandler {
   /** Line `lineNo` is bytes [start, end) of `buf`, its LF and a CR before it excluded; `buf` is valid during the call. */
   line(buf: Buffer, start: number, end: number, lineNo: number): void;

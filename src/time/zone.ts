@@ -151,26 +151,12 @@ export function localToEpoch(localMs: number, tz: string): number | undefined {
   if (rule === undefined) return undefined;
   if (rule.kind === 'fixed') return localMs - rule.offsetMs;
   // Most local days, and hours, have one offset throughout (no zone changes offset twice within two days): resolved
-  // at both ends once, the day is served from one entry. A day with a transition is NaN there and goes by the hour,
-  // and an hour with one inside it (Chatham's at :45, any gap or overlap) by the minute. (Asking the zone costs
-  // ~20 µs a time: a log of three days asks ~25 times, not ~600.)
-  const day = Math.floor(localMs / DAY_MS);
-  let dayOffset = rule.byDay.get(day);
-  if (dayOffset === undefined) {
-    const first = resolveOffset(ianaZone(rule), day * DAY_MS);
-    dayOffset = resolveOffset(ianaZone(rule), (day + 1) * DAY_MS - MINUTE_MS) === first ? first : Number.NaN;
-    if (rule.byDay.size >= MAX_MINUTES_PER_ZONE) rule.byDay.clear();
-    rule.byDay.set(day, dayOffset);
-  }
+  // at both ends once, the day is served from one entry. A day with a transition goes by the hour, and an hour with
+  // one inside it (Chatham's at :45, any gap or overlap) by the minute. (Asking the zone costs ~20 µs a time: a log
+  // of three days asks it ~200 times, where by the hour it asked ~600.)
+  const dayOffset = steadyOffset(rule, rule.byDay, localMs, DAY_MS);
   if (!Number.isNaN(dayOffset)) return localMs - dayOffset;
-  const hour = Math.floor(localMs / HOUR_MS);
-  let hourOffset = rule.byHour.get(hour);
-  if (hourOffset === undefined) {
-    const first = resolveOffset(ianaZone(rule), hour * HOUR_MS);
-    hourOffset = resolveOffset(ianaZone(rule), (hour + 1) * HOUR_MS - MINUTE_MS) === first ? first : Number.NaN;
-    if (rule.byHour.size >= MAX_MINUTES_PER_ZONE) rule.byHour.clear();
-    rule.byHour.set(hour, hourOffset);
-  }
+  const hourOffset = steadyOffset(rule, rule.byHour, localMs, HOUR_MS);
   if (!Number.isNaN(hourOffset)) return localMs - hourOffset;
   // Offsets change on whole local minutes in every modern zone, so one resolution serves a whole minute.
   const minute = Math.floor(localMs / MINUTE_MS);
@@ -181,6 +167,22 @@ export function localToEpoch(localMs: number, tz: string): number | undefined {
     rule.byMinute.set(minute, offsetMs);
   }
   return localMs - offsetMs;
+}
+
+/**
+ * The offset in force throughout the local span of `spanMs` (a day, an hour) that holds `localMs`, from `cache` or
+ * resolved at both its ends and kept there; NaN when the two differ (the span holds a transition).
+ */
+function steadyOffset(rule: Extract<Rule, { kind: 'iana' }>, cache: Map<number, number>, localMs: number, spanMs: number): number {
+  const span = Math.floor(localMs / spanMs);
+  let offset = cache.get(span);
+  if (offset === undefined) {
+    const first = resolveOffset(ianaZone(rule), span * spanMs);
+    offset = resolveOffset(ianaZone(rule), (span + 1) * spanMs - MINUTE_MS) === first ? first : Number.NaN;
+    if (cache.size >= MAX_MINUTES_PER_ZONE) cache.clear();
+    cache.set(span, offset);
+  }
+  return offset;
 }
 
 /**
