@@ -506,6 +506,29 @@ describe('bad usage exits 2 with a message', () => {
     expect(cut.stdout).toBe(whole.stdout.replaceAll(plain, TRUNCATED));
   });
 
+  it('an option of one value given twice keeps the last (a saved set of options can be appended to); repeatable ones collect', async () => {
+    const once = await runCli(['scan', FIXTURE, '--output', 'jsonl', '--tz', 'Europe/Berlin', '--threads', '3']);
+    const twice = await runCli(['scan', FIXTURE, '--output', 'csv', '--output', 'jsonl', '--tz', 'UTC', '--tz', 'Europe/Berlin', '--threads', '2', '--threads', '3']);
+    expect(once.code).toBe(0);
+    expect(twice).toEqual(once);
+    // --allow collects: both networks are allowed
+    const both = await runCli(['scan', FIXTURE, '--output', 'csv', '--allow', '203.0.113.0/24', '--allow', '198.51.100.0/24']);
+    expect(both.code).toBe(0);
+    expect(both.stdout).not.toMatch(/^(203\.0\.113|198\.51\.100)\./m);
+    expect(both.stdout).toMatch(/^2001:db8:dead:beef::7,/m);
+  });
+
+  it('a bug is said to be one, with its stack, exit 70 (never 1, findings, or 2, usage), and --out is left as it was', async () => {
+    const out = join(TMP, 'kept.csv');
+    writeFileSync(out, 'old\n');
+    // a JSON.stringify that throws stands for any bug on the way
+    const r = await runCli(['scan', FIXTURE, '--output', 'jsonl', '--out', out], { nodeArgs: ['--import', 'data:text/javascript,JSON.stringify=()=>{throw new TypeError("boom")}'] });
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/^dicomwatch: internal error \(a bug in dicomwatch [^;]+; please report it with the command line\):\nTypeError: boom\n {4}at /);
+    expect(r.stderr.length).toBeLessThan(4000); // the stack, not Node's quote of the bundle's one long line
+    expect(readFileSync(out, 'utf8')).toBe('old\n');
+  });
+
   it('a file of bytes but no record is said to be one; a file that stopped at an unknown first line says only why', async () => {
     const blank = join(TMP, 'blank.log');
     const unknown = join(TMP, 'unknown.log');

@@ -33,3 +33,18 @@ export function restoreDashes(argv: Record<string, unknown>): void {
   const restore = (v: unknown): unknown => (v === DASH_STAND_IN ? '-' : Array.isArray(v) ? v.map(restore) : v);
   for (const [key, value] of Object.entries(argv)) argv[key] = restore(value);
 }
+
+/**
+ * yargs middleware: an option that takes one value, given more than once, keeps the last (`--tz UTC --tz Europe/Berlin`
+ * is Europe/Berlin), as most command lines do — so options can be appended to a saved set. yargs makes such an option
+ * a list, which a command would take for one value. `lists`: the options that do collect (`--allow`, `--map`, the
+ * files), from yargs once the command's options are known.
+ */
+export function lastOfRepeated(lists: () => readonly string[]): (argv: Record<string, unknown>) => void {
+  return (argv) => {
+    const collect = new Set(lists());
+    for (const [key, value] of Object.entries(argv)) {
+      if (key !== '_' && Array.isArray(value) && value.length > 0 && !collect.has(key)) argv[key] = value[value.length - 1];
+    }
+  };
+}

@@ -16,7 +16,7 @@ import * as listeners from './commands/listeners.js';
 import * as parse from './commands/parse.js';
 import * as scan from './commands/scan.js';
 import * as sigma from './commands/sigma.js';
-import { restoreDashes, shieldDashes } from './argv.js';
+import { lastOfRepeated, restoreDashes, shieldDashes } from './argv.js';
 import { examplesText, helpWidth, MAIN_EXAMPLES } from './help.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { hasOutputOn, OutputError, reasonOf } from './io.js';
@@ -24,11 +24,13 @@ import { UsageError } from './options.js';
 
 const EXIT_USAGE = 2;
 const EXIT_OUTPUT = 3;
+/** A bug (sysexits' EX_SOFTWARE): never to be taken for findings (1) or bad usage (2). */
+const EXIT_INTERNAL = 70;
 
 const EXIT_STATUS =
   'Exit status: 0 success (also when the reader of the output stops early, as `| head` does); 1 invalid rules ' +
   '(check); 2 bad usage or unreadable input; 3 the output could not be written (disk full, I/O error); 130 ' +
-  'interrupted by Ctrl-C (128 + the signal\'s number; collect stops on it and exits 0 once flushed). --out FILE is replaced only when the run succeeds (collect appends as alerts close). Malformed ' +
+  'interrupted by Ctrl-C (128 + the signal\'s number; collect stops on it and exits 0 once flushed); 70 an internal error (a bug). --out FILE is replaced only when the run succeeds (collect appends as alerts close). Malformed ' +
   'records are reported as file:line and counted, not fatal.';
 
 function fail(message: string, status = EXIT_USAGE): never {
@@ -65,10 +67,13 @@ function skipHelpCache(cli: Argv): void {
 export async function main(argv: string[]): Promise<void> {
   exitOnInterrupt();
   failOnStdoutError();
-  const cli = yargs(shieldDashes(argv))
+  const parser: Argv = yargs(shieldDashes(argv));
+  const cli = parser
     .scriptName('dicomwatch')
     .usage('$0 <command> [options]\n\nFind DICOM exposure in firewall logs and flow records; emit alerts, Sentinel KQL and Sigma.')
     .middleware(restoreDashes, true)
+    // (getOptions: yargs' own, untyped; the options that collect, the running command's included)
+    .middleware(lastOfRepeated(() => (parser as unknown as { getOptions(): { array: string[] } }).getOptions().array), true)
     .command(scan as unknown as CommandModule)
     .command(parse as unknown as CommandModule)
     .command(kql as unknown as CommandModule)
@@ -107,7 +112,9 @@ export async function main(argv: string[]): Promise<void> {
     if (e instanceof OutputError) fail(e.message, EXIT_OUTPUT);
     // Bad options, unreadable input or rules (RuleError is one too): the message names the file or option.
     if (e instanceof UsageError || e instanceof DicomwatchError) fail(e.message);
-    throw e;
+    // Anything else is a bug: said as one, with its stack (Node's own report would quote the bundle's one long line)
+    const stack = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+    fail(`internal error (a bug in dicomwatch ${VERSION}; please report it with the command line):\n${stack}`, EXIT_INTERNAL);
   }
 }
 
