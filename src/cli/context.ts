@@ -65,7 +65,7 @@ export interface ReportedRun {
 /**
  * Run a command's input loop and output with the summary on stderr however the run ends:
  * - done: `--out FILE` replaced, summary, exit 0; but when an input was not read to its end, exit 2 and FILE left
- *   as it was (its output would be partial);
+ *   as it was (its output would be partial; an output written in place, a device or a pipe, is written to its end);
  * - the output failed: the summary of what was read, then the OutputError for main (exit 3, or 0 for a reader
  *   that closed stdout early, as `| head` does: it has what it wanted);
  * - Ctrl-C: the progress line cleared, the summary of what was read marked interrupted, exit 130.
@@ -85,7 +85,10 @@ export async function reportedRun(r: ReportedRun, body: (running: RunningTotals)
     const totals = await body(running);
     // An input not read to its end fails the run (exit 2): its output, partial, does not replace FILE.
     if (running.failed.length > 0) {
-      r.out.discard();
+      // FILE is left as it was. An output written in place (stdout, /dev/stdout, a FIFO) has had its text already,
+      // so it gets the rest: closed, not cut off with writes still on their way.
+      if (r.out.replaces) r.out.discard();
+      else await r.out.close();
       summary(totals, r.out.replaces ? [`${r.out.replaces} left as it was: an input was not read to its end`] : []);
       return;
     }
