@@ -108,6 +108,15 @@ describe('the netflow file format', () => {
       }
     }
   });
+  it('a v5 header counting more than 30 records stops the file at once, as corrupt (not as a file cut short)', () => {
+    const good = v5Packet();
+    const corrupt = cat(good.subarray(0, 2), u16(55582), good.subarray(4));
+    const parser = createRecordParser({ file: 'x.dat' });
+    const out = [...parser.push(cat(good, corrupt, good)), ...parser.end()];
+    expect(out.map((o) => [o.kind, o.line])).toEqual([['events', 1], ['events', 2], ['error', 3]]);
+    expect(out[2]).toMatchObject({ code: 'MALFORMED', message: 'packet 2: NetFlow v5 record count 55582 outside 1..30' });
+    expect(parser.failure?.message).toBe('the export packets break off at packet 2: NetFlow v5 record count 55582 outside 1..30');
+  });
   it('templates from one input decode the data of the next in the same scan (one flowState per run)', async () => {
     const tpl = cat(v9Header(1), v9TemplateFlowset());
     const data = cat(v9Header(2), v9DataFlowset());

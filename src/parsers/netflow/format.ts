@@ -12,7 +12,7 @@ import type { ByteFormat, ByteSession, ParseContext, RecordOutcome } from '../ty
 import { NETFLOW_FORMAT, netflowDecoder, type NetflowState } from './decoder.js';
 import { IPFIX_HEADER } from './ipfix.js';
 import { newFlowSequencer, type PacketSource, type SequencerOptions } from './sequencer.js';
-import { V5_HEADER, V5_RECORD } from './v5.js';
+import { V5_HEADER, V5_MAX_COUNT, V5_RECORD } from './v5.js';
 import { V9_HEADER } from './v9.js';
 
 export { NETFLOW_FORMAT, netflowDecoder, type NetflowState } from './decoder.js';
@@ -29,7 +29,11 @@ export function frameNetflow(buf: Buffer, offset: number, atEnd: boolean): numbe
   const avail = buf.length - offset;
   if (avail < 4) return atEnd ? (avail === 0 ? 'more' : { error: `${avail} trailing bytes` }) : 'more';
   const version = buf.readUInt16BE(offset);
-  if (version === 5) return V5_HEADER + buf.readUInt16BE(offset + 2) * V5_RECORD;
+  if (version === 5) {
+    // A count past 30 is no v5 packet's (a corrupt header): its length, and where the next packet starts, are unknown.
+    const count = buf.readUInt16BE(offset + 2);
+    return count > V5_MAX_COUNT ? { error: `NetFlow v5 record count ${count} outside 1..${V5_MAX_COUNT}` } : V5_HEADER + count * V5_RECORD;
+  }
   if (version === 10) {
     const length = buf.readUInt16BE(offset + 2);
     return length < IPFIX_HEADER ? { error: `IPFIX message length ${length}` } : length;
