@@ -645,8 +645,11 @@ describe('the other commands', () => {
     }
     for (const id of ['iptables', 'panos', 'cef', 'meraki']) expect(parentOf.get(id), id).toBe('syslog');
     for (const id of ['azure-nsg', 'gcp-vpc', 'suricata']) expect(parentOf.get(id), id).toBe('json');
-    expect(lines.find((l) => l.startsWith('  zeek '))).toMatch(/^  zeek +Zeek: /);
-    expect(lines.find((l) => l.startsWith('  nfdump '))).toMatch(/^  nfdump +nfdump: /);
+    expect(lines.find((l) => l.startsWith('  zeek '))).toMatch(/^  zeek +Zeek conn\.log as JSON/);
+    expect(lines.find((l) => l.startsWith('  nfdump '))).toMatch(/^  nfdump +nfdump -o json/);
+    expect(lines.find((l) => l.startsWith('  azure-nsg '))).toMatch(/^  azure-nsg +Azure Network Watcher NSG flow logs/);
+    // a description that does not name the vendor keeps the vendor and product in front
+    expect(lines.find((l) => l.startsWith('  windows-security '))).toMatch(/^  windows-security +Microsoft Windows Filtering Platform: Security events/);
   });
 
   it('kql and kql --semantics kql print a query that starts with let', async () => {

@@ -12,9 +12,16 @@ interface Row {
   sample?: string | undefined;
 }
 
-/** `Zeek Zeek` and `nfdump nfdump` said once. */
-function vendorProduct(f: { vendor: string; product: string }): string {
-  return f.product.startsWith(f.vendor) ? f.product : `${f.vendor} ${f.product}`;
+/**
+ * What a vendor module reads, named once: its description alone when that starts with the vendor's or the product's
+ * first word (`Zeek conn.log as JSON`, `Azure Network Watcher NSG flow logs…`), else vendor and product before it
+ * (`Zeek Zeek` and `nfdump nfdump` said once).
+ */
+function describeVendorFormat(f: { vendor: string; product: string; description: string }): string {
+  const firstWord = (text: string) => text.split(' ', 1)[0]!.toLowerCase();
+  const opens = firstWord(f.description);
+  if (opens === firstWord(f.vendor) || opens === firstWord(f.product)) return f.description;
+  return `${f.product.startsWith(f.vendor) ? f.product : `${f.vendor} ${f.product}`}: ${f.description}`;
 }
 
 /**
@@ -24,10 +31,10 @@ function vendorProduct(f: { vendor: string; product: string }): string {
 export function runFormats(): void {
   const within: Record<string, Row[]> = {
     syslog: MESSAGE_FORMATS.map((f) => ({
-      id: `  ${f.id}`, description: `${vendorProduct(f)}: ${f.description}`, recognizedBy: `(per line, in syslog) ${f.recognizedBy}`, sample: f.sample,
+      id: `  ${f.id}`, description: describeVendorFormat(f), recognizedBy: `(per line, in syslog) ${f.recognizedBy}`, sample: f.sample,
     })),
     json: DOCUMENT_FORMATS.map((f) => ({
-      id: `  ${f.id}`, description: `${vendorProduct(f)}: ${f.description}`, recognizedBy: `(per record, in JSON Lines or a JSON array) ${f.recognizedBy}`, sample: f.sample,
+      id: `  ${f.id}`, description: describeVendorFormat(f), recognizedBy: `(per record, in JSON Lines or a JSON array) ${f.recognizedBy}`, sample: f.sample,
     })),
   };
   const rows: Row[] = FORMATS.flatMap((f) => [{ id: f.id, description: f.description, recognizedBy: f.recognizedBy }, ...(within[f.id] ?? [])]);
