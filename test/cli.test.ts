@@ -539,6 +539,10 @@ describe('bad usage exits 2 with a message', () => {
     expect(r.stderr).toContain(`${blank}: no record in its 3 bytes\n`);
     expect(r.stderr).toContain(`dicomwatch: ${unknown}: unrecognised format (line 1: "hello, this is no log")`);
     expect(r.stderr).not.toContain(`${unknown}: no record`);
+    // read as a --format that found nothing, a file that stopped still gets the hint to check the format
+    const forced = await runCli(['scan', unknown, '--format', 'csv', '--output', 'csv']);
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toContain(`${unknown}: no record was found in its 22 bytes: is it csv?`);
   });
 
   it('a port column that is bound but holds unusable values: counted as unusable, no --map hint (the column is mapped)', async () => {

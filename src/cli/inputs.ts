@@ -153,9 +153,7 @@ export async function forEachEvent(
  * own (a capture's; the formats split across threads note nothing).
  */
 function printNotes(run: InputRun, file: string, info: ParserInfo, stopped = false): void {
-  // (a file that stopped early has said why: an unknown first line is no "no record" to explain again)
-  const unread = stopped ? undefined : explainUnreadInput(info, file, forcedFormat(run));
-  for (const note of [describeColumns(info, file), explainUnusedInput(info, file), unread]) {
+  for (const note of [describeColumns(info, file), explainUnusedInput(info, file), explainUnreadInput(info, file, forcedFormat(run), stopped)]) {
     if (note) run.stderr.write(`${note}\n`);
   }
   for (const note of info.notes) run.stderr.write(`${file}: ${note}\n`);

@@ -66,7 +66,10 @@ export function alertGroupFields(alert: AlertGroup): EventField[] {
  */
 export interface AlertList extends Iterable<Alert> {
   readonly length: number;
-  /** The alert at `index` (0 ≤ index < length), else undefined. The lazy list builds a new object on each call. */
+  /**
+   * The alert at `index`, 0 ≤ index < length. The engine's list gives undefined for any other index (an array counts a
+   * negative one from its end) and builds a new object on each call.
+   */
   at(index: number): Alert | undefined;
 }
 

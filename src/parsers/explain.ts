@@ -67,11 +67,11 @@ export function explainUnusedInput(info: ParserInfo, file: string): string | und
 /**
  * Why a file yielded no event at all when most of its records were not of the format read or were malformed — or,
  * read as a format the caller named, held no record and no header at all — and what to check; that a file was empty,
- * held a header line alone, or held bytes but no record; undefined otherwise. For a file that could not be read to
- * its end, the reason it stopped says more (the CLI does not ask).
- * `forced`: the format the caller named (`--format`), the likeliest cause.
+ * held a header line alone, or held bytes but no record; undefined otherwise.
+ * `forced`: the format the caller named (`--format`), the likeliest cause. `stopped`: the read stopped early and
+ * said why (an unknown first line): bytes without a record are then not explained again.
  */
-export function explainUnreadInput(info: ParserInfo, file: string, forced?: string): string | undefined {
+export function explainUnreadInput(info: ParserInfo, file: string, forced?: string, stopped = false): string | undefined {
   // A forced format that finds no record and no header in a file that is not empty (XML events sought in a CSV file;
   // a CSV export of a header alone is an empty export, not a wrong format).
   if (info.records === 0) {
@@ -88,8 +88,8 @@ export function explainUnreadInput(info: ParserInfo, file: string, forced?: stri
         : `${file}: a header line and no record`;
     }
     // Blank lines, a byte-order mark, an empty JSON array, a capture without packets (a format with a note of its own
-    // has said more).
-    return info.notes.length === 0 ? `${file}: no record in its ${info.bytes} bytes` : undefined;
+    // has said more, and a read that stopped early — an unknown first line — has said why).
+    return info.notes.length === 0 && !stopped ? `${file}: no record in its ${info.bytes} bytes` : undefined;
   }
   const unrecognised = info.skippedBy.UNRECOGNISED_FORMAT ?? 0;
   if (info.events > 0 || (unrecognised + info.errors) * 2 <= info.records) return undefined;
