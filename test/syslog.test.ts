@@ -205,6 +205,18 @@ describe('a last line without a line feed', () => {
     expect(parser.info.notes).toEqual([CUT]);
   });
 
+  it('of lines that end in a carriage return alone says so (they were read as one), whichever chunk the CRs are in', () => {
+    const text = `${line('104')}\r${line('10')}\r`;
+    const expected = "line 1, the last, has no line feed and carriage returns inside it: if the file's lines end in a carriage return alone (classic Mac OS), they were read as one; convert them first (tr '\\r' '\\n')";
+    expect(parseText(text, ctx).info.notes).toEqual([expected]);
+    const parser = createRecordParser(ctx);
+    for (const byte of Buffer.from(text)) parser.push(Buffer.from([byte]));
+    parser.end();
+    expect(parser.info.notes).toEqual([expected]);
+    // a CR only at the very end is the CR of a CRLF whose LF is missing: a line cut off
+    expect(parseText(`${line('104')}\r\n${line('10')}\r`, ctx).info.notes).toEqual([CUT]);
+  });
+
   it('is not noted when the file ends in a line feed, in blanks after one, or in a format where a cut record is malformed', () => {
     expect(parseText(`${line('104')}\n${line('10')}\n`, ctx).info.notes).toEqual([]);
     expect(parseText(`${line('104')}\n${line('10')}\n  \t`, ctx).info.notes).toEqual([]);

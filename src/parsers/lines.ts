@@ -103,9 +103,18 @@ export class LineSplitter {
     }
   }
 
-  /** Whether a line that is not blank waits for `end()` after the last line feed (a last line without one), so far. */
-  get partialLine(): boolean {
-    return this.carry.some((piece) => !isBlankBytes(piece, 0, piece.length));
+  /**
+   * What waits for `end()` after the last line feed, so far: nothing (or blanks); a line (a last line without a line
+   * feed); or a line with a carriage return inside it (not only at its end) — lines that end in a CR alone.
+   */
+  get partialLine(): 'none' | 'line' | 'cr-lines' {
+    if (!this.carry.some((piece) => !isBlankBytes(piece, 0, piece.length))) return 'none';
+    const last = this.carry.length - 1;
+    const crInside = this.carry.some((piece, k) => {
+      const cr = piece.indexOf(13);
+      return cr !== -1 && (k < last || cr < piece.length - 1);
+    });
+    return crInside ? 'cr-lines' : 'line';
   }
 
   end(): void {

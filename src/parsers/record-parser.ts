@@ -314,8 +314,10 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
           const unterminated = splitter.partialLine;
           splitter.end();
           lineSession?.end(out);
-          if (unterminated && format?.kind === 'lines' && format.recordsEndInLineFeed) {
-            options.observe!.note!(`line ${info.lines}, the last, has no line feed: if the file was cut off while it was written, that line may be incomplete (it was read as it stands)`);
+          if (unterminated !== 'none' && format?.kind === 'lines' && format.recordsEndInLineFeed) {
+            options.observe!.note!(unterminated === 'cr-lines'
+              ? `line ${info.lines}, the last, has no line feed and carriage returns inside it: if the file's lines end in a carriage return alone (classic Mac OS), they were read as one; convert them first (tr '\\r' '\\n')`
+              : `line ${info.lines}, the last, has no line feed: if the file was cut off while it was written, that line may be incomplete (it was read as it stands)`);
           }
         }
       });
