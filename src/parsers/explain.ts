@@ -3,6 +3,7 @@
  * A file most of whose records yield nothing must not pass for a quiet network: it gets a reason and a `--map`.
  */
 import { aliasesOf, REQUIRED_FIELDS, type SourceField } from './fields.js';
+import { CONVERT_CR_LINE_ENDS } from './lines.js';
 import type { ParserInfo } from './record-parser.js';
 import type { ColumnReport } from './types.js';
 
@@ -84,7 +85,7 @@ export function explainUnreadInput(info: ParserInfo, file: string, forced?: stri
       // Line ends of a carriage return alone (classic Mac OS) make the whole file one line: the header's names hold them.
       const crOnly = info.columns.some((c) => c.available.some((name) => name.includes('\r')));
       return crOnly
-        ? `${file}: a header line and no record: its lines end in a carriage return alone (classic Mac OS), which is no line end here; convert them first (tr '\\r' '\\n')`
+        ? `${file}: a header line and no record: its lines end in a carriage return alone (classic Mac OS), which is no line end here; ${CONVERT_CR_LINE_ENDS}`
         : `${file}: a header line and no record`;
     }
     // Blank lines, a byte-order mark, an empty JSON array, a capture without packets (a format with a note of its own

@@ -27,6 +27,9 @@ const MAX_BLOCK_BACKOFF_LINES = 64;
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
+/** What the notes on a file of lines that end in a carriage return alone (classic Mac OS) advise. */
+export const CONVERT_CR_LINE_ENDS = "convert them first (tr '\\r' '\\n')";
+
 /** The longest line handed to a session, in bytes: the context's limit (ParseContext.maxLineBytes), else the default. */
 export function lineLimit(ctx: { maxLineBytes?: number | undefined }): number {
   return ctx.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;

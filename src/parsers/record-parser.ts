@@ -7,7 +7,7 @@ import { normalizeZone } from '../time/zone.js';
 import type { NetworkEvent } from '../model/event.js';
 import { InputFileError } from './errors.js';
 import { ByteScanner } from './kernel/kernel.js';
-import { lineLimit, LineSplitter } from './lines.js';
+import { CONVERT_CR_LINE_ENDS, lineLimit, LineSplitter } from './lines.js';
 import { pushFiltered } from './prefilter.js';
 import { formatById, sniffBytes, sniffFormat, FORMATS } from './registry.js';
 import {
@@ -316,7 +316,7 @@ export function createRecordParser<T = NetworkEvent>(options: RecordParserOption
           lineSession?.end(out);
           if (unterminated !== 'none' && format?.kind === 'lines' && format.recordsEndInLineFeed) {
             options.observe!.note!(unterminated === 'cr-lines'
-              ? `line ${info.lines}, the last, has no line feed and carriage returns inside it: if the file's lines end in a carriage return alone (classic Mac OS), they were read as one; convert them first (tr '\\r' '\\n')`
+              ? `line ${info.lines}, the last, has no line feed and carriage returns inside it: if the file's lines end in a carriage return alone (classic Mac OS), they were read as one; ${CONVERT_CR_LINE_ENDS}`
               : `line ${info.lines}, the last, has no line feed: if the file was cut off while it was written, that line may be incomplete (it was read as it stands)`);
           }
         }

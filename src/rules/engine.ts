@@ -332,9 +332,10 @@ interface CompiledPlan {
   unique: boolean;
   nextId: number;
   passes: (value: number) => boolean;
-  /** The alert's group keys: each grouped field (in alert order) and its index in a group's `keys`. */
-  alertKeys: [field: EventField, index: number][];
-  /** Per ALERT_GROUP_FIELDS field, its index in a group's `keys`, or -1 where the plan does not group on it. */
+  /**
+   * Per ALERT_GROUP_FIELDS field (alert order), its index in a group's `keys`, or -1 where the plan does not group on
+   * it: what an alert's keys are built and sorted by.
+   */
   keyIndex: number[];
   /** Open groups by bucket (closed a bucket at a time, and small maps are quicker to hash into than one large one). */
   buckets: Map<number, Map<GroupId, Group>>;
@@ -386,7 +387,6 @@ function compilePlan(plan: QueryPlan, classifierOf: (policy: QueryPlan['network'
     unique: plan.aggregate.kind === 'event',
     nextId: 0,
     passes: thresholdTest(plan),
-    alertKeys: ALERT_GROUP_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => [f, plan.groupBy.indexOf(f)]),
     keyIndex: ALERT_GROUP_FIELDS.map((f) => plan.groupBy.indexOf(f)),
     buckets: new Map(),
   };
@@ -477,7 +477,10 @@ function alertOf(c: CompiledPlan, bucket: number, time: string, g: Group, value:
   // Built by assignment in the contract's key order (a literal with spreads makes V8 build it the slow way).
   const alert = { rule: plan.rule.name, time } as Alert;
   const keyed = alert as unknown as Record<EventField, GroupKey | undefined>;
-  for (let k = 0; k < c.alertKeys.length; k++) keyed[c.alertKeys[k]![0]] = g.keys[c.alertKeys[k]![1]];
+  for (let f = 0; f < ALERT_GROUP_FIELDS.length; f++) {
+    const index = c.keyIndex[f]!;
+    if (index >= 0) keyed[ALERT_GROUP_FIELDS[f]!] = g.keys[index];
+  }
   alert.count = g.count;
   if (operator.alertValue) {
     alert.value = value;
