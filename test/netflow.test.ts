@@ -116,6 +116,11 @@ describe('the netflow file format', () => {
     expect(out.map((o) => [o.kind, o.line])).toEqual([['events', 1], ['events', 2], ['error', 3]]);
     expect(out[2]).toMatchObject({ code: 'MALFORMED', message: 'packet 2: NetFlow v5 record count 55582 outside 1..30' });
     expect(parser.failure?.message).toBe('the export packets break off at packet 2: NetFlow v5 record count 55582 outside 1..30');
+    // a count of 0 too: its records are not read as the next packet's header
+    const zero = createRecordParser({ file: 'z.dat' });
+    const z = [...zero.push(cat(good, cat(good.subarray(0, 2), u16(0), good.subarray(4)))), ...zero.end()];
+    expect(z.map((o) => [o.kind, o.line])).toEqual([['events', 1], ['events', 2], ['error', 3]]);
+    expect(zero.failure?.message).toBe('the export packets break off at packet 2: NetFlow v5 record count 0 outside 1..30');
   });
   it('templates from one input decode the data of the next in the same scan (one flowState per run)', async () => {
     const tpl = cat(v9Header(1), v9TemplateFlowset());

@@ -30,9 +30,10 @@ export function frameNetflow(buf: Buffer, offset: number, atEnd: boolean): numbe
   if (avail < 4) return atEnd ? (avail === 0 ? 'more' : { error: `${avail} trailing bytes` }) : 'more';
   const version = buf.readUInt16BE(offset);
   if (version === 5) {
-    // A count past 30 is no v5 packet's (a corrupt header): its length, and where the next packet starts, are unknown.
+    // A count outside 1..30 is no v5 packet's (a corrupt header): its length, and where the next packet starts, are
+    // unknown (a count of 0 would read its records as the next packet's header).
     const count = buf.readUInt16BE(offset + 2);
-    return count > V5_MAX_COUNT ? { error: `NetFlow v5 record count ${count} outside 1..${V5_MAX_COUNT}` } : V5_HEADER + count * V5_RECORD;
+    return count < 1 || count > V5_MAX_COUNT ? { error: `NetFlow v5 record count ${count} outside 1..${V5_MAX_COUNT}` } : V5_HEADER + count * V5_RECORD;
   }
   if (version === 10) {
     const length = buf.readUInt16BE(offset + 2);
