@@ -133,6 +133,20 @@ describe('inventory', () => {
     expect(lines(both.stdout).filter((e) => e.ip === '10.1.2.3').map((e) => e.source)).toEqual(['traffic', 'nmap']);
   });
 
+  it('an address in several --nmap files is one entry: the same file twice changes nothing, a second scan adds its ports', async () => {
+    const once = await runCli(['inventory', '--nmap', 'fixtures/inventory/scan.xml', '--output', 'jsonl', '-q']);
+    const twice = await runCli(['inventory', '--nmap', 'fixtures/inventory/scan.xml', '--nmap', 'fixtures/inventory/scan.xml', '--output', 'jsonl']);
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toBe(once.stdout);
+    expect(twice.stderr).toMatch(/; 4 DICOM servers \(/);
+    const later = join(TMP, 'later.xml');
+    writeFileSync(later, '<?xml version="1.0"?><nmaprun start="1773741600"><host starttime="1773741601" endtime="1773741609"><status state="up"/>' +
+      '<address addr="10.1.2.3" addrtype="ipv4"/><ports><port protocol="tcp" portid="11112"><state state="open"/><service name="dicom"/></port></ports></host></nmaprun>\n');
+    const merged = lines((await runCli(['inventory', '--nmap', 'fixtures/inventory/scan.xml', '--nmap', later, '--output', 'jsonl', '-q'])).stdout);
+    expect(merged.filter((e) => e.ip === '10.1.2.3')).toEqual([expect.objectContaining({ ports: [104, 11112], source: 'nmap', lastSeen: '2026-03-17T10:00:09.000Z' })]);
+    expect(merged).toHaveLength(4);
+  });
+
   it('bad --known and bad --nmap are reported by name with exit 2', async () => {
     const noIp = join(TMP, 'names.csv');
     writeFileSync(noIp, 'name,room\npacs,1\n');

@@ -66,7 +66,7 @@ export {
   createTrafficInventory, compareEntries, inventoryJsonObject, isInventoryFinding, INVENTORY_KEYS,
   type InventoryEntry, type InventoryPolicy, type NmapService, type TrafficInfo, type TrafficInventory,
 } from './traffic.js';
-export { readNmap, readNmapChunks, nmapHostEntry, type NmapOptions, type NmapReading } from './nmap.js';
+export { mergeNmapEntry, readNmap, readNmapChunks, nmapHostEntry, type NmapOptions, type NmapReading } from './nmap.js';
 export { DICOM_PORTS, DICOM_SERVICE_NAMES, dicomPorts } from './ports.js';
 export { decodeText } from './text.js';
 export { inventoryLines, listenerLines, INVENTORY_OUTPUTS, type InventoryOutput } from './output.js';

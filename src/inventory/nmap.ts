@@ -145,6 +145,21 @@ function findHostOpen(text: string, from: number): number {
   return -1;
 }
 
+/**
+ * The same address in two scans (of one file or of several): `seen` becomes their one entry, with every port and
+ * service, the widest time span, and every host name.
+ */
+export function mergeNmapEntry(seen: InventoryEntry, r: InventoryEntry): void {
+  const services = new Map((seen.services ?? []).map((s) => [s.port, s]));
+  for (const s of r.services ?? []) services.set(s.port, { ...services.get(s.port), ...s });
+  seen.services = [...services.values()].sort((a, b) => a.port - b.port);
+  seen.ports = seen.services.map((s) => s.port);
+  if (r.firstSeen && (!seen.firstSeen || r.firstSeen < seen.firstSeen)) seen.firstSeen = r.firstSeen;
+  if (r.lastSeen && (!seen.lastSeen || r.lastSeen > seen.lastSeen)) seen.lastSeen = r.lastSeen;
+  seen.exposed ||= r.exposed;
+  if (r.hostnames) seen.hostnames = [...new Set([...(seen.hostnames ?? []), ...r.hostnames])];
+}
+
 /** Read nmap XML text chunk by chunk: the entries of its hosts with open DICOM ports, merged per address. */
 export async function readNmapChunks(chunks: AsyncIterable<string>, options: NmapOptions): Promise<NmapReading> {
   const reading: NmapReading = { entries: [], hosts: 0, up: 0, problems: [] };
@@ -166,15 +181,7 @@ export async function readNmapChunks(chunks: AsyncIterable<string>, options: Nma
       byIp.set(r.ip, r);
       return;
     }
-    // The same address in two scans: one entry, every port and service, the widest time span.
-    const services = new Map((seen.services ?? []).map((s) => [s.port, s]));
-    for (const s of r.services ?? []) services.set(s.port, { ...services.get(s.port), ...s });
-    seen.services = [...services.values()].sort((a, b) => a.port - b.port);
-    seen.ports = seen.services.map((s) => s.port);
-    if (r.firstSeen && (!seen.firstSeen || r.firstSeen < seen.firstSeen)) seen.firstSeen = r.firstSeen;
-    if (r.lastSeen && (!seen.lastSeen || r.lastSeen > seen.lastSeen)) seen.lastSeen = r.lastSeen;
-    seen.exposed ||= r.exposed;
-    if (r.hostnames) seen.hostnames = [...new Set([...(seen.hostnames ?? []), ...r.hostnames])];
+    mergeNmapEntry(seen, r);
   };
   const drain = (final: boolean) => {
     for (;;) {

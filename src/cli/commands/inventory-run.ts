@@ -1,7 +1,7 @@
 /** `dicomwatch inventory`'s run, loaded by its handler (inventory.ts) only when the command runs. */
 import { DicomwatchError } from '../../errors.js';
 import {
-  compareEntries, createTrafficInventory, dicomPorts, inventoryLines, isInventoryFinding, readKnownAssets, readNmap,
+  compareEntries, createTrafficInventory, dicomPorts, inventoryLines, isInventoryFinding, mergeNmapEntry, readKnownAssets, readNmap,
   type InventoryEntry, type KnownAssets,
 } from '../../inventory/index.js';
 import { createClassifier } from '../../net/classify.js';
@@ -39,13 +39,19 @@ export async function runInventory(args: InventoryArgs): Promise<void> {
   const output = outputFor(args.output, args.out, process.stdout.isTTY === true);
   const classifier = createClassifier({ semantics, internal });
   const entries: InventoryEntry[] = [];
+  // One entry per address over all the nmap files, as within one (a scan repeated, or a file given twice).
+  const nmapByIp = new Map<string, InventoryEntry>();
   let nmapFailed = 0;
   const notes: string[] = [];
   for (const file of nmapFiles) {
     try {
       const r = await readNmap(file, { ports: extra, classifier, scannedFromOutside: args.scannedFromOutside, ...(known ? { known } : {}) });
       for (const p of r.problems.slice(0, MAX_PRINTED_ERRORS)) process.stderr.write(`${file}: host element ${p.line}: MALFORMED: ${p.message}\n`);
-      entries.push(...r.entries);
+      for (const e of r.entries) {
+        const seen = nmapByIp.get(e.ip);
+        if (seen) mergeNmapEntry(seen, e);
+        else nmapByIp.set(e.ip, e);
+      }
       notes.push(`${file}: ${r.hosts} hosts, ${r.entries.length} with open DICOM ports${r.problems.length ? `, ${r.problems.length} malformed` : ''}`);
     } catch (e) {
       if (!(e instanceof DicomwatchError)) throw e;
@@ -53,6 +59,7 @@ export async function runInventory(args: InventoryArgs): Promise<void> {
       nmapFailed++;
     }
   }
+  entries.push(...nmapByIp.values());
   const findings = () => entries.filter(isInventoryFinding).length;
   const describeEntries = () => {
     const exposed = entries.filter((e) => e.exposed).length;
