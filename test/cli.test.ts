@@ -545,6 +545,19 @@ describe('bad usage exits 2 with a message', () => {
     expect(forced.stderr).toContain(`${unknown}: no record was found in its 22 bytes: is it csv?`);
   });
 
+  it('a NetFlow file broken at its first packet says so once as MALFORMED and once why it stopped, no format hint after it', async () => {
+    const bad = join(TMP, 'bad.dat');
+    const bytes = readFileSync('fixtures/netflow/ipfix.dat');
+    bytes.writeUInt16BE(0, 2); // message length 0
+    writeFileSync(bad, bytes);
+    const r = await runCli(['scan', bad, '--format', 'netflow', '--output', 'csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:1: MALFORMED: packet 1: IPFIX message length 0\n`);
+    expect(r.stderr).toContain(`dicomwatch: ${bad}: the export packets break off at packet 1: IPFIX message length 0\n`);
+    expect(r.stderr).not.toContain('none of its');
+    expect(r.stderr).toMatch(/1 records read: .* 1 malformed/);
+  });
+
   it('a port column that is bound but holds unusable values: counted as unusable, no --map hint (the column is mapped)', async () => {
     const file = join(TMP, 'bad-port-values.csv');
     writeFileSync(file, 'TimeGenerated,SourceIP,DestinationIP,DestinationPort\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,abc\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,104\n');

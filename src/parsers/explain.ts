@@ -92,6 +92,8 @@ export function explainUnreadInput(info: ParserInfo, file: string, forced?: stri
     // has said more, and a read that stopped early — an unknown first line — has said why).
     return info.notes.length === 0 && !stopped ? `${file}: no record in its ${info.bytes} bytes` : undefined;
   }
+  // A read that stopped at its first record (a broken NetFlow file) has said why: that record was all there was.
+  if (stopped && info.records === 1) return undefined;
   const unrecognised = info.skippedBy.UNRECOGNISED_FORMAT ?? 0;
   if (info.events > 0 || (unrecognised + info.errors) * 2 <= info.records) return undefined;
   const counts = [
