@@ -118,6 +118,15 @@ describe('iptables (netfilter LOG) lines', () => {
     expect(byLine.get(10)).toMatchObject({ time: '2026-03-16T10:05:00.250Z', action: 'drop', device: 'edge02', srcIp: '8.8.4.4' });
   });
 
+  it('a stray quote is named as the reason a key is missing, not a cut line', () => {
+    const line = 'Mar 16 10:02:11 fw01 kernel: IN=eth0 OUT= SRC="203.0.113.7 DST=10.1.2.3 LEN=60 PROTO=TCP SPT=51515 DPT=104 SYN';
+    const { outcomes } = parseText(line, { ...ctx, year: 2026 });
+    expect(outcomes[0]).toMatchObject({ kind: 'error', code: 'MALFORMED',
+      message: 'netfilter line with a quote that never closes (the kernel writes none): the rest of the line is one value, so DST= is missing' });
+    const cut = parseText('Mar 16 10:02:11 fw01 kernel: IN=eth0 OUT= SRC=203.0.113.7 DST=10.1.2.3 LEN=60', { ...ctx, year: 2026 });
+    expect(cut.outcomes[0]).toMatchObject({ code: 'MALFORMED', message: 'netfilter line without PROTO= (cut short?)' });
+  });
+
   it('decisions from log prefixes by convention; none without one', () => {
     expect(actionFromPrefix('[LAN_LOCAL-default-A]')).toBe('allow');
     expect(actionFromPrefix('[WAN_IN-20-D]')).toBe('drop');

@@ -102,10 +102,15 @@ function parseIptables(line: SyslogLine, ctx: MessageContext): ParseResult | typ
   const part = netfilterPart(line.message);
   if (!part) return NOT_MINE;
   const v: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
-  pickKeyValues(line.message, KEYS, v, part.fieldsFrom, part.fieldsTo);
-  // A netfilter line always has SRC, DST and PROTO; without them it was cut short (collector line limits).
+  const unbalanced = pickKeyValues(line.message, KEYS, v, part.fieldsFrom, part.fieldsTo);
+  // A netfilter line always has SRC, DST and PROTO; without them it was cut short (collector line limits), or a stray
+  // quote (the kernel writes none) made the rest of the line one value.
   for (let k = 0; k < REQUIRED; k++) {
-    if (v[k] === undefined) return fail('MALFORMED', `netfilter line without ${KEYS[k]}= (cut short?)`);
+    if (v[k] === undefined) {
+      return fail('MALFORMED', unbalanced
+        ? `netfilter line with a quote that never closes (the kernel writes none): the rest of the line is one value, so ${KEYS[k]}= is missing`
+        : `netfilter line without ${KEYS[k]}= (cut short?)`);
+    }
   }
   if (ctx.prefilter && !ctx.prefilter.portMayMatch(v[4])) return FILTERED;
   return connectionEvent({
