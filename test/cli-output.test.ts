@@ -174,6 +174,20 @@ describe.concurrent('point 10: output that cannot be written', () => {
     noStack(r.stderr);
   });
 
+  it('listeners and inventory --nmap > /dev/full: the summary, then the message, exit 3, as scan', async () => {
+    const listeners = await toDevFull(['listeners', 'fixtures/listeners/pacs01-ss.txt', '--output', 'jsonl']);
+    expect(listeners.code).toBe(3);
+    const lines = listeners.stderr.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('dicomwatch: stdout: cannot write (ENOSPC)');
+    expect(lines.at(-2)).toMatch(/^dicomwatch: 1 file, \d+ records read: \d+ listening TCP sockets/);
+    const nmap = await toDevFull(['inventory', '--nmap', 'fixtures/inventory/scan.xml', '--output', 'jsonl']);
+    expect(nmap.code).toBe(3);
+    expect(nmap.stderr.trimEnd().split('\n').slice(-2)).toEqual([
+      expect.stringMatching(/^dicomwatch: fixtures\/inventory\/scan\.xml: \d+ hosts, 4 with open DICOM ports; 4 DICOM servers/),
+      'dicomwatch: stdout: cannot write (ENOSPC)',
+    ]);
+  });
+
   it('formats > /dev/full (it prints directly): exit 3 with the message, no unhandled error event', async () => {
     const r = await toDevFull(['formats']);
     expect(r.code).toBe(3);

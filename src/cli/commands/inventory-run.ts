@@ -69,8 +69,9 @@ export async function runInventory(args: InventoryArgs): Promise<void> {
   const out = openOutput(args.out);
   if (files.length === 0) {
     entries.sort(compareEntries);
-    await writeLines(out, inventoryLines(entries, output));
-    if (!args.quiet) process.stderr.write(`dicomwatch: ${[...notes, describeEntries()].join('; ')}\n`);
+    await writeLines(out, inventoryLines(entries, output), (more) => {
+      if (!args.quiet) process.stderr.write(`dicomwatch: ${[...notes, describeEntries(), ...more].join('; ')}\n`);
+    });
   } else {
     // Answers FROM a DICOM port are evidence too: no port pre-filter.
     const run = inputRun(args, files);

@@ -8,7 +8,7 @@ import {
 import { listenerLines, type InventoryOutput } from '../../inventory/output.js';
 import { dicomPorts } from '../../inventory/ports.js';
 import { checkReadable, MAX_PRINTED_ERRORS } from '../inputs.js';
-import { BufferedOutput, openOutput, type Output } from '../io.js';
+import { BufferedOutput, openOutput, OutputError, type Output } from '../io.js';
 import { UsageError } from '../options.js';
 import { parsePorts } from '../validate.js';
 import type { ListenersArgs } from './listeners.js';
@@ -21,8 +21,12 @@ export function outputFor(explicit: InventoryOutput | undefined, out: string | u
   return ext === '.jsonl' || ext === '.ndjson' || ext === '.json' ? 'jsonl' : ext === '.csv' ? 'csv' : 'table';
 }
 
-/** Write lines and close; the output is left as it was when writing fails. */
-export async function writeLines(out: Output, lines: Iterable<string>): Promise<void> {
+/**
+ * Write lines and close, then the summary on stderr (`summary` gets the notes to add): also when writing fails, as
+ * scan's summary is, before the OutputError goes on to main (exit 3, or 0 for a reader that closed stdout early).
+ * The output is left as it was when writing fails.
+ */
+export async function writeLines(out: Output, lines: Iterable<string>, summary: (notes: string[]) => void): Promise<void> {
   try {
     const buffered = new BufferedOutput(out);
     for (const line of lines) {
@@ -33,8 +37,10 @@ export async function writeLines(out: Output, lines: Iterable<string>): Promise<
     await out.close();
   } catch (e) {
     out.discard();
+    if (e instanceof OutputError) summary(e.closedByReader ? [`output stopped early: the reader of ${e.output} closed it`] : []);
     throw e;
   }
+  summary([]);
 }
 
 function count(map: Record<string, number>): string {
@@ -84,8 +90,8 @@ export async function runListeners(args: ListenersArgs): Promise<void> {
   }
   const all = mergeListeners(readings.flatMap((r) => r.listeners));
   const shown = args.allPorts ? all : onPorts(all, ports);
-  await writeLines(out, listenerLines(shown, output));
-  if (!args.quiet) {
+  const summary = (notes: string[]) => {
+    if (args.quiet) return;
     const records = readings.reduce((n, r) => n + r.records, 0);
     const skippedBy: Record<string, number> = {};
     for (const r of readings) for (const [k, v] of Object.entries(r.skippedBy)) skippedBy[k] = (skippedBy[k] ?? 0) + v;
@@ -107,8 +113,9 @@ export async function runListeners(args: ListenersArgs): Promise<void> {
     if (files.length > 0 && args.host === undefined && readings.some((r) => r.listeners.some((l) => l.host === undefined))) {
       parts.push('stdin has no host: give --host');
     }
-    process.stderr.write(`${parts.join(', ')}\n`);
-  }
+    process.stderr.write(`${[...parts, ...notes].join(', ')}\n`);
+  };
+  await writeLines(out, listenerLines(shown, output), summary);
   if (failed > 0) process.exitCode = 2;
   else if (args.failOnFinding && shown.some(isListenerFinding)) process.exitCode = 1;
 }
