@@ -516,6 +516,10 @@ describe('bad usage exits 2 with a message', () => {
     expect(both.code).toBe(0);
     expect(both.stdout).not.toMatch(/^(203\.0\.113|198\.51\.100)\./m);
     expect(both.stdout).toMatch(/^2001:db8:dead:beef::7,/m);
+    // --ports collects too: `--ports 104 --ports 11112` is `--ports 104,11112`
+    const ports = await runCli(['scan', FIXTURE, '--output', 'csv', '--ports', '104', '--ports', '11112']);
+    expect(ports.code).toBe(0);
+    expect(ports.stdout).toBe(csv(PORTS_ROWS));
   });
 
   it('a bug is said to be one, with its stack, exit 70 (never 1, findings, or 2, usage), and --out is left as it was', async () => {

@@ -15,7 +15,7 @@ export class UsageError extends Error {
 export function withRuleOptions<T>(y: Argv<T>) {
   return y
     .option('rules', { type: 'string', describe: 'Sigma rule file or directory', default: DEFAULT_RULES_PATH, defaultDescription: 'the shipped rules/' })
-    .option('ports', { type: 'string', describe: 'DICOM ports, replacing the rules\' (e.g. 104,11112)' })
+    .option('ports', { type: 'string', array: true, nargs: 1, describe: 'DICOM ports, replacing the rules\' (e.g. 104,11112; repeatable)' })
     .option('internal', { type: 'string', array: true, nargs: 1, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
     .option('allow', { type: 'string', array: true, nargs: 1, describe: 'trusted external source CIDR, never alerted on (repeatable)' })
     .option('semantics', { choices: ['strict', 'kql'] as const, default: 'strict' as const, describe: 'what "external" means: strict (IPv6-aware, organisation view) or kql (exactly ipv4_is_private() == false)' })

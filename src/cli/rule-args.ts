@@ -15,7 +15,7 @@ export interface RuleArgs {
   rules: string;
   placeholder?: string[];
   placeholders?: string;
-  ports?: string;
+  ports?: string[];
   internal?: string[];
   allow?: string[];
   semantics: string;

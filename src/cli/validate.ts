@@ -7,9 +7,10 @@ import type { NetworkPolicy } from '../rules/plan.js';
 import { normalizeZone } from '../time/zone.js';
 import { UsageError } from './options.js';
 
-export function parsePorts(text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const ports = String(text).split(',').map((p) => p.trim()).filter((p) => p !== '');
+/** `--ports`, repeatable, each a comma-separated list: undefined when not given. */
+export function parsePorts(values: readonly string[] | undefined): number[] | undefined {
+  if (values === undefined) return undefined;
+  const ports = commaList(values);
   if (ports.length === 0) throw new UsageError('--ports: give at least one port, e.g. --ports 104,11112');
   return asUsage(() => canonicalPorts(ports));
 }

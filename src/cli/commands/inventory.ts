@@ -19,7 +19,7 @@ export function builder(y: Argv) {
     .option('nmap', { type: 'string', array: true, nargs: 1, describe: 'nmap XML (nmap -oX), repeatable: hosts with open DICOM ports' })
     .option('known', { type: 'string', describe: 'asset list CSV with an IP column: servers not on it are known: false' })
     .option('scanned-from-outside', { type: 'boolean', default: false, describe: 'the nmap scan ran from outside the network: every host it found is exposed' })
-    .option('ports', { type: 'string', describe: 'more DICOM ports, added to 104,11112,2761,2762,4242' })
+    .option('ports', { type: 'string', array: true, nargs: 1, describe: 'more DICOM ports, added to 104,11112,2761,2762,4242 (repeatable)' })
     .option('internal', { type: 'string', array: true, nargs: 1, describe: 'extra internal CIDR, IPv4 or IPv6 (repeatable)' })
     .option('allow', { type: 'string', array: true, nargs: 1, describe: 'trusted external source CIDR: connections from it do not make a server exposed (repeatable)' })
     .option('semantics', { choices: ['strict', 'kql'] as const, default: 'strict' as const, describe: 'what "external" means, as in scan' })
@@ -32,7 +32,7 @@ export interface InventoryArgs extends InputArgs {
   nmap?: string[];
   known?: string;
   scannedFromOutside: boolean;
-  ports?: string;
+  ports?: string[];
   internal?: string[];
   allow?: string[];
   semantics: string;

@@ -16,7 +16,7 @@ export const examples: readonly Example[] = [
 export function builder(y: Argv) {
   return y
     .positional('files', { type: 'string', array: true, describe: 'saved outputs (plain or .gz, UTF-8 or UTF-16); - for stdin; none: this machine\'s /proc' })
-    .option('ports', { type: 'string', describe: 'more DICOM ports, added to 104,11112,2761,2762,4242 (e.g. 8042,4006)' })
+    .option('ports', { type: 'string', array: true, nargs: 1, describe: 'more DICOM ports, added to 104,11112,2761,2762,4242 (e.g. 8042,4006; repeatable)' })
     .option('all-ports', { type: 'boolean', default: false, describe: 'every listening TCP socket, not only DICOM ports' })
     .option('host', { type: 'string', describe: 'host name for inputs that do not name one (default: from the file name; live: this machine)' })
     .option('output', { alias: 'o', choices: INVENTORY_OUTPUTS, describe: 'table, jsonl or csv (default: from --out\'s extension, else table on a terminal and jsonl in a pipe)' })
@@ -29,7 +29,7 @@ export function builder(y: Argv) {
 
 export interface ListenersArgs {
   files?: string[];
-  ports?: string;
+  ports?: string[];
   allPorts: boolean;
   host?: string;
   output?: InventoryOutput;
