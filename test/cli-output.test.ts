@@ -3,10 +3,9 @@
  * errors that end with a message naming the output and the summary, Ctrl-C, `-` typed at a terminal, help that
  * never breaks an example command, `--out`'s extension. End-to-end runs use the BUILT command line.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
-  chmodSync, closeSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync,
-  statSync, symlinkSync, writeFileSync,
+  chmodSync, closeSync, createWriteStream, lstatSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -285,6 +284,23 @@ describe.concurrent('point 15: Ctrl-C', () => {
     expect(r.stderr).toMatch(new RegExp(`^dicomwatch: 1 file, \\d+ records read: .*, interrupted \\(SIGINT\\): ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} left as it was\n$`));
     expect(readFileSync(file, 'utf8')).toBe('old content\n');
     expect(readdirSync(dir)).toEqual(['alerts.csv']);
+  });
+
+  it('scan FIFO while its writer holds it open: SIGTERM ends it at once, 143 (a pool thread blocked in the read held up the exit)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-fifo-'));
+    const fifo = join(dir, 'fw.csv');
+    execFileSync('mkfifo', [fifo]);
+    const { child, done } = startCli(['scan', fifo, '--output', 'jsonl'], ['ignore', 'pipe', 'pipe']);
+    const writer = createWriteStream(fifo); // opens once the scan has opened its end
+    writer.write(fixtureText); // and keeps the FIFO open: the scan waits for more
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGTERM');
+    const ended = await Promise.race([done, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
+    writer.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    expect(ended).not.toBe('hung');
+    expect(ended).toMatchObject({ code: 143 });
+    expect((ended as { stderr: string }).stderr).toMatch(/1 file, \d+ records read: .*, interrupted \(SIGTERM\)\n$/);
   });
 
   it('the handler clears the progress line before the summary and drops --out (the TTY case, injected)', async () => {

@@ -143,6 +143,16 @@ describe('3. input that breaks off', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/cut\.csv\.gz: cannot read to the end/);
     expect(b.stderr).toMatch(/\(1 not read to the end\)/);
+    // through the library: a DicomwatchError naming the input (zlib's own error named neither), after the rows before
+    const stream = readRecords(gz, { name: 'cut.csv.gz' });
+    let read = 0;
+    const thrown = await (async () => {
+      for await (const batch of stream) read += batch.length;
+    })().catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(DicomwatchError);
+    expect(thrown).toMatchObject({ code: 'INPUT_UNREADABLE', subject: 'cut.csv.gz', message: 'cut.csv.gz: cannot read to the end: unexpected end of file' });
+    expect(read).toBeGreaterThan(1000);
+    expect(stream.info.records).toBe(read);
   });
 });
 

@@ -4,6 +4,7 @@
  * the push-based record parser. Memory stays bounded by the chunk size and the parser's line limit, never by the
  * input size.
  */
+import { open as openFd } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DicomwatchError } from '../errors.js';
@@ -14,6 +15,7 @@ import type { RecordOutcome } from '../parsers/types.js';
 const CHUNK_BYTES = 1 << 20;
 
 const zlib = lazily<typeof import('node:zlib')>('node:zlib');
+const net = lazily<typeof import('node:net')>('node:net');
 
 /** What can be read: a path (`-` for stdin), bytes, a Node Readable, or a WHATWG ReadableStream (e.g. `fetch().body`). */
 export type InputSource = string | Uint8Array | Readable | ReadableStream<Uint8Array>;
@@ -76,6 +78,10 @@ async function* rawChunks(source: InputSource, name: string, options: ReadOption
  * [start, end) only (a shard of `scan --threads`); without, from `start` to the end of the file as it grows.
  */
 export async function* fileChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
+  if (start === 0 && end === Infinity && (await isPipe(path))) {
+    yield* pipeChunks(path);
+    return;
+  }
   const file = await open(path, 'r');
   const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   let turn = 0;
@@ -104,6 +110,30 @@ export async function* fileChunks(path: string, start = 0, end = Infinity): Asyn
   }
 }
 
+/** Whether `path` is a FIFO or a socket (`mkfifo`, `/dev/stdin` on a pipe, `<(zcat …)`). */
+async function isPipe(path: string): Promise<boolean> {
+  try {
+    const st = await stat(path);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false; // open says why
+  }
+}
+
+/**
+ * A pipe's bytes, read as stdin is: through the event loop, not the thread pool. A pool thread blocked in a read
+ * on a pipe holds up the process's exit (Node joins those threads), so Ctrl-C would wait for the writer to close.
+ */
+async function* pipeChunks(path: string): AsyncGenerator<Buffer> {
+  const fd = await new Promise<number>((resolve, reject) => openFd(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+  const socket = new (net().Socket)({ fd, readable: true, writable: false }); // closes fd when done
+  try {
+    for await (const chunk of socket) yield chunk as Buffer;
+  } finally {
+    socket.destroy();
+  }
+}
+
 /** The first `n` bytes (fewer when the input is shorter) and all chunks, those bytes included. */
 async function peek(chunks: AsyncIterator<Buffer>, n: number): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
   let head: Buffer = Buffer.alloc(0);
@@ -124,8 +154,11 @@ async function peek(chunks: AsyncIterator<Buffer>, n: number): Promise<{ head: B
   return { head, all: all() };
 }
 
-/** Decompress when the first bytes are the gzip magic number (a multi-member gzip reads as one stream). */
-async function* gunzipped(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+/**
+ * Decompress when the first bytes are the gzip magic number (a multi-member gzip reads as one stream). A stream that
+ * breaks off or is corrupt is INPUT_UNREADABLE naming the input, as a read error is (zlib's own error names neither).
+ */
+async function* gunzipped(chunks: AsyncIterator<Buffer>, name: string): AsyncGenerator<Buffer> {
   const { head, all } = await peek(chunks, 2);
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
     yield* all;
@@ -140,7 +173,12 @@ async function* gunzipped(chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer>
       gunzip.destroy(e as Error);
     }
   })();
-  for await (const chunk of gunzip) yield chunk as Buffer;
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (e) {
+    if (e instanceof DicomwatchError) throw e; // the compressed bytes could not be read (rawChunks named it)
+    throw new DicomwatchError('INPUT_UNREADABLE', `${name}: cannot read to the end: ${(e as Error).message}`, name);
+  }
   await feed;
 }
 
@@ -189,7 +227,7 @@ export function readRecords(source: InputSource, options: ReadOptions & { name?:
       // — a line cut short — are a record, counted as a plain file cut there counts it, before the error is thrown.
       let broken: unknown;
       try {
-        for await (const chunk of utf8(gunzipped(rawChunks(source, name, options)))) {
+        for await (const chunk of utf8(gunzipped(rawChunks(source, name, options), name))) {
           const outcomes = parser.push(chunk);
           if (outcomes.length > 0) yield outcomes;
           if (parser.failure) throw parser.failure;
