@@ -69,14 +69,16 @@ describe('point 6: an unusable optional value does not cost the row', () => {
     const { outcomes, info } = parseText(
       'time,src_ip,src_port,dst_ip,dst_port,protocol,bytes,packets,sent_bytes,received_bytes\n' +
         '2026-03-16T10:00:00Z,203.0.113.7,abc,10.1.2.3,70000,300,1.5,-3,x,10\n' +
-        '2026-03-16T10:00:01Z,203.0.113.7,5000,10.1.2.3,104,tcp,60,1,,\n',
+        '2026-03-16T10:00:01Z,203.0.113.7,5000,10.1.2.3,104,tcp,60,1,,\n' +
+        '2026-03-16T10:00:02Z,203.0.113.7,5001,10.1.2.3,104,tpc,60,1,,\n', // no IANA keyword: no value of the model
       { ...ctx, observe: { columns() {}, unusable: (field) => unusable.push(field) } },
     );
-    expect(codes(outcomes)).toEqual(['ok', 'ok']);
+    expect(codes(outcomes)).toEqual(['ok', 'ok', 'ok']);
+    expect(events(outcomes)[2]).not.toHaveProperty('protocol');
     expect(events(outcomes)[0]).toEqual({ time: '2026-03-16T10:00:00.000Z', srcIp: '203.0.113.7', dstIp: '10.1.2.3', format: 'csv', file: 'in', line: 2 });
     expect(events(outcomes)[1]).toMatchObject({ srcPort: 5000, dstPort: 104, protocol: 'tcp', bytes: 60, packets: 1 });
-    expect(info.unusableBy).toEqual({ srcPort: 1, dstPort: 1, protocol: 1, bytes: 1, packets: 1, srcBytes: 1 });
-    expect(unusable.sort()).toEqual(['bytes', 'dstPort', 'packets', 'protocol', 'srcBytes', 'srcPort']);
+    expect(info.unusableBy).toEqual({ srcPort: 1, dstPort: 1, protocol: 2, bytes: 1, packets: 1, srcBytes: 1 });
+    expect(unusable.sort()).toEqual(['bytes', 'dstPort', 'packets', 'protocol', 'protocol', 'srcBytes', 'srcPort']);
   });
 
   it('counts a non-text vendor in JSON, but not action words that state no decision', () => {

@@ -12,7 +12,8 @@ describe('protocols', () => {
     ['TCP', 'tcp'], ['6', 'tcp'], [' udp ', 'udp'], ['17', 'udp'], ['ICMP', 'icmp'], ['icmpv6', 'ipv6-icmp'],
     ['58', 'ipv6-icmp'], ['IPv6-ICMP', 'ipv6-icmp'], ['47', 'gre'], ['50', 'esp'], ['132', 'sctp'], ['ospf', 'ospfigp'],
     ['124', 'isis over ipv4'], ['135', 'mobility header'], ['61', '61'], ['253', '253'], ['0', 'hopopt'], ['145', 'nsh'],
-    ['146', '146'], ['constructor', 'constructor'], ['__proto__', '__proto__'],
+    ['146', '146'], ['constructor', undefined], ['__proto__', undefined], ['tpc', undefined], ['unknown_transport', undefined],
+    ['-1', undefined],
   ])('%s → %s', (input, want) => {
     expect(normalizeProtocol(input)).toBe(want);
   });

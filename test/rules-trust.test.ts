@@ -429,6 +429,8 @@ describe('engine.push: events from a library caller are validated and canonicali
     ['srcPort', { srcPort: -1 }, '-1'],
     ['protocol', { protocol: 300 }, '300'],
     ['protocol', { protocol: '' }, '""'],
+    ['protocol', { protocol: 'tpc' }, 'tpc'], // no IANA keyword: a typo a rule could never name
+    ['protocol', { protocol: '-1' }, '-1'],
     ['action', { action: 'maybe' }, 'maybe'],
     ['device', { device: 42 }, '42'],
   ])('BAD_EVENT naming %s: %j', (field, change, value) => {

@@ -45,16 +45,13 @@ export function protocolNumber(protocol: string): number | undefined {
 }
 
 /**
- * Normalize a protocol name or number as logs write it (`TCP`, `6`, `icmpv6`) to the event model's value. Lenient:
- * a word that is no IANA keyword is kept, lower-cased, because a log saying `foo` still says something (see
- * ianaProtocol for the strict form rules need).
+ * Normalize a protocol name or number as logs write it (`TCP`, `6`, `icmpv6`) to the event model's value: an IANA
+ * keyword, or the number as a string when it has none. Anything else (`tpc`, `unknown_transport`, `-1`) is no value
+ * of the model: undefined, so a parser counts it as unusable and the engine refuses it (BAD_EVENT), where kept it
+ * would pass for a protocol that no rule can name.
  */
 export function normalizeProtocol(value: string | number): string | undefined {
-  if (typeof value === 'number') return protocolFromNumber(value);
-  const s = value.trim().toLowerCase();
-  if (s === '') return undefined;
-  if (/^\d{1,3}$/.test(s)) return protocolFromNumber(Number(s)); // a small number is a protocol number or nothing
-  return ianaProtocol(s) ?? s;
+  return ianaProtocol(value);
 }
 
 /**
