@@ -174,8 +174,22 @@ describe('the watermark: alerts as their hour closes', () => {
     expect(send(data(at(10, 59), 4))).toEqual([]); // 10:58:57: hour 10 is out already
     const { alerts, summary } = collector.stop();
     expect(summary.engine).toMatchObject({ events: 6, matched: 6, late: 4 });
+    expect(summary.lateEvents).toBe(4);
     expect(alerts).toMatchObject([{ time: '2026-03-16T11:00:00.000Z', count: 1 }]);
     addsUp(collector);
+  });
+
+  it('an event several rules drop as late is one late event (the engine counts it per rule)', async () => {
+    const pack = (await loadRules('rules', {}, { semantics: 'strict', internal: [] })).plans;
+    const { collector, send } = harness({ plans: pack });
+    send(template(at(10, 0)));
+    send(data(at(10, 30)));
+    send(data(at(11, 10)));
+    send(data(at(10, 59), 4)); // hour 10 is out already, for every rule
+    const { summary } = collector.stop();
+    expect(summary.lateEvents).toBe(4);
+    expect(summary.engine.late).toBeGreaterThan(4);
+    expect(summary.engine.late % 4).toBe(0);
   });
 
   it('never passes the collector\'s clock: an exporter with a clock in the future does not make the others late', () => {

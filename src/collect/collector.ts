@@ -14,8 +14,8 @@
  * - An open hold caps it because the held packets' events are not in the engine yet: data waiting for its template
  *   would otherwise arrive late as soon as other exporters moved the watermark on. A hold lasts at most `holdMs`
  *   (arrival time), so the cap cannot freeze the watermark for longer.
- * An event whose bucket had closed already is late: the engine drops it and counts it (`engine.late`), the summary
- * reports it; flows that started long before they were exported (long-lived connections, an active timeout longer
+ * An event whose bucket had closed already is late: the engine drops it and counts it (`engine.late`, per rule), the
+ * summary reports the events (`lateEvents`); flows that started long before they were exported (long-lived connections, an active timeout longer
  * than the grace) are the usual cause.
  */
 import type { Alert } from '../model/alert.js';
@@ -108,8 +108,13 @@ export interface CollectorSummary {
     /** Holds released because they waited longer than `holdMs` or the bytes bound was reached. */
     timedOut: number;
   };
-  /** The engine's counters: events, matched, open groups, late (dropped because their bucket had closed). */
+  /**
+   * The engine's counters: events, matched, open groups, late (dropped because their bucket had closed, once per
+   * rule that dropped it).
+   */
   engine: EngineInfo;
+  /** Events that some rule dropped as late: the engine's `late` counts an event once per such rule. */
+  lateEvents: number;
   /** Alerts emitted so far. */
   alerts: number;
   /** The current watermark (epoch ms), null before the first flow. */
@@ -222,8 +227,11 @@ export function createCollector(options: CollectorOptions): Collector {
     }
   };
 
+  let lateEvents = 0;
   const push = (e: NetworkEvent) => {
+    const late = engine.info.late;
     engine.push(e);
+    if (engine.info.late > late) lateEvents++;
     if (e.time > latestFlow && Number.isFinite(e.time)) latestFlow = e.time;
   };
 
@@ -299,6 +307,7 @@ export function createCollector(options: CollectorOptions): Collector {
       templates: { active: templates, expired: state.templates.expired, evicted: state.templates.evicted },
       holds: { packets: heldPackets, bytes: heldBytes, timedOut },
       engine: { ...engine.info },
+      lateEvents,
       alerts: alertCount,
       watermark: Number.isFinite(watermark) ? watermark : null,
     };

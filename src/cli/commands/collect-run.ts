@@ -53,7 +53,7 @@ export function formatCollectSummary(s: CollectorSummary, why: string, listeners
     `${r.skipped} skipped${byCode(r.skippedBy)}`,
     `${r.errors} malformed${byCode(r.errorsBy)}`,
     `${s.engine.matched} events matched`,
-    `${s.engine.late} late (their hour had closed; a longer --grace keeps them)`,
+    `${s.lateEvents} late (their hour had closed; a longer --grace keeps them)`,
     `${plural(s.alerts, 'alert')}`,
     `templates ${s.templates.active} (${s.templates.expired} expired, ${s.templates.evicted} evicted)`,
     `${s.holds.timedOut} hold${s.holds.timedOut === 1 ? '' : 's'} released before the template came`,
