@@ -1,6 +1,8 @@
 // Deployable Sentinel artefacts (kql --format analytics-rule|arm) and --lookback: structure against Microsoft's
 // published field lists (test/data/sentinel, sources in its README), embedded queries against Microsoft's parser.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
@@ -201,6 +203,22 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
     expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 30 * 60_000 })).toThrow(/not be shorter/);
     expect(() => sentinelScheduledRule({ ...plan!, binMs: 60_000 }, table)).toThrow(/between 5m and 14d/);
     expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 3_600_500 })).toThrow(/whole number of minutes/);
+  });
+
+  it('a rule without a correlation (one alert per event) runs as often as it looks back: --lookback, else 1h', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-deploy-'));
+    const file = join(dir, 'per-event.yml');
+    writeFileSync(file, 'title: DICOM from anywhere\nid: 55555555-5555-4555-8555-555555555555\nname: per_event\nstatus: experimental\n' +
+      'logsource:\n    category: firewall\ndetection:\n    selection:\n        dst_port: 104\n    condition: selection\nlevel: high\n');
+    const plans = (await loadRules(file, {}, { semantics: 'strict', internal: [] })).plans;
+    rmSync(dir, { recursive: true, force: true });
+    const table = kqlTable('CommonSecurityLog');
+    expect(sentinelScheduledRule(plans[0]!, table)).toMatchObject({ queryFrequencyMs: 3_600_000, queryPeriodMs: 3_600_000 });
+    expect(sentinelScheduledRule(plans[0]!, table, { lookbackMs: 15 * 60_000 })).toMatchObject({ queryFrequencyMs: 900_000, queryPeriodMs: 900_000 });
+    const rule = parseAllDocuments(renderAnalyticsRules(plans, table, { lookbackMs: DAY }))[0]!.toJS() as Record<string, unknown>;
+    expect(validateDetection(rule), JSON.stringify(validateDetection.errors)).toBe(true);
+    expect(rule).toMatchObject({ queryFrequency: '1d', queryPeriod: '1d' });
+    expect(() => sentinelScheduledRule(plans[0]!, table, { lookbackMs: 60_000 })).toThrow(/query frequency \(--lookback, for a rule without a correlation\) must be between 5m and 14d/);
   });
 
   it('critical maps to High (Sentinel has no higher severity)', async () => {

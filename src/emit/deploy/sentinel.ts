@@ -15,7 +15,8 @@
  * - tactics / relevantTechniques: from the Sigma rule's `attack.*` tags (attack.ts).
  * - query: the table's KQL (with --lookback when given); the query itself applies the rule's threshold, so the rule
  *   triggers on any row: `triggerOperator: gt`, `triggerThreshold: 0`.
- * - queryFrequency: the rule's bucket (1h for the shipped rule); queryPeriod: --lookback, else the bucket.
+ * - queryFrequency: the rule's bucket (1h for the shipped rule); queryPeriod: --lookback, else the bucket. A rule
+ *   without a correlation (one alert per event) has no bucket: both are --lookback, else 1h.
  * - entityMappings: an IP entity (identifier Address) for each address column the query returns.
  */
 import { Document, Scalar, isPair, isScalar, visit } from 'yaml';
@@ -64,6 +65,7 @@ const SEVERITY: Readonly<Record<Severity, SentinelScheduledRule['severity']>> = 
 };
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 /** RangeTimeSpanIsoFormat("00:05:00", "14.00:00:00") on queryFrequency and queryPeriod. */
 const MIN_SPAN = 5 * MINUTE;
 const MAX_SPAN = 14 * 86_400_000;
@@ -99,8 +101,14 @@ export function sentinelScheduledRule(plan: QueryPlan, table: KqlTableProfile, o
   const label = `rule '${plan.rule.name}'`;
   const query = renderKql(plan, table, options);
   if (query.length > MAX_QUERY) throw new DeployError(`${label}: its ${table.name} query has ${query.length} characters; Sentinel takes at most ${MAX_QUERY}`);
-  const frequency = span(`${label}: the query frequency (the rule's timespan)`, plan.binMs);
-  const period = span(`${label}: the query period (--lookback)`, options.lookbackMs ?? plan.binMs);
+  // A detection alone (one alert per event) has no timespan: it runs as often as it looks back (--lookback, else an
+  // hour), so each run reads the events since the one before, none twice.
+  const perEvent = plan.aggregate.kind === 'event';
+  const periodMs = options.lookbackMs ?? (perEvent ? HOUR : plan.binMs);
+  const frequency = perEvent
+    ? span(`${label}: the query frequency (--lookback, for a rule without a correlation)`, periodMs)
+    : span(`${label}: the query frequency (the rule's timespan)`, plan.binMs);
+  const period = span(`${label}: the query period (--lookback)`, periodMs);
   if (period < frequency) throw new DeployError(`${label}: --lookback must not be shorter than the rule's timespan (the query frequency)`);
   const { tactics, techniques } = attackFromTags(plan.rule.tags);
   const outputs = ADDRESS_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => KQL_OUTPUT_NAMES[f]);
