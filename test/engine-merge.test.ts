@@ -251,8 +251,30 @@ describe('advance(watermark)', () => {
 
   it('refuses a watermark that is not a finite number', () => {
     const engine = createEngine([p]);
-    expect(() => engine.advance(Number.NaN)).toThrow(RangeError);
-    expect(() => engine.advance(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 'tomorrow']) {
+      expect(() => engine.advance(bad as number)).toThrow(expect.objectContaining({ name: 'DicomwatchError', code: 'BAD_OPTION', subject: 'watermark' }));
+    }
+  });
+
+  it('refuses a snapshot that is not one, whole, before merging anything (a DicomwatchError naming the snapshot)', () => {
+    const engine = createEngine([p]);
+    engine.push(at('2026-03-16T10:05:00.000Z'));
+    const other = createEngine([p]);
+    other.push(at('2026-03-16T10:06:00.000Z'));
+    other.push(at('2026-03-16T11:06:00.000Z'));
+    const good = other.snapshot();
+    const broken = [
+      { ...good, info: { ...good.info, events: 'two' } },
+      { ...good, watermark: 'now' },
+      { ...good, groups: [[...good.groups[0]!, { ...good.groups[0]![0]!, count: undefined }]] },
+      { ...good, groups: [[{ bucket: 0 }]] },
+    ];
+    for (const snapshot of broken) {
+      expect(() => engine.merge(snapshot as unknown as EngineSnapshot)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', subject: 'snapshot' }));
+    }
+    expect(engine.info).toMatchObject({ events: 1, groups: 1 }); // nothing of them merged
+    engine.merge(good);
+    expect(engine.info).toMatchObject({ events: 3, groups: 2 });
   });
 });
 

@@ -7,6 +7,7 @@
  * freed). Thresholds apply when a group is emitted, so after merging: a group no shard alone takes over its
  * threshold still alerts once the shards are merged.
  */
+import { DicomwatchError } from '../errors.js';
 import { ALERT_GROUP_FIELDS, alertValue, type Alert, type AlertList } from '../model/alert.js';
 import type { EventInput, NetworkEvent } from '../model/event.js';
 import { createClassifier, inCidrSet, judgesEmbeddedIpv4, type Classifier } from '../net/classify.js';
@@ -461,6 +462,14 @@ function restoreGroup(c: CompiledPlan, s: GroupSnapshot): Group {
   return g;
 }
 
+/** The shape snapshotGroup writes, checked on a snapshot that may have come from outside (a file, another process). */
+function isGroupSnapshot(g: unknown): g is GroupSnapshot {
+  if (typeof g !== 'object' || g === null) return false;
+  const s = g as Record<string, unknown>;
+  return Number.isFinite(s.bucket) && Number.isSafeInteger(s.count) && (s.count as number) > 0 && Number.isFinite(s.first) &&
+    Number.isFinite(s.last) && Array.isArray(s.keys) && Array.isArray(s.summaries) && s.summaries.length === GROUP_SUMMARIES.length;
+}
+
 function mergeGroup(c: CompiledPlan, into: Group, from: GroupSnapshot): void {
   into.count += from.count;
   if (from.first - from.bucket < into.first) into.first = from.first - from.bucket;
@@ -716,7 +725,9 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     // Chosen once, so the trusted path pays nothing per event.
     push: options.trusted ? count : (event) => count(canonicalEvent(event)),
     advance(watermarkMs) {
-      if (!Number.isFinite(watermarkMs)) throw new RangeError(`advance: the watermark must be a finite number of milliseconds, not ${watermarkMs}`);
+      if (typeof watermarkMs !== 'number' || !Number.isFinite(watermarkMs)) {
+        throw new DicomwatchError('BAD_OPTION', `advance: the watermark must be a finite number of milliseconds, not ${JSON.stringify(watermarkMs) ?? String(watermarkMs)}`, 'watermark');
+      }
       if (watermarkMs > watermark) watermark = watermarkMs;
       return [...emit(isClosed)];
     },
@@ -732,7 +743,13 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
       const samePlans =
         Array.isArray(snapshot?.plans) && Array.isArray(snapshot.groups) && snapshot.plans.length === compiled.length &&
         snapshot.groups.length === compiled.length && compiled.every((c, i) => c.key === snapshot.plans[i]);
-      if (!samePlans) throw new Error('merge: the snapshot is the state of other plans than this engine\'s');
+      if (!samePlans) throw new DicomwatchError('BAD_OPTION', 'merge: the snapshot is the state of other plans than this engine\'s', 'snapshot');
+      // Checked whole before anything is merged: a snapshot refused half-way would leave the engine half-merged.
+      const counts = snapshot.info && [snapshot.info.events, snapshot.info.matched, snapshot.info.late];
+      const wellFormed = Array.isArray(counts) && counts.every((n) => Number.isSafeInteger(n) && n >= 0) &&
+        (snapshot.watermark === null || Number.isFinite(snapshot.watermark)) &&
+        snapshot.groups.every((list) => Array.isArray(list) && list.every(isGroupSnapshot));
+      if (!wellFormed) throw new DicomwatchError('BAD_OPTION', 'merge: not an engine snapshot (a count, the watermark or a group is missing or not a number)', 'snapshot');
       info.events += snapshot.info.events;
       info.matched += snapshot.info.matched;
       info.late += snapshot.info.late;
