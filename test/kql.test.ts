@@ -671,16 +671,20 @@ describe('parity with the engine where Kusto can', () => {
     expect(renderKql(action('drop', 'reset'), kqlTable('_Im_NetworkSession'))).toContain(
       '\n| where DvcAction in~ ("Drop", "Drop ICMP", "Reset", "Reset Source", "Reset Destination")\n',
     );
-    expect(renderKql(action('allow'), kqlTable('DeviceNetworkEvents'))).toContain('\n| where ActionType =~ "InboundConnectionAccepted"\n');
+    expect(renderKql(action('allow'), kqlTable('DeviceNetworkEvents'))).toContain('\n| where ActionType in~ ("InboundConnectionAccepted", "ConnectionSuccess")\n');
     expect(() => renderKql(action('drop'), kqlTable('AWSVPCFlow'))).toThrow(
       /value "drop" of equals\(action\): column Action of 'AWSVPCFlow' has no equivalent \(known: allow, deny\)/,
     );
   });
 
-  it('DeviceNetworkEvents: inbound accepted connections only; the remote end is the source', () => {
+  it('DeviceNetworkEvents: connections each way; the source is the remote end inbound, the device outbound', () => {
     const q = renderKql(plan({}, { semantics: 'strict' }), kqlTable('DeviceNetworkEvents'));
-    expect(q).toContain('\nDeviceNetworkEvents\n| where ActionType == "InboundConnectionAccepted"\n| where LocalPort == DICOMPort\n');
-    expect(q).toContain('SourceIP = min(tolower(RemoteIP)), DestinationIP = min(tolower(LocalIP))');
+    expect(q).toContain('\nDeviceNetworkEvents\n' +
+      '| where ActionType in ("InboundConnectionAccepted", "ConnectionSuccess", "ConnectionAttempt", "ConnectionFailed", "ConnectionRequest")\n');
+    expect(q).toContain('\n| extend DestinationPort = iff(ActionType == "InboundConnectionAccepted", LocalPort, RemotePort)\n| where DestinationPort == DICOMPort\n');
+    expect(q).toContain('| extend SourceIP = iff(ActionType == "InboundConnectionAccepted", RemoteIP, LocalIP)\n');
+    expect(q).toContain('SourceIP = min(tolower(SourceIP)), DestinationIP = min(tolower(DestinationIP))');
+    expectValid(q, 'DeviceNetworkEvents');
   });
 });
 

@@ -309,7 +309,7 @@ describe('check reports every problem', () => {
     expect(lines[6]).toContain("'tpc' is not a protocol");
     expect(lines[7]).toContain('YAML');
     expect(lines[8]).toContain("warning: rule 'deny_rule': field 'action'"); // NetworkEvent has no action column
-    expect(lines[9]).toContain("'DeviceNetworkEvents' has no equivalent"); // it logs accepted connections only
+    expect(lines[9]).toContain("'DeviceNetworkEvents' has no equivalent"); // it logs connections, not firewall decisions: no deny
   });
 
   it('a directory with no rules is an error, as in scan: exit 2', async () => {

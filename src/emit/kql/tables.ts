@@ -144,6 +144,15 @@ function cefAddress(column: string, roles: readonly string[]): string {
   return `coalesce(${column}, ${slots.join(', ')})`;
 }
 
+/** DeviceNetworkEvents' connection types: the one inbound, then the device's own outgoing ones (see below). */
+const DNE_INBOUND = 'InboundConnectionAccepted';
+const DNE_OUTBOUND = ['ConnectionSuccess', 'ConnectionAttempt', 'ConnectionFailed', 'ConnectionRequest'];
+
+/** A DeviceNetworkEvents row's end of the connection: `inbound`'s column on an inbound row, else `outbound`'s. */
+function dneEnd(inbound: string, outbound: string): string {
+  return `iff(ActionType == ${kqlString(DNE_INBOUND)}, ${inbound}, ${outbound})`;
+}
+
 /**
  * The shipped profiles, one per Sentinel table (DESIGN.md: CLI `kql`). Sources for the value spellings:
  * - AWSVPCFlow `Action` is `ACCEPT` or `REJECT`, `Protocol` the IANA number (AWS VPC flow log record fields).
@@ -153,8 +162,9 @@ function cefAddress(column: string, roles: readonly string[]): string {
  *   parameters (starttime, endtime, srcipaddr_has_any_prefix, dstipaddr_has_any_prefix, ipaddr_has_any_prefix,
  *   dstportnumber, hostname_has_any, dvcaction, eventresult) are the schema's "Filtering parser parameters".
  * - DeviceNetworkEvents `ActionType` `InboundConnectionAccepted`: "The device accepted a network connection initiated
- *   by another device" — the only inbound type (ConnectionSuccess/Failed/Request/Attempt are the device's own
- *   outgoing connections, where LocalPort is an ephemeral port). For it the remote end is the source.
+ *   by another device" — the only inbound type; ConnectionSuccess, ConnectionAttempt, ConnectionFailed and
+ *   ConnectionRequest are the device's own outgoing connections (LocalPort an ephemeral port). A row is the device's
+ *   view, so which end is the source depends on the type: the remote end inbound, the device outbound.
  */
 export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
   NetworkEvent: {
@@ -229,17 +239,17 @@ export const KQL_TABLES: Readonly<Record<string, KqlTableProfile>> = {
 
   DeviceNetworkEvents: {
     name: 'DeviceNetworkEvents',
-    description: 'Defender for Endpoint, inbound accepted connections: RemoteIP → LocalIP:LocalPort',
+    description: 'Defender for Endpoint connections, each way: inbound RemoteIP → LocalIP:LocalPort, outbound LocalIP → RemoteIP:RemotePort',
     source: 'DeviceNetworkEvents',
-    preFilters: ['ActionType == "InboundConnectionAccepted"'],
+    preFilters: [`ActionType in (${[DNE_INBOUND, ...DNE_OUTBOUND].map(kqlString).join(', ')})`],
     time: TIME_GENERATED,
     columns: {
-      srcIp: { name: 'RemoteIP', type: 'string' },
-      dstIp: { name: 'LocalIP', type: 'string' },
-      srcPort: { name: 'RemotePort', type: 'int' },
-      dstPort: { name: 'LocalPort', type: 'int' },
+      srcIp: { name: 'SourceIP', type: 'string', compute: dneEnd('RemoteIP', 'LocalIP') },
+      dstIp: { name: 'DestinationIP', type: 'string', compute: dneEnd('LocalIP', 'RemoteIP') },
+      srcPort: { name: 'SourcePort', type: 'int', compute: dneEnd('RemotePort', 'LocalPort') },
+      dstPort: { name: 'DestinationPort', type: 'int', compute: dneEnd('LocalPort', 'RemotePort') },
       protocol: { name: 'Protocol', type: 'string' },
-      action: { name: 'ActionType', type: 'string', values: { allow: ['InboundConnectionAccepted'] } },
+      action: { name: 'ActionType', type: 'string', values: { allow: [DNE_INBOUND, 'ConnectionSuccess'] } },
       device: { name: 'DeviceName', type: 'string' },
     },
     connectors: [{ connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceNetworkEvents'] }],
@@ -302,6 +312,10 @@ export function kqlReservedNames(): ReadonlySet<string> {
   for (const p of Object.values(KQL_TABLES)) {
     names.add(p.source).add(p.time.name);
     for (const c of Object.values(p.columns)) names.add(c!.name);
+    // the columns computed ones and pre-filters read (DeviceNetworkEvents' LocalPort): every word of them, to be safe
+    for (const text of [...Object.values(p.columns).map((c) => c!.compute ?? ''), ...(p.preFilters ?? [])]) {
+      for (const word of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) names.add(word);
+    }
     for (const l of Object.keys(p.lets ?? {})) names.add(l);
     for (const c of p.project ?? []) names.add(c);
   }
