@@ -438,6 +438,16 @@ describe('bad usage exits 2 with a message', () => {
     await expect(loadRules(join(ROOT, 'rules'), {}, { semantics: 'strict', internal: ['::/0'] })).rejects.toMatchObject({ code: 'BAD_OPTION', subject: 'internal' });
   });
 
+  it('--allow naming every address (a /0) is bad usage too: no rule could ever alert', async () => {
+    for (const [cidr, family] of [['0.0.0.0/0', 'IPv4'], ['::/0', 'IPv6']] as const) {
+      const r = await runCli(['scan', 'fixtures/sentinel-export.csv', '--allow', `198.51.100.0/24,${cidr}`]);
+      expect(r.code, cidr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^dicomwatch: --allow: '[^']+' allows every ${family} source: no rule could ever alert`));
+    }
+    await expect(loadRules(join(ROOT, 'rules'), { allow: ['0.0.0.0/0'] }, { semantics: 'strict', internal: [] })).rejects.toMatchObject({ code: 'BAD_OPTION', subject: 'allow' });
+  });
+
   it('a list option before the files takes one value, not the file names after it (repeat it, or separate with commas)', async () => {
     const after = await runCli(['scan', 'fixtures/sentinel-export.csv', '--internal', '10.20.0.0/16', '--allow', '198.51.100.0/24']);
     for (const args of [

@@ -273,6 +273,11 @@ const BAD: BadCase[] = [
     line: 9, lineText: '        - selection', includes: ["rule 'bad_rule'", 'condition lists are not supported'],
   },
   {
+    name: 'no condition', file: 'no-condition.yml',
+    text: DETECTION_HEAD + '    selection:\n        dst_port: 104\n',
+    line: 6, lineText: '    selection:', includes: ["rule 'bad_rule'", "the detection has no 'condition'"],
+  },
+  {
     name: 'logsource category process_creation', file: 'logsource.yml',
     text: 'title: Bad Rule\nname: bad_rule\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        dst_port: 104\n    condition: selection\n',
     line: 4, lineText: '    category: process_creation', includes: ["rule 'bad_rule'", 'logsource {category: process_creation, product: windows} is not supported'],

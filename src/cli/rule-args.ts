@@ -9,7 +9,7 @@ import { loadRules, type LoadedRules } from '../rules/load.js';
 import { canonicalRuleOptions } from '../rules/options.js';
 import type { NetworkPolicy } from '../rules/plan.js';
 import { UsageError } from './options.js';
-import { parseCidrs, parseNetwork, parsePorts } from './validate.js';
+import { parseAllow, parseNetwork, parsePorts } from './validate.js';
 
 export interface RuleArgs {
   rules: string;
@@ -24,7 +24,7 @@ export interface RuleArgs {
 export async function rulesFromArgs(args: RuleArgs): Promise<LoadedRules & { network: NetworkPolicy }> {
   const network = parseNetwork(args.semantics, args.internal);
   const ports = parsePorts(args.ports);
-  const allow = parseCidrs('allow', args.allow);
+  const allow = parseAllow(args.allow);
   const placeholders = await placeholdersFromArgs(args);
   try {
     return { ...(await loadRules(args.rules, { ...(ports ? { ports } : {}), allow, placeholders }, network)), network };

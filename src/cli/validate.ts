@@ -2,7 +2,7 @@
 import { DicomwatchError } from '../errors.js';
 import { SOURCE_FIELDS } from '../parsers/source-fields.js';
 import type { Semantics } from '../rules/plan.js';
-import { canonicalCidrs, canonicalNetwork, canonicalPorts } from '../rules/options.js';
+import { canonicalAllow, canonicalCidrs, canonicalNetwork, canonicalPorts } from '../rules/options.js';
 import type { NetworkPolicy } from '../rules/plan.js';
 import { normalizeZone } from '../time/zone.js';
 import { UsageError } from './options.js';
@@ -17,6 +17,11 @@ export function parsePorts(values: readonly string[] | undefined): number[] | un
 
 export function parseCidrs(option: string, values: readonly string[] | undefined): string[] {
   return asUsage(() => canonicalCidrs(option, commaList(values)));
+}
+
+/** `--allow` (repeatable, comma lists): CIDRs, none of them every address. */
+export function parseAllow(values: readonly string[] | undefined): string[] {
+  return asUsage(() => canonicalAllow(commaList(values)));
 }
 
 /** Repeated options whose values may also be comma-separated, as one list. */

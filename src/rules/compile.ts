@@ -140,6 +140,9 @@ function checkLogsource(rule: SigmaDetection): void {
  */
 function conditionOf(rule: SigmaDetection, detection: Record<string, unknown>): Condition {
   const text = detection.condition;
+  if (text === undefined || text === null) {
+    throw ruleError(rule, ['detection'], `${ruleLabel(rule)}: the detection has no 'condition' (e.g. condition: selection)`);
+  }
   if (typeof text !== 'string') {
     throw ruleError(rule, ['detection', 'condition'], `${ruleLabel(rule)}: 'condition' must be one string (condition lists are not supported)`);
   }

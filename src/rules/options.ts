@@ -92,9 +92,19 @@ export function canonicalRuleOptions(options: RuleOptions): RuleOptions {
   if (placeholders) delete (placeholders as Record<string, unknown>)[DICOM_PORTS_PLACEHOLDER_NAME];
   return {
     ...(options.ports !== undefined ? { ports: canonicalPorts(options.ports) } : {}),
-    ...(options.allow !== undefined ? { allow: canonicalCidrs('allow', options.allow) } : {}),
+    ...(options.allow !== undefined ? { allow: canonicalAllow(options.allow) } : {}),
     ...(placeholders ? { placeholders } : {}),
   };
+}
+
+/** The allowlist checked and canonicalised: as `internal`, a CIDR of every address is a typo that silences every rule. */
+export function canonicalAllow(allow: readonly string[]): string[] {
+  const cidrs = canonicalCidrs('allow', allow);
+  const everything = cidrs.find((text) => text.endsWith('/0'));
+  if (everything !== undefined) {
+    throw badOption('allow', `'${everything}' allows every ${everything.includes(':') ? 'IPv6' : 'IPv4'} source: no rule could ever alert (name the trusted networks, e.g. 198.51.100.0/24)`);
+  }
+  return cidrs;
 }
 
 /** Whether a detection names `%dicom_ports%` anywhere (then it says itself where the DICOM ports go). */

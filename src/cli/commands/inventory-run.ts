@@ -9,7 +9,7 @@ import { inputFiles, inputRun, reportedRun } from '../context.js';
 import { checkReadable, forEachEvent, MAX_PRINTED_ERRORS } from '../inputs.js';
 import { BufferedOutput, openOutput } from '../io.js';
 import { UsageError } from '../options.js';
-import { parseCidrs, parsePorts, parseSemantics } from '../validate.js';
+import { parseAllow, parseCidrs, parsePorts, parseSemantics } from '../validate.js';
 import type { InventoryArgs } from './inventory.js';
 import { outputFor, writeLines } from './listeners-run.js';
 
@@ -27,7 +27,7 @@ export async function runInventory(args: InventoryArgs): Promise<void> {
   const extra = parsePorts(args.ports) ?? [];
   const ports = dicomPorts(extra);
   const internal = parseCidrs('internal', args.internal);
-  const allow = parseCidrs('allow', args.allow);
+  const allow = parseAllow(args.allow);
   const semantics = parseSemantics(args.semantics);
   const nmapFiles = (args.nmap ?? []).map(String);
   // With --nmap alone, stdin is not read; with no input at all, stdin is when it is not a terminal.
