@@ -81,6 +81,14 @@ describe('point 6: an unusable optional value does not cost the row', () => {
     expect(unusable.sort()).toEqual(['bytes', 'dstPort', 'packets', 'protocol', 'protocol', 'srcBytes', 'srcPort']);
   });
 
+  it('a header naming a used column twice says so once (the first is read); a repeated unused one is quiet', () => {
+    const text = 'TimeGenerated,SourceIP,DestinationIP,SourceIP,Note,Note\n2026-03-16T10:00:00Z,,10.1.2.3,203.0.113.7,a,b\n';
+    const { outcomes, info } = parseText(text, { ...ctx, format: 'csv' });
+    expect(info.notes).toEqual(["header: column 'SourceIP' is there twice (columns 2 and 4): the first is read"]);
+    expect(outcomes[0]).toMatchObject({ kind: 'error', code: 'MISSING_FIELD' }); // the first SourceIP is empty
+    expect(parseText('TimeGenerated,SourceIP,DestinationIP,Note,Note\n2026-03-16T10:00:00Z,203.0.113.7,10.1.2.3,a,b\n', ctx).info.notes).toEqual([]);
+  });
+
   it('counts a non-text vendor in JSON, but not action words that state no decision', () => {
     const { outcomes, info } = parseText(
       jsonl({ ts: '2026-03-16T10:00:00Z', src_ip: '203.0.113.7', dst_ip: '10.1.2.3', dst_port: 104, action: 'close', vendor: true }),

@@ -23,6 +23,25 @@ import { ByteScanner } from './kernel/kernel.js';
 import { decimalPort, FILTERED, portTable, pushFiltered, recordPrefilter } from './prefilter.js';
 import { fail, isBlank, isBlankBytes, skip, toOutcome, type LineFormat, type LineSession, type ParseContext, type RecordOutcome } from './types.js';
 
+/**
+ * A column name the header repeats where the first of them feeds a field: said once per name, since the first is
+ * read and a value only in the second (an export that joined two tables) would be missed without a word.
+ */
+function noteRepeatedColumns(names: readonly string[], bindings: Bindings, note: (message: string) => void): void {
+  const used = new Set(Object.values(bindings).flatMap((list) => (list ?? []).map((b) => b.key)));
+  const first = new Map<string, number>();
+  const said = new Set<string>();
+  names.forEach((header, i) => {
+    const name = splitHeaderName(header).name;
+    const at = first.get(name);
+    if (at === undefined) first.set(name, i);
+    else if (used.has(at) && !said.has(name)) {
+      said.add(name);
+      note(`header: column '${names[at]}' is there twice (columns ${at + 1} and ${i + 1}): the first is read`);
+    }
+  });
+}
+
 /** Only quoted records need csv-parse (see splitRecord): loaded the first time one comes. */
 const csvParse = lazily<typeof CsvParse>('csv-parse/sync');
 
@@ -192,6 +211,7 @@ export function openCsv(ctx: ParseContext, format: string, schema: ColumnSchema)
     const localTime = localTimeProblem(bindings, eventCtx.zoneGiven);
     if (localTime) throw new InputFileError(`header: ${localTime}`);
     ctx.observe?.columns(embedded ? embedded.report : columnReport(bindings, names));
+    if (!embedded) noteRepeatedColumns(names, bindings, (note) => ctx.observe?.note?.(note));
     const port = bindings.dstPort?.[0]?.key;
     dstPortColumn = typeof port === 'number' ? port : undefined;
   };
