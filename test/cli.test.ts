@@ -438,6 +438,27 @@ describe('bad usage exits 2 with a message', () => {
     await expect(loadRules(join(ROOT, 'rules'), {}, { semantics: 'strict', internal: ['::/0'] })).rejects.toMatchObject({ code: 'BAD_OPTION', subject: 'internal' });
   });
 
+  it('--placeholders FILE: its lists fill %NAME%; an empty list or a file that is no mapping is bad usage naming the file', async () => {
+    const rule = join(TMP, 'trusted.yml');
+    writeFileSync(rule, 'title: Trusted excluded\nname: ph_rule\nlogsource:\n    category: firewall\ndetection:\n    selection:\n        dst_port: 104\n' +
+      "    trusted:\n        src_ip|expand|cidr: '%trusted%'\n    condition: selection and not trusted\nlevel: high\n");
+    const good = join(TMP, 'trusted-ok.yml');
+    writeFileSync(good, 'trusted:\n  - 203.0.113.0/24\n');
+    const all = await runCli(['scan', FIXTURE, '--rules', rule, '--placeholder', 'trusted=192.0.2.0/24', '--output', 'jsonl']);
+    const r = await runCli(['scan', FIXTURE, '--rules', rule, '--placeholders', good, '--output', 'jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/"srcIp":"203\.0\.113\./);
+    expect(all.stdout).toMatch(/"srcIp":"203\.0\.113\./);
+    const empty = join(TMP, 'trusted-empty.yml');
+    writeFileSync(empty, 'trusted: []\n');
+    const e = await runCli(['scan', FIXTURE, '--rules', rule, '--placeholders', empty]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toBe(`dicomwatch: --placeholders: ${empty}: 'trusted' needs one or more values (an empty list would make its rules match nothing)\n`);
+    const list = join(TMP, 'trusted-list.yml');
+    writeFileSync(list, '- 203.0.113.0/24\n');
+    expect((await runCli(['scan', FIXTURE, '--rules', rule, '--placeholders', list])).stderr).toContain(`--placeholders: ${list}: expected a mapping`);
+  });
+
   it('--allow naming every address (a /0) is bad usage too: no rule could ever alert', async () => {
     for (const [cidr, family] of [['0.0.0.0/0', 'IPv4'], ['::/0', 'IPv6']] as const) {
       const r = await runCli(['scan', 'fixtures/sentinel-export.csv', '--allow', `198.51.100.0/24,${cidr}`]);

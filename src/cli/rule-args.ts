@@ -84,6 +84,7 @@ export function parsePlaceholderFile(path: string, text: string): Record<string,
   for (const [name, value] of Object.entries(data)) {
     const list = Array.isArray(value) ? value : [value];
     if (!list.every((v) => typeof v === 'string' || typeof v === 'number')) throw new UsageError(`--placeholders: ${path}: '${name}' must be a value or a list of values`);
+    if (list.length === 0) throw new UsageError(`--placeholders: ${path}: '${name}' needs one or more values (an empty list would make its rules match nothing)`);
     out[name] = list as (string | number)[];
   }
   return out;
