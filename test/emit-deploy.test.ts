@@ -147,8 +147,10 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
           'triggerOperator', 'triggerThreshold', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'kind',
         ]);
         expect(rule.id).toBe(sentinelRuleId(plans[0]!, table));
+        // a day of whole hours, read once an hour: the period reaches back over it, the hour before its end and the
+        // ingestion delay, in whole hours (24 + 1 + 10 min → 26h)
         expect(rule).toMatchObject({
-          severity: 'High', queryFrequency: '1h', queryPeriod: '1d', triggerOperator: 'gt', triggerThreshold: 0,
+          severity: 'High', queryFrequency: '1h', queryPeriod: '26h', triggerOperator: 'gt', triggerThreshold: 0,
           tactics: ['InitialAccess', 'Collection'], relevantTechniques: ['T1190'], kind: 'Scheduled', version: '1.0.0',
           entityMappings: [
             { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'SourceIP' }] },
@@ -161,7 +163,10 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
         expect(period).toBeGreaterThanOrEqual(frequency);
         for (const ms of [frequency, period]) expect(ms >= 300_000 && ms <= 14 * DAY).toBe(true);
         expect(rule.requiredDataConnectors).toEqual((table.connectors ?? []).map((c) => ({ connectorId: c.connectorId, dataTypes: [...c.dataTypes] })));
-        expect(rule.query).toBe(renderKql(plans[0]!, table, { lookbackMs: DAY }));
+        expect(rule.query).toBe(renderKql(plans[0]!, table, { window: { binMs: 3_600_000, spanMs: DAY, delayMs: 600_000 } }));
+        expect(rule.query).toContain(table.call?.timeRange
+          ? 'starttime = bin(now() - 10m, 1h) - 1d, endtime = bin(now() - 10m, 1h) - 1tick'
+          : '\n| where TimeGenerated >= bin(now() - 10m, 1h) - 1d and TimeGenerated < bin(now() - 10m, 1h)\n');
         expectClean(String(rule.query), table.name);
         // the query and the description are literal blocks, as in the repository
         expect(text).toMatch(/^query: \|-?\n {2}let /m);
@@ -199,10 +204,12 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
   it('frequency and period outside Sentinel\'s 5m-14d, or a period shorter than the frequency, are refused', async () => {
     const [plan] = await shipped('strict');
     const table = kqlTable('NetworkEvent');
-    expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 15 * DAY })).toThrow(DeployError);
+    expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 14 * DAY })).toThrow(/query period .* must be between 5m and 14d/); // 14d + 2h
+    expect(sentinelScheduledRule(plan!, table, { lookbackMs: 13 * DAY })).toMatchObject({ queryPeriodMs: 13 * DAY + 2 * 3_600_000 });
     expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 30 * 60_000 })).toThrow(/not be shorter/);
     expect(() => sentinelScheduledRule({ ...plan!, binMs: 60_000 }, table)).toThrow(/between 5m and 14d/);
-    expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 3_600_500 })).toThrow(/whole number of minutes/);
+    expect(() => sentinelScheduledRule({ ...plan!, binMs: 3_600_500 }, table)).toThrow(/whole number of minutes/);
+    expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 90 * 60_000 })).toThrow(/--lookback must be a whole number of the rule's timespan \(1h\): the query reads whole buckets/);
   });
 
   it('a rule without a correlation (one alert per event) runs as often as it looks back: --lookback, else 1h', async () => {
@@ -239,7 +246,7 @@ describe('kql --format arm (Microsoft.SecurityInsights/alertRules, kind Schedule
       const [resource] = template.resources;
       expect(resource!.name).toBe(sentinelRuleId(plans[0]!, table));
       expect(resource!.properties).toMatchObject({
-        severity: 'High', enabled: true, queryFrequency: 'PT1H', queryPeriod: 'PT2H', triggerOperator: 'GreaterThan',
+        severity: 'High', enabled: true, queryFrequency: 'PT1H', queryPeriod: 'PT4H', triggerOperator: 'GreaterThan',
         triggerThreshold: 0, tactics: ['InitialAccess', 'Collection'], techniques: ['T1190'],
       });
       expectClean(String(resource!.properties.query), table.name);
@@ -265,7 +272,7 @@ describe('kql --format arm (Microsoft.SecurityInsights/alertRules, kind Schedule
 });
 
 describe('dicomwatch kql --format / --lookback', () => {
-  it('analytics-rule for CommonSecurityLog: the CEF connector, and the query the plain format prints', async () => {
+  it('analytics-rule for CommonSecurityLog: the CEF connector, and the query the plain format prints but for its window of whole hours', async () => {
     const [yamlRun, kqlRun] = await Promise.all([
       cli(['kql', '--table', 'CommonSecurityLog', '--format', 'analytics-rule', '--lookback', '1d']),
       cli(['kql', '--table', 'CommonSecurityLog', '--lookback', '1d']),
@@ -274,8 +281,12 @@ describe('dicomwatch kql --format / --lookback', () => {
     const rule = parseYaml(yamlRun.stdout) as Record<string, unknown>;
     expect(validateDetection(rule)).toBe(true);
     expect(rule.requiredDataConnectors).toEqual([{ connectorId: 'CEF', dataTypes: ['CommonSecurityLog'] }]);
-    expect(`${String(rule.query)}\n`).toBe(kqlRun.stdout);
+    expect(`${String(rule.query)}\n`).toBe(kqlRun.stdout.replace(
+      '\n| where TimeGenerated > ago(1d)\n',
+      '\n| where TimeGenerated >= bin(now() - 10m, 1h) - 1d and TimeGenerated < bin(now() - 10m, 1h)\n',
+    ));
     expectClean(kqlRun.stdout, 'CommonSecurityLog');
+    expectClean(String(rule.query), 'CommonSecurityLog');
   });
 
   it('arm: a template with the workspace parameter', async () => {
@@ -288,7 +299,7 @@ describe('dicomwatch kql --format / --lookback', () => {
   it('a lookback Sentinel cannot schedule is bad usage (exit 2), one line', async () => {
     const run = await cli(['kql', '--format', 'analytics-rule', '--lookback', '30d']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^dicomwatch: rule 'dicom-external-access': the query period \(--lookback\) must be between 5m and 14d/);
+    expect(run.stderr).toMatch(/^dicomwatch: rule 'dicom-external-access': the query period \(--lookback, .*\) must be between 5m and 14d/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -13,10 +13,11 @@
  *   runs, distinct per table, so re-deploying replaces the rule instead of copying it.
  * - severity: the Sigma level (critical → High: Sentinel has no higher severity).
  * - tactics / relevantTechniques: from the Sigma rule's `attack.*` tags (attack.ts).
- * - query: the table's KQL (with --lookback when given); the query itself applies the rule's threshold, so the rule
- *   triggers on any row: `triggerOperator: gt`, `triggerThreshold: 0`.
- * - queryFrequency: the rule's bucket (1h for the shipped rule); queryPeriod: --lookback, else the bucket. A rule
- *   without a correlation (one alert per event) has no bucket: both are --lookback, else 1h.
+ * - query: the table's KQL over whole buckets (bucketSchedule; a rule without a correlation: with --lookback when
+ *   given); the query itself applies the rule's threshold, so the rule triggers on any row: `triggerOperator: gt`,
+ *   `triggerThreshold: 0`.
+ * - queryFrequency: the rule's bucket (1h for the shipped rule); queryPeriod: what the whole-bucket window reaches.
+ *   A rule without a correlation (one alert per event) has no bucket: both are --lookback, else 1h.
  * - entityMappings: an IP entity (identifier Address) for each address column the query returns.
  */
 import { Document, Scalar, isPair, isScalar, visit } from 'yaml';
@@ -66,6 +67,11 @@ const SEVERITY: Readonly<Record<Severity, SentinelScheduledRule['severity']>> = 
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/**
+ * How long after a bucket ends a scheduled rule waits before it reads that bucket: rows reach a Log Analytics
+ * workspace minutes after their TimeGenerated (Microsoft documents typical ingestion latency of 20 s to 3 min).
+ */
+const INGESTION_DELAY = 10 * MINUTE;
 /** RangeTimeSpanIsoFormat("00:05:00", "14.00:00:00") on queryFrequency and queryPeriod. */
 const MIN_SPAN = 5 * MINUTE;
 const MAX_SPAN = 14 * 86_400_000;
@@ -96,20 +102,50 @@ function text(value: string, max: number, what: string): string {
   return clean;
 }
 
+/** When a scheduled rule runs (its frequency), how far back it may read (its period), and its query. */
+interface Schedule {
+  query: string;
+  frequency: number;
+  period: number;
+}
+
+/**
+ * A detection alone (one alert per event) has no bucket: it runs as often as it looks back (--lookback, else an
+ * hour), so each run reads the events since the one before, none twice.
+ */
+function perEventSchedule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions, label: string): Schedule {
+  const query = renderKql(plan, table, options);
+  const periodMs = options.lookbackMs ?? HOUR;
+  const frequency = span(`${label}: the query frequency (--lookback, for a rule without a correlation)`, periodMs);
+  return { query, frequency, period: span(`${label}: the query period (--lookback)`, periodMs) };
+}
+
+/**
+ * A rule with buckets runs once a bucket and reads whole buckets: the last one (--lookback: that many) before the
+ * last bucket boundary INGESTION_DELAY before the run. Each bucket is then judged once and whole, as `scan` judges
+ * it; a rolling window (the hour before each run) would split a bucket between two runs, and a threshold met across
+ * the two halves would fire in `scan` and never in Sentinel. The period reaches back over the window, up to one
+ * bucket before the boundary and the delay, rounded up to whole buckets.
+ */
+function bucketSchedule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions, label: string): Schedule {
+  const bin = plan.binMs;
+  const frequency = span(`${label}: the query frequency (the rule's timespan)`, bin);
+  const windowMs = options.lookbackMs ?? bin;
+  if (windowMs < bin) throw new DeployError(`${label}: --lookback must not be shorter than the rule's timespan (the query frequency)`);
+  if (windowMs % bin !== 0) {
+    throw new DeployError(`${label}: --lookback must be a whole number of the rule's timespan (${detectionsSpan(bin)}): the query reads whole buckets`);
+  }
+  const query = renderKql(plan, table, { window: { binMs: bin, spanMs: windowMs, delayMs: INGESTION_DELAY } });
+  const reach = Math.ceil((windowMs + bin + INGESTION_DELAY) / bin) * bin;
+  const period = span(`${label}: the query period (--lookback, one more bucket and ${detectionsSpan(INGESTION_DELAY)} for rows that arrive late, in whole buckets)`, reach);
+  return { query, frequency, period };
+}
+
 /** The scheduled rule for `plan` on `table` (throws DeployError, or KqlEmitError when the query cannot be rendered). */
 export function sentinelScheduledRule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions = {}): SentinelScheduledRule {
   const label = `rule '${plan.rule.name}'`;
-  const query = renderKql(plan, table, options);
+  const { query, frequency, period } = plan.aggregate.kind === 'event' ? perEventSchedule(plan, table, options, label) : bucketSchedule(plan, table, options, label);
   if (query.length > MAX_QUERY) throw new DeployError(`${label}: its ${table.name} query has ${query.length} characters; Sentinel takes at most ${MAX_QUERY}`);
-  // A detection alone (one alert per event) has no timespan: it runs as often as it looks back (--lookback, else an
-  // hour), so each run reads the events since the one before, none twice.
-  const perEvent = plan.aggregate.kind === 'event';
-  const periodMs = options.lookbackMs ?? (perEvent ? HOUR : plan.binMs);
-  const frequency = perEvent
-    ? span(`${label}: the query frequency (--lookback, for a rule without a correlation)`, periodMs)
-    : span(`${label}: the query frequency (the rule's timespan)`, plan.binMs);
-  const period = span(`${label}: the query period (--lookback)`, periodMs);
-  if (period < frequency) throw new DeployError(`${label}: --lookback must not be shorter than the rule's timespan (the query frequency)`);
   const { tactics, techniques } = attackFromTags(plan.rule.tags);
   const outputs = ADDRESS_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => KQL_OUTPUT_NAMES[f]);
   return {

@@ -13,6 +13,13 @@ import type { KqlTableProfile } from './tables.js';
 export interface KqlRenderOptions {
   /** Only rows newer than this many milliseconds (a positive whole number; see parseKqlTimespan). */
   lookbackMs?: number;
+  /**
+   * Instead of `lookbackMs`: only rows of whole buckets, the `spanMs` (whole buckets) before the last bucket boundary
+   * at least `delayMs` before the run — what a scheduled rule that runs once a bucket reads, so each bucket is judged
+   * once and whole, as the engine judges it (a rolling hour would split it between two runs). `delayMs` leaves
+   * rows that arrive late in the workspace (ingestion delay) time to come.
+   */
+  window?: { binMs: number; spanMs: number; delayMs: number };
 }
 
 export interface LookbackParts {
@@ -23,9 +30,18 @@ export interface LookbackParts {
 }
 
 export function lookbackParts(table: KqlTableProfile, options: KqlRenderOptions): LookbackParts {
+  const range = table.call?.timeRange;
+  if (options.window !== undefined) {
+    const { binMs, spanMs, delayMs } = options.window;
+    const end = `bin(now() - ${kqlTimespan(delayMs)}, ${kqlTimespan(binMs)})`;
+    const start = `${end} - ${kqlTimespan(spanMs)}`;
+    // (the ASIM parsers' time range includes its end: the last tick before the boundary)
+    if (range !== undefined) return { params: [[range.start, start], [range.end, `${end} - 1tick`]] };
+    const time = kqlName(table.time.name);
+    return { params: [], where: `${time} >= ${start} and ${time} < ${end}` };
+  }
   if (options.lookbackMs === undefined) return { params: [] };
   const span = kqlTimespan(options.lookbackMs);
-  const range = table.call?.timeRange;
   if (range !== undefined) return { params: [[range.start, `ago(${span})`], [range.end, 'now()']] };
   return { params: [], where: `${kqlName(table.time.name)} > ago(${span})` };
 }
