@@ -204,7 +204,8 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
   it('frequency and period outside Sentinel\'s 5m-14d, or a period shorter than the frequency, are refused', async () => {
     const [plan] = await shipped('strict');
     const table = kqlTable('NetworkEvent');
-    expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 14 * DAY })).toThrow(/query period .* must be between 5m and 14d/); // 14d + 2h
+    expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 14 * DAY })).toThrow(DeployError); // 14d + 2h
+    expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 14 * DAY })).toThrow(/query period .* must be between 5m and 14d/);
     expect(sentinelScheduledRule(plan!, table, { lookbackMs: 13 * DAY })).toMatchObject({ queryPeriodMs: 13 * DAY + 2 * 3_600_000 });
     expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 30 * 60_000 })).toThrow(/not be shorter/);
     expect(() => sentinelScheduledRule({ ...plan!, binMs: 60_000 }, table)).toThrow(/between 5m and 14d/);
