@@ -156,6 +156,20 @@ describe('3. input that breaks off', () => {
   });
 });
 
+describe('a chunk dense with events is handed on in slices', () => {
+  it('readRecords yields a 1 MiB chunk of events in batches of 128 KiB of it at most, the same outcomes as one pass', async () => {
+    const text = `${HEADER}\n${Array.from({ length: 20_000 }, (_, i) => row(i)).join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(1 << 20);
+    const bytes = Buffer.from(text);
+    const batches: RecordOutcome[][] = [];
+    for await (const batch of readRecords(bytes, { name: 'dense.csv' })) batches.push(batch);
+    // (bytes are one chunk: 1.3 MB in slices of 128 KiB, each ~2,000 rows)
+    expect(batches.length).toBeGreaterThanOrEqual(Math.floor(bytes.length / (1 << 17)));
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThan((1 << 17) / 50);
+    expect(batches.flat()).toEqual(parseText(text, { file: 'dense.csv', tz: 'UTC' }).outcomes);
+  });
+});
+
 describe('4. same bytes, same outcomes, however chunked and whoever owns the chunks', () => {
   const text = `\ufeff${HEADER}\r\n${row(1, '"a, b"')}\r\n${row(2)}\r\n`;
   const bytes = Buffer.from(text);

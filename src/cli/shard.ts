@@ -5,7 +5,7 @@
  * the engine's snapshot, the parser's counters, the first errors and what the coordinator needs to know whether the
  * split was sound.
  */
-import { fileChunks } from '../io/reader.js';
+import { fileChunks, pushSlices } from '../io/reader.js';
 import type { NetworkEvent } from '../model/event.js';
 import { lacksDstPort } from '../model/port.js';
 import { MAPPABLE_FORMATS } from '../parsers/format-ids.js';
@@ -91,7 +91,7 @@ export async function runShard(task: ShardTask, firstLine: number): Promise<Shar
   if (task.end > task.start) {
     // (two buffers read into by turns, as a one-thread scan reads: no garbage per chunk)
     for await (const chunk of fileChunks(task.path, task.start, task.end)) {
-      take(parser.push(chunk));
+      for (const outcomes of pushSlices(parser, chunk)) take(outcomes);
       if (parser.failure) break;
     }
   }
