@@ -51,8 +51,14 @@ export function protocolNumber(protocol: string): number | undefined {
  * would pass for a protocol that no rule can name.
  */
 export function normalizeProtocol(value: string | number): string | undefined {
-  return ianaProtocol(value);
+  return (typeof value === 'string' ? AS_WRITTEN.get(value) : undefined) ?? ianaProtocol(value);
 }
+
+/** The spellings logs write most (`TCP`, `tcp`, `6`), answered without building the compared form. */
+const AS_WRITTEN: ReadonlyMap<string, string> = new Map(['tcp', 'udp', 'icmp', 'ipv6-icmp', 'gre', 'esp', 'sctp'].flatMap((k) => {
+  const n = String(NUMBER_BY_KEYWORD.get(k));
+  return [[k, k], [k.toUpperCase(), k], [n, k]] as [string, string][];
+}));
 
 /**
  * A protocol a rule may name: an IANA keyword (or a common spelling of one, `icmpv6`), or a number 0-255, as the
