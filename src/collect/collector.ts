@@ -15,8 +15,8 @@
  *   would otherwise arrive late as soon as other exporters moved the watermark on. A hold lasts at most `holdMs`
  *   (arrival time), so the cap cannot freeze the watermark for longer.
  * An event whose bucket had closed already is late: the engine drops it and counts it (`engine.late`, per rule), the
- * summary reports the events (`lateEvents`); flows that started long before they were exported (long-lived connections, an active timeout longer
- * than the grace) are the usual cause.
+ * summary reports the events (`lateEvents`); flows that started long before they were exported (long-lived
+ * connections, an active timeout longer than the grace) are the usual cause.
  */
 import type { Alert } from '../model/alert.js';
 import type { NetworkEvent } from '../model/event.js';

@@ -62,8 +62,8 @@ const AS_WRITTEN: ReadonlyMap<string, string> = new Map(['tcp', 'udp', 'icmp', '
 
 /**
  * A protocol a rule may name: an IANA keyword (or a common spelling of one, `icmpv6`), or a number 0-255, as the
- * event model's value; undefined for anything else. Strict where normalizeProtocol is lenient: a rule testing
- * `protocol: tpc` would silently match nothing, so it must be refused instead.
+ * event model's value; undefined for anything else (a rule testing `protocol: tpc` would silently match nothing, so
+ * it is refused). The same answer as normalizeProtocol, which reads logs.
  */
 export function ianaProtocol(value: string | number): string | undefined {
   if (typeof value === 'number') return protocolFromNumber(value);
