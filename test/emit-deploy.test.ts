@@ -147,10 +147,10 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
           'triggerOperator', 'triggerThreshold', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'kind',
         ]);
         expect(rule.id).toBe(sentinelRuleId(plans[0]!, table));
-        // a day of whole hours, read once an hour: the period reaches back over it, the hour before its end and the
-        // ingestion delay, in whole hours (24 + 1 + 10 min → 26h)
+        // a day of whole hours, read once a day (each hour judged once): the period reaches back over it, the hour
+        // before its end and the ingestion delay, in whole hours (24 + 1 + 10 min → 26h)
         expect(rule).toMatchObject({
-          severity: 'High', queryFrequency: '1h', queryPeriod: '26h', triggerOperator: 'gt', triggerThreshold: 0,
+          severity: 'High', queryFrequency: '1d', queryPeriod: '26h', triggerOperator: 'gt', triggerThreshold: 0,
           tactics: ['InitialAccess', 'Collection'], relevantTechniques: ['T1190'], kind: 'Scheduled', version: '1.0.0',
           entityMappings: [
             { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'SourceIP' }] },
@@ -208,6 +208,9 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
     expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 14 * DAY })).toThrow(/query period .* must be between 5m and 14d/);
     expect(sentinelScheduledRule(plan!, table, { lookbackMs: 13 * DAY })).toMatchObject({ queryPeriodMs: 13 * DAY + 2 * 3_600_000 });
     expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 30 * 60_000 })).toThrow(/not be shorter/);
+    // without --lookback: one hour read once an hour; with 2h: two hours read every two hours (no hour twice)
+    expect(sentinelScheduledRule(plan!, table)).toMatchObject({ queryFrequencyMs: 3_600_000, queryPeriodMs: 3 * 3_600_000 });
+    expect(sentinelScheduledRule(plan!, table, { lookbackMs: 2 * 3_600_000 })).toMatchObject({ queryFrequencyMs: 2 * 3_600_000, queryPeriodMs: 4 * 3_600_000 });
     expect(() => sentinelScheduledRule({ ...plan!, binMs: 60_000 }, table)).toThrow(/between 5m and 14d/);
     expect(() => sentinelScheduledRule({ ...plan!, binMs: 3_600_500 }, table)).toThrow(/whole number of minutes/);
     expect(() => sentinelScheduledRule(plan!, table, { lookbackMs: 90 * 60_000 })).toThrow(/--lookback must be a whole number of the rule's timespan \(1h\): the query reads whole buckets/);
@@ -247,7 +250,7 @@ describe('kql --format arm (Microsoft.SecurityInsights/alertRules, kind Schedule
       const [resource] = template.resources;
       expect(resource!.name).toBe(sentinelRuleId(plans[0]!, table));
       expect(resource!.properties).toMatchObject({
-        severity: 'High', enabled: true, queryFrequency: 'PT1H', queryPeriod: 'PT4H', triggerOperator: 'GreaterThan',
+        severity: 'High', enabled: true, queryFrequency: 'PT2H', queryPeriod: 'PT4H', triggerOperator: 'GreaterThan',
         triggerThreshold: 0, tactics: ['InitialAccess', 'Collection'], techniques: ['T1190'],
       });
       expectClean(String(resource!.properties.query), table.name);

@@ -254,6 +254,8 @@ describe('advance(watermark)', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 'tomorrow']) {
       expect(() => engine.advance(bad as number)).toThrow(expect.objectContaining({ name: 'DicomwatchError', code: 'BAD_OPTION', subject: 'watermark' }));
     }
+    expect(() => engine.advance(Number.NaN)).toThrow('not NaN');
+    expect(() => engine.advance('tomorrow' as unknown as number)).toThrow('not "tomorrow"');
   });
 
   it('refuses a snapshot that is not one, whole, before merging anything (a DicomwatchError naming the snapshot)', () => {
@@ -269,6 +271,7 @@ describe('advance(watermark)', () => {
       { ...good, groups: [[...good.groups[0]!, { ...good.groups[0]![0]!, count: undefined }]] },
       { ...good, groups: [[{ bucket: 0 }]] },
     ];
+    expect(() => engine.merge(42 as unknown as EngineSnapshot)).toThrow('merge: not an engine snapshot (number)');
     for (const snapshot of broken) {
       expect(() => engine.merge(snapshot as unknown as EngineSnapshot)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', subject: 'snapshot' }));
     }

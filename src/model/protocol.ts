@@ -46,7 +46,7 @@ export function protocolNumber(protocol: string): number | undefined {
 
 /**
  * Normalize a protocol name or number as logs write it (`TCP`, `6`, `icmpv6`) to the event model's value: an IANA
- * keyword, or the number as a string when it has none. Anything else (`tpc`, `unknown_transport`, `-1`) is no value
+ * keyword, or the number as a string when it has none. Anything else (`tpc`, `-1`) is no value
  * of the model: undefined, so a parser counts it as unusable and the engine refuses it (BAD_EVENT), where kept it
  * would pass for a protocol that no rule can name.
  */

@@ -726,7 +726,8 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
     push: options.trusted ? count : (event) => count(canonicalEvent(event)),
     advance(watermarkMs) {
       if (typeof watermarkMs !== 'number' || !Number.isFinite(watermarkMs)) {
-        throw new DicomwatchError('BAD_OPTION', `advance: the watermark must be a finite number of milliseconds, not ${JSON.stringify(watermarkMs) ?? String(watermarkMs)}`, 'watermark');
+        const given = typeof watermarkMs === 'number' ? String(watermarkMs) : JSON.stringify(watermarkMs) ?? String(watermarkMs);
+        throw new DicomwatchError('BAD_OPTION', `advance: the watermark must be a finite number of milliseconds, not ${given}`, 'watermark');
       }
       if (watermarkMs > watermark) watermark = watermarkMs;
       return [...emit(isClosed)];
@@ -743,6 +744,9 @@ export function createEngine(plans: readonly QueryPlan[], options: EngineOptions
       const samePlans =
         Array.isArray(snapshot?.plans) && Array.isArray(snapshot.groups) && snapshot.plans.length === compiled.length &&
         snapshot.groups.length === compiled.length && compiled.every((c, i) => c.key === snapshot.plans[i]);
+      if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) {
+        throw new DicomwatchError('BAD_OPTION', `merge: not an engine snapshot (${snapshot === null ? 'null' : Array.isArray(snapshot) ? 'an array' : typeof snapshot})`, 'snapshot');
+      }
       if (!samePlans) throw new DicomwatchError('BAD_OPTION', 'merge: the snapshot is the state of other plans than this engine\'s', 'snapshot');
       // Checked whole before anything is merged: a snapshot refused half-way would leave the engine half-merged.
       const counts = snapshot.info && [snapshot.info.events, snapshot.info.matched, snapshot.info.late];

@@ -16,7 +16,8 @@
  * - query: the table's KQL over whole buckets (bucketSchedule; a rule without a correlation: with --lookback when
  *   given); the query itself applies the rule's threshold, so the rule triggers on any row: `triggerOperator: gt`,
  *   `triggerThreshold: 0`.
- * - queryFrequency: the rule's bucket (1h for the shipped rule); queryPeriod: what the whole-bucket window reaches.
+ * - queryFrequency: the window of whole buckets, --lookback else the rule's bucket (1h for the shipped rule), so each
+ *   bucket is judged once; queryPeriod: what that window reaches back to.
  *   A rule without a correlation (one alert per event) has no bucket: both are --lookback, else 1h.
  * - entityMappings: an IP entity (identifier Address) for each address column the query returns.
  */
@@ -121,17 +122,19 @@ function perEventSchedule(plan: QueryPlan, table: KqlTableProfile, options: Depl
 }
 
 /**
- * A rule with buckets runs once a bucket and reads whole buckets: the last one (--lookback: that many) before the
- * last bucket boundary INGESTION_DELAY before the run. Each bucket is then judged once and whole, as `scan` judges
- * it; a rolling window (the hour before each run) would split a bucket between two runs, and a threshold met across
- * the two halves would fire in `scan` and never in Sentinel. The period reaches back over the window, up to one
- * bucket before the boundary and the delay, rounded up to whole buckets.
+ * A rule with buckets reads whole buckets: the last one (--lookback: that many) before the last bucket boundary
+ * INGESTION_DELAY before the run, and runs once per window (every bucket; with --lookback 1d, once a day over its 24
+ * hours). Each bucket is then judged once and whole, as `scan` judges it; a rolling window (the hour before each run)
+ * would split a bucket between two runs, and a threshold met across the two halves would fire in `scan` and never in
+ * Sentinel, while a window longer than the frequency would alert the same bucket again on every run. The period
+ * reaches back over the window, up to one bucket before the boundary and the delay, rounded up to whole buckets.
  */
 function bucketSchedule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions, label: string): Schedule {
   const bin = plan.binMs;
-  const frequency = span(`${label}: the query frequency (the rule's timespan)`, bin);
+  span(`${label}: the rule's timespan`, bin);
   const windowMs = options.lookbackMs ?? bin;
   if (windowMs < bin) throw new DeployError(`${label}: --lookback must not be shorter than the rule's timespan (the query frequency)`);
+  const frequency = span(`${label}: the query frequency (--lookback, else the rule's timespan)`, windowMs);
   if (windowMs % bin !== 0) {
     throw new DeployError(`${label}: --lookback must be a whole number of the rule's timespan (${detectionsSpan(bin)}): the query reads whole buckets`);
   }
