@@ -303,6 +303,29 @@ describe.concurrent('point 15: Ctrl-C', () => {
     expect((ended as { stderr: string }).stderr).toMatch(/1 file, \d+ records read: .*, interrupted \(SIGTERM\)\n$/);
   });
 
+  it('a rule file, an nmap scan or a saved ss output given as a FIFO whose writer holds it open: SIGTERM ends it at once too', async () => {
+    const cases: [string[], string][] = [
+      [['scan', 'fixtures/sentinel-export.csv', '--rules', '{}'], 'rules/dicom-external-access.yml'],
+      [['inventory', '--nmap', '{}'], 'fixtures/inventory/scan.xml'],
+      [['listeners', '{}'], 'fixtures/listeners/pacs01-ss.txt'],
+    ];
+    await Promise.all(cases.map(async ([args, content], i) => {
+      const dir = mkdtempSync(join(tmpdir(), 'dw-fifo-'));
+      const fifo = join(dir, `in-${i}`);
+      execFileSync('mkfifo', [fifo]);
+      const { child, done } = startCli(args.map((a) => (a === '{}' ? fifo : a)), ['ignore', 'pipe', 'pipe']);
+      const writer = createWriteStream(fifo);
+      writer.write(readFileSync(join(ROOT, content)));
+      await new Promise((r) => setTimeout(r, 500));
+      child.kill('SIGTERM');
+      const ended = await Promise.race([done, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
+      writer.destroy();
+      rmSync(dir, { recursive: true, force: true });
+      expect(ended, args.join(' ')).not.toBe('hung');
+      expect(ended, args.join(' ')).toMatchObject({ code: 143 });
+    }));
+  });
+
   it('the handler clears the progress line before the summary and drops --out (the TTY case, injected)', async () => {
     const writes: string[] = [];
     const stderr = { isTTY: true, columns: 80, write: (t: string) => writes.push(t) } as unknown as NodeJS.WriteStream;

@@ -1,5 +1,5 @@
 /** The rules a command loads from its rule options (--rules, --ports, --internal, --allow, --semantics, --placeholder(s)). */
-import { readFile } from 'node:fs/promises';
+import { readWhole } from '../io/reader.js';
 import { parse as parseYaml } from 'yaml';
 import { DicomwatchError } from '../errors.js';
 import type { Prefilter } from '../parsers/types.js';
@@ -39,7 +39,7 @@ export async function placeholdersFromArgs(args: Pick<RuleArgs, 'placeholder' | 
   if (args.placeholders !== undefined) {
     let text: string;
     try {
-      text = await readFile(args.placeholders, 'utf8');
+      text = (await readWhole(args.placeholders)).toString('utf8');
     } catch (e) {
       throw new UsageError(`--placeholders: cannot read ${args.placeholders} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }

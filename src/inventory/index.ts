@@ -4,7 +4,7 @@
  * list. Pure parsers and accumulators; I/O only in the readers (readListenerFile, readProcListeners, readNmap,
  * inventory()).
  */
-import { readFile } from 'node:fs/promises';
+import { readWhole } from '../io/reader.js';
 import type { InputSource } from '../io/reader.js';
 import { DicomwatchError } from '../errors.js';
 import { parse, type ParseOptions } from '../pipeline.js';
@@ -54,7 +54,7 @@ export async function readKnownAssets(source: string | Uint8Array): Promise<Know
   if (typeof source !== 'string') return parseKnownAssets(source, 'input');
   let bytes: Buffer;
   try {
-    bytes = await readFile(source);
+    bytes = await readWhole(source);
   } catch (e) {
     throw new DicomwatchError('INPUT_UNREADABLE', `${source}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, source);
   }

@@ -14,7 +14,7 @@
  * parsed alone by fast-xml-parser with entity processing OFF (no DOCTYPE is ever parsed, nothing expands); the
  * character references nmap writes in attributes (`&#xa;`) and the five predefined entities are decoded by hand.
  */
-import { createReadStream } from 'node:fs';
+import { fileChunks } from '../io/reader.js';
 import { StringDecoder } from 'node:string_decoder';
 import { decodeXmlText, untrustedXmlParser, validateXml } from '../parsers/xml.js';
 import { DicomwatchError } from '../errors.js';
@@ -228,10 +228,10 @@ export async function readNmapChunks(chunks: AsyncIterable<string>, options: Nma
   return reading;
 }
 
-async function* fileChunks(path: string): AsyncGenerator<string> {
+async function* textChunks(path: string): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield decoder.write(chunk as Buffer);
+    for await (const chunk of fileChunks(path)) yield decoder.write(chunk);
   } catch (e) {
     throw new DicomwatchError('INPUT_UNREADABLE', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
   }
@@ -243,5 +243,5 @@ export function readNmap(source: string, options: NmapOptions & { text?: boolean
   if (options.text) {
     return readNmapChunks((async function* () { yield source; })(), { file: 'input', ...options });
   }
-  return readNmapChunks(fileChunks(source), { file: source, ...options });
+  return readNmapChunks(textChunks(source), { file: source, ...options });
 }

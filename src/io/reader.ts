@@ -5,7 +5,7 @@
  * input size.
  */
 import { open as openFd } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DicomwatchError } from '../errors.js';
 import { lazily } from '../lazy.js';
@@ -133,6 +133,23 @@ async function* pipeChunks(path: string): AsyncGenerator<Buffer> {
   } finally {
     socket.destroy();
   }
+}
+
+/**
+ * A whole small file's bytes (a rule file, an asset list, a saved `ss` output), a pipe read as pipeChunks reads it,
+ * so that `--rules <(…)` or `--known <(…)` do not hold a thread-pool thread either; more than `maxBytes` from a pipe
+ * is an error (a regular file's size is the caller's to check first).
+ */
+export async function readWhole(path: string, maxBytes = Infinity): Promise<Buffer> {
+  if (!(await isPipe(path))) return readFile(path);
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of pipeChunks(path)) {
+    length += chunk.length;
+    if (length > maxBytes) throw new Error(`larger than ${maxBytes >> 20} MiB`);
+    parts.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(parts, length);
 }
 
 /** The first `n` bytes (fewer when the input is shorter) and all chunks, those bytes included. */

@@ -3,7 +3,8 @@
  * points into the rule file. Parsed as YAML 1.2 by the `yaml` package; duplicate keys are errors.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readWhole } from '../io/reader.js';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { readFailure, RuleError, RulesPathError } from './errors.js';
@@ -110,7 +111,7 @@ export async function readSigmaRules(path: string): Promise<SigmaReading & { fil
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = (await readWhole(file)).toString('utf8');
     } catch (e) {
       errors.push(rulesPathError(file, e));
       continue;

@@ -1,5 +1,6 @@
 /** The listener side of the inventory: saved outputs and live /proc → listeners on DICOM ports, with their scope. */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readWhole } from '../../io/reader.js';
 import type { Readable } from 'node:stream';
 import { DicomwatchError } from '../../errors.js';
 import { decodeText } from '../text.js';
@@ -34,7 +35,7 @@ export async function readListenerFile(source: string | Uint8Array, options: Lis
     else {
       const st = await stat(source);
       if (st.isFile() && st.size > MAX_LISTENER_FILE_BYTES) throw new Error(`larger than ${MAX_LISTENER_FILE_BYTES >> 20} MiB`);
-      bytes = await readFile(source);
+      bytes = await readWhole(source, MAX_LISTENER_FILE_BYTES);
     }
   } catch (e) {
     throw new DicomwatchError('INPUT_UNREADABLE', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
