@@ -13,12 +13,11 @@
  *   runs, distinct per table, so re-deploying replaces the rule instead of copying it.
  * - severity: the Sigma level (critical → High: Sentinel has no higher severity).
  * - tactics / relevantTechniques: from the Sigma rule's `attack.*` tags (attack.ts).
- * - query: the table's KQL over whole buckets (bucketSchedule; a rule without a correlation: with --lookback when
- *   given); the query itself applies the rule's threshold, so the rule triggers on any row: `triggerOperator: gt`,
- *   `triggerThreshold: 0`.
+ * - query: the table's KQL over whole buckets (windowSchedule); the query itself applies the rule's threshold, so the
+ *   rule triggers on any row: `triggerOperator: gt`, `triggerThreshold: 0`.
  * - queryFrequency: the window of whole buckets, --lookback else the rule's bucket (1h for the shipped rule), so each
  *   bucket is judged once; queryPeriod: what that window reaches back to.
- *   A rule without a correlation (one alert per event) has no bucket: both are --lookback, else 1h.
+ *   A rule without a correlation (one alert per event) has no bucket: its window, --lookback else 1h, is one.
  * - entityMappings: an IP entity (identifier Address) for each address column the query returns.
  */
 import { Document, Scalar, isPair, isScalar, visit } from 'yaml';
@@ -111,30 +110,24 @@ interface Schedule {
 }
 
 /**
- * A detection alone (one alert per event) has no bucket: it runs as often as it looks back (--lookback, else an
- * hour), so each run reads the events since the one before, none twice.
- */
-function perEventSchedule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions, label: string): Schedule {
-  const query = renderKql(plan, table, options);
-  const periodMs = options.lookbackMs ?? HOUR;
-  const frequency = span(`${label}: the query frequency (--lookback, for a rule without a correlation)`, periodMs);
-  return { query, frequency, period: span(`${label}: the query period (--lookback)`, periodMs) };
-}
-
-/**
- * A rule with buckets reads whole buckets: the last one (--lookback: that many) before the last bucket boundary
+ * A scheduled rule reads whole buckets: the last one (--lookback: that many) before the last bucket boundary
  * INGESTION_DELAY before the run, and runs once per window (every bucket; with --lookback 1d, once a day over its 24
  * hours). Each bucket is then judged once and whole, as `scan` judges it; a rolling window (the hour before each run)
  * would split a bucket between two runs, and a threshold met across the two halves would fire in `scan` and never in
  * Sentinel, while a window longer than the frequency would alert the same bucket again on every run. The period
  * reaches back over the window, up to one bucket before the boundary and the delay, rounded up to whole buckets.
+ *
+ * A detection alone (one alert per event) has no bucket of its own: its bucket is its window (--lookback, else an
+ * hour), so each run reads the events of the window before, none twice, with the same delay for late rows.
  */
-function bucketSchedule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions, label: string): Schedule {
-  const bin = plan.binMs;
-  span(`${label}: the rule's timespan`, bin);
+function windowSchedule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions, label: string): Schedule {
+  const perEvent = plan.aggregate.kind === 'event';
+  const bin = perEvent ? options.lookbackMs ?? HOUR : plan.binMs;
   const windowMs = options.lookbackMs ?? bin;
+  const frequencyOf = perEvent ? '--lookback, for a rule without a correlation' : '--lookback, else the rule\'s timespan';
+  if (!perEvent) span(`${label}: the rule's timespan`, bin);
   if (windowMs < bin) throw new DeployError(`${label}: --lookback must not be shorter than the rule's timespan (the query frequency)`);
-  const frequency = span(`${label}: the query frequency (--lookback, else the rule's timespan)`, windowMs);
+  const frequency = span(`${label}: the query frequency (${frequencyOf})`, windowMs);
   if (windowMs % bin !== 0) {
     throw new DeployError(`${label}: --lookback must be a whole number of the rule's timespan (${detectionsSpan(bin)}): the query reads whole buckets`);
   }
@@ -147,7 +140,7 @@ function bucketSchedule(plan: QueryPlan, table: KqlTableProfile, options: Deploy
 /** The scheduled rule for `plan` on `table` (throws DeployError, or KqlEmitError when the query cannot be rendered). */
 export function sentinelScheduledRule(plan: QueryPlan, table: KqlTableProfile, options: DeployOptions = {}): SentinelScheduledRule {
   const label = `rule '${plan.rule.name}'`;
-  const { query, frequency, period } = plan.aggregate.kind === 'event' ? perEventSchedule(plan, table, options, label) : bucketSchedule(plan, table, options, label);
+  const { query, frequency, period } = windowSchedule(plan, table, options, label);
   if (query.length > MAX_QUERY) throw new DeployError(`${label}: its ${table.name} query has ${query.length} characters; Sentinel takes at most ${MAX_QUERY}`);
   const { tactics, techniques } = attackFromTags(plan.rule.tags);
   const outputs = ADDRESS_FIELDS.filter((f) => plan.groupBy.includes(f)).map((f) => KQL_OUTPUT_NAMES[f]);
