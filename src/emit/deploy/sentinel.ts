@@ -125,7 +125,6 @@ function windowSchedule(plan: QueryPlan, table: KqlTableProfile, options: Deploy
   const bin = perEvent ? options.lookbackMs ?? HOUR : plan.binMs;
   const windowMs = options.lookbackMs ?? bin;
   const frequencyOf = perEvent ? '--lookback, for a rule without a correlation' : '--lookback, else the rule\'s timespan';
-  if (!perEvent) span(`${label}: the rule's timespan`, bin);
   if (windowMs < bin) throw new DeployError(`${label}: --lookback must not be shorter than the rule's timespan (the query frequency)`);
   const frequency = span(`${label}: the query frequency (${frequencyOf})`, windowMs);
   if (windowMs % bin !== 0) {
