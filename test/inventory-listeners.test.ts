@@ -213,6 +213,9 @@ describe('endpoints and scope', () => {
   it('host names from file names', () => {
     expect(['pacs01.txt', 'out/pacs01-ss.txt.gz', 'pacs01_netstat.log', 'pacs01.lsof.txt', 'ws03-tcp.json', 'pacs01.hospital.local.json', '-'].map(hostFromFileName))
       .toEqual(['pacs01', 'pacs01', 'pacs01', 'pacs01', 'ws03', 'pacs01.hospital.local', undefined]);
+    // a stream's path names no host (`<(cat pacs01-ss.txt)` is /dev/fd/63, not host "63")
+    expect(['/dev/stdin', '/dev/fd/63', '/proc/self/fd/0', '/proc/4242/fd/3', '/srv/dev/fd/pacs02.txt'].map(hostFromFileName))
+      .toEqual([undefined, undefined, undefined, undefined, 'pacs02']);
   });
 });
 

@@ -111,7 +111,7 @@ export async function runListeners(args: ListenersArgs): Promise<void> {
       parts.push(`process unknown for ${live.unmapped} socket${live.unmapped === 1 ? '' : 's'} (${why})`);
     }
     if (files.length > 0 && args.host === undefined && readings.some((r) => r.listeners.some((l) => l.host === undefined))) {
-      parts.push('stdin has no host: give --host');
+      parts.push('stdin or a pipe has no host: give --host');
     }
     process.stderr.write(`${[...parts, ...notes].join(', ')}\n`);
   };

@@ -66,10 +66,11 @@ const EXTENSION = /\.(txt|log|out|json|csv|tsv|xml|lst|text|dat)$/i;
  * The host a saved file describes, from its name: the directory and `.gz` dropped, then a text extension (`.txt`,
  * `.json`, `.csv`, `.log`, `.out`), then tool words at the end (`-ss`, `_netstat`, `.lsof`, `-listeners`…):
  * `pacs01.txt`, `pacs01-ss.txt`, `out/pacs01.netstat.txt.gz` are all `pacs01`; `pacs01.hospital.local.json` is
- * `pacs01.hospital.local`. Undefined for stdin.
+ * `pacs01.hospital.local`. Undefined for stdin, and for a path that names a stream rather than a saved file
+ * (`/dev/stdin`, `/dev/fd/63` from `<(…)`, `/proc/self/fd/0`): its name says nothing of a host.
  */
 export function hostFromFileName(file: string): string | undefined {
-  if (file === '-' || file === '') return undefined;
+  if (file === '-' || file === '' || /^\/(?:dev\/(?:stdin|fd\/\d+)|proc\/(?:self|\d+)\/fd\/\d+)$/.test(file)) return undefined;
   let name = basename(file).replace(/\.gz$/i, '').replace(EXTENSION, '');
   for (let previous = ''; previous !== name; ) {
     previous = name;
