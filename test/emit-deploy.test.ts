@@ -144,8 +144,9 @@ describe('kql --format analytics-rule (Azure-Sentinel Detections YAML)', () => {
         expect(validateDetection(rule), JSON.stringify(validateDetection.errors)).toBe(true);
         expect(Object.keys(rule)).toEqual([
           'id', 'name', 'description', 'severity', 'requiredDataConnectors', 'queryFrequency', 'queryPeriod',
-          'triggerOperator', 'triggerThreshold', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'kind',
+          'triggerOperator', 'triggerThreshold', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'eventGroupingSettings', 'version', 'kind',
         ]);
+        expect(rule.eventGroupingSettings).toEqual({ aggregationKind: 'AlertPerResult' }); // one Sentinel alert per row, as scan's per group
         expect(rule.id).toBe(sentinelRuleId(plans[0]!, table));
         // a day of whole hours, read once a day (each hour judged once): the period reaches back over it, the hour
         // before its end and the ingestion delay, in whole hours (24 + 1 + 10 min → 26h)
@@ -255,6 +256,7 @@ describe('kql --format arm (Microsoft.SecurityInsights/alertRules, kind Schedule
       expect(resource!.properties).toMatchObject({
         severity: 'High', enabled: true, queryFrequency: 'PT2H', queryPeriod: 'PT4H', triggerOperator: 'GreaterThan',
         triggerThreshold: 0, tactics: ['InitialAccess', 'Collection'], techniques: ['T1190'],
+        eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
       });
       expectClean(String(resource!.properties.query), table.name);
     });

@@ -19,6 +19,7 @@
  *   bucket is judged once; queryPeriod: what that window reaches back to.
  *   A rule without a correlation (one alert per event) has no bucket: its window, --lookback else 1h, is one.
  * - entityMappings: an IP entity (identifier Address) for each address column the query returns.
+ * - eventGroupingSettings: AlertPerResult, one alert per row, as `scan` gives one per group.
  */
 import { Document, Scalar, isPair, isScalar, visit } from 'yaml';
 import type { EventField, QueryPlan } from '../../rules/plan.js';
@@ -46,6 +47,8 @@ export interface SentinelScheduledRule {
   relevantTechniques: string[];
   query: string;
   entityMappings: { entityType: 'IP'; fieldMappings: { identifier: 'Address'; columnName: string }[] }[];
+  /** One Sentinel alert per result row, as `scan` alerts per group (Sentinel's default puts a run's rows in one). */
+  eventGroupingSettings: { aggregationKind: 'AlertPerResult' };
   version: string;
   kind: 'Scheduled';
 }
@@ -157,6 +160,7 @@ export function sentinelScheduledRule(plan: QueryPlan, table: KqlTableProfile, o
     relevantTechniques: techniques,
     query,
     entityMappings: outputs.map((columnName) => ({ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName }] })),
+    eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
     version: RULE_VERSION,
     kind: 'Scheduled',
   };
@@ -185,6 +189,7 @@ export function analyticsRuleObject(rule: SentinelScheduledRule): Record<string,
     relevantTechniques: rule.relevantTechniques,
     query: rule.query,
     entityMappings: rule.entityMappings,
+    eventGroupingSettings: rule.eventGroupingSettings,
     version: rule.version,
     kind: rule.kind,
   };
@@ -257,6 +262,7 @@ export function armAlertRuleResource(rule: SentinelScheduledRule): Record<string
       tactics: rule.tactics,
       techniques: parentTechniques(rule.relevantTechniques),
       entityMappings: rule.entityMappings,
+      eventGroupingSettings: rule.eventGroupingSettings,
     }),
   };
 }
