@@ -323,6 +323,7 @@ describe.concurrent('point 15: Ctrl-C', () => {
       rmSync(dir, { recursive: true, force: true });
       expect(ended, args.join(' ')).not.toBe('hung');
       expect(ended, args.join(' ')).toMatchObject({ code: 143 });
+      expect((ended as { stderr: string }).stderr, args.join(' ')).toContain('interrupted (SIGTERM)'); // said, not silent
     }));
   });
 

@@ -35,7 +35,9 @@ export function exitOnInterrupt(): void {
       const last = report;
       report = undefined; // a second Ctrl-C while reporting just exits
       try {
-        last?.(signal);
+        // A command still loading (rules, an asset list, an nmap scan from a pipe) has read nothing to report yet.
+        if (last) last(signal);
+        else process.stderr.write(`dicomwatch: interrupted (${signal}) before any input was read\n`);
       } finally {
         process.exit(interruptedStatus(signal));
       }
