@@ -35,9 +35,9 @@ export function exitOnInterrupt(): void {
       const last = report;
       report = undefined; // a second Ctrl-C while reporting just exits
       try {
-        // A command still loading (rules, an asset list, an nmap scan from a pipe) has read nothing to report yet.
+        // A command with no summary yet (rules, an asset list, an nmap scan still loading; listeners) says it stopped.
         if (last) last(signal);
-        else process.stderr.write(`dicomwatch: interrupted (${signal}) before any input was read\n`);
+        else process.stderr.write(`dicomwatch: interrupted (${signal})\n`);
       } finally {
         process.exit(interruptedStatus(signal));
       }
