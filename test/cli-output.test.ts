@@ -293,7 +293,8 @@ describe.concurrent('point 15: Ctrl-C', () => {
     const { child, done } = startCli(['scan', fifo, '--output', 'jsonl'], ['ignore', 'pipe', 'pipe']);
     const writer = createWriteStream(fifo); // opens once the scan has opened its end
     writer.write(fixtureText); // and keeps the FIFO open: the scan waits for more
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => writer.once('open', r)); // (its signal handlers are in place by then, however slow the start)
+    await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     const ended = await Promise.race([done, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
     writer.destroy();
@@ -316,7 +317,8 @@ describe.concurrent('point 15: Ctrl-C', () => {
       const { child, done } = startCli(args.map((a) => (a === '{}' ? fifo : a)), ['ignore', 'pipe', 'pipe']);
       const writer = createWriteStream(fifo);
       writer.write(readFileSync(join(ROOT, content)));
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => writer.once('open', r)); // the command has opened it: its signal handlers are in place
+      await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGTERM');
       const ended = await Promise.race([done, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
       writer.destroy();
